@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from channels_adapters.web import SiteChatConsumer
+
+websocket_urlpatterns = [path("ws/chat/", SiteChatConsumer.as_asgi())]

@@ -1,0 +1,349 @@
+"""The store's data: catalogue, orders, shipments and their tracking, returns,
+refunds, promotions and the shop's policy."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from core import clock
+from pgvector.django import VectorField
+
+from core.models import Customer
+
+EMBEDDING_DIMENSIONS = 384
+
+
+class Category(models.TextChoices):
+    APPAREL = "apparel", "Apparel"
+    FOOTWEAR = "footwear", "Footwear"
+    ACCESSORIES = "accessories", "Accessories"
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    kind = models.CharField(max_length=60, help_text="e.g. jeans, boots, tote bag")
+    description = models.TextField(blank=True)
+    material = models.CharField(max_length=200, blank=True)
+    care = models.CharField(max_length=200, blank=True)
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64, unique=True)
+    options = models.JSONField(default=dict, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    stock = models.IntegerField(default=0)
+    final_sale = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sku"]
+
+    def __str__(self) -> str:
+        opts = ", ".join(str(v) for v in self.options.values())
+        return f"{self.product.name} ({opts})" if opts else self.product.name
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+class Review(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, blank=True)
+    rating = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending payment"
+    PROCESSING = "processing", "Processing"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    RETURNED = "returned", "Returned"
+    PARTIALLY_RETURNED = "partially_returned", "Partially returned"
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=32, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, db_index=True)
+    placed_at = models.DateTimeField(db_index=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=32, blank=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    ship_name = models.CharField(max_length=200, blank=True)
+    ship_line1 = models.CharField(max_length=200, blank=True)
+    ship_line2 = models.CharField(max_length=200, blank=True)
+    ship_city = models.CharField(max_length=100, blank=True)
+    ship_postcode = models.CharField(max_length=20, blank=True)
+    ship_country = models.CharField(max_length=2, default="GB")
+    shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((i.unit_price * i.quantity for i in self.items.all()), Decimal("0"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping_cost
+
+    @property
+    def shipping_address(self) -> str:
+        parts = [self.ship_line1, self.ship_line2, self.ship_city, self.ship_postcode]
+        return ", ".join(p for p in parts if p)
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="order_items")
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    final_sale = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant.sku}"
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        CAPTURED = "captured", "Captured"
+        DECLINED = "declined", "Declined"
+        REFUNDED = "refunded", "Refunded"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    method = models.CharField(max_length=30, default="card")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CAPTURED)
+    reference = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class ShipmentStatus(models.TextChoices):
+    LABEL_CREATED = "label_created", "Label created"
+    IN_TRANSIT = "in_transit", "In transit"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    DELIVERED = "delivered", "Delivered"
+    FAILED_ATTEMPT = "failed_attempt", "Delivery attempt failed"
+    EXCEPTION = "exception", "Exception"
+    RETURNED_TO_SENDER = "returned_to_sender", "Returned to sender"
+
+
+class ExceptionKind(models.TextChoices):
+    ADDRESS_ISSUE = "address_issue", "Address issue"
+    WEATHER_DELAY = "weather_delay", "Weather delay"
+    CUSTOMS_HOLD = "customs_hold", "Held at customs"
+    DAMAGED = "damaged", "Damaged"
+    LOST = "lost", "Lost"
+    HELD_AT_DEPOT = "held_at_depot", "Held at depot"
+    CARRIER_DELAY = "carrier_delay", "Carrier delay"
+
+
+class Shipment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    carrier = models.CharField(max_length=30)
+    tracking_number = models.CharField(max_length=64, unique=True)
+    promised_by = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class TrackingEvent(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=ShipmentStatus.choices)
+    exception = models.CharField(max_length=20, choices=ExceptionKind.choices, blank=True)
+    carrier_code = models.CharField(max_length=20, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Return(models.Model):
+    class Status(models.TextChoices):
+        LABEL_SENT = "label_sent", "Label sent"
+        IN_TRANSIT = "in_transit", "On its way back"
+        RECEIVED = "received", "Received"
+        REFUNDED = "refunded", "Refunded"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting a person's approval"
+        CLOSED = "closed", "Closed"
+
+    class Resolution(models.TextChoices):
+        REFUND = "refund", "Refund"
+        EXCHANGE = "exchange", "Exchange"
+        STORE_CREDIT = "store_credit", "Store credit"
+        KEEP_IT = "keep_it", "Keep it (returnless refund)"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    number = models.CharField(max_length=32, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices)
+    reason = models.CharField(max_length=120, blank=True)
+    carrier = models.CharField(max_length=30, blank=True)
+    tracking_number = models.CharField(max_length=64, blank=True)
+    label_file = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReturnItem(models.Model):
+    return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="items")
+    order_item = models.ForeignKey(OrderItem, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.PositiveIntegerField(default=1)
+    exchange_for = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    class Method(models.TextChoices):
+        ORIGINAL_PAYMENT = "original_payment", "Original payment method"
+        STORE_CREDIT = "store_credit", "Store credit"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    return_request = models.ForeignKey(
+        Return, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    decided_by = models.CharField(max_length=60, default="bot")
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expected_by = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class DiscountCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percent off"
+        FIXED = "fixed", "Fixed amount off"
+        FREE_SHIPPING = "free_shipping", "Free shipping"
+
+    code = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    min_order_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(null=True, blank=True)
+    times_used = models.PositiveIntegerField(default=0)
+    excludes_sale_items = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LoyaltyTransaction(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="loyalty")
+    points = models.IntegerField()
+    reason = models.CharField(max_length=120)
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class Article(models.Model):
+    class Topic(models.TextChoices):
+        SHIPPING = "shipping", "Shipping"
+        RETURNS = "returns", "Returns"
+        SIZING = "sizing", "Sizing"
+        PROMOTIONS = "promotions", "Promotions"
+        ACCOUNT = "account", "Account"
+        PAYMENTS = "payments", "Payments"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    body = models.TextField()
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BackInStockSubscription(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stock_alerts")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
+    channel = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=clock.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "variant"], name="one_alert_per_variant")
+        ]
+
+
+class ShopPolicy(models.Model):
+    """The shop's rules, one row. The policy functions in commerce.policy read it."""
+
+    return_window_days = models.PositiveIntegerField(default=30)
+    refund_approval_threshold = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("150.00")
+    )
+    final_sale_returnable = models.BooleanField(default=False)
+    allow_exceptions = models.BooleanField(
+        default=True, help_text="Send out-of-window returns to a person instead of refusing."
+    )
+    return_shipping_cost = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("6.50"),
+        help_text="What a return costs the shop; below this an item is refunded without return.",
+    )
+    lost_parcel_value_threshold = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("150.00")
+    )
+    late_delivery_discount_percent = models.PositiveIntegerField(default=10)
+    currency = models.CharField(max_length=3, default="GBP")
+
+    class Meta:
+        verbose_name_plural = "shop policy"
+
+    def __str__(self) -> str:
+        return "Shop policy"

@@ -1,0 +1,176 @@
+"""Conversations: one customer's messages across channels, the handoffs to people,
+the policy decisions the bot made, and the outbox of everything we send."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from core import clock
+
+from core.models import Channel, Customer
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    class Mode(models.TextChoices):
+        BOT = "bot", "Bot"
+        HUMAN = "human", "Human"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.BOT)
+    channel = models.CharField(
+        max_length=16, choices=Channel.choices, help_text="Where the shopper last wrote from."
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_via = models.CharField(max_length=32, blank=True)
+    # The dialogue state the graph carries between turns (pending confirmation,
+    # clarification attempts, the order in focus). Plain JSON, owned by agents.runner.
+    state = models.JSONField(default=dict, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(status="open"),
+                name="one_open_conversation_per_customer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation #{self.pk} with {self.customer}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", "Inbound"
+        OUTBOUND = "out", "Outbound"
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        BOT = "bot", "Bot"
+        AGENT = "agent", "Agent"
+        SYSTEM = "system", "System"
+
+    class Delivery(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField(blank=True)
+    # Buttons, attachments, template names: whatever the channel needs beyond text.
+    payload = models.JSONField(default=dict, blank=True)
+    external_id = models.CharField(max_length=255, null=True, blank=True)
+    intent = models.CharField(max_length=32, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    entities = models.JSONField(default=dict, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="message_external_id_unique_per_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.channel}: {self.text[:40]}"
+
+
+class HandoffReason(models.TextChoices):
+    CUSTOMER_REQUEST = "customer_request", "Asked for a person"
+    FRAUD_ALLEGATION = "fraud_allegation", "Fraud allegation"
+    HIGH_VALUE = "high_value", "Refund above threshold"
+    FINAL_SALE = "final_sale", "Final-sale exception"
+    LOST_HIGH_VALUE = "lost_high_value", "Lost high-value parcel"
+    OUTSIDE_POLICY = "outside_policy", "Outside policy"
+    FRUSTRATION = "frustration", "Frustrated shopper"
+    NOT_UNDERSTOOD = "not_understood", "Not understood"
+    DAMAGE_REVIEW = "damage_review", "Damage review"
+    PAYMENT_DISPUTE = "payment_dispute", "Payment dispute"
+    VIP = "vip", "VIP with an open problem"
+
+
+class Handoff(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ASSIGNED = "assigned", "Assigned"
+        RESOLVED = "resolved", "Resolved"
+        HANDED_BACK = "handed_back", "Handed back to the bot"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handoffs")
+    reason = models.CharField(max_length=24, choices=HandoffReason.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    packet = models.JSONField(default=dict, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class PolicyDecision(models.Model):
+    """A policy function's verdict, kept with the conversation for the human inbox."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="decisions", null=True, blank=True
+    )
+    order_number = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=40)
+    allowed = models.BooleanField()
+    outcome = models.CharField(max_length=40, blank=True)
+    rule = models.CharField(max_length=80)
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class ActionRecord(models.Model):
+    """A consequential action taken once per idempotency key, however often it is confirmed."""
+
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    kind = models.CharField(max_length=40)
+    order_number = models.CharField(max_length=32, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    actor = models.CharField(max_length=60, default="bot")
+    created_at = models.DateTimeField(default=clock.now)
