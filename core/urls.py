@@ -8,5 +8,6 @@ from channels_adapters import views as channel_views
 urlpatterns = [
     path("", channel_views.site_chat, name="site-chat"),
     path("healthz", channel_views.healthz, name="healthz"),
+    path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,201 @@
+"""Every consequential action is summarised first and runs only on an explicit yes, once."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from agents import format as fmt
+from agents.state import TurnState
+from agents.tools.actions import action_key, decide, hand_off, run_once
+from agents.tools.context import conversation, memory, reply
+from commerce import selectors as store
+from commerce import services as store_services
+from commerce.labels_url import label_url
+from commerce.models import Return
+
+YES = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|please do|go ahead|do it|confirm(ed)?"
+                 r"|correct|that'?s right|absolutely|definitely|please|yes please|ja|oui|s[ií]"
+                 r"|sounds good|perfect|great)\b", re.I)
+NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind|not now|"
+                r"wait|hold on|nein|non)\b", re.I)
+
+
+def yes_or_no(text: str) -> str:
+    if NO.search(text):
+        return "no"
+    if YES.search(text):
+        return "yes"
+    return ""
+
+
+def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
+                     action: dict[str, Any]) -> dict[str, Any]:
+    mem = dict(mem)
+    mem["pending"] = {"kind": "confirm", "action": action}
+    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
+                                             ["Yes, go ahead", "No"])]}
+
+
+def confirm(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    pending = dict(mem.get("pending") or {})
+    answer = state.get("answer", "")
+    if answer == "no":
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "OK, I haven't changed anything. Is there anything else I can help with?")]}
+    if answer != "yes":
+        return {"memory": mem, "replies": [reply(
+            "Just to check — shall I go ahead? Please answer yes or no.",
+            ["Yes, go ahead", "No"])]}
+    mem["pending"] = None
+    return {"memory": mem, **execute(state, pending.get("action") or {})}
+
+
+def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
+    conv = conversation(state)
+    order = store.order_get(action.get("order", ""))
+    if order is None or order.customer_id != conv.customer_id or not conv.is_verified:
+        return {"replies": [reply("I can't act on that order from this conversation.")]}
+    kind = action.get("kind")
+    try:
+        if kind == "cancel":
+            return _cancel(state, conv, order, action)
+        if kind == "address":
+            return _address(state, conv, order, action)
+        if kind == "return":
+            return _return(state, conv, order, action)
+        if kind == "missing":
+            return _missing(state, conv, order, action)
+    except store_services.ActionRefused as refused:
+        decide(state, refused.decision, order)
+        return {"replies": [reply(f"I couldn't do that: {refused.decision.explanation}")]}
+    return {"replies": [reply("Sorry, I've lost track of what we were doing. "
+                              "Could you tell me again what you need?")]}
+
+
+def _cancel(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> dict[str, Any]:
+    key = action_key(state, "cancel", order.number)
+
+    def run() -> dict[str, Any]:
+        store_services.order_cancel(order, conv.customer, key=key,
+                                    reason=action.get("reason", ""))
+        refund = order.refunds.filter(idempotency_key=f"{key}:refund").first()
+        return {"refund": str(refund.amount) if refund else ""}
+
+    result, _ = run_once(state, "cancel", key, order, run)
+    text = f"Done — order #{order.number} is cancelled."
+    if result.get("refund"):
+        text += (f" {fmt.money(result['refund'], order.currency)} is on its way back to your "
+                 "original payment method; banks usually show it within 3–5 working days.")
+    return {"replies": [reply(text)]}
+
+
+def _address(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> dict[str, Any]:
+    address = store_services.Address(**action["address"])
+    key = action_key(state, "address", order.number, address.postcode.replace(" ", ""))
+
+    def run() -> dict[str, Any]:
+        store_services.order_address_change(order, conv.customer, address)
+        return {"address": action["address"]}
+
+    run_once(state, "change_address", key, order, run)
+    return {"replies": [reply(
+        f"Done — order #{order.number} will now go to {address.line1}, {address.city} "
+        f"{address.postcode}.".replace(" ,", ","))]}
+
+
+def _return(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> dict[str, Any]:
+    items = {i.pk: i for i in order.items.all()}
+    exchange = action.get("exchange") or {}
+    lines = []
+    for pk in action.get("items", []):
+        item = items.get(int(pk))
+        if item is None:
+            continue
+        target = store.variant_get(exchange[str(pk)]) if str(pk) in exchange else None
+        lines.append(store_services.ReturnLine(item=item, quantity=item.quantity,
+                                               exchange_for=target))
+    resolution = action.get("resolution", "refund")
+    key = action_key(state, "return", order.number, resolution,
+                     "-".join(str(p) for p in action.get("items", [])))
+
+    def run() -> dict[str, Any]:
+        ret = store_services.return_create(order, conv.customer, lines, resolution=resolution,
+                                           reason=action.get("reason", ""), key=key)
+        return {"return": ret.number}
+
+    result, _ = run_once(state, "return", key, order, run)
+    ret = Return.objects.get(number=result["return"])
+    value = sum((line.item.unit_price * line.quantity for line in lines), Decimal("0"))
+    money = fmt.money(value, order.currency)
+    if ret.resolution == Return.Resolution.KEEP_IT:
+        return {"replies": [reply(
+            f"Done — please keep the item. I've refunded {money} to your original payment "
+            f"method (return {ret.number}); banks usually show it within 3–5 working days.")]}
+    url = label_url(ret)
+    attachments = [{"type": "document", "url": url, "title": f"Return label {ret.number}"}]
+    how = {
+        Return.Resolution.EXCHANGE: "We'll send the replacement as soon as the carrier scans "
+                                    "your parcel.",
+        Return.Resolution.STORE_CREDIT: f"I've added {money} store credit to your account "
+                                        "already.",
+        Return.Resolution.REFUND: f"Your refund of {money} goes to your original payment method "
+                                  "once we receive the parcel.",
+    }[ret.resolution]
+    return {"replies": [reply(
+        f"Done — return {ret.number} is open. Here's your prepaid Royal Mail return label "
+        f"(tracking {ret.tracking_number}): {url}\nPrint it, stick it on the parcel and drop it "
+        f"at any Post Office within 14 days. {how}", attachments=attachments)]}
+
+
+def _missing(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> dict[str, Any]:
+    remedy = action.get("remedy", "reship")
+    key = action_key(state, "missing", order.number, remedy)
+
+    def run() -> dict[str, Any]:
+        return store_services.missing_parcel_resolve(order, conv.customer, remedy=remedy,
+                                                     key=key)
+
+    result, _ = run_once(state, "missing_parcel", key, order, run)
+    if result.get("remedy") == "refund":
+        return {"replies": [reply(
+            f"Done — I've refunded {fmt.money(result['amount'], order.currency)} to your "
+            "original payment method; banks usually show it within 3–5 working days.")]}
+    return {"replies": [reply(
+        f"Done — a replacement is being prepared as order #{result['order']}. You'll get "
+        "tracking as soon as it ships.")]}
+
+
+REMEDY_REFUND = re.compile(r"\b(refund|money back|reimburse)", re.I)
+REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|resend|send (it|one|another|a new)|new one|"
+                           r"another one)", re.I)
+
+
+def missing_remedy(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    pending = dict(mem.get("pending") or {})
+    text = state.get("text", "")
+    remedy = ("refund" if REMEDY_REFUND.search(text) else
+              "reship" if REMEDY_RESHIP.search(text) else "")
+    if not remedy:
+        return {"memory": mem, "replies": [reply(
+            "Would you like a replacement or a refund?", ["Send a replacement", "Refund me"])]}
+    order = store.order_get(pending.get("order", ""))
+    if order is None:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply("Which order is this about?")]}
+    if conversation(state).customer.is_vip:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "Thank you — I've asked a colleague to look after this personally.")],
+            **hand_off(state, "vip", order=order, summary="VIP: parcel not received.",
+                       suggested=remedy)}
+    summary = (f"I'll refund {fmt.money(order.total, order.currency)} for order #{order.number} "
+               "to your original payment method." if remedy == "refund" else
+               f"I'll send a free replacement of order #{order.number} to "
+               f"{order.shipping_address}.")
+    return ask_confirmation(state, mem, summary,
+                            {"kind": "missing", "order": order.number, "remedy": remedy})

@@ -1,0 +1,93 @@
+"""Cancel an order or change its address — only before it ships."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nodes.confirm import ask_confirmation
+from agents.state import TurnState
+from agents.tools.actions import decide
+from agents.tools.context import memory, reply
+from agents.tools.identity import order_for_turn
+from commerce import policy as rules
+from commerce.models import Order
+
+UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
+US_ZIP = re.compile(r"\b(\d{5}(?:-\d{4})?)\b")
+
+
+def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
+    if decision.rule.endswith("already_shipped"):
+        return (f"I'm sorry — order #{order.number} has already left our warehouse, so I "
+                f"can't {what} any more. Once it arrives you can return it free of charge "
+                "within the return window, and I can start that for you here.")
+    return f"I can't {what}: {decision.explanation}"
+
+
+def cancel_order(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "cancel_order")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    mem = dict(lookup.update.get("memory") or memory(state))
+    decision = decide(state, rules.cancel_decision(order), order)
+    if not decision.allowed:
+        return {"memory": mem, "replies": [reply(_shipped_reply(decision, order,
+                                                                "cancel it"))]}
+    items = ", ".join(f"{i.quantity} × {i.variant.product.name}" for i in order.items.all())
+    paid = " Anything you paid is refunded to your original payment method." if (
+        order.status == "processing") else ""
+    return ask_confirmation(state, mem, (
+        f"I'll cancel order #{order.number} ({items}), placed on "
+        f"{order.placed_at:%d %B}.{paid}"),
+        {"kind": "cancel", "order": order.number,
+         "reason": (state.get("entities") or {}).get("reason", "")})
+
+
+def parse_address(text: str) -> dict[str, str] | None:
+    """A street, a town and a postcode out of a free-text address, or None."""
+    match = UK_POSTCODE.search(text) or US_ZIP.search(text)
+    if match is None:
+        return None
+    postcode = match.group(1).upper()
+    if " " not in postcode and UK_POSTCODE.fullmatch(postcode):
+        postcode = f"{postcode[:-3]} {postcode[-3:]}"
+    rest = (text[:match.start()] + text[match.end():])
+    rest = re.sub(r"(?i)^.*?\b(to|is|address:?|at)\s+(?=\d)", "", rest)
+    parts = [p.strip(" .") for p in re.split(r"[,\n]+", rest) if p.strip(" .")]
+    parts = [p for p in parts if re.search(r"[A-Za-z0-9]", p)]
+    if not parts:
+        return None
+    line1 = parts[0]
+    city = parts[-1] if len(parts) > 1 else ""
+    line2 = ", ".join(parts[1:-1]) if len(parts) > 2 else ""
+    if not re.search(r"\d", line1) and len(parts) == 1:
+        return None
+    return {"line1": line1[:200], "line2": line2[:200], "city": city[:100], "postcode": postcode}
+
+
+def change_address(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "change_address")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    mem = dict(lookup.update.get("memory") or memory(state))
+    decision = decide(state, rules.address_change_decision(order), order)
+    if not decision.allowed:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(_shipped_reply(
+            decision, order, "change the address"))]}
+    address = parse_address(state.get("text", ""))
+    if address is None:
+        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        return {"memory": mem, "replies": [reply(
+            f"Order #{order.number} hasn't shipped yet, so I can change where it goes. What's "
+            "the new address? Please include the street, town and postcode, e.g. "
+            "\"12 High Street, Leeds, LS1 4AP\".")]}
+    where = ", ".join(p for p in (address["line1"], address["line2"], address["city"],
+                                  address["postcode"]) if p)
+    return ask_confirmation(state, mem, (
+        f"I'll change the delivery address of order #{order.number} from "
+        f"{order.shipping_address} to {where}."),
+        {"kind": "address", "order": order.number, "address": address})

@@ -1,0 +1,152 @@
+"""Where is my order: the latest scan, where and when, the promised date, exceptions in
+plain words, and what policy offers when it is late. Never an estimate of our own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+
+from agents import format as fmt
+from agents.state import TurnState
+from agents.tools.actions import decide, hand_off
+from agents.tools.context import reply
+from agents.tools.identity import order_for_turn
+from commerce import policy as rules
+from commerce import selectors as store
+from commerce import services as store_services
+from commerce.models import Order, OrderStatus, ShipmentStatus, TrackingEvent
+from core import clock
+
+EXCEPTION_WORDS = {
+    "address_issue": ("the carrier has a problem with the delivery address",
+                      "They'll hold it while the address is confirmed — reply here if the "
+                      "address on the order needs correcting and I'll pass it on."),
+    "weather_delay": ("it's delayed by bad weather",
+                      "The carrier will move it on as soon as it's safe to."),
+    "customs_hold": ("it's held at customs",
+                     "Customs checks usually clear without anything needed from you; the "
+                     "carrier will contact you if duties or documents are required."),
+    "damaged": ("the carrier reports it was damaged in transit",
+                "We'll make sure you get your items: tell me if you'd like a replacement "
+                "or a refund once the carrier confirms."),
+    "lost": ("the carrier reports it as lost",
+             "That's on us to fix, not you: I can arrange a replacement or a refund."),
+    "held_at_depot": ("it's being held at the carrier's depot",
+                      "It can usually be collected there, or it will go out again on the next "
+                      "delivery round."),
+    "carrier_delay": ("the carrier has reported a delay in its network",
+                      "It will continue on the next available route."),
+}
+
+
+def _item_names(order: Order) -> str:
+    names = [i.variant.product.name for i in order.items.all()]
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+
+
+def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
+    """The status sentence, the latest scan, and whether something is wrong."""
+    label = f"Your order #{order.number}"
+    items = _item_names(order)
+    if items:
+        label += f" ({items})"
+    if order.status == OrderStatus.PENDING:
+        return (f"{label} is waiting for payment to be confirmed; it hasn't been packed yet.",
+                None, False)
+    if order.status == OrderStatus.PROCESSING:
+        return (f"{label} is being prepared in our warehouse and hasn't been handed to the "
+                "carrier yet.", None, False)
+    if order.status == OrderStatus.CANCELLED:
+        when = f" on {fmt.day(order.cancelled_at)}" if order.cancelled_at else ""
+        return f"{label} was cancelled{when}.", None, False
+    shipment = store.shipment_latest(order)
+    if shipment is None:
+        return (f"{label} is marked {order.get_status_display().lower()}, but I have no "
+                "tracking for it, so I can't tell you more than that.", None, False)
+    events = store.shipment_events(shipment)
+    if not events:
+        return (f"{label} has a {fmt.carrier(shipment.carrier)} label "
+                f"({shipment.tracking_number}) but no scans yet.", None, False)
+    last = events[-1]
+    where = fmt.place(last.location)
+    carrier = fmt.carrier(shipment.carrier)
+    tracking = f"{carrier} tracking {shipment.tracking_number}"
+    detail = f" ({last.detail})" if last.detail else ""
+    if last.status == ShipmentStatus.DELIVERED:
+        return (f"{label} was delivered on {fmt.when(last.at)} in {where}{detail} — "
+                f"{tracking}.", last, False)
+    if last.status == ShipmentStatus.EXCEPTION:
+        words, next_step = EXCEPTION_WORDS.get(last.exception, ("the carrier reported a problem",
+                                                                 ""))
+        text = (f"{label} is not moving right now: {words} in {where} "
+                f"{fmt.since(last.at)} ({fmt.when(last.at)}){detail}. {next_step} "
+                f"{tracking}.")
+        return text, last, True
+    if last.status == ShipmentStatus.FAILED_ATTEMPT:
+        return (f"{carrier} tried to deliver {label.replace('Your', 'your')} on "
+                f"{fmt.when(last.at)} in {where} but couldn't{detail}. They normally try "
+                f"again on the next working day — {tracking}.", last, True)
+    if last.status == ShipmentStatus.RETURNED_TO_SENDER:
+        return (f"{label} is being returned to us by {carrier}: the last scan was on "
+                f"{fmt.when(last.at)} in {where}{detail}. — {tracking}.", last, True)
+    if last.status == ShipmentStatus.OUT_FOR_DELIVERY:
+        return (f"{label} is out for delivery with {carrier}: scanned in {where} on "
+                f"{fmt.when(last.at)}{detail}. — {tracking}.", last, False)
+    if last.status == ShipmentStatus.LABEL_CREATED:
+        return (f"{label} has been packed and labelled for {carrier} in {where} on "
+                f"{fmt.when(last.at)}; the carrier hasn't scanned it in yet — {tracking}.",
+                last, False)
+    return (f"{label} is in transit with {carrier}: the latest scan was in {where} on "
+            f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
+
+
+def order_status(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "order_status")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    update = dict(lookup.update)
+    text, last, problem = describe_order(order)
+    parts = [text]
+    shipment = store.shipment_latest(order)
+    now = clock.now()
+    delivered = last is not None and last.status == ShipmentStatus.DELIVERED
+    late = False
+    if shipment is not None and shipment.promised_by and order.status == OrderStatus.SHIPPED:
+        if not delivered:
+            parts.append(f"We promised it by {fmt.day(shipment.promised_by)}.")
+        decision = rules.late_decision(shipment.promised_by, last.at if delivered else None,
+                                       now, rules.policy_get())
+        if decision.allowed and not delivered:
+            late = True
+            decide(state, decision, order)
+            code = store_services.apology_code_create(order, decision.facts["percent"])
+            parts.append(
+                f"It's late against that date, and I'm sorry. As an apology, here's "
+                f"{decision.facts['percent']}% off your next order with the code {code.code}.")
+    stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
+    if last is not None and not delivered and now - last.at > stale_after:
+        problem = True
+        parts.append(
+            f"The carrier hasn't updated this tracking since {fmt.when(last.at)}, so I "
+            "won't guess a new delivery date.")
+    if last is not None and last.exception == "lost":
+        parts.append("Just say whether you'd prefer a replacement or a refund.")
+        mem = dict(update.get("memory") or state.get("memory") or {})
+        mem["pending"] = {"kind": "missing_remedy", "order": order.number}
+        update["memory"] = mem
+    update["replies"] = [reply(" ".join(p.strip() for p in parts if p))]
+    from agents.tools.context import conversation
+
+    if (problem or late) and conversation(state).customer.is_vip:
+        update.update(hand_off(state, "vip", order=order,
+                               summary=f"VIP customer asking about order #{order.number}, "
+                                       "which has a delivery problem.",
+                               suggested="Personal follow-up with the carrier; consider "
+                                         "a goodwill gesture.",
+                               tried=["Gave the latest tracking status"]))
+    return update

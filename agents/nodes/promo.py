@@ -1,0 +1,88 @@
+"""Discount codes that don't work, loyalty points and promotion rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents import format as fmt
+from agents.state import TurnState
+from agents.tools.context import conversation, reply
+from commerce import selectors as store
+from commerce.models import DiscountCode
+from core import clock
+
+POINTS = re.compile(r"\b(points?|loyalty|rewards?)\b", re.I)
+CODE = re.compile(r"\b([A-Z][A-Z0-9-]{3,19})\b")
+
+
+def _code_problem(code: DiscountCode) -> str:
+    now = clock.now()
+    if not code.active:
+        return f"{code.code} is no longer active."
+    if code.valid_from and now < code.valid_from:
+        return f"{code.code} only starts on {fmt.day(code.valid_from)}."
+    if code.valid_until and now > code.valid_until:
+        return f"{code.code} expired on {fmt.day(code.valid_until)}."
+    if code.usage_limit is not None and code.times_used >= code.usage_limit:
+        return f"{code.code} has already been used the maximum number of times."
+    return ""
+
+
+def _code_terms(code: DiscountCode) -> str:
+    what = {
+        DiscountCode.Kind.PERCENT: f"{code.value.normalize():f}% off",
+        DiscountCode.Kind.FIXED: f"{fmt.money(code.value)} off",
+        DiscountCode.Kind.FREE_SHIPPING: "free delivery",
+    }[code.kind]
+    terms = [what]
+    if code.min_order_total:
+        terms.append(f"on orders of {fmt.money(code.min_order_total)} or more")
+    if code.category:
+        terms.append(f"on {code.category} only")
+    if code.excludes_sale_items:
+        terms.append("excluding sale items")
+    if code.valid_until:
+        terms.append(f"until {fmt.day(code.valid_until)}")
+    return " ".join(terms)
+
+
+def promo_question(state: TurnState) -> dict[str, Any]:
+    text = state.get("text", "")
+    entities = state.get("entities") or {}
+    raw = entities.get("discount_code") or ""
+    if not raw:
+        for candidate in CODE.findall(text):
+            if store.discount_code_get(candidate):
+                raw = candidate
+                break
+    if raw:
+        code = store.discount_code_get(raw)
+        if code is None:
+            return {"replies": [reply(
+                f"I can't find a code called {raw.upper()}. Please check the spelling — codes "
+                "are letters and numbers with no spaces.")]}
+        problem = _code_problem(code)
+        if problem:
+            return {"replies": [reply(f"{problem} Sorry about that.")]}
+        return {"replies": [reply(
+            f"{code.code} is valid: {_code_terms(code)}. Enter it at checkout in the "
+            "\"Discount code\" box; it can't be combined with another code. If it's still "
+            "refused, check your basket meets those conditions.")]}
+    if POINTS.search(text):
+        conv = conversation(state)
+        if not conv.is_verified:
+            return {"replies": [reply(
+                "I can check your points once I know it's you: please send an order number "
+                "and the email address on it.")],
+                "memory": {**(state.get("memory") or {}),
+                           "pending": {"kind": "verify", "intent": "promo_question",
+                                       "entities": {}}}}
+        balance = store.loyalty_balance(conv.customer)
+        how = store.article_search("loyalty points how they work", topic="promotions")
+        rules = f" {how[0].body}" if how else ""
+        return {"replies": [reply(f"You have {balance} loyalty points.{rules}")]}
+    articles = store.article_search(text, topic="promotions")
+    if articles:
+        return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
+    return {"replies": [reply("Which discount code are you trying to use?")]}

@@ -1,0 +1,326 @@
+"""Returns, exchanges and refund status, within the return window and the final-sale rule."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from agents import format as fmt
+from agents.nodes.confirm import ask_confirmation
+from agents.state import TurnState
+from agents.tools.actions import decide, hand_off
+from agents.tools.context import memory, reply
+from agents.tools.identity import order_for_turn
+from commerce import policy as rules
+from commerce import selectors as store
+from commerce.models import Order, OrderItem, Refund, Return, Variant
+from core import clock
+
+SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
+                         r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
+                         r"wrong size|size|fit)\b", re.I)
+WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different size|"
+                            r"(a|the|one) size (up|down)|bigger|smaller)\b", re.I)
+WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
+WANTS_REFUND = re.compile(r"\b(refund|money back|reimburse|my money)\b", re.I)
+ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
+SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
+SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
+              "extra small": "XS"}
+TARGET_SIZE = re.compile(
+    r"\b(?:for|to|into|with|an?|in|need|want|get)\s+(?:an?\s+)?(?:size\s+|uk\s+|eu\s+)?"
+    r"(xxs|xs|s|m|l|xl|xxl|3xl|extra large|extra small|small|medium|large|\d{1,2}(?:\.5)?)\b"
+    r"(?!\s*(?:days?|weeks?|items?|pairs?|of|x\b))", re.I)
+
+
+def _item_label(item: OrderItem) -> str:
+    opts = ", ".join(str(v) for v in item.variant.options.values())
+    return f"{item.variant.product.name} ({opts})" if opts else item.variant.product.name
+
+
+def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
+    """The order's items the shopper's words point at, if any."""
+    text = state.get("text", "").lower()
+    entities = state.get("entities") or {}
+    if ALL_ITEMS.search(text) and len(items) > 1:
+        return items
+    sku = (entities.get("product") or "").upper()
+    exact = [i for i in items if i.variant.sku.upper() == sku or i.variant.sku.lower() in text]
+    if exact:
+        return exact
+    for n, item in enumerate(items, 1):
+        if re.fullmatch(rf"\s*{n}\.?\s*", text) or _item_label(item).lower() in text:
+            return [item]
+    words = set(re.findall(r"[a-z]{3,}", text))
+    scored = []
+    for item in items:
+        product = item.variant.product
+        name_words = set(re.findall(r"[a-z]{3,}", f"{product.name} {product.kind}".lower()))
+        singular = {w.rstrip("s") for w in words}
+        hits = len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
+        if hits:
+            scored.append((hits, item))
+    if scored:
+        best = max(h for h, _ in scored)
+        return [i for h, i in scored if h == best]
+    return []
+
+
+def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
+              question: str) -> dict[str, Any]:
+    mem["pending"] = {"kind": "item", "intent": intent}
+    return {"memory": mem, "replies": [reply(
+        f"{question} on order #{order.number}?", [_item_label(i) for i in items])]}
+
+
+def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent: str,
+                    question: str) -> tuple[list[OrderItem], dict[str, Any] | None]:
+    items = list(order.items.all())
+    chosen = pick_items(state, items)
+    if not chosen and mem.get("items"):
+        chosen = [i for i in items if i.pk in mem["items"]]
+    if not chosen and len(items) == 1:
+        chosen = items
+    if not chosen:
+        return [], _ask_item(mem, order, items, intent, question)
+    mem["items"] = [i.pk for i in chosen]
+    return chosen, None
+
+
+def _reason(state: TurnState, mem: dict[str, Any]) -> str:
+    reason = (state.get("entities") or {}).get("reason") or mem.get("reason") or ""
+    if not reason and SIZE_REASON.search(state.get("text", "")):
+        reason = "size"
+    mem["reason"] = reason
+    return reason
+
+
+def _same_product_in_stock(item: OrderItem) -> list[Variant]:
+    return [v for v in store.variant_list_for_product(item.variant.product)
+            if v.pk != item.variant_id and v.stock >= item.quantity]
+
+
+def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
+                       mem: dict[str, Any], what: str) -> dict[str, Any]:
+    mem["pending"] = None
+    if decision.handoff_reason:
+        return {"memory": mem, "replies": [reply(
+            f"{decision.explanation} I've passed your request to a colleague, who will reply "
+            "here.")],
+            **hand_off(state, decision.handoff_reason, order=order, decision=decision,
+                       summary=f"Shopper wants {what} on order #{order.number}.",
+                       suggested=_suggestion(decision),
+                       tried=[f"Checked {what} against the shop's policy"])}
+    extra = ""
+    if decision.rule in {"return.not_shipped"}:
+        extra = " I can cancel it for you if you like."
+    elif decision.rule == "return.not_delivered":
+        extra = " Once it arrives you can start a return here."
+    return {"memory": mem, "replies": [reply(
+        f"I'm sorry, I can't do that: {decision.explanation}{extra}")]}
+
+
+def _suggestion(decision: rules.Decision) -> str:
+    return {
+        "high_value": "Approve the refund if the return is in order.",
+        "final_sale": "Decide whether to make a final-sale exception.",
+        "outside_policy": "Decide whether to accept a late return as a goodwill exception.",
+    }.get(decision.handoff_reason or "", "Review and decide.")
+
+
+def return_request(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "return_request")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    mem = dict(lookup.update.get("memory") or memory(state))
+    items, ask = _items_for_turn(state, order, mem, "return_request",
+                                 "Which item would you like to return")
+    if ask:
+        return ask
+    reason = _reason(state, mem)
+    text = state.get("text", "")
+    wanted = ("exchange" if WANTS_EXCHANGE.search(text) else
+              "store_credit" if WANTS_CREDIT.search(text) else
+              "refund" if WANTS_REFUND.search(text) else mem.get("resolution", ""))
+    decision = decide(state, rules.return_decision(
+        order, items, rules.policy_get(), clock.now(), store.order_events(order),
+        store.returned_quantities(order), wanted or "refund"), order)
+    if not decision.allowed:
+        return _refuse_or_handoff(state, decision, order, mem, "a return")
+    value = sum((i.unit_price * i.quantity for i in items), Decimal("0"))
+    money = fmt.money(value, order.currency)
+    names = ", ".join(_item_label(i) for i in items)
+    action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
+              "reason": reason}
+    if decision.outcome == "proceed:keep_it":
+        return ask_confirmation(state, mem, (
+            f"Good news: for {names} you don't need to send anything back — returning it would "
+            f"cost more than it's worth. I can refund {money} to your original payment method "
+            "and you keep the item."), {**action, "resolution": "keep_it"})
+    if wanted == "exchange":
+        return exchange_request(state)
+    if wanted in {"refund", "store_credit"}:
+        summary = (f"I'll open a return for {names} from order #{order.number} and send you a "
+                   "prepaid return label. " + (
+                       f"You'll get {money} store credit straight away." if wanted ==
+                       "store_credit" else
+                       f"We'll refund {money} to your original payment method once the parcel "
+                       "reaches us."))
+        return ask_confirmation(state, mem, summary, {**action, "resolution": wanted})
+    options = ["Store credit", "Refund"]
+    offer = (f"I can take back {names} (order #{order.number}, within the "
+             f"{decision.facts.get('window_days')}-day window). ")
+    alternatives = _same_product_in_stock(items[0]) if len(items) == 1 else []
+    if reason in {"size", "too_small", "too_big"} and alternatives:
+        sizes = ", ".join(str(v.options.get("size", v.sku)) for v in alternatives[:5])
+        offer += f"Would you like to swap it for another size? In stock now: {sizes}. "
+        options = ["Exchange", *options]
+    offer += (f"Or I can give you {money} store credit instantly, or refund {money} to your "
+              "original payment method once it's back with us. Which would you like?")
+    mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+    return {"memory": mem, "replies": [reply(offer, options)]}
+
+
+def return_resolution(state: TurnState) -> dict[str, Any]:
+    text = state.get("text", "")
+    mem = memory(state)
+    if WANTS_EXCHANGE.search(text) or re.search(r"\bsize\b|\b(xs|s|m|l|xl)\b", text, re.I):
+        mem["resolution"] = "exchange"
+    elif WANTS_CREDIT.search(text):
+        mem["resolution"] = "store_credit"
+    elif WANTS_REFUND.search(text) or state.get("answer") == "yes":
+        mem["resolution"] = "refund"
+    else:
+        return {"memory": mem, "replies": [reply(
+            "Would you prefer an exchange, store credit or a refund?",
+            ["Exchange", "Store credit", "Refund"])]}
+    mem["pending"] = None
+    state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
+    if mem["resolution"] == "exchange":
+        return exchange_request(state)
+    return return_request(state)
+
+
+def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, str]:
+    """The variant the shopper wants instead, and how they described it."""
+    text = state.get("text", "")
+    entities = state.get("entities") or {}
+    options = dict(item.variant.options)
+    wanted_size = ""
+    for m in TARGET_SIZE.finditer(text):
+        value = m.group(1).lower()
+        wanted_size = SIZE_WORDS.get(value, value.upper())
+    if not wanted_size and entities.get("size"):
+        wanted_size = entities["size"].upper().replace("SIZE", "").strip()
+    wanted_colour = (entities.get("colour") or "").lower()
+    if wanted_size and str(options.get("size", "")).upper() != wanted_size:
+        options["size"] = wanted_size
+    if wanted_colour and str(options.get("colour", "")).lower() != wanted_colour:
+        options["colour"] = wanted_colour
+    if options == item.variant.options:
+        return None, ""
+    norm = {k: str(v).lower() for k, v in options.items()}
+    for v in store.variant_list_for_product(item.variant.product):
+        if {k: str(x).lower() for k, x in v.options.items()} == norm:
+            return v, ", ".join(str(x) for x in options.values())
+    return None, ", ".join(str(x) for x in options.values())
+
+
+def exchange_request(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "exchange_request")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    mem = dict(lookup.update.get("memory") or memory(state))
+    items, ask = _items_for_turn(state, order, mem, "exchange_request",
+                                 "Which item would you like to exchange")
+    if ask:
+        return ask
+    item = items[0]
+    decision = decide(state, rules.return_decision(
+        order, [item], rules.policy_get(), clock.now(), store.order_events(order),
+        store.returned_quantities(order), "exchange"), order)
+    if not decision.allowed:
+        return _refuse_or_handoff(state, decision, order, mem, "an exchange")
+    target, described = _target_variant(state, item)
+    alternatives = _same_product_in_stock(item)
+    alt_text = ", ".join(", ".join(str(x) for x in v.options.values())
+                         for v in alternatives[:6])
+    if target is None or target.stock < item.quantity:
+        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        mem["items"] = [item.pk]
+        head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
+                if described else f"Which size or colour would you like instead of "
+                                  f"{_item_label(item)}? ")
+        if alternatives:
+            return {"memory": mem, "replies": [reply(
+                f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
+                "instead.", [", ".join(str(x) for x in v.options.values())
+                             for v in alternatives[:6]])]}
+        mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+        return {"memory": mem, "replies": [reply(
+            f"{head}No other size or colour of it is in stock right now. I can give you "
+            f"{fmt.money(item.unit_price)} store credit or a refund instead — or I can tell you "
+            "when it's back.", ["Store credit", "Refund"])]}
+    summary = (f"I'll swap {_item_label(item)} from order #{order.number} for "
+               f"{target.product.name} ({described}). You'll get a prepaid return label for the "
+               "one you have, and we'll send the new one as soon as the carrier scans your "
+               "parcel, at no extra cost.")
+    return ask_confirmation(state, mem, summary, {
+        "kind": "return", "order": order.number, "items": [item.pk], "resolution": "exchange",
+        "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
+
+
+def refund_status(state: TurnState) -> dict[str, Any]:
+    lookup = order_for_turn(state, "refund_status")
+    if lookup.order is None:
+        return lookup.update
+    order = lookup.order
+    update = dict(lookup.update)
+    refunds = store.refund_list_for_order(order)
+    returns = store.return_list_for_order(order)
+    if refunds:
+        lines = []
+        for r in refunds:
+            method = ("store credit" if r.method == Refund.Method.STORE_CREDIT else
+                      "your original payment method")
+            if r.status == Refund.Status.COMPLETED:
+                when = fmt.day(r.completed_at) if r.completed_at else fmt.day(r.created_at)
+                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was completed "
+                             f"on {when}.")
+            elif r.status == Refund.Status.FAILED:
+                lines.append(f"A refund of {fmt.money(r.amount, order.currency)} to {method} "
+                             "failed; a colleague will contact you about it.")
+            else:
+                expected = (f" and should reach you by {fmt.day(r.expected_by)}"
+                            if r.expected_by else "")
+                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was sent on "
+                             f"{fmt.day(r.created_at)}{expected}.")
+        text = f"Refunds on order #{order.number}: " + " ".join(lines)
+        if any(r.status == Refund.Status.COMPLETED and r.method != Refund.Method.STORE_CREDIT
+               for r in refunds):
+            text += (" Card refunds can take a few working days to show on your statement "
+                     "after we send them.")
+        update["replies"] = [reply(text)]
+        return update
+    open_returns = [r for r in returns if r.status in {Return.Status.LABEL_SENT,
+                                                       Return.Status.IN_TRANSIT}]
+    if open_returns:
+        r = open_returns[0]
+        update["replies"] = [reply(
+            f"We haven't received return {r.number} for order #{order.number} yet"
+            + (f" (return tracking {r.tracking_number})" if r.tracking_number else "")
+            + ". The refund is issued as soon as it reaches our warehouse; card refunds then "
+              "take 3–5 working days to show.")]
+        return update
+    if any(r.status == Return.Status.RECEIVED for r in returns):
+        update["replies"] = [reply(
+            f"We've received your return for order #{order.number}; the refund is being "
+            "processed and you'll get a confirmation when it's sent.")]
+        return update
+    update["replies"] = [reply(
+        f"I can't see a refund or a return on order #{order.number}. If you'd like to return "
+        "something from it, just say which item.")]
+    return update

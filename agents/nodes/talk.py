@@ -1,0 +1,103 @@
+"""Greetings, account help, complaints, handoff on request, and honest clarification."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.state import TurnState
+from agents.tools.actions import hand_off
+from agents.tools.context import conversation, memory, reply
+from commerce import selectors as store
+
+CAPABILITIES = ("I can tell you where an order is, start a return or exchange, cancel or change "
+                "the address of an order that hasn't shipped, check a refund, and answer "
+                "questions about our products, sizes and discount codes.")
+THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
+BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
+
+
+def greeting(state: TurnState) -> dict[str, Any]:
+    text = state.get("text", "")
+    if THANKS.search(text) or BYE.search(text):
+        return {"replies": [reply("You're welcome! If anything else comes up, just message "
+                                  "here.")]}
+    name = ""
+    conv = conversation(state)
+    if conv.is_verified and conv.customer.name:
+        name = f" {conv.customer.name.split()[0]}"
+    return {"replies": [reply(f"Hi{name}! {CAPABILITIES} How can I help?")]}
+
+
+def account(state: TurnState) -> dict[str, Any]:
+    articles = store.article_search(state.get("text", ""), topic="account")
+    if articles:
+        a = articles[0]
+        return {"replies": [reply(f"{a.title}: {a.body} If that doesn't solve it, tell me and "
+                                  "I'll bring in a colleague.")]}
+    return {"replies": [reply(
+        "For sign-in problems, use \"Forgot password\" on the sign-in page: we'll email a reset "
+        "link to the address on your account. For anything else about your account, a "
+        "colleague can help — just ask for a person.")]}
+
+
+def human_request(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    mem["pending"] = None
+    return {"memory": mem, "replies": [reply(
+        "Of course — I've passed this conversation to a colleague, with everything we've "
+        "covered so far. They'll reply right here.")],
+        **hand_off(state, "customer_request", summary="The shopper asked for a person.",
+                   suggested="Read the history and pick up where the bot stopped.",
+                   tried=list(filter(None, [mem.get("last_intent", "")])))}
+
+
+def frustration(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    mem["pending"] = None
+    return {"memory": mem, "replies": [reply(
+        "I'm sorry this has been frustrating. I've asked a colleague to take over — they can "
+        "see everything we've discussed and will reply here shortly.")],
+        **hand_off(state, "frustration", summary="The shopper is repeatedly frustrated.",
+                   suggested="Apologise, resolve the underlying issue, consider a goodwill "
+                             "gesture.",
+                   tried=list(filter(None, [mem.get("last_intent", "")])))}
+
+
+def complaint(state: TurnState) -> dict[str, Any]:
+    conv = conversation(state)
+    if conv.customer.is_vip:
+        return {"replies": [reply(
+            "I'm sorry we've let you down. I've asked a colleague to look after this "
+            "personally; they'll reply here.")],
+            **hand_off(state, "vip", summary="A VIP customer has a complaint.",
+                       suggested="Personal apology and resolution.")}
+    return {"replies": [reply(
+        "I'm sorry about that — it's not the experience we want you to have. Tell me what "
+        "happened (and the order number if it's about an order) and I'll do what I can to put "
+        "it right, or I can pass you to a colleague.", ["Talk to a person"])]}
+
+
+def clarify(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    attempts = int(mem.get("clarify_attempts", 0)) + 1
+    mem["clarify_attempts"] = attempts
+    if attempts >= 2:
+        mem["clarify_attempts"] = 0
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "Sorry, I'm not getting it right. I've asked a colleague to read this and reply "
+            "here.")],
+            **hand_off(state, "not_understood", summary="The bot could not understand the "
+                                                        "shopper twice.",
+                       suggested="Read the last messages and answer directly.")}
+    mem["pending"] = {"kind": "clarify"}
+    return {"memory": mem, "replies": [reply(
+        "Sorry, I want to make sure I help with the right thing. Is this about an order you "
+        "placed, or a product you're looking at?",
+        ["An order I placed", "A product", "Something else"])]}
+
+
+def other(state: TurnState) -> dict[str, Any]:
+    return {"replies": [reply(f"I'm the shop's assistant, so I can't help with that. "
+                              f"{CAPABILITIES}")]}

@@ -1,0 +1,44 @@
+"""The one bridge from Django to the graph: run a turn, persist its memory and handoff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.graph import build
+from agents.routing import LOW_CONFIDENCE
+from agents.state import TurnState
+from conversations import services
+from conversations.models import Conversation, Message
+from conversations.services import Reply
+
+
+def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
+    state: TurnState = {
+        "conversation_id": conversation.pk,
+        "text": message.text,
+        "channel": message.channel,
+        "sender_id": message.payload.get("from", ""),
+        "attachments": message.payload.get("attachments", []),
+        "memory": dict(conversation.state or {}),
+        "replies": [],
+        "handoff": None,
+    }
+    result: dict[str, Any] = build().invoke(state)
+    conversation = Conversation.objects.get(pk=result["conversation_id"])
+    memory = dict(result.get("memory") or {})
+    if result.get("confidence", 0) >= LOW_CONFIDENCE and memory.get("pending", {}) != {
+            "kind": "clarify"}:
+        memory["clarify_attempts"] = 0
+    if result.get("intent") and result.get("confidence", 0) >= LOW_CONFIDENCE:
+        memory["last_intent"] = result["intent"]
+    conversation.state = memory
+    conversation.save(update_fields=["state"])
+    message.conversation_id = conversation.pk
+    message.intent = result.get("intent", "")
+    message.confidence = result.get("confidence")
+    message.entities = result.get("entities") or {}
+    if result.get("handoff"):
+        packet = result["handoff"]
+        services.handoff_create(conversation, packet["reason"], packet)
+    return [Reply(text=r["text"], buttons=r.get("buttons", []),
+                  attachments=r.get("attachments", [])) for r in result.get("replies", [])]

@@ -1,0 +1,27 @@
+"""The typed state one bot turn carries through the graph."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class TurnState(TypedDict, total=False):
+    # Given by the runner.
+    conversation_id: int
+    text: str
+    channel: str
+    sender_id: str
+    attachments: list[dict[str, Any]]
+    # Set by understand.
+    intent: str
+    confidence: float
+    language: str
+    entities: dict[str, str]
+    answer: str  # "yes", "no" or "" for a reply to a pending question
+    # Carried between turns in Conversation.state (owned by the runner).
+    memory: dict[str, Any]
+    # What the turn produced.
+    route: str
+    replies: Annotated[list[dict[str, Any]], operator.add]
+    handoff: dict[str, Any] | None

@@ -1,0 +1,120 @@
+"""Proving who the shopper is, and finding the order they mean — only theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agents.state import TurnState
+from agents.tools.context import conversation, memory, reply
+from commerce import selectors as store
+from commerce.models import Order
+from conversations import services
+
+MAX_VERIFY_ATTEMPTS = 3
+
+ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
+               "the order number and the email address or postcode used at checkout.")
+
+
+@dataclass
+class OrderLookup:
+    order: Order | None
+    update: dict[str, Any]
+
+
+def _ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
+    mem = memory(state)
+    pending_entities = dict((mem.get("pending") or {}).get("entities") or {})
+    pending_entities.update(state.get("entities") or {})
+    previous = (mem.get("pending") or {}).get("text", "")
+    mem["pending"] = {"kind": "verify", "intent": intent, "entities": pending_entities,
+                      "text": f"{previous} {state.get('text', '')}".strip()[-1000:]}
+    return {"memory": mem, "replies": [reply(text)]}
+
+
+def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
+    """The verified customer's order this turn is about, or the reply asking for proof."""
+    conv = conversation(state)
+    entities = state.get("entities") or {}
+    mem = memory(state)
+    number = entities.get("order_number") or ""
+    if not conv.is_verified:
+        if number and (entities.get("email") or entities.get("postcode")):
+            verified, update = verify_with_details(state)
+            if not verified:
+                return OrderLookup(None, update)
+            update.pop("route", None)
+            return OrderLookup(store.order_get(number), update)
+        return OrderLookup(None, _ask_verification(state, intent))
+    if number:
+        order = store.order_get(number)
+        if order is None or order.customer_id != conv.customer_id:
+            # Same words whether the order exists or belongs to someone else.
+            return OrderLookup(None, {"replies": [reply(
+                f"I can't find order {number} on your account. I can only help with orders "
+                "placed by the customer verified in this conversation — please check the "
+                "number on your confirmation email.")]})
+        mem["order"] = order.number
+        return OrderLookup(order, {"memory": mem})
+    if mem.get("order"):
+        order = store.order_get(mem["order"])
+        if order is not None and order.customer_id == conv.customer_id:
+            return OrderLookup(order, {"memory": mem})
+    order = store.order_latest_for_customer(conv.customer)
+    if order is None:
+        return OrderLookup(None, {"replies": [reply(
+            "I can't see any orders on your account. If you ordered as a guest with another "
+            "email address, send me the order number and that email.")]})
+    mem["order"] = order.number
+    return OrderLookup(order, {"memory": mem})
+
+
+def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
+    """Check an order number against the email or postcode on it. Never says which part
+    was wrong, and never reveals whether an order exists."""
+    mem = memory(state)
+    pending = dict(mem.get("pending") or {})
+    details = dict(pending.get("entities") or {})
+    details.update({k: v for k, v in (state.get("entities") or {}).items() if v})
+    number, email, postcode = (details.get("order_number", ""), details.get("email", ""),
+                               details.get("postcode", ""))
+    pending["entities"] = details
+    mem["pending"] = pending
+    if not number:
+        return False, {"memory": mem, "replies": [reply(
+            "Thanks. What's the order number? It's in your order confirmation email.")]}
+    if not (email or postcode):
+        return False, {"memory": mem, "replies": [reply(
+            f"Thanks. To confirm order {number} is yours, what's the email address or the "
+            "delivery postcode on it?")]}
+    conv = conversation(state)
+    order = store.order_get(number)
+    matches = order is not None and store.order_matches_contact(order, email=email,
+                                                                  postcode=postcode)
+    if matches and conv.is_verified and order.customer_id != conv.customer_id:
+        return False, {"memory": {**mem, "pending": None}, "replies": [reply(
+            "This conversation is already verified for another customer, so I can't discuss "
+            "that order here. The order's owner can contact us directly.")]}
+    if not matches:
+        attempts = int(mem.get("verify_failures", 0)) + 1
+        mem["verify_failures"] = attempts
+        pending["entities"] = {}
+        if attempts >= MAX_VERIFY_ATTEMPTS:
+            mem["pending"] = None
+            return False, {"memory": mem, "replies": [reply(
+                "Those details still don't match an order I can show you, so for your "
+                "security I'll stop checking here. Please look at your order confirmation "
+                "email for the exact order number and the email address it was sent to.")]}
+        return False, {"memory": mem, "replies": [reply(
+            "Sorry, I couldn't match those details to an order. Please check the order "
+            "number and use the email address or postcode given at checkout.")]}
+    target = services.conversation_verify(conv, order.customer, "order_details",
+                                          state["channel"], state["sender_id"])
+    mem["verify_failures"] = 0
+    mem["order"] = order.number
+    mem["pending"] = None
+    mem["verified_name"] = order.customer.name
+    return True, {"memory": mem, "route": pending.get("intent") or "order_status",
+                  "entities": details, "conversation_id": target.pk,
+                  "text": f"{pending.get('text', '')} {state.get('text', '')}".strip()}

@@ -1,0 +1,45 @@
+"""Return labels: a real PDF carrying the return's tracking number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from fpdf import FPDF
+
+from commerce.models import Return
+
+
+def return_label_render(ret: Return) -> Path:
+    order = ret.order
+    pdf = FPDF(format="A6")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, f"RETURN {ret.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(0, 5, f"Carrier: {ret.carrier.upper()}   Prepaid", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(0, 5, "FROM", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in (order.ship_name, order.ship_line1, order.ship_line2, order.ship_city,
+                 order.ship_postcode):
+        if line:
+            pdf.cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(0, 5, "TO", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in (f"{settings.SHOP_NAME} Returns", "Unit 4, Brackmills Industrial Estate",
+                 "Northampton", "NN4 7PB"):
+        pdf.cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Courier", "B", 12)
+    pdf.cell(0, 7, ret.tracking_number, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    pdf.cell(0, 4, f"Order #{order.number}", new_x="LMARGIN", new_y="NEXT")
+    path = Path(settings.MEDIA_ROOT) / "labels" / f"{ret.number}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path

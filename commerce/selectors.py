@@ -1,0 +1,209 @@
+"""Reads of the store's data, each with the joins it needs."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+
+from commerce.models import (
+    Article,
+    DiscountCode,
+    LoyaltyTransaction,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    Product,
+    Refund,
+    Return,
+    ReturnItem,
+    Shipment,
+    TrackingEvent,
+    Variant,
+)
+from core.models import Customer
+
+
+def normalise_order_number(value: str) -> str:
+    return re.sub(r"^(?:#|ord(?:er)?[-\s]?)", "", value.strip(), flags=re.IGNORECASE)
+
+
+def normalise_postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+def order_get(number: str) -> Order | None:
+    return (
+        Order.objects.select_related("customer")
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.select_related("variant__product")),
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
+        )
+        .filter(number=normalise_order_number(number))
+        .first()
+    )
+
+
+def order_list_for_customer(customer: Customer) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(customer=customer)
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.select_related("variant__product")),
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
+        )
+        .order_by("-placed_at")
+    )
+
+
+def order_latest_for_customer(customer: Customer) -> Order | None:
+    """The order a shopper most likely means when they name none: the newest one still
+    on its way, else the newest."""
+    orders = list(order_list_for_customer(customer)[:10])
+    open_ones = [o for o in orders if o.status in {
+        OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING}]
+    return (open_ones or orders or [None])[0]
+
+
+def order_matches_contact(order: Order, *, email: str = "", postcode: str = "") -> bool:
+    if email and order.email.strip().lower() == email.strip().lower():
+        return True
+    if postcode and normalise_postcode(order.ship_postcode) == normalise_postcode(postcode):
+        return True
+    return False
+
+
+def shipment_latest(order: Order) -> Shipment | None:
+    shipments = list(order.shipments.all())
+    return max(shipments, key=lambda s: s.created_at) if shipments else None
+
+
+def shipment_events(shipment: Shipment) -> list[TrackingEvent]:
+    return sorted(shipment.events.all(), key=lambda e: (e.at, e.pk))
+
+
+def order_events(order: Order) -> list[TrackingEvent]:
+    return [e for s in order.shipments.all() for e in shipment_events(s)]
+
+
+def returned_quantities(order: Order) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for ri in ReturnItem.objects.filter(order_item__order=order).exclude(
+        return_request__status=Return.Status.CLOSED
+    ):
+        counts[ri.order_item_id] += ri.quantity
+    return dict(counts)
+
+
+def return_list_for_order(order: Order) -> list[Return]:
+    return list(order.returns.prefetch_related("items__order_item__variant").all())
+
+
+def refund_list_for_order(order: Order) -> list[Refund]:
+    return list(order.refunds.all())
+
+
+def payment_list_for_order(order: Order) -> list[Payment]:
+    return list(order.payments.order_by("created_at"))
+
+
+def duplicate_charges(order: Order) -> list[Payment]:
+    """Captured payments of the same amount beyond the first: a double charge."""
+    seen: dict[Decimal, Payment] = {}
+    duplicates: list[Payment] = []
+    for p in payment_list_for_order(order):
+        if p.status != Payment.Status.CAPTURED:
+            continue
+        if p.amount in seen:
+            duplicates.append(p)
+        else:
+            seen[p.amount] = p
+    return duplicates
+
+
+def variant_get(sku: str) -> Variant | None:
+    return Variant.objects.select_related("product").filter(sku__iexact=sku.strip()).first()
+
+
+def variant_list_for_product(product: Product) -> list[Variant]:
+    return list(product.variants.order_by("sku"))
+
+
+def product_search(text: str, limit: int = 3) -> list[Product]:
+    """Products a shopper's words point at: SKU first, then name and kind words,
+    then meaning (pgvector) as the fallback."""
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2]
+    sku = Variant.objects.select_related("product").filter(sku__iexact=text.strip()).first()
+    if sku is not None:
+        return [sku.product]
+    if words:
+        query = Q()
+        for w in words:
+            query |= Q(name__icontains=w)
+        candidates = list(Product.objects.filter(query)[:200])
+        if candidates:
+            def score(p: Product) -> tuple[int, int]:
+                name = p.name.lower()
+                return (sum(1 for w in words if w in name), -len(name))
+
+            ranked = sorted(candidates, key=score, reverse=True)
+            best = score(ranked[0])[0]
+            if best >= 2 or len(words) <= 2:
+                return ranked[:limit]
+        kind_hits = list(Product.objects.filter(
+            Q(kind__in=words) | Q(kind__in=[w.rstrip("s") for w in words]))[:limit])
+        if kind_hits:
+            return kind_hits
+    return product_semantic_search(text, limit)
+
+
+def product_semantic_search(text: str, limit: int = 3) -> list[Product]:
+    from pgvector.django import CosineDistance
+
+    if not Product.objects.exclude(embedding=None).exists():
+        return []
+    from commerce.embeddings import embed_texts
+
+    vector = embed_texts([text])[0]
+    return list(
+        Product.objects.exclude(embedding=None)
+        .annotate(distance=CosineDistance("embedding", vector))
+        .filter(distance__lt=0.6)
+        .order_by("distance")[:limit]
+    )
+
+
+def article_search(text: str, topic: str | None = None, limit: int = 1) -> list[Article]:
+    qs = Article.objects.all()
+    if topic:
+        topical = list(qs.filter(topic=topic))
+        if len(topical) == 1:
+            return topical
+        qs = qs.filter(topic=topic) if topical else qs
+    if qs.exclude(embedding=None).exists():
+        from pgvector.django import CosineDistance
+
+        from commerce.embeddings import embed_texts
+
+        vector = embed_texts([text])[0]
+        return list(
+            qs.exclude(embedding=None)
+            .annotate(distance=CosineDistance("embedding", vector))
+            .order_by("distance")[:limit]
+        )
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3]
+    query = Q()
+    for w in words:
+        query |= Q(title__icontains=w) | Q(body__icontains=w)
+    return list(qs.filter(query)[:limit]) if words else list(qs[:limit])
+
+
+def discount_code_get(code: str) -> DiscountCode | None:
+    return DiscountCode.objects.filter(code__iexact=code.strip()).first()
+
+
+def loyalty_balance(customer: Customer) -> int:
+    return LoyaltyTransaction.objects.filter(customer=customer).aggregate(
+        total=Sum("points"))["total"] or 0

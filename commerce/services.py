@@ -1,0 +1,257 @@
+"""Writes to the store's data. Every function re-checks ownership, status and policy
+itself, whatever its caller already checked."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from commerce import policy as rules
+from commerce import selectors
+from commerce.labels import return_label_render
+from commerce.models import (
+    BackInStockSubscription,
+    DiscountCode,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    Refund,
+    Return,
+    ReturnItem,
+    Variant,
+)
+from core import clock
+from core.models import Customer
+
+
+class ActionRefused(Exception):
+    def __init__(self, decision: rules.Decision):
+        super().__init__(decision.explanation)
+        self.decision = decision
+
+
+def _check_owner(order: Order, customer: Customer) -> None:
+    if order.customer_id != customer.pk:
+        raise ActionRefused(rules.Decision(
+            "ownership", False, "identity.not_owner",
+            "That order does not belong to the verified customer.", "refuse"))
+
+
+# Card refunds reach the shopper's bank a few working days after we send them.
+REFUND_DAYS = {Refund.Method.ORIGINAL_PAYMENT: 5, Refund.Method.STORE_CREDIT: 0}
+
+
+def _refund(order: Order, amount: Decimal, method: str, reason: str, key: str,
+            actor: str, ret: Return | None = None) -> Refund:
+    now = clock.now()
+    instant = method == Refund.Method.STORE_CREDIT
+    refund, _ = Refund.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "order": order, "return_request": ret, "amount": amount, "method": method,
+            "status": Refund.Status.COMPLETED if instant else Refund.Status.PROCESSING,
+            "reason": reason, "decided_by": actor, "created_at": now,
+            "expected_by": now + timedelta(days=REFUND_DAYS[method]),
+            "completed_at": now if instant else None,
+        },
+    )
+    return refund
+
+
+@transaction.atomic
+def order_cancel(order: Order, customer: Customer, *, key: str, reason: str = "",
+                 actor: str = "bot") -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    decision = rules.cancel_decision(order)
+    if not decision.allowed:
+        raise ActionRefused(decision)
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = clock.now()
+    order.cancel_reason = reason[:200]
+    order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    for item in order.items.all():
+        Variant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+    paid = sum((p.amount for p in order.payments.filter(status=Payment.Status.CAPTURED)),
+               Decimal(0))
+    if paid > 0:
+        _refund(order, paid, Refund.Method.ORIGINAL_PAYMENT, "Order cancelled",
+                f"{key}:refund", actor)
+    return order
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    city: str
+    postcode: str
+    line2: str = ""
+    country: str = ""
+
+
+@transaction.atomic
+def order_address_change(order: Order, customer: Customer, address: Address, *,
+                         actor: str = "bot") -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    decision = rules.address_change_decision(order)
+    if not decision.allowed:
+        raise ActionRefused(decision)
+    if not (address.line1 and address.postcode):
+        raise ActionRefused(rules.Decision("change_address", False, "address.incomplete",
+                                           "The new address needs a street and a postcode.",
+                                           "refuse"))
+    order.ship_line1 = address.line1[:200]
+    order.ship_line2 = address.line2[:200]
+    order.ship_city = address.city[:100]
+    order.ship_postcode = address.postcode.upper()[:20]
+    if address.country:
+        order.ship_country = address.country[:2].upper()
+    order.save()
+    return order
+
+
+def _return_number(order: Order) -> str:
+    existing = order.returns.count()
+    return f"R-{order.number}-{existing + 1}"
+
+
+def _return_tracking(number: str) -> str:
+    digest = hashlib.sha1(number.encode()).hexdigest()
+    digits = str(int(digest[:12], 16))[:9].rjust(9, "0")
+    return f"RT{digits}GB"
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    item: OrderItem
+    quantity: int = 1
+    exchange_for: Variant | None = None
+
+
+@transaction.atomic
+def return_create(order: Order, customer: Customer, lines: list[ReturnLine], *, resolution: str,
+                  reason: str, key: str, actor: str = "bot", approved: bool = False) -> Return:
+    """Start a return. `approved` is a person's approval of what policy sends to a human."""
+    existing = Return.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    items = [line.item for line in lines]
+    if any(i.order_id != order.pk for i in items) or not items:
+        raise ActionRefused(rules.Decision("return", False, "return.items_not_on_order",
+                                           "Those items are not on this order.", "refuse"))
+    policy = rules.policy_get()
+    decision = rules.return_decision(
+        order, items, policy, clock.now(), selectors.order_events(order),
+        selectors.returned_quantities(order), resolution)
+    if not decision.allowed and not (approved and decision.handoff_reason):
+        raise ActionRefused(decision)
+    if decision.outcome == "proceed:keep_it" and resolution == Return.Resolution.REFUND:
+        resolution = Return.Resolution.KEEP_IT
+    for line in lines:
+        if line.exchange_for is not None:
+            updated = Variant.objects.filter(pk=line.exchange_for.pk, stock__gte=line.quantity
+                                             ).update(stock=F("stock") - line.quantity)
+            if not updated:
+                raise ActionRefused(rules.Decision(
+                    "exchange", False, "exchange.out_of_stock",
+                    f"{line.exchange_for.sku} is out of stock.", "refuse"))
+    number = _return_number(order)
+    needs_label = resolution != Return.Resolution.KEEP_IT
+    ret = Return.objects.create(
+        order=order, number=number, resolution=resolution, reason=reason[:120],
+        status=Return.Status.LABEL_SENT if needs_label else Return.Status.CLOSED,
+        carrier="royal_mail" if needs_label else "",
+        tracking_number=_return_tracking(number) if needs_label else "",
+        idempotency_key=key, created_at=clock.now(),
+    )
+    for line in lines:
+        ReturnItem.objects.create(return_request=ret, order_item=line.item,
+                                  quantity=line.quantity, exchange_for=line.exchange_for)
+    value = sum((line.item.unit_price * line.quantity for line in lines), Decimal(0))
+    if resolution == Return.Resolution.KEEP_IT:
+        _refund(order, value, Refund.Method.ORIGINAL_PAYMENT, "Kept: returnless refund",
+                f"{key}:refund", actor, ret)
+    elif resolution == Return.Resolution.STORE_CREDIT:
+        _refund(order, value, Refund.Method.STORE_CREDIT, "Return for store credit",
+                f"{key}:refund", actor, ret)
+    if needs_label:
+        path = return_label_render(ret)
+        ret.label_file = str(path.relative_to(settings.MEDIA_ROOT))
+        ret.save(update_fields=["label_file"])
+    return ret
+
+
+@transaction.atomic
+def missing_parcel_resolve(order: Order, customer: Customer, *, remedy: str, key: str,
+                           actor: str = "bot", approved: bool = False) -> dict[str, str]:
+    """A parcel that never arrived: send it again or refund it, within policy."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    decision = rules.missing_parcel_decision(
+        order, selectors.order_events(order), rules.policy_get(), clock.now())
+    if not decision.allowed and not (approved and decision.handoff_reason):
+        raise ActionRefused(decision)
+    if remedy == "refund":
+        refund = _refund(order, order.total, Refund.Method.ORIGINAL_PAYMENT,
+                         "Parcel not received", f"{key}:refund", actor)
+        return {"remedy": "refund", "amount": str(refund.amount)}
+    replacement = reship_create(order, key=key)
+    return {"remedy": "reship", "order": replacement.number}
+
+
+def reship_create(order: Order, *, key: str) -> Order:
+    number = f"{order.number}-R"
+    existing = Order.objects.filter(number=number).first()
+    if existing is not None:
+        return existing
+    replacement = Order.objects.create(
+        number=number, customer=order.customer, status=OrderStatus.PROCESSING,
+        placed_at=clock.now(), email=order.email, phone=order.phone, currency=order.currency,
+        ship_name=order.ship_name, ship_line1=order.ship_line1, ship_line2=order.ship_line2,
+        ship_city=order.ship_city, ship_postcode=order.ship_postcode,
+        ship_country=order.ship_country,
+    )
+    for item in order.items.all():
+        OrderItem.objects.create(order=replacement, variant=item.variant,
+                                 quantity=item.quantity, unit_price=Decimal(0))
+        Variant.objects.filter(pk=item.variant_id).update(stock=F("stock") - item.quantity)
+    return replacement
+
+
+@transaction.atomic
+def refund_create(order: Order, customer: Customer, amount: Decimal, *, reason: str, key: str,
+                  actor: str = "bot", approved: bool = False) -> Refund:
+    _check_owner(order, customer)
+    decision = rules.refund_decision(amount, rules.policy_get())
+    if not decision.allowed and not approved:
+        raise ActionRefused(decision)
+    return _refund(order, amount, Refund.Method.ORIGINAL_PAYMENT, reason, key, actor)
+
+
+def apology_code_create(order: Order, percent: int) -> DiscountCode:
+    code = f"SORRY-{order.number}"
+    discount, _ = DiscountCode.objects.get_or_create(
+        code=code,
+        defaults={"kind": DiscountCode.Kind.PERCENT, "value": Decimal(percent),
+                  "usage_limit": 1, "valid_from": clock.now(),
+                  "valid_until": clock.now() + timedelta(days=90),
+                  "description": f"Apology for late order #{order.number}"},
+    )
+    return discount
+
+
+def back_in_stock_subscribe(customer: Customer, variant: Variant,
+                            channel: str) -> BackInStockSubscription:
+    sub, _ = BackInStockSubscription.objects.get_or_create(
+        customer=customer, variant=variant, defaults={"channel": channel})
+    return sub

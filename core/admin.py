@@ -1,0 +1,160 @@
+"""The customer in the admin: who they are, where they write from, and their one
+history across every channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from conversations.models import Conversation, Message
+from core.models import ChannelIdentity, Customer
+
+admin.site.site_header = "OneThread"
+admin.site.site_title = "OneThread"
+admin.site.index_title = "Support"
+
+# A long-standing customer can have thousands of messages; the page shows the latest.
+HISTORY_LIMIT = 500
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        table = connection.ops.quote_name(Customer._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT jsonb_array_elements_text(tags) AS tag FROM {table} "
+                "WHERE jsonb_typeof(tags) = 'array' ORDER BY tag LIMIT 100"
+            )
+            return [(tag, tag) for (tag,) in cursor.fetchall()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value():
+            return queryset.filter(tags__contains=[self.value()])
+        return queryset
+
+
+class ChannelIdentityInline(admin.TabularInline):
+    model = ChannelIdentity
+    extra = 0
+    fields = ("channel", "external_id", "display_name", "verified_via", "verified_at",
+              "last_seen_at")
+    readonly_fields = ("last_seen_at",)
+
+
+class ConversationInline(admin.TabularInline):
+    model = Conversation
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("channel", "status", "mode", "assigned_to", "message_count", "updated_at")
+    readonly_fields = fields
+    ordering = ("-updated_at",)
+    verbose_name_plural = "conversations"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
+        return (
+            super().get_queryset(request)
+            .select_related("assigned_to")
+            .annotate(message_count=Count("messages"))
+        )
+
+    @admin.display(description="messages")
+    def message_count(self, obj: Conversation) -> int:
+        return obj.message_count  # type: ignore[attr-defined]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "email", "phone", "is_guest", "tag_list", "preferred_channel",
+                    "identity_count", "created_at")
+    list_filter = ("is_guest", TagFilter, "preferred_channel", "identities__channel", "language",
+                   "marketing_consent")
+    search_fields = ("name", "email", "phone", "identities__external_id",
+                     "identities__display_name", "orders__number")
+    date_hierarchy = "created_at"
+    inlines = (ChannelIdentityInline, ConversationInline)
+    readonly_fields = ("created_at", "history")
+    fieldsets = (
+        (None, {"fields": ("name", "email", "phone", "is_guest", "tags", "language",
+                           "preferred_channel", "marketing_consent", "created_at")}),
+        ("History across channels", {"fields": ("history",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return super().get_queryset(request).annotate(identity_count=Count("identities", distinct=True))
+
+    @admin.display(description="tags")
+    def tag_list(self, obj: Customer) -> str:
+        return ", ".join(str(t) for t in obj.tags or [])
+
+    @admin.display(description="channels", ordering="identity_count")
+    def identity_count(self, obj: Customer) -> int:
+        return obj.identity_count  # type: ignore[attr-defined]
+
+    @admin.display(description="messages, oldest first")
+    def history(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "—"
+        latest = list(
+            Message.objects.filter(conversation__customer=obj)
+            .select_related("agent")
+            .order_by("-created_at", "-id")[: HISTORY_LIMIT + 1]
+        )
+        if not latest:
+            return "No messages yet."
+        note = ""
+        if len(latest) > HISTORY_LIMIT:
+            latest = latest[:HISTORY_LIMIT]
+            note = format_html("<p>Showing the latest {} messages.</p>", HISTORY_LIMIT)
+        rows = format_html_join(
+            "\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            '<td style="white-space: pre-wrap">{}</td><td>{}</td></tr>',
+            (
+                (
+                    localtime(m.created_at).strftime("%Y-%m-%d %H:%M"),
+                    m.get_channel_display(),
+                    m.conversation_id,
+                    _sender(m),
+                    m.text,
+                    m.intent,
+                )
+                for m in reversed(latest)
+            ),
+        )
+        return format_html(
+            "{}<table><thead><tr><th>When</th><th>Channel</th><th>Conversation</th>"
+            "<th>From</th><th>Text</th><th>Intent</th></tr></thead><tbody>{}</tbody></table>",
+            note,
+            rows,
+        )
+
+
+def _sender(message: Message) -> str:
+    if message.sender == Message.Sender.AGENT and message.agent is not None:
+        return f"Agent {message.agent.get_username()}"
+    return message.get_sender_display()
+
+
+@admin.register(ChannelIdentity)
+class ChannelIdentityAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "customer", "display_name", "verified_via", "verified_at",
+                    "last_seen_at")
+    list_filter = ("channel", "verified_via")
+    search_fields = ("external_id", "display_name", "customer__name", "customer__email",
+                     "customer__phone")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
