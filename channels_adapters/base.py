@@ -1,22 +1,69 @@
 """The one small interface every channel adapter implements (after Rasa's channels).
 
-An adapter knows its platform's payloads and nothing of the ORM or the graph beyond
-the outbound Message it is handed to deliver.
+An adapter knows its platform's payloads and nothing of the ORM or the graph beyond the
+outbound Message it is handed to deliver. Adding a channel: a module here with an
+adapter class, a line in registry.ADAPTERS, its settings in core/settings.py and
+.env.example, and tests replaying the platform's own payloads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+
+from django.http import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from conversations.models import Message
+    from conversations.services import Inbound
 
 
-class OutputAdapter(Protocol):
+class TemporaryError(Exception):
+    """The platform may accept the same message later (timeouts, 5xx, rate limits)."""
+
+
+class PermanentError(Exception):
+    """The platform will never accept this message as it is (bad number, closed window)."""
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """What the platform says became of a message we sent."""
+
+    external_id: str
+    status: str  # sent | delivered | read | failed
+    error: str = ""
+
+
+@dataclass
+class WebhookEvents:
+    messages: list[Inbound] = field(default_factory=list)
+    statuses: list[StatusUpdate] = field(default_factory=list)
+    # Platform events that are not shopper messages (e.g. a Slack agent reply).
+    agent_replies: list[dict[str, str]] = field(default_factory=list)
+
+
+class ChannelAdapter(Protocol):
     channel: str
 
-    def send(self, message: Message) -> None:
-        """Deliver one stored outbound message; raise on failure so it is retried."""
+    def enabled(self) -> bool:
+        """Is the channel switched on (its <NAME>_ENABLED setting)?"""
+
+    def missing_settings(self) -> list[str]:
+        """Names of the settings this channel needs and does not have (when enabled)."""
+
+    def verify(self, request: HttpRequest) -> bool:
+        """Is this request really from the platform (signature, secret token)?"""
+
+    def challenge(self, request: HttpRequest) -> HttpResponse | None:
+        """Answer a platform's GET verification handshake, if it has one."""
+
+    def parse(self, request: HttpRequest) -> WebhookEvents:
+        """The platform's payload as normalised events; ValueError if malformed."""
+
+    def send(self, message: Message) -> str:
+        """Deliver one stored outbound message; return the platform's message id.
+        Raise TemporaryError to retry later, PermanentError to give up."""
 
 
 def numbered_text(text: str, buttons: list[str]) -> str:

@@ -1,39 +1,59 @@
-"""Which adapter delivers a channel's messages, and a capture mode for scenarios."""
+"""Which adapter serves a channel, and a capture mode for scenarios and benchmarks."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from channels_adapters.base import OutputAdapter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conversations.models import Message
+
+ADAPTERS = {
+    "web": "channels_adapters.web.WebAdapter",
+    "whatsapp": "channels_adapters.whatsapp.WhatsAppAdapter",
+    "email": "channels_adapters.email.EmailAdapter",
+    "telegram": "channels_adapters.telegram.TelegramAdapter",
+    "slack": "channels_adapters.slack.SlackAdapter",
+}
 
 
 class CaptureAdapter:
     """Records what would have been sent instead of reaching the outside service."""
 
+    channel = "*"
+
     def __init__(self) -> None:
         self.sent: list[Message] = []
-        self.channel = "*"
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> str:
         self.sent.append(message)
+        return f"captured-{message.pk}"
 
 
 _capture: list[CaptureAdapter] = []
 
 
-def adapter_for(channel: str) -> OutputAdapter:
+def adapter_class(channel: str) -> Any:
+    path = ADAPTERS.get(channel)
+    if path is None:
+        raise LookupError(f"Unknown channel {channel!r}")
+    module, name = path.rsplit(".", 1)
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise LookupError(f"The {channel!r} channel is not available: {exc}") from exc
+
+
+def adapter_for(channel: str) -> Any:
     if _capture:
         return _capture[-1]
-    if channel == "web":
-        from channels_adapters.web import WebAdapter
+    return adapter_class(channel)()
 
-        return WebAdapter()
-    raise LookupError(f"No adapter is enabled for the {channel!r} channel")
+
+def is_captured() -> bool:
+    return bool(_capture)
 
 
 @contextlib.contextmanager

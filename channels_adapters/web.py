@@ -39,14 +39,32 @@ def message_event(message: Message) -> dict[str, Any]:
 
 
 class WebAdapter:
+    """The site chat needs no configuration and no webhook: it has its own WebSocket."""
+
     channel = "web"
 
-    def send(self, message: Message) -> None:
+    def enabled(self) -> bool:
+        return True
+
+    def missing_settings(self) -> list[str]:
+        return []
+
+    def verify(self, request: Any) -> bool:
+        return False
+
+    def challenge(self, request: Any) -> None:
+        return None
+
+    def parse(self, request: Any) -> Any:
+        raise ValueError("The site chat has no webhook.")
+
+    def send(self, message: Message) -> str:
         session = message.payload.get("to", "")
         if not SESSION_RE.match(session):
             raise ValueError("web message has no session to deliver to")
         async_to_sync(get_channel_layer().group_send)(
             group_for(session), {"type": "chat.message", "message": message_event(message)})
+        return f"web-{message.pk}"
 
 
 class SiteChatConsumer(AsyncJsonWebsocketConsumer):

@@ -92,6 +92,8 @@ class Message(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     attempts = models.PositiveIntegerField(default=0)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from commerce.policy import Decision
 from conversations.models import (
@@ -132,31 +133,67 @@ def message_receive(inbound: Inbound) -> Message | None:
 
 
 def message_process(message_id: int) -> list[Message]:
-    """Run the bot's turn for one stored inbound message, once, in order per conversation."""
-    from agents.runner import bot_turn
-
+    """Run the bot for one stored inbound message, once. Messages of one conversation are
+    handled one at a time and in order, whichever worker gets them: the conversation row
+    is locked, and every earlier unprocessed message of it is answered first."""
     with transaction.atomic():
-        message = Message.objects.select_related("conversation__customer").get(pk=message_id)
+        message = Message.objects.get(pk=message_id)
         conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        message.refresh_from_db()
-        if message.processed_at is not None:
-            return []
+        backlog = list(conversation.messages.filter(
+            direction=Message.Direction.INBOUND, processed_at__isnull=True,
+            pk__lte=message_id).order_by("created_at", "pk"))
         sent: list[Message] = []
-        if conversation.mode == Conversation.Mode.BOT:
-            replies = bot_turn(conversation, message)
-            conversation.refresh_from_db()
-            for reply in replies:
-                sent.append(message_send(conversation, reply, to=message.payload.get("from", "")))
-                clock.advance(_ONE_SECOND)
-        message.processed_at = clock.now()
-        message.save(update_fields=["processed_at", "intent", "confidence", "entities"])
+        for inbound in backlog:
+            sent.extend(_answer(conversation, inbound))
         return sent
 
 
+def _answer(conversation: Conversation, message: Message) -> list[Message]:
+    from agents.runner import bot_turn
+
+    sent: list[Message] = []
+    flooding = _flooding(conversation, message)
+    if flooding is not None:
+        message.payload = {**message.payload, "throttled": True}
+        message.processed_at = clock.now()
+        message.save(update_fields=["processed_at", "payload"])
+        if flooding:
+            sent.append(message_send(conversation, Reply(
+                "You've sent a lot of messages in the last minute. I've kept every one of "
+                "them; please give me a moment, then send your question in one message."),
+                to=message.payload.get("from", "")))
+        return sent
+    if conversation.mode == Conversation.Mode.BOT:
+        replies = bot_turn(conversation, message)
+        conversation.refresh_from_db()
+        for reply in replies:
+            sent.append(message_send(conversation, reply, to=message.payload.get("from", "")))
+            clock.advance(_ONE_SECOND)
+    message.processed_at = clock.now()
+    message.save(update_fields=["processed_at", "intent", "confidence", "entities"])
+    return sent
+
+
+def _flooding(conversation: Conversation, message: Message) -> bool | None:
+    """None when within the limit; True for the first message over it (which gets the
+    explanation), False for the ones after it."""
+    from django.conf import settings
+
+    window = message.created_at - timedelta(minutes=1)
+    recent = list(conversation.messages.filter(
+        direction=Message.Direction.INBOUND, created_at__gte=window,
+        pk__lte=message.pk).order_by("pk").values_list("payload", flat=True))
+    if len(recent) <= settings.INBOUND_PER_MINUTE:
+        return None
+    return not any(p.get("throttled") for p in recent[:-1])
+
+
 def message_send(conversation: Conversation, reply: Reply, *, to: str = "",
-                 sender: str = Message.Sender.BOT, agent: Any = None) -> Message:
-    """Queue one outbound message on the conversation's channel; it is delivered after commit."""
-    channel = conversation.channel
+                 sender: str = Message.Sender.BOT, agent: Any = None,
+                 channel: str = "") -> Message:
+    """Put one outbound message in the outbox on the conversation's current channel; it is
+    delivered after commit (the site chat at once, other channels by a Celery task)."""
+    channel = channel or conversation.channel
     if not to:
         identity = conversation.customer.identities.filter(channel=channel).order_by(
             "-last_seen_at").first()
@@ -168,27 +205,130 @@ def message_send(conversation: Conversation, reply: Reply, *, to: str = "",
         delivery=Message.Delivery.PENDING, created_at=clock.now(),
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=clock.now())
-    transaction.on_commit(lambda: message_deliver(message.pk))
+    transaction.on_commit(lambda: _dispatch(message.pk, channel))
     return message
 
 
-def message_deliver(message_id: int) -> None:
+def _dispatch(message_id: int, channel: str) -> None:
+    from channels_adapters.registry import is_captured
+
+    if channel == "web" or is_captured():
+        message_deliver(message_id)
+        return
+    from conversations.tasks import deliver_message
+
+    deliver_message.delay(message_id)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    status: str
+    retry: bool = False
+    error: str = ""
+
+
+def message_deliver(message_id: int) -> DeliveryResult:
+    """Send one outbox row. It is claimed with a conditional UPDATE first, so two workers
+    (or a restart resending what is pending) never send the same message twice."""
+    from channels_adapters.base import PermanentError, TemporaryError
     from channels_adapters.registry import adapter_for
 
-    message = Message.objects.get(pk=message_id)
+    channel = Message.objects.filter(pk=message_id).values_list("channel", flat=True).first()
+    if channel and channel != "web" and not _outbound_capacity(channel):
+        return DeliveryResult("pending", retry=True, error="channel rate limit")
     claimed = Message.objects.filter(
-        pk=message_id, delivery=Message.Delivery.PENDING).update(
-        delivery=Message.Delivery.SENDING, attempts=message.attempts + 1)
+        pk=message_id, direction=Message.Direction.OUTBOUND,
+        delivery=Message.Delivery.PENDING).update(
+        delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1,
+        sending_since=clock.now())
     if not claimed:
-        return
+        return DeliveryResult("not_pending")
+    message = Message.objects.select_related("conversation").get(pk=message_id)
     try:
-        adapter_for(message.channel).send(message)
-    except Exception as exc:  # noqa: BLE001 - any platform failure is recorded, not raised
-        logger.warning("delivery of message %s failed: %s", message_id, exc)
+        external_id = adapter_for(message.channel).send(message)
+    except TemporaryError as exc:
+        give_up = message.attempts >= MAX_ATTEMPTS
         Message.objects.filter(pk=message_id).update(
-            delivery=Message.Delivery.PENDING, last_error=str(exc)[:2000])
-        return
-    Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.SENT, last_error="")
+            delivery=Message.Delivery.FAILED if give_up else Message.Delivery.PENDING,
+            last_error=str(exc)[:2000], sending_since=None)
+        return DeliveryResult("failed" if give_up else "pending", retry=not give_up,
+                              error=str(exc))
+    except (PermanentError, LookupError, ValueError) as exc:
+        Message.objects.filter(pk=message_id).update(
+            delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
+        return DeliveryResult("failed", error=str(exc))
+    Message.objects.filter(pk=message_id).update(
+        delivery=Message.Delivery.SENT, last_error="", sending_since=None,
+        external_id=external_id or None, sent_at=clock.now())
+    return DeliveryResult("sent")
+
+
+def _outbound_capacity(channel: str) -> bool:
+    """Per-channel throughput cap, so a burst never trips the platform's own limits."""
+    from django.conf import settings
+
+    cap = settings.OUTBOUND_PER_SECOND.get(channel)
+    if not cap:
+        return True
+    recent = Message.objects.filter(channel=channel, direction=Message.Direction.OUTBOUND,
+                                    sent_at__gte=clock.now() - timedelta(seconds=1)).count()
+    return recent < cap
+
+
+MAX_ATTEMPTS = 6
+# A row left "sending" this long belongs to a worker that died mid-send: the platform may
+# or may not have it, so it is not resent blindly but marked for a person to check.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def outbox_recover(older_than: timedelta = timedelta(seconds=30)) -> list[int]:
+    """After a crash or restart: the outbound messages still waiting to be sent."""
+    now = clock.now()
+    Message.objects.filter(direction=Message.Direction.OUTBOUND,
+                           delivery=Message.Delivery.SENDING,
+                           sending_since__lt=now - STUCK_AFTER).update(
+        delivery=Message.Delivery.FAILED,
+        last_error="The sending worker stopped mid-send; not resent to avoid a duplicate.")
+    return list(Message.objects.filter(
+        direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.PENDING,
+        created_at__lt=now - older_than).exclude(channel="web").order_by("pk")
+        .values_list("pk", flat=True)[:500])
+
+
+STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
+
+
+def message_status_update(channel: str, external_id: str, status: str, error: str = "") -> bool:
+    """A platform's receipt for something we sent (sent → delivered → read, or failed)."""
+    message = Message.objects.filter(channel=channel, external_id=external_id,
+                                     direction=Message.Direction.OUTBOUND).first()
+    if message is None:
+        return False
+    if status == "failed":
+        message.delivery = Message.Delivery.FAILED
+        message.last_error = error[:2000]
+    elif STATUS_ORDER.get(status, 0) > STATUS_ORDER.get(message.delivery, 0):
+        message.delivery = status
+    else:
+        return False
+    message.save(update_fields=["delivery", "last_error"])
+    return True
+
+
+def webhook_ingest(channel: str, events: Any) -> list[int]:
+    """Store what a webhook brought, once each, and queue the bot's work after commit."""
+    stored: list[int] = []
+    for inbound in events.messages:
+        message = message_receive(inbound)
+        if message is not None:
+            stored.append(message.pk)
+    for status in events.statuses:
+        message_status_update(channel, status.external_id, status.status, status.error)
+    if stored:
+        from conversations.tasks import process_message
+
+        transaction.on_commit(lambda: [process_message.delay(pk) for pk in stored])
+    return stored
 
 
 def conversation_verify(conversation: Conversation, customer: Customer, via: str,
@@ -282,3 +422,30 @@ def conversation_hand_back(conversation: Conversation, *, by: Any = None) -> Con
     return conversation
 
 
+
+
+class ReplyRefused(ValueError):
+    """An agent's reply that cannot be sent as it is."""
+
+
+def agent_reply_send(conversation: Conversation, text: str, *, agent: Any = None,
+                     via: str = "inbox") -> Message:
+    """A person answers the shopper on the shopper's current channel, in the same history."""
+    text = (text or "").strip()
+    if not text:
+        raise ReplyRefused("The reply is empty.")
+    with transaction.atomic():
+        message = message_send(conversation, Reply(text), sender=Message.Sender.AGENT,
+                               agent=agent)
+        message.payload = {**message.payload, "via": via}
+        message.save(update_fields=["payload"])
+    return message
+
+
+def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | None:
+    """A reply written by an agent on another platform (a Slack thread under a handoff)."""
+    handoff = Handoff.objects.select_related("conversation__customer").filter(
+        packet__slack__ts=reply.get("thread", "")).first() if channel == "slack" else None
+    if handoff is None or not reply.get("text"):
+        return None
+    return agent_reply_send(handoff.conversation, reply["text"], via=channel)

@@ -136,6 +136,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "recover-outbox": {"task": "conversations.tasks.recover_outbox", "schedule": 60.0},
+}
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -143,6 +146,54 @@ SHOP_NAME = os.environ.get("SHOP_NAME", "Northwind Outfitters")
 SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "GBP")
 # How old the newest carrier scan may be before the bot calls the data stale.
 CARRIER_STALE_AFTER_HOURS = int(os.environ.get("CARRIER_STALE_AFTER_HOURS", "72"))
+
+# Channels. Each is off until its <NAME>_ENABLED flag is set; a system check names
+# whatever an enabled channel is missing (core/checks.py).
+WHATSAPP_ENABLED = _env_bool("WHATSAPP_ENABLED")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+WHATSAPP_API_VERSION = os.environ.get("WHATSAPP_API_VERSION", "v21.0")
+# Approved message templates per purpose, for messages outside the 24-hour window:
+# "delay_alert=order_delay:en_GB,back_in_stock=stock_back:en_GB,..."
+WHATSAPP_TEMPLATES = {
+    purpose.strip(): template.strip()
+    for purpose, _, template in (
+        item.partition("=") for item in os.environ.get("WHATSAPP_TEMPLATES", "").split(",")
+    )
+    if purpose.strip() and template.strip()
+}
+
+EMAIL_ENABLED = _env_bool("EMAIL_ENABLED")
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
+EMAIL_INBOUND_SIGNING_KEY = os.environ.get("EMAIL_INBOUND_SIGNING_KEY", "")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = SUPPORT_EMAIL or "support@localhost"
+
+TELEGRAM_ENABLED = _env_bool("TELEGRAM_ENABLED")
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_SECRET_TOKEN = os.environ.get("TELEGRAM_SECRET_TOKEN", "")
+
+SLACK_ENABLED = _env_bool("SLACK_ENABLED")
+SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN", "")
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+SLACK_HANDOFF_CHANNEL = os.environ.get("SLACK_HANDOFF_CHANNEL", "")
+
+# Flood control: inbound messages one identity may send per minute before the bot stops
+# answering each one (they are all still stored), and outbound sends per channel per second.
+INBOUND_PER_MINUTE = int(os.environ.get("INBOUND_PER_MINUTE", "20"))
+OUTBOUND_PER_SECOND = {
+    "whatsapp": int(os.environ.get("WHATSAPP_PER_SECOND", "20")),
+    "telegram": int(os.environ.get("TELEGRAM_PER_SECOND", "25")),
+    "email": int(os.environ.get("EMAIL_PER_SECOND", "10")),
+    "slack": int(os.environ.get("SLACK_PER_SECOND", "1")),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,29 @@
+"""Celery tasks: thin, take ids, idempotent and safe to retry."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from conversations import services
+
+
+@shared_task(acks_late=True)
+def process_message(message_id: int) -> int:
+    return len(services.message_process(message_id))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS)
+def deliver_message(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    result = services.message_deliver(message_id)
+    if result.retry:
+        # Exponential backoff for temporary platform errors: 2, 4, 8, 16, 32 s.
+        raise self.retry(countdown=2 ** min(self.request.retries + 1, 5))
+    return result.status
+
+
+@shared_task
+def recover_outbox() -> int:
+    pending = services.outbox_recover()
+    for message_id in pending:
+        deliver_message.delay(message_id)
+    return len(pending)

@@ -1,0 +1,30 @@
+"""System checks: an enabled channel names every setting it still needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register()
+def channel_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    from channels_adapters.registry import ADAPTERS, adapter_class
+
+    errors = []
+    for channel in ADAPTERS:
+        if channel == "web" or not getattr(settings, f"{channel.upper()}_ENABLED", False):
+            continue
+        try:
+            missing = adapter_class(channel)().missing_settings()
+        except LookupError as exc:
+            errors.append(Error(str(exc), id=f"onethread.{channel}.E000"))
+            continue
+        if missing:
+            errors.append(Error(
+                f"{channel.upper()}_ENABLED is set but {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing.",
+                hint="Set them in the environment; .env.example lists every variable.",
+                id=f"onethread.{channel}.E001"))
+    return errors
