@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db.models import Max
+
 from conversations.models import Conversation, Message
 from core.models import ChannelIdentity, Customer
 
@@ -24,3 +28,29 @@ def message_list_for_identity(channel: str, external_id: str, limit: int = 200) 
 def message_history_for_customer(customer: Customer) -> list[Message]:
     return list(Message.objects.filter(conversation__customer=customer)
                 .order_by("created_at", "id"))
+
+
+def last_inbound_at(channel: str, external_id: str) -> datetime | None:
+    """When this sender last wrote to us on this channel (WhatsApp's 24-hour window)."""
+    identity = ChannelIdentity.objects.filter(channel=channel, external_id=external_id).first()
+    if identity is None:
+        return None
+    return Message.objects.filter(
+        conversation__customer_id=identity.customer_id, channel=channel,
+        direction=Message.Direction.INBOUND, payload__from=external_id,
+    ).aggregate(last=Max("created_at"))["last"]
+
+
+def conversation_id_for_reply(channel: str, external_ids: list[str]) -> int | None:
+    """The conversation of the newest of our outbound messages a platform reply names."""
+    if not external_ids:
+        return None
+    return (Message.objects.filter(channel=channel, direction=Message.Direction.OUTBOUND,
+                                   external_id__in=external_ids)
+            .order_by("-created_at", "-id").values_list("conversation_id", flat=True).first())
+
+
+def message_last_inbound(conversation_id: int, channel: str) -> Message | None:
+    return (Message.objects.filter(conversation_id=conversation_id, channel=channel,
+                                   direction=Message.Direction.INBOUND)
+            .order_by("-created_at", "-id").first())

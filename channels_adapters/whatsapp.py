@@ -1,0 +1,350 @@
+"""WhatsApp through Meta's Cloud API: webhooks in, the Graph API's /messages out.
+
+Inbound payloads are read here, by hand, as Meta documents them: one webhook may batch
+several entries, changes and messages, while pywa's update types read only the first of
+each, and pywa 4.x requires the business-scoped user id (`contacts[].user_id`) that
+Meta's documented payloads do not always carry. Sending goes through pywa's Graph API
+client on an httpx session whose transport tests replace (`WhatsAppAdapter.transport`).
+
+The 24-hour customer-service window is enforced here, as Chatwoot does: a free-form
+message goes out only within 24 hours of the shopper's last message; outside it only an
+approved template can, and anything else fails visibly in the outbox instead of being
+dropped by Meta.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from pywa import WhatsApp
+from pywa.errors import WhatsAppError
+
+from channels_adapters.base import (
+    PermanentError,
+    StatusUpdate,
+    TemporaryError,
+    WebhookEvents,
+    numbered_text,
+)
+from conversations import selectors
+from conversations.services import Inbound
+from core import clock
+
+if TYPE_CHECKING:
+    from conversations.models import Message
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+WINDOW = timedelta(hours=24)
+TEMPLATE_PURPOSES = ("delay_alert", "back_in_stock", "return_update", "csat")
+OUTSIDE_WINDOW = "outside the 24-hour window: only approved templates can be sent"
+REQUIRED_SETTINGS = ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN",
+                     "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+STATUSES = frozenset({"sent", "delivered", "read", "failed"})
+# A reaction, a "number changed" notice or the first opening of the chat is not something
+# the shopper asked; answering it would only puzzle them.
+IGNORED_TYPES = frozenset({"reaction", "system", "request_welcome"})
+MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
+
+# The Cloud API's limits (messages reference): longer values are refused with a 400.
+TEXT_MAX = 4096
+BODY_MAX = 1024  # interactive body and media caption
+BUTTON_TITLE_MAX = 20
+BUTTON_ID_MAX = 256
+ROW_TITLE_MAX = 24
+ROW_DESCRIPTION_MAX = 72
+ROW_ID_MAX = 200
+LIST_BUTTON = "Choose an option"
+# Rate limits and outages Meta answers with HTTP 400, though a later try will succeed.
+RETRYABLE_CODES = frozenset({2, 4, 80007, 130429, 131016, 131056})
+
+
+def window_open(external_id: str) -> bool:
+    """May a free-form message reach this shopper now (they wrote within 24 hours)?"""
+    last = selectors.last_inbound_at(CHANNEL, _e164(external_id))
+    return last is not None and clock.now() - last < WINDOW
+
+
+class WhatsAppAdapter:
+    channel = CHANNEL
+    # The HTTP transport under the Graph API client; None is httpx's own (the network).
+    transport: httpx.BaseTransport | None = None
+
+    def enabled(self) -> bool:
+        return bool(settings.WHATSAPP_ENABLED)
+
+    def missing_settings(self) -> list[str]:
+        return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
+
+    def verify(self, request: HttpRequest) -> bool:
+        secret = settings.WHATSAPP_APP_SECRET
+        header = request.headers.get("X-Hub-Signature-256", "")
+        if not secret or not header.startswith("sha256="):
+            return False
+        digest = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(f"sha256={digest}".encode(), header.encode(errors="replace"))
+
+    def challenge(self, request: HttpRequest) -> HttpResponse:
+        token = request.GET.get("hub.verify_token", "")
+        expected = settings.WHATSAPP_VERIFY_TOKEN
+        if (request.GET.get("hub.mode") == "subscribe" and expected
+                and hmac.compare_digest(token.encode(), expected.encode())):
+            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+        return HttpResponse("Forbidden", status=403, content_type="text/plain")
+
+    def parse(self, request: HttpRequest) -> WebhookEvents:
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:
+            raise ValueError("The WhatsApp webhook body is not JSON.") from exc
+        if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
+            raise ValueError("Not a WhatsApp Business Account webhook.")
+        events = WebhookEvents()
+        try:
+            for entry in data.get("entry") or []:
+                for change in entry.get("changes") or []:
+                    if change.get("field") == "messages":
+                        _read_change(change.get("value") or {}, events)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"Malformed WhatsApp webhook: {exc!r}") from exc
+        return events
+
+    def send(self, message: Message) -> str:
+        payload = message.payload or {}
+        to = payload.get("to", "")
+        recipient = _recipient(to)
+        template = payload.get("template")
+        # Inside the window a message goes out as written (its text is what the inbox
+        # shows); its template is only the way to reach a shopper outside it.
+        if window_open(to) and (message.text or not template):
+            requests = _free_form(message.text, payload.get("buttons") or [],
+                                  payload.get("attachments") or [])
+        elif template:
+            requests = [("template", _template(template))]
+        else:
+            raise PermanentError(OUTSIDE_WINDOW)
+        # A reply with several parts (an attachment, then the text) is several messages on
+        # WhatsApp; the last one's id is the one the outbox tracks. Should a later part
+        # fail for a while, the retry sends the earlier ones again.
+        with self._client() as wa:
+            sent = [self._post(wa, recipient, kind, body) for kind, body in requests]
+        return sent[-1]
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[WhatsApp]:
+        with httpx.Client(transport=self.transport,
+                          timeout=httpx.Timeout(15.0, connect=5.0)) as session:
+            yield WhatsApp(phone_id=settings.WHATSAPP_PHONE_NUMBER_ID,
+                           token=settings.WHATSAPP_ACCESS_TOKEN, session=session,
+                           api_version=settings.WHATSAPP_API_VERSION.lstrip("vV"))
+
+    def _post(self, wa: WhatsApp, recipient: dict[str, str], kind: str,
+              body: dict[str, Any]) -> str:
+        try:
+            answer = wa.api.send_message(
+                sender=settings.WHATSAPP_PHONE_NUMBER_ID, to=recipient.get("to"),
+                recipient=recipient.get("recipient"), recipient_type="individual",
+                typ=kind, msg=body)
+        except WhatsAppError as exc:
+            raise _classify(exc) from exc
+        except httpx.HTTPError as exc:
+            raise TemporaryError(f"WhatsApp API unreachable: {type(exc).__name__} {exc}") from exc
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # An error body pywa cannot read (a proxy's page, say): most likely an outage.
+            raise TemporaryError(f"Unreadable answer from the WhatsApp API: {exc!r}") from exc
+        try:
+            return str(answer["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError) as exc:
+            raise PermanentError(f"WhatsApp answered without a message id: {answer!r}") from exc
+
+
+def _read_change(value: dict[str, Any], events: WebhookEvents) -> None:
+    # One app's webhook hears every number of the business account; answer only ours.
+    phone_number_id = (value.get("metadata") or {}).get("phone_number_id")
+    if phone_number_id and phone_number_id != settings.WHATSAPP_PHONE_NUMBER_ID:
+        logger.info("Ignored a WhatsApp webhook for phone number id %s", phone_number_id)
+        return
+    contacts = value.get("contacts") or []
+    for message in value.get("messages") or []:
+        inbound = _inbound(message, contacts)
+        if inbound is not None:
+            events.messages.append(inbound)
+    for status in value.get("statuses") or []:
+        if status.get("status") in STATUSES:
+            errors = status.get("errors") or []
+            events.statuses.append(StatusUpdate(
+                external_id=status["id"], status=status["status"],
+                error=_error_text(errors[0]) if errors else ""))
+
+
+def _inbound(message: dict[str, Any], contacts: list[dict[str, Any]]) -> Inbound | None:
+    kind = message["type"]
+    if kind in IGNORED_TYPES or "group_id" in message:
+        return None
+    sender_id, name = _sender(message, contacts)
+    if not sender_id:
+        logger.warning("Skipped WhatsApp message %s: no sender", message.get("id"))
+        return None
+    text, payload = _content(kind, message)
+    return Inbound(channel=CHANNEL, sender_id=sender_id, text=text,
+                   external_id=message["id"], display_name=name, payload=payload)
+
+
+def _sender(message: dict[str, Any], contacts: list[dict[str, Any]]) -> tuple[str, str]:
+    """The shopper's number as E.164 ("+" and the wa_id), and their profile name."""
+    wa_id = message.get("from", "")
+    contact = next((c for c in contacts if c.get("wa_id") == wa_id and wa_id),
+                   contacts[0] if len(contacts) == 1 else {})
+    name = (contact.get("profile") or {}).get("name", "")
+    if wa_id:
+        return _e164(wa_id), name
+    # A shopper known only by a business-scoped user id (no number shared with us).
+    return contact.get("user_id", ""), name
+
+
+def _content(kind: str, message: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if kind == "text":
+        return message["text"]["body"], {}
+    if kind == "interactive":
+        interactive = message["interactive"]
+        choice = interactive.get(interactive.get("type", ""))
+        if interactive.get("type") in ("button_reply", "list_reply") and choice:
+            return choice.get("title", ""), {"reply_id": choice.get("id", "")}
+        return _unsupported(f"interactive {interactive.get('type', '')}".strip(), {})
+    if kind == "button":
+        return message["button"].get("text", ""), {
+            "reply_id": message["button"].get("payload", "")}
+    if kind in MEDIA_TYPES:
+        media = message[kind]
+        caption = media.get("caption", "")
+        attachment = {"type": kind, "media_id": media["id"],
+                      "mime_type": media.get("mime_type", ""), "caption": caption}
+        if media.get("filename"):
+            attachment["filename"] = media["filename"]
+        if kind == "image":
+            return caption, {"attachments": [attachment]}
+        text, payload = _unsupported(kind, {"attachments": [attachment]})
+        return f"{text} {caption}".strip(), payload
+    return _unsupported(kind, {})
+
+
+def _unsupported(kind: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Stored rather than dropped: the inbox shows that something arrived, and the bot can
+    ask for it in words."""
+    return f"[unsupported message: {kind}]", {**payload, "unsupported": kind}
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    title = error.get("title") or error.get("message") or "error"
+    code = error.get("code")
+    details = (error.get("error_data") or {}).get("details", "")
+    text = f"{title} ({code})" if code is not None else str(title)
+    return f"{text}: {details}" if details else text
+
+
+def _e164(number: str) -> str:
+    digits = number.removeprefix("+")
+    return f"+{digits}" if digits.isdigit() else number
+
+
+def _recipient(to: str) -> dict[str, str]:
+    digits = to.removeprefix("+")
+    if digits.isdigit():
+        return {"to": digits}
+    if to:
+        return {"recipient": to}
+    raise PermanentError("The message has no WhatsApp recipient.")
+
+
+def _free_form(text: str, buttons: list[str],
+               attachments: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    media = [a for a in attachments if a.get("url")]
+    if len(media) == 1 and not buttons and text and len(text) <= BODY_MAX:
+        return [_media(media[0], caption=text)]
+    requests = [_media(a) for a in media]
+    if text or buttons:
+        requests.append(_text_or_choices(text, [str(b) for b in buttons if str(b).strip()]))
+    if not requests:
+        raise PermanentError("The message has no text, buttons or attachment to send.")
+    return requests
+
+
+def _media(attachment: dict[str, Any], caption: str = "") -> tuple[str, dict[str, Any]]:
+    kind = "image" if attachment.get("type") == "image" else "document"
+    body: dict[str, Any] = {"link": attachment["url"]}
+    filename = attachment.get("filename") or attachment.get("title")
+    if kind == "document" and filename:
+        body["filename"] = filename
+    if caption:
+        body["caption"] = caption
+    return kind, body
+
+
+def _text_or_choices(text: str, labels: list[str]) -> tuple[str, dict[str, Any]]:
+    """Up to 3 choices are reply buttons, up to 10 a list; more than that, or a text too
+    long for an interactive body, degrade to numbered choices."""
+    if labels and 0 < len(text) <= BODY_MAX and len(labels) <= 10:
+        if len(labels) <= 3:
+            return "interactive", {
+                "type": "button", "body": {"text": text},
+                "action": {"buttons": [
+                    {"type": "reply", "reply": {"id": label[:BUTTON_ID_MAX],
+                                                "title": _fit(label, BUTTON_TITLE_MAX)}}
+                    for label in labels]}}
+        return "interactive", {
+            "type": "list", "body": {"text": text},
+            "action": {"button": LIST_BUTTON, "sections": [{"rows": [
+                _row(label) for label in labels]}]}}
+    return "text", {"body": _fit(numbered_text(text, labels), TEXT_MAX), "preview_url": True}
+
+
+def _row(label: str) -> dict[str, str]:
+    row = {"id": label[:ROW_ID_MAX], "title": _fit(label, ROW_TITLE_MAX)}
+    if len(label) > ROW_TITLE_MAX:
+        row["description"] = _fit(label, ROW_DESCRIPTION_MAX)
+    return row
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _template(spec: dict[str, Any]) -> dict[str, Any]:
+    purpose = str(spec.get("purpose", ""))
+    name, _, language = settings.WHATSAPP_TEMPLATES.get(purpose, "").partition(":")
+    if not name or not language:
+        raise PermanentError(
+            f"No approved WhatsApp template is configured for {purpose!r} "
+            "(WHATSAPP_TEMPLATES takes purpose=name:language).")
+    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    params = spec.get("params") or []
+    if params:
+        template["components"] = [{"type": "body", "parameters": [
+            {"type": "text", "text": str(param)} for param in params]}]
+    return template
+
+
+def _classify(exc: WhatsAppError) -> TemporaryError | PermanentError:
+    status = exc.status_code or 0
+    text = f"WhatsApp error {exc.code}: {exc.message}"
+    if exc.details:
+        text = f"{text} ({exc.details})"
+    if status >= 500 or status == 429 or exc.is_transient or exc.code in RETRYABLE_CODES:
+        return TemporaryError(text, retry_after=_retry_after(exc.raw_response))
+    return PermanentError(text)
+
+
+def _retry_after(response: httpx.Response | None) -> float | None:
+    value = response.headers.get("Retry-After", "") if response is not None else ""
+    return float(value) if value.isdigit() else None
