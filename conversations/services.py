@@ -42,6 +42,10 @@ class Inbound:
     external_id: str | None = None
     display_name: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    # The conversation the platform says this continues (an email reply naming our
+    # Message-ID or signed reply address). It decides where the message is stored, never
+    # who the sender is: it links and verifies nothing.
+    conversation_hint: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,14 @@ def message_receive(inbound: Inbound) -> Message | None:
         return None
     with transaction.atomic():
         identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
-        conversation = conversation_open_for(identity.customer, inbound.channel)
+        hinted = None
+        if inbound.conversation_hint:
+            hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
+                                                 status="open").first()
+        conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
         now = clock.now()
-        if identity.is_verified and not conversation.is_verified:
+        if (identity.is_verified and not conversation.is_verified
+                and identity.customer_id == conversation.customer_id):
             conversation.verified_at = now
             conversation.verified_via = identity.verified_via
         conversation.channel = inbound.channel
@@ -225,6 +234,7 @@ class DeliveryResult:
     status: str
     retry: bool = False
     error: str = ""
+    retry_after: float | None = None
 
 
 def message_deliver(message_id: int) -> DeliveryResult:
@@ -252,7 +262,7 @@ def message_deliver(message_id: int) -> DeliveryResult:
             delivery=Message.Delivery.FAILED if give_up else Message.Delivery.PENDING,
             last_error=str(exc)[:2000], sending_since=None)
         return DeliveryResult("failed" if give_up else "pending", retry=not give_up,
-                              error=str(exc))
+                              error=str(exc), retry_after=exc.retry_after)
     except (PermanentError, LookupError, ValueError) as exc:
         Message.objects.filter(pk=message_id).update(
             delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
@@ -400,8 +410,15 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
     conversation.mode = Conversation.Mode.HUMAN
     if open_handoff is not None:
         return open_handoff
-    return Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
-                                  created_at=clock.now())
+    handoff = Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
+                                     created_at=clock.now())
+    from django.conf import settings
+
+    if settings.SLACK_ENABLED:
+        from channels_adapters.tasks import post_handoff_to_slack
+
+        transaction.on_commit(lambda: post_handoff_to_slack.delay(handoff.pk))
+    return handoff
 
 
 def conversation_hand_back(conversation: Conversation, *, by: Any = None) -> Conversation:
@@ -443,9 +460,29 @@ def agent_reply_send(conversation: Conversation, text: str, *, agent: Any = None
 
 
 def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | None:
-    """A reply written by an agent on another platform (a Slack thread under a handoff)."""
-    handoff = Handoff.objects.select_related("conversation__customer").filter(
-        packet__slack__ts=reply.get("thread", "")).first() if channel == "slack" else None
+    """A reply written by an agent on another platform (a Slack thread under a handoff).
+    Platforms redeliver events they think were missed, so a reply that carries the
+    platform's event id is sent once per id (an ActionRecord keyed on it); returns None
+    when nothing was sent."""
+    handoff = None
+    if channel == "slack":
+        handoffs = Handoff.objects.select_related("conversation__customer").filter(
+            packet__slack__ts=reply.get("thread", ""))
+        if reply.get("channel"):
+            handoffs = handoffs.filter(packet__slack__channel=reply["channel"])
+        handoff = handoffs.first()
     if handoff is None or not reply.get("text"):
         return None
-    return agent_reply_send(handoff.conversation, reply["text"], via=channel)
+    conversation = handoff.conversation
+    event_id = reply.get("event_id")
+    if not event_id:
+        return agent_reply_send(conversation, reply["text"], via=channel)
+    try:
+        result, ran = action_run(
+            f"{channel}:event:{event_id}", "agent_reply", conversation, "",
+            lambda: {"message_id": agent_reply_send(conversation, reply["text"], via=channel).pk},
+            actor=f"{channel}:{reply.get('user', '')}"[:60])
+    except IntegrityError:
+        # A concurrent delivery of the same event holds the key and sends the reply.
+        return None
+    return Message.objects.get(pk=result["message_id"]) if ran else None

@@ -73,3 +73,26 @@ class ChannelIdentity(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class IdentityLinkCode(models.Model):
+    """A one-time code sent to a contact already on file for `customer`: whoever reads it
+    back from `identity` proves that identity is that customer. Only a keyed hash of the
+    code is kept."""
+
+    identity = models.ForeignKey(ChannelIdentity, on_delete=models.CASCADE,
+                                 related_name="link_codes")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=128)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    contact = models.CharField(max_length=254, help_text="The contact on file it was sent to.")
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Code for {self.identity} to {self.channel}"
