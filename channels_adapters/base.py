@@ -9,7 +9,7 @@ adapter class, a line in registry.ADAPTERS, its settings in core/settings.py and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
 
@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 
 class TemporaryError(Exception):
-    """The platform may accept the same message later (timeouts, 5xx, rate limits)."""
+    """The platform may accept the same message later (timeouts, 5xx, rate limits).
+    `retry_after` is the wait in seconds the platform asked for, when it named one."""
+
+    def __init__(self, message: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentError(Exception):
@@ -41,6 +46,9 @@ class WebhookEvents:
     statuses: list[StatusUpdate] = field(default_factory=list)
     # Platform events that are not shopper messages (e.g. a Slack agent reply).
     agent_replies: list[dict[str, str]] = field(default_factory=list)
+    # The body to answer the webhook with, when the platform expects one: Slack's
+    # url_verification challenge, or a Bot API call Telegram makes from the reply.
+    response: dict[str, Any] | None = None
 
 
 class ChannelAdapter(Protocol):

@@ -35,4 +35,6 @@ def webhook(request: HttpRequest, channel: str) -> HttpResponse:
     stored = services.webhook_ingest(channel, events)
     for reply in events.agent_replies:
         services.agent_reply_from_platform(channel, reply)
+    if events.response is not None:
+        return JsonResponse(events.response)
     return JsonResponse({"ok": True, "stored": len(stored)})

@@ -16,8 +16,10 @@ def process_message(message_id: int) -> int:
 def deliver_message(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
     result = services.message_deliver(message_id)
     if result.retry:
-        # Exponential backoff for temporary platform errors: 2, 4, 8, 16, 32 s.
-        raise self.retry(countdown=2 ** min(self.request.retries + 1, 5))
+        # Exponential backoff for temporary platform errors: 2, 4, 8, 16, 32 s, or longer
+        # when the platform named its own wait (Telegram's retry_after, Slack's Retry-After).
+        backoff = 2 ** min(self.request.retries + 1, 5)
+        raise self.retry(countdown=max(backoff, result.retry_after or 0))
     return result.status
 
 
