@@ -143,7 +143,10 @@ class WhatsAppAdapter:
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[WhatsApp]:
-        with httpx.Client(transport=self.transport,
+        transport = self.transport
+        if transport is None and settings.WHATSAPP_API_BASE:
+            transport = _Rebase(settings.WHATSAPP_API_BASE)
+        with httpx.Client(transport=transport,
                           timeout=httpx.Timeout(15.0, connect=5.0)) as session:
             yield WhatsApp(phone_id=settings.WHATSAPP_PHONE_NUMBER_ID,
                            token=settings.WHATSAPP_ACCESS_TOKEN, session=session,
@@ -167,6 +170,19 @@ class WhatsAppAdapter:
             return str(answer["messages"][0]["id"])
         except (KeyError, IndexError, TypeError) as exc:
             raise PermanentError(f"WhatsApp answered without a message id: {answer!r}") from exc
+
+
+class _Rebase(httpx.HTTPTransport):
+    """Sends Graph API calls to another base URL (a proxy, or a stand-in on loopback)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = httpx.URL(base)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host,
+                                            port=self.base.port)
+        return super().handle_request(request)
 
 
 def _read_change(value: dict[str, Any], events: WebhookEvents) -> None:

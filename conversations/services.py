@@ -305,6 +305,14 @@ def outbox_recover(older_than: timedelta = timedelta(seconds=30)) -> list[int]:
         .values_list("pk", flat=True)[:500])
 
 
+def inbound_recover(older_than: timedelta = timedelta(seconds=60)) -> list[int]:
+    """After a crash or restart: stored shopper messages the bot never got to."""
+    return list(Message.objects.filter(
+        direction=Message.Direction.INBOUND, processed_at__isnull=True,
+        created_at__lt=clock.now() - older_than).exclude(channel="web").order_by("pk")
+        .values_list("pk", flat=True)[:500])
+
+
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
 
 

@@ -25,7 +25,11 @@ def deliver_message(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bo
 
 @shared_task
 def recover_outbox() -> int:
+    """Beat, every minute: what a crashed worker or a lost broker message left behind."""
+    unanswered = services.inbound_recover()
+    for message_id in unanswered:
+        process_message.delay(message_id)
     pending = services.outbox_recover()
     for message_id in pending:
         deliver_message.delay(message_id)
-    return len(pending)
+    return len(unanswered) + len(pending)

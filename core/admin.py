@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from conversations.models import Conversation, Message
-from core.models import ChannelIdentity, Customer
+from core.models import ChannelIdentity, Customer, IdentityLinkCode
 
 admin.site.site_header = "OneThread"
 admin.site.site_title = "OneThread"
@@ -158,3 +158,23 @@ class ChannelIdentityAdmin(admin.ModelAdmin):
                      "customer__phone")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
+
+
+@admin.register(IdentityLinkCode)
+class IdentityLinkCodeAdmin(admin.ModelAdmin):
+    """Audit only: codes are made and checked by core.services, and only their hash is kept."""
+
+    list_display = ("created_at", "identity", "customer", "channel", "contact", "expires_at",
+                    "attempts", "used_at")
+    list_filter = ("channel",)
+    search_fields = ("contact", "identity__external_id", "customer__name", "customer__email",
+                     "customer__phone")
+    list_select_related = ("identity", "customer")
+    date_hierarchy = "created_at"
+    exclude = ("code_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

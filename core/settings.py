@@ -100,6 +100,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# Daphne serves the admin's static files itself in the embedded mode.
+SERVE_STATIC = _env_bool("SERVE_STATIC", not os.environ.get("DATABASE_URL"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
@@ -127,6 +129,7 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 
@@ -155,6 +158,8 @@ WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 WHATSAPP_API_VERSION = os.environ.get("WHATSAPP_API_VERSION", "v21.0")
+# Empty means Meta's Graph API itself; set it to go through a proxy.
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "")
 # Approved message templates per purpose, for messages outside the 24-hour window:
 # "delay_alert=order_delay:en_GB,back_in_stock=stock_back:en_GB,..."
 WHATSAPP_TEMPLATES = {

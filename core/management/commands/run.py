@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import json
+import multiprocessing
 import os
 import signal
 import socket
@@ -19,17 +21,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from core import embedded_db
-from core.services import admin_user_ensure
 
 ADMIN_USERNAME = "admin"
 STARTUP_TIMEOUT_SECONDS = 60.0
@@ -48,8 +49,7 @@ class StopRequested(BaseException):
 @dataclass
 class Child:
     name: str
-    argv: list[str]
-    process: subprocess.Popen[bytes] | None = None
+    process: subprocess.Popen[bytes]
 
 
 class Command(BaseCommand):
@@ -69,6 +69,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here, not at the top: the seed child imports this module before
+        # Django is set up, and core.services imports models.
+        from core.services import admin_user_ensure
+
         host: str = options["host"]
         port: int = options["port"]
         verbosity: int = options["verbosity"]
@@ -79,23 +83,22 @@ class Command(BaseCommand):
         lock = _lock_data_dir(data_dir)
         previous = _catch_signals()
         try:
+            _refuse_busy_port(host, port)
             self._prepare(skip_seed=options["skip_seed"], verbosity=verbosity)
             password = admin_user_ensure(ADMIN_USERNAME)
-            shoppers = _example_shoppers()
+            shoppers = _example_shoppers(data_dir)
             # The children open their own connections; this process keeps none.
             connections.close_all()
 
-            _refuse_busy_port(host, port)
-            children = _children(host, port, workers=not options["no_workers"])
             env = _child_env(data_dir)
-            for child in children:
-                child.process = _spawn(child.argv, env)
+            for name, argv in _commands(host, port, workers=not options["no_workers"]):
+                children.append(Child(name, _spawn(argv, env)))
             _wait_until_listening(host, port, children)
 
             self._print_banner(host, port, password, shoppers, workers=not options["no_workers"])
             failed = _watch(children)
             raise CommandError(
-                f"{failed.name} exited unexpectedly with code {_returncode(failed)}; "
+                f"{failed.name} exited unexpectedly with code {failed.process.returncode}; "
                 "stopped the rest of OneThread.",
                 returncode=1,
             )
@@ -119,11 +122,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
         if skip_seed or Product.objects.exists():
             return
-        if "seed_demo" not in get_commands():
-            self.stderr.write("No seed_demo command is installed; starting with an empty shop.")
-            return
-        self.stdout.write("First start: loading the demo shop…")
-        call_command("seed_demo")
+        self.stdout.write("First start: loading the demo shop (seed_demo)…")
+        self.stdout.flush()
+        _seed_demo_in_child(settings.DATA_DIR)
 
     def _print_banner(
         self, host: str, port: int, password: str, shoppers: list[str], *, workers: bool
@@ -210,25 +211,20 @@ def _accepts_connections(host: str, port: int) -> bool:
         return False
 
 
-def _children(host: str, port: int, *, workers: bool) -> list[Child]:
+def _commands(host: str, port: int, *, workers: bool) -> list[tuple[str, list[str]]]:
     python = sys.executable
-    children = [
-        Child("Daphne", [python, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"])
+    commands = [
+        ("Daphne", [python, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"])
     ]
     if workers:
         celery = [python, "-m", "celery", "-A", "core"]
-        children += [
-            Child(
-                "Celery worker",
-                [*celery, "worker", "--pool", "solo", "--concurrency", "1", "-l", "warning"],
-            ),
-            Child(
-                "Celery beat",
-                [*celery, "beat", "-l", "warning", "--schedule",
-                 str(settings.CELERY_BEAT_SCHEDULE_FILENAME)],
-            ),
+        schedule = str(settings.CELERY_BEAT_SCHEDULE_FILENAME)
+        commands += [
+            ("Celery worker",
+             [*celery, "worker", "--pool", "solo", "--concurrency", "1", "-l", "warning"]),
+            ("Celery beat", [*celery, "beat", "-l", "warning", "--schedule", schedule]),
         ]
-    return children
+    return commands
 
 
 def _child_env(data_dir: Path) -> dict[str, str]:
@@ -258,7 +254,7 @@ def _die_with_parent() -> Callable[[], None] | None:
 def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     # A process group of their own: Ctrl-C reaches only the supervisor, which then
     # stops the children in order instead of racing them. preexec_fn is safe here:
-    # the supervisor runs no other threads.
+    # the supervisor runs no other threads (the demo is seeded in a child process).
     return subprocess.Popen(
         argv,
         env=env,
@@ -274,7 +270,7 @@ def _wait_until_listening(host: str, port: int, children: list[Child]) -> None:
     while not _accepts_connections(host, port):
         if failed := _first_exited(children):
             raise CommandError(
-                f"{failed.name} exited during startup with code {_returncode(failed)}.",
+                f"{failed.name} exited during startup with code {failed.process.returncode}.",
                 returncode=1,
             )
         if time.monotonic() > deadline:
@@ -294,27 +290,23 @@ def _watch(children: list[Child]) -> Child:
 
 
 def _first_exited(children: list[Child]) -> Child | None:
-    for child in children:
-        if child.process is not None and child.process.poll() is not None:
-            return child
-    return None
-
-
-def _returncode(child: Child) -> int | None:
-    return child.process.returncode if child.process is not None else None
+    return next((c for c in children if c.process.poll() is not None), None)
 
 
 def _stop_children(children: list[Child]) -> None:
-    running = [c.process for c in children if c.process is not None and c.process.poll() is None]
-    for process in running:
-        _signal_group(process, signal.SIGTERM)
+    running = [c for c in children if c.process.poll() is None]
+    for child in running:
+        _signal_group(child.process, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-    for process in running:
+    for child in running:
         try:
-            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
+            sys.stderr.write(
+                f"{child.name} did not stop within {STOP_TIMEOUT_SECONDS:.0f} s; killing it.\n"
+            )
+            _signal_group(child.process, signal.SIGKILL)
+            child.process.wait()
 
 
 def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
@@ -324,17 +316,80 @@ def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
         pass
 
 
-def _example_shoppers() -> list[str]:
+SHOPPERS_FILE = "demo-shoppers.json"
+
+
+def _seed_demo_in_child(data_dir: Path) -> None:
+    # The seeder loads the embedding model (PyTorch and its thread pools). In a fresh
+    # interpreter of its own that memory goes back when it ends, instead of staying
+    # with the supervisor until Ctrl-C, and the supervisor forks its children with no
+    # other thread running.
+    process = multiprocessing.get_context("spawn").Process(
+        target=_seed_demo, args=(str(data_dir),), name="seed_demo"
+    )
+    process.start()
+    try:
+        process.join()
+    finally:
+        if process.is_alive():
+            process.terminate()
+            process.join(STOP_TIMEOUT_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if process.exitcode != 0:
+        raise CommandError(f"seed_demo failed with exit code {process.exitcode}.", returncode=1)
+
+
+def _seed_demo(data_dir: str) -> None:
+    # Ctrl-C reaches this process too; the supervisor decides when it stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import django
+
+    django.setup()
+    from commerce.demo import demo_shop_seed
+
+    summary = demo_shop_seed(stdout=sys.stdout)
+    print(summary.render(), flush=True)
+    _shoppers_save(Path(data_dir), [asdict(e) for e in summary.examples])
+
+
+def _shoppers_save(data_dir: Path, shoppers: list[dict[str, str]]) -> None:
+    # The seeder picks its example shoppers while planning the demo, and planning again
+    # on a later day would plan another demo: keep the ones it printed for later starts.
+    (data_dir / SHOPPERS_FILE).write_text(json.dumps(shoppers, indent=2))
+
+
+def _example_shoppers(data_dir: Path) -> list[str]:
+    from commerce.models import Order
+
+    path = data_dir / SHOPPERS_FILE
+    saved: list[dict[str, str]] = json.loads(path.read_text()) if path.exists() else []
+    present = set(
+        Order.objects.filter(number__in=[s["order_number"] for s in saved])
+        .values_list("number", "customer__email")
+    )
+    lines = [
+        f"{s['story']}: {s['name']} <{s['email']}>, {s['phone'] or 'no phone'}, "
+        f"order {s['order_number']}, postcode {s['postcode']}"
+        for s in saved
+        if (s["order_number"], s["email"]) in present
+    ]
+    return lines or _shoppers_from_orders()
+
+
+def _shoppers_from_orders() -> list[str]:
+    """Three shoppers to try, when the demo's own picks are unknown or gone."""
     from commerce.models import Order, OrderStatus
 
     lines = []
     for status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.PROCESSING):
         order = (
-            Order.objects.filter(status=status).select_related("customer").order_by("id").first()
+            Order.objects.filter(status=status).select_related("customer").order_by("-id").first()
         )
         if order is not None:
             lines.append(
-                f"{order.customer} <{order.email}>, order #{order.number} "
-                f"({order.get_status_display().lower()}, postcode {order.ship_postcode})"
+                f"{order.get_status_display().lower()}: {order.customer} <{order.email}>, "
+                f"order {order.number}, postcode {order.ship_postcode}"
             )
     return lines
