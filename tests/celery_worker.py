@@ -36,6 +36,8 @@ def use_redis_broker() -> None:
     """Point this (test) process's Celery app at the same Redis as the workers."""
     from core.celery import app
 
+    if app.conf.broker_url == REDIS_URL:
+        return
     app.conf.broker_url = REDIS_URL
     app.conf.task_always_eager = False
     app.conf.broker_transport_options = {}
