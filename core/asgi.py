@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
 from channels_adapters.routing import websocket_urlpatterns  # noqa: E402
+from conversations.inbox.urls import websocket_urlpatterns as inbox_websockets  # noqa: E402
 
 
 def _serve_static() -> bool:
@@ -23,12 +25,7 @@ def _serve_static() -> bool:
     the admin's CSS and JS come from the apps' static folders through Django's
     handler (no collectstatic needed). Behind a proxy or CDN, set SERVE_STATIC=false.
     """
-    value = getattr(settings, "SERVE_STATIC", os.environ.get("SERVE_STATIC"))
-    if value is None:
-        return not os.environ.get("DATABASE_URL")
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
+    return bool(settings.SERVE_STATIC)
 
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if _serve_static() else django_asgi_app
@@ -37,7 +34,17 @@ application = ProtocolTypeRouter(
     {
         "http": http_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + inbox_websockets))
         ),
     }
 )
+
+
+def _warm_up() -> None:
+    from agents.nlu import warm_up
+
+    warm_up()
+
+
+# Load the language model as the server starts, so the first shopper doesn't wait for it.
+threading.Thread(target=_warm_up, name="nlu-warm-up", daemon=True).start()
