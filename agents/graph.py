@@ -42,6 +42,7 @@ NODES: dict[str, Any] = {
     "human_request": talk.human_request,
     "frustration": talk.frustration,
     "clarify": talk.clarify,
+    "instructions": talk.instructions,
     "fraud": payment.fraud,
     "confirm": confirm.confirm,
     "missing_remedy": confirm.missing_remedy,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP, yes_or_no
 from agents.nodes.payment import is_fraud_claim
+from agents.nodes.talk import is_instruction
 from agents.state import TurnState
 
 # Below this the bot asks one clarifying question instead of guessing.
@@ -18,15 +20,27 @@ INTENT_NODES = {
     "promo_question", "account", "payment_issue", "complaint", "other",
 }
 ASKS_FOR_PERSON = re.compile(
-    r"\b(human|real person|a person|someone real|(live |real |customer service |support )?"
-    r"(agent|representative|rep|operator)|speak to (someone|somebody)|talk to (someone|somebody)"
-    r"|call me|manager|supervisor)\b", re.I)
+    r"\b(human( being)?|real person|a person|actual person|someone real|"
+    r"(live |real |customer service |support )(agent|representative|rep|operator)|"
+    r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
+    r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
+ACKNOWLEDGEMENT_WORDS = 4
 
 
 def _switches(state: TurnState) -> bool:
     return (state.get("confidence", 0) >= SWITCH_CONFIDENCE
-            and state.get("intent") not in {"greeting", "other", None})
+            and state.get("intent") not in {"greeting", "other", "human_handoff", None})
+
+
+def wants_person(state: TurnState) -> bool:
+    """Asked for a person in words; the classifier alone is not enough, because short
+    answers ("yes please") sit close to "get me someone" in its eyes."""
+    if ASKS_FOR_PERSON.search(state.get("text", "")):
+        return True
+    return (state.get("intent") == "human_handoff"
+            and state.get("confidence", 0) >= SWITCH_CONFIDENCE
+            and not state.get("answer") and not state.get("details_only"))
 
 
 def route_after_understand(state: TurnState) -> str:
@@ -38,9 +52,11 @@ def route_after_understand(state: TurnState) -> str:
     text = state.get("text", "")
     entities = state.get("entities") or {}
 
+    if is_instruction(text):
+        return "instructions"
     if is_fraud_claim(text):
         return "fraud"
-    if intent == "human_handoff" and (confidence >= LOW_CONFIDENCE or ASKS_FOR_PERSON.search(text)):
+    if wants_person(state):
         return "human_request"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
@@ -52,27 +68,41 @@ def route_after_understand(state: TurnState) -> str:
         if any(entities.get(k) for k in VERIFY_ENTITIES):
             return "verify"
         return _intent_node(intent) if _switches(state) else "verify"
-    if kind == "missing_remedy" and (state.get("answer") or re.search(
-            r"refund|replace|reship|resend|send|money|new one", text, re.I)):
+    # A question the bot asked is answered, or asked again, unless a new request is clear.
+    if kind == "missing_remedy" and (state.get("answer") or REMEDY_REFUND.search(text)
+                                     or REMEDY_RESHIP.search(text) or not _switches(state)):
         return "missing_remedy"
     if kind == "return_resolution" and (state.get("answer") or re.search(
-            r"exchange|swap|credit|voucher|refund|money|size", text, re.I)):
+            r"exchange|swap|credit|voucher|refund|money|size", text, re.I)
+            or not _switches(state)):
         return "return_resolution"
     if kind == "address" and not _switches(state):
         return "change_address"
-    if kind == "item" and not _switches(state):
+    if kind == "item" and (not _switches(state) or _names_one(text, pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:
         if re.search(r"\border", text, re.I):
             return "order_status"
         if re.search(r"\bproduct|item|size|stock", text, re.I):
             return "product_question"
-    if entities.get("order_number") and (entities.get("email") or entities.get("postcode")) \
-            and (confidence < LOW_CONFIDENCE or intent in {"greeting", "other"}):
+    if state.get("details_only"):
+        return _intent_node(intent)
+    if yes_or_no(text) and len(text.split()) <= ACKNOWLEDGEMENT_WORDS and (
+            intent in {"greeting", "other", "human_handoff"} or confidence < SWITCH_CONFIDENCE):
+        # "ok", "yes", "no thanks" with nothing waiting: an acknowledgement, not a puzzle.
+        return "greeting"
+    if entities.get("order_number") and confidence < LOW_CONFIDENCE:
+        # Unsure what they want, sure which order: its status is the useful first answer.
         return "order_status"
-    if confidence < LOW_CONFIDENCE:
+    if confidence < LOW_CONFIDENCE or intent == "human_handoff":
         return "clarify"
     return _intent_node(intent)
+
+
+def _names_one(text: str, names: list[str] | None) -> bool:
+    """The answer names one of the items the bot offered to choose from."""
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())}
+    return bool(names) and bool(words & {n.rstrip("s") for n in names})
 
 
 def _intent_node(intent: str) -> str:

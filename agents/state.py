@@ -14,11 +14,13 @@ class TurnState(TypedDict, total=False):
     sender_id: str
     attachments: list[dict[str, Any]]
     # Set by understand.
+    message_text: str  # this message alone ("text" may gain the earlier request's words)
     intent: str
     confidence: float
     language: str
     entities: dict[str, str]
     answer: str  # "yes", "no" or "" for a reply to a pending question
+    details_only: bool  # the message is only an order number, email or postcode
     # Carried between turns in Conversation.state (owned by the runner).
     memory: dict[str, Any]
     # What the turn produced.

@@ -12,7 +12,8 @@ from commerce.models import Return
 
 def return_label_render(ret: Return) -> Path:
     order = ret.order
-    pdf = FPDF(format="A6")
+    # fpdf2 names A3 to A5 only; A6 (105 x 148 mm) is the size of a parcel label.
+    pdf = FPDF(format=(105, 148))
     pdf.set_auto_page_break(False)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from core import clock
 from pgvector.django import VectorField
 
+from core import clock
 from core.models import Customer
 
 EMBEDDING_DIMENSIONS = 384
@@ -93,7 +93,7 @@ class Order(models.Model):
     ship_city = models.CharField(max_length=100, blank=True)
     ship_postcode = models.CharField(max_length=20, blank=True)
     ship_country = models.CharField(max_length=2, default="GB")
-    shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
 
@@ -105,7 +105,7 @@ class Order(models.Model):
 
     @property
     def subtotal(self) -> Decimal:
-        return sum((i.unit_price * i.quantity for i in self.items.all()), Decimal("0"))
+        return sum((i.unit_price * i.quantity for i in self.items.all()), Decimal(0))
 
     @property
     def total(self) -> Decimal:
@@ -266,8 +266,8 @@ class DiscountCode(models.Model):
 
     code = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    value = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    min_order_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    value = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    min_order_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from commerce.models import (
     ExceptionKind,
     Order,
@@ -24,6 +26,20 @@ from commerce.models import (
 
 # How long after a "delivered" scan a missing parcel can still be claimed.
 DELIVERY_CLAIM_DAYS = 14
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+
+
+def _day(moment: datetime) -> str:
+    """The shop's local date, as the shopper reads it: 'Wednesday 4 November'."""
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B}"
 
 
 @dataclass(frozen=True)
@@ -86,8 +102,11 @@ def return_decision(
     events: list[TrackingEvent],
     already_returned: dict[int, int],
     resolution: str = "refund",
+    compensated: bool = False,
 ) -> Decision:
-    """May these items of this order be returned, and who decides?"""
+    """May these items of this order be returned, and who decides?
+
+    `compensated`: the order's parcel was already refunded or replaced as missing."""
     if order.status not in {
         OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED, OrderStatus.SHIPPED
     }:
@@ -103,6 +122,11 @@ def return_decision(
     if arrived is None:
         return Decision("return", False, "return.not_delivered",
                         "A return can start once the parcel has been delivered.", "refuse")
+    if compensated:
+        return Decision("return", False, "return.already_compensated",
+                        "This parcel was reported missing and has already been refunded or "
+                        "replaced, so there's nothing to return; a person can help if it has "
+                        "since turned up.", "refuse")
     for item in items:
         if already_returned.get(item.pk, 0) >= item.quantity:
             return Decision("return", False, "return.item_already_returned",
@@ -120,14 +144,15 @@ def return_decision(
         if policy.allow_exceptions:
             return Decision("return", False, "return.outside_window",
                             f"The {policy.return_window_days}-day return window ended on "
-                            f"{deadline:%d %B}; a person can consider an exception.",
+                            f"{_day(deadline)}; a person can consider an exception.",
                             "handoff:outside_policy", facts)
         return Decision("return", False, "return.outside_window",
                         f"The {policy.return_window_days}-day return window ended on "
-                        f"{deadline:%d %B}.", "refuse", facts)
+                        f"{_day(deadline)}.", "refuse", facts)
+    limit = _money(policy.refund_approval_threshold, policy.currency)
     if resolution in {"refund", "keep_it"} and value > policy.refund_approval_threshold:
         return Decision("return", False, "refund.above_threshold",
-                        f"Refunds above {policy.refund_approval_threshold} {policy.currency} "
+                        f"Refunds above {limit} "
                         "need a person's approval.", "handoff:high_value", facts)
     if resolution in {"refund", "keep_it"} and value <= policy.return_shipping_cost:
         return Decision("return", True, "return.keep_it",
@@ -164,8 +189,9 @@ def missing_parcel_decision(
 
 def refund_decision(amount: Decimal, policy: ShopPolicy) -> Decision:
     if amount > policy.refund_approval_threshold:
+        limit = _money(policy.refund_approval_threshold, policy.currency)
         return Decision("refund", False, "refund.above_threshold",
-                        f"Refunds above {policy.refund_approval_threshold} {policy.currency} "
+                        f"Refunds above {limit} "
                         "need a person's approval.", "handoff:high_value", {"amount": str(amount)})
     return Decision("refund", True, "refund.within_threshold",
                     "Within what the bot may refund alone.", "proceed", {"amount": str(amount)})

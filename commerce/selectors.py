@@ -70,9 +70,8 @@ def order_latest_for_customer(customer: Customer) -> Order | None:
 def order_matches_contact(order: Order, *, email: str = "", postcode: str = "") -> bool:
     if email and order.email.strip().lower() == email.strip().lower():
         return True
-    if postcode and normalise_postcode(order.ship_postcode) == normalise_postcode(postcode):
-        return True
-    return False
+    return bool(postcode) and (
+        normalise_postcode(order.ship_postcode) == normalise_postcode(postcode))
 
 
 def shipment_latest(order: Order) -> Shipment | None:
@@ -121,6 +120,21 @@ def duplicate_charges(order: Order) -> list[Payment]:
         else:
             seen[p.amount] = p
     return duplicates
+
+
+MISSING_PARCEL_REFUND_REASON = "Parcel not received"
+
+
+def missing_parcel_remedy(order: Order) -> tuple[str, Refund | Order | None]:
+    """What was already done for this order's missing parcel: ("refund", the refund),
+    ("reship", the replacement order) or ("", None)."""
+    refund = order.refunds.filter(reason=MISSING_PARCEL_REFUND_REASON).first()
+    if refund is not None:
+        return "refund", refund
+    replacement = Order.objects.filter(number=f"{order.number}-R").first()
+    if replacement is not None:
+        return "reship", replacement
+    return "", None
 
 
 def variant_get(sku: str) -> Variant | None:
@@ -178,10 +192,11 @@ def product_semantic_search(text: str, limit: int = 3) -> list[Product]:
 def article_search(text: str, topic: str | None = None, limit: int = 1) -> list[Article]:
     qs = Article.objects.all()
     if topic:
+        # An article on another topic is never the answer: better none than a wrong one.
         topical = list(qs.filter(topic=topic))
-        if len(topical) == 1:
+        if len(topical) <= 1:
             return topical
-        qs = qs.filter(topic=topic) if topical else qs
+        qs = qs.filter(topic=topic)
     if qs.exclude(embedding=None).exists():
         from pgvector.django import CosineDistance
 

@@ -152,7 +152,8 @@ def return_create(order: Order, customer: Customer, lines: list[ReturnLine], *, 
     policy = rules.policy_get()
     decision = rules.return_decision(
         order, items, policy, clock.now(), selectors.order_events(order),
-        selectors.returned_quantities(order), resolution)
+        selectors.returned_quantities(order), resolution,
+        compensated=bool(selectors.missing_parcel_remedy(order)[0]))
     if not decision.allowed and not (approved and decision.handoff_reason):
         raise ActionRefused(decision)
     if decision.outcome == "proceed:keep_it" and resolution == Return.Resolution.REFUND:
@@ -197,13 +198,24 @@ def missing_parcel_resolve(order: Order, customer: Customer, *, remedy: str, key
     """A parcel that never arrived: send it again or refund it, within policy."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     _check_owner(order, customer)
+    done, earlier = selectors.missing_parcel_remedy(order)
+    replay = Refund.objects.filter(idempotency_key=f"{key}:refund").first()
+    if replay is not None:
+        return {"remedy": "refund", "amount": str(replay.amount)}
+    if done:
+        # One parcel, one remedy: never a refund on top of a replacement or the reverse.
+        raise ActionRefused(rules.Decision(
+            "missing_parcel", False, "missing.already_resolved",
+            "This parcel has already been " + ("refunded." if done == "refund" else
+                                               f"replaced with order #{earlier.number}."),
+            "refuse"))
     decision = rules.missing_parcel_decision(
         order, selectors.order_events(order), rules.policy_get(), clock.now())
     if not decision.allowed and not (approved and decision.handoff_reason):
         raise ActionRefused(decision)
     if remedy == "refund":
         refund = _refund(order, order.total, Refund.Method.ORIGINAL_PAYMENT,
-                         "Parcel not received", f"{key}:refund", actor)
+                         selectors.MISSING_PARCEL_REFUND_REASON, f"{key}:refund", actor)
         return {"remedy": "refund", "amount": str(refund.amount)}
     replacement = reship_create(order, key=key)
     return {"remedy": "reship", "order": replacement.number}

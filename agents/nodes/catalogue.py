@@ -16,7 +16,10 @@ SMALL = re.compile(r"runs? small|size up|too small|tight|snug|narrow|order a siz
 LARGE = re.compile(r"runs? (large|big)|size down|too big|roomy|loose|baggy", re.I)
 TRUE = re.compile(r"true to size|fits? (perfectly|well|as expected)|normal size|usual size",
                   re.I)
-SIZING_Q = re.compile(r"\b(size|sizing|fit|fits|run|runs|small|large|big|tight)\b", re.I)
+# About fit, not about whether a size exists: "does it run small", "how does it fit".
+SIZING_Q = re.compile(r"\b(sizing|fit|fits|fitting|runs?( \w+)? (small|large|big|true)|"
+                      r"true to size|size (up|down)|too (small|big|large|tight|loose)|tight|"
+                      r"snug|loose|baggy|roomy|what size)\b", re.I)
 STOCK_Q = re.compile(r"\b(stock|available|availability|have|get|left|sold out|back)\b", re.I)
 PRICE_Q = re.compile(r"\b(price|cost|how much|expensive|cheap)\b", re.I)
 MATERIAL_Q = re.compile(r"\b(material|made of|fabric|cotton|wool|leather|wash|care|"
@@ -38,6 +41,26 @@ def _product_for_turn(state: TurnState) -> Product | None:
     if mem.get("product"):
         return Product.objects.filter(pk=mem["product"]).first()
     return None
+
+
+SIZE_WORD = re.compile(r"\b(xxs|xs|xl|xxl|extra small|extra large|small|medium|large|"
+                       r"size \d{1,2}(?:\.5)?)\b", re.I)
+SIZE_NAMES = {"small": "S", "medium": "M", "large": "L", "extra small": "XS",
+              "extra large": "XL"}
+
+
+def size_asked(text: str, entities: dict[str, str]) -> str:
+    """The size a question names: the classifier's entity, else a size word that isn't
+    part of a question about fit ("does it run small")."""
+    if entities.get("size"):
+        return entities["size"].upper().replace("SIZE", "").strip()
+    if SIZING_Q.search(text):
+        return ""
+    m = SIZE_WORD.search(text)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    return SIZE_NAMES.get(word, word.replace("size", "").strip().upper())
 
 
 def _matching_variants(product: Product, entities: dict[str, str]) -> list[Variant]:
@@ -119,7 +142,10 @@ def product_question(state: TurnState) -> dict[str, Any]:
             "(like TEE-HARB-BLK-M) and I'll check sizes, stock and reviews.")]}
     mem = memory(state)
     mem["product"] = product.pk
-    entities = state.get("entities") or {}
+    entities = dict(state.get("entities") or {})
+    size = size_asked(text, entities)
+    if size:
+        entities["size"] = size
     variants = _matching_variants(product, entities)
     price_range = sorted({v.price for v in store.variant_list_for_product(product)})
     parts = [f"{product.name}"]
@@ -134,7 +160,8 @@ def product_question(state: TurnState) -> dict[str, Any]:
         parts[0] += ":"
     if MATERIAL_Q.search(text):
         parts.append(" ".join(x for x in (product.material, product.care) if x)
-                     or product.description)
+                     or product.description
+                     or f"I don't have material or care details for {product.name}.")
     if SIZING_Q.search(text):
         parts.append(_fit_summary(product))
     if STOCK_Q.search(text) or entities.get("size") or entities.get("colour"):
@@ -152,7 +179,10 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             "Which product and size should I watch for you?")]}
     mem["product"] = product.pk
-    entities = state.get("entities") or {}
+    entities = dict(state.get("entities") or {})
+    size = size_asked(state.get("text", ""), entities)
+    if size:
+        entities["size"] = size
     variants = _matching_variants(product, entities)
     if len(variants) != 1:
         out = [v for v in variants if v.stock <= 0]

@@ -10,22 +10,44 @@ from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.actions import action_key, decide, hand_off, run_once
 from agents.tools.context import conversation, memory, reply
+from commerce import policy as rules
 from commerce import selectors as store
 from commerce import services as store_services
 from commerce.labels_url import label_url
 from commerce.models import Return
+from core import clock
 
-YES = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|please do|go ahead|do it|confirm(ed)?"
-                 r"|correct|that'?s right|absolutely|definitely|please|yes please|ja|oui|s[ií]"
-                 r"|sounds good|perfect|great)\b", re.I)
+YES = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|yas|sure|ok(ay)?|k|please do|go ahead|do it|"
+                 r"do that|confirm(ed)?|correct|that'?s (right|fine|correct|great|perfect|ok)|"
+                 r"absolutely|definitely|please|yes please|ja|oui|s[ií]|sounds good|perfect|"
+                 r"great|fine|lovely|brilliant|cool|alright|all right)\b", re.I)
 NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind|not now|"
                 r"wait|hold on|nein|non)\b", re.I)
+# Anywhere in the answer: a change of mind outweighs a polite "ok".
+NO_INSIDE = re.compile(r"\b(actually no|no thanks|no thank you|no,? (don'?t|leave|keep)|"
+                       r"don'?t (do|bother|go ahead|want (it|that|to))|changed my mind|"
+                       r"never ?mind|leave it|i'?ll keep (it|them)|not any ?more|"
+                       r"forget (it|that))\b", re.I)
+YES_INSIDE = re.compile(r"\b(yes|yeah|yep|yup|go ahead|do it|do that|please do|sounds good|"
+                        r"that'?s (right|fine|correct|great|perfect)|i confirm|confirmed|"
+                        r"go for it|let'?s do (it|that))\b", re.I)
+FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|right|lovely|"
+                           r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
 
 
 def yes_or_no(text: str) -> str:
-    if NO.search(text):
+    if NO_INSIDE.search(text):
         return "no"
-    if YES.search(text):
+    rest = FILLER_OPENER.sub("", text) if FILLER_OPENER.match(text) else text
+    for candidate in (text, rest):
+        if NO.search(candidate):
+            return "no"
+        if YES.search(candidate):
+            return "yes"
+    if YES_INSIDE.search(text):
+        return "yes"
+    if rest.strip(" !.") == "" and FILLER_OPENER.match(text):
+        # "Perfect!" or "Lovely, thanks" on its own is a yes.
         return "yes"
     return ""
 
@@ -169,9 +191,9 @@ def _missing(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) ->
         "tracking as soon as it ships.")]}
 
 
-REMEDY_REFUND = re.compile(r"\b(refund|money back|reimburse)", re.I)
-REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|resend|send (it|one|another|a new)|new one|"
-                           r"another one)", re.I)
+REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back)", re.I)
+REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
+                           r"a new|new ones?|out)|new one|another one|again)\b", re.I)
 
 
 def missing_remedy(state: TurnState) -> dict[str, Any]:
@@ -180,6 +202,10 @@ def missing_remedy(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     remedy = ("refund" if REMEDY_REFUND.search(text) else
               "reship" if REMEDY_RESHIP.search(text) else "")
+    if not remedy and state.get("answer") == "no":
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "OK, I'll leave it for now. If it still hasn't turned up, just message me here.")]}
     if not remedy:
         return {"memory": mem, "replies": [reply(
             "Would you like a replacement or a refund?", ["Send a replacement", "Refund me"])]}
@@ -187,6 +213,18 @@ def missing_remedy(state: TurnState) -> dict[str, Any]:
     if order is None:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply("Which order is this about?")]}
+    decision = decide(state, rules.missing_parcel_decision(
+        order, store.order_events(order), rules.policy_get(), clock.now()), order)
+    if not decision.allowed:
+        mem["pending"] = None
+        if decision.handoff_reason:
+            return {"memory": mem, "replies": [reply(
+                f"{decision.explanation} I've passed this to a colleague, who will reply here.")],
+                **hand_off(state, decision.handoff_reason, order=order, decision=decision,
+                           summary=f"Shopper asks for a {remedy} for order #{order.number}, "
+                                   "not received.", suggested=remedy)}
+        return {"memory": mem, "replies": [reply(
+            f"I'm sorry, I can't do that: {decision.explanation}")]}
     if conversation(state).customer.is_vip:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(

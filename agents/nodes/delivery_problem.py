@@ -13,13 +13,24 @@ from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
-from commerce.models import Order, ShipmentStatus
+from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
 
 DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
-                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped)\b", re.I)
-WRONG = re.compile(r"\b(wrong|incorrect|not what i ordered|different (item|size|colou?r|"
-                   r"product)|someone else'?s|mix(ed)?[- ]?up|sent me (a|the) )\b", re.I)
+                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
+                     r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
+WRONG = re.compile(r"\b(wrong|incorrect|not what i (ordered|asked for|paid for)|"
+                   r"(completely |totally |a )?different (\w+ )?(item|size|colou?r|product|"
+                   r"model|style|one|thing|shirt|top|shoes?|pair)|someone else'?s|"
+                   r"mix(ed)?[- ]?up|sent me (a|the|an) \w+ (one )?instead)\b", re.I)
+# "I ordered black and got pink": a swap told as a story.
+ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( me)?)\b.{1,80}"
+                         r"\b(instead|one|in|a|an)\b", re.I)
+NOT_RECEIVED = re.compile(
+    r"\b(never (got|received|arrived|came|turned up|showed up)|(not|n'?t) (here|received|"
+    r"arrived|got it|turned up|come|showed up|there)|nothing (here|at|in|on|was)|no sign of|"
+    r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
+    r"haven'?t (got|had|received) (it|them|anything))\b", re.I)
 
 
 def _kind(text: str) -> str:
@@ -27,6 +38,8 @@ def _kind(text: str) -> str:
         return "wrong_item"
     if DAMAGED.search(text):
         return "damaged"
+    if ORDERED_GOT.search(text):
+        return "wrong_item"
     return "missing"
 
 
@@ -38,6 +51,14 @@ def delivery_problem(state: TurnState) -> dict[str, Any]:
     mem = dict(lookup.update.get("memory") or memory(state))
     text = " ".join([(mem.get("problem_text") or ""), state.get("text", "")])
     kind = _kind(text)
+    if kind in {"damaged", "wrong_item"} and order.status in {OrderStatus.PENDING,
+                                                              OrderStatus.PROCESSING}:
+        from agents.nodes.order_status import describe_order
+
+        status, _, _ = describe_order(order)
+        return {"memory": mem, "replies": [reply(
+            f"{status} So nothing from it has reached you yet — if you mean a different order, "
+            "tell me its number.")]}
     if kind == "damaged":
         return damaged(state, order, mem)
     if kind == "wrong_item":
@@ -52,8 +73,10 @@ def damaged(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, An
                "Please send a photo of the damage and of the packaging here. ")
             + "A colleague reviews damage claims and will get back to you in this conversation "
             "with a replacement or refund.")
+    # A VIP with a problem is looked after personally; the packet still says what to review.
+    reason = "vip" if conversation(state).customer.is_vip else "damage_review"
     return {"memory": mem, "replies": [reply(text)],
-            **hand_off(state, "damage_review", order=order,
+            **hand_off(state, reason, order=order,
                        summary=f"Shopper reports order #{order.number} arrived damaged.",
                        suggested="Review the photo; offer a replacement or refund.",
                        tried=["Asked for a photo of the damage"])}
@@ -67,13 +90,24 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
     if not chosen:
         chosen = items[:1] if len(items) == 1 else []
     if not chosen:
-        mem["pending"] = {"kind": "item", "intent": "delivery_problem"}
+        mem["pending"] = {"kind": "item", "intent": "delivery_problem", "names": sorted({
+            w for i in items for w in re.findall(
+                r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})}
         mem["problem_text"] = state.get("text", "")
         names = [f"{i.variant.product.name} ({', '.join(map(str, i.variant.options.values()))})"
                  for i in items]
         return {"memory": mem, "replies": [reply(
             f"I'm sorry about that. Which item on order #{order.number} was wrong?", names)]}
     item = chosen[0]
+    if conversation(state).customer.is_vip:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            f"I'm sorry you received the wrong item on order #{order.number}. I've asked a "
+            "colleague to look after this personally; they'll reply here shortly.")],
+            **hand_off(state, "vip", order=order,
+                       summary=f"VIP received the wrong item instead of {item.variant}.",
+                       suggested="Send the right item with a prepaid return label.",
+                       tried=["Identified the item"])}
     in_stock = item.variant.stock >= item.quantity
     if not in_stock:
         summary = (f"I'm sorry you received the wrong item. The {item.variant} you ordered is "
@@ -90,23 +124,51 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
     return ask_confirmation(state, mem, summary, action)
 
 
-def missing(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, Any]:
-    events = store.order_events(order)
-    decision = decide(state, rules.missing_parcel_decision(order, events, rules.policy_get(),
-                                                           clock.now()), order)
+def _lost_event(events: list[TrackingEvent]) -> TrackingEvent | None:
+    lost = [e for e in events if e.status == ShipmentStatus.EXCEPTION
+            and e.exception == ExceptionKind.LOST]
+    return lost[-1] if lost else None
+
+
+def scan_text(order: Order, events: list[TrackingEvent]) -> str:
+    """What the carrier last said about a parcel that didn't arrive, from the scans."""
+    lost = _lost_event(events)
     delivered = [e for e in events if e.status == ShipmentStatus.DELIVERED]
-    scan = ""
+    if lost is not None and (not delivered or lost.at >= delivered[-1].at):
+        detail = f" ({lost.detail})" if lost.detail else ""
+        return (f"The carrier reported order #{order.number} lost in {fmt.place(lost.location)} "
+                f"on {fmt.when(lost.at)}{detail}. ")
     if delivered:
         last = delivered[-1]
         detail = f" ({last.detail})" if last.detail else ""
-        scan = (f"The carrier marked order #{order.number} delivered on {fmt.when(last.at)} in "
+        return (f"The carrier marked order #{order.number} delivered on {fmt.when(last.at)} in "
                 f"{fmt.place(last.location)}{detail}. ")
+    return ""
+
+
+def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
+            ) -> dict[str, Any]:
+    """A parcel marked delivered but not received, or reported lost by the carrier."""
+    done, earlier = store.missing_parcel_remedy(order)
+    if done:
+        mem["pending"] = None
+        what = (f"we've already refunded {fmt.money(earlier.amount, order.currency)} for it"
+                if done == "refund" else
+                f"we've already sent a replacement as order #{earlier.number}")
+        return {"memory": mem, "replies": [reply(
+            f"{lead}For order #{order.number}, {what}. If something's still wrong, just ask "
+            "for a person and a colleague will look into it.")]}
+    events = store.order_events(order)
+    decision = decide(state, rules.missing_parcel_decision(order, events, rules.policy_get(),
+                                                           clock.now()), order)
     if decision.rule == "missing.not_delivered_yet":
         from agents.nodes.order_status import describe_order
 
         text, _, _ = describe_order(order)
         return {"memory": mem, "replies": [reply(
             f"{text} It hasn't been marked delivered yet, so it's still on its way.")]}
+    scan = lead or scan_text(order, events)
+    mem["pending"] = None
     if decision.handoff_reason:
         return {"memory": mem, "replies": [reply(
             f"{scan}I'm sorry it hasn't reached you. {decision.explanation} I've passed this "
@@ -115,7 +177,7 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, An
                        summary=f"Order #{order.number} ({fmt.money(order.total)}) reported "
                                "not received.",
                        suggested="Open a carrier claim; reship or refund once confirmed.",
-                       tried=["Checked the delivery scan"])}
+                       tried=["Checked the carrier scans"])}
     conv = conversation(state)
     if conv.customer.is_vip:
         return {"memory": mem, "replies": [reply(
@@ -123,11 +185,13 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, An
             "this personally and reply here.")],
             **hand_off(state, "vip", order=order, decision=decision,
                        summary=f"VIP reports order #{order.number} not received.",
-                       suggested="Reship or refund.", tried=["Checked the delivery scan"])}
+                       suggested="Reship or refund.", tried=["Checked the carrier scans"])}
     mem["pending"] = {"kind": "missing_remedy", "order": order.number}
+    delivered = any(e.status == ShipmentStatus.DELIVERED for e in events) and \
+        _lost_event(events) is None
     hint = ("It's worth checking with neighbours and any safe place first. " if delivered
             else "")
     return {"memory": mem, "replies": [reply(
-        f"{scan}{hint}If it hasn't turned up, I can send a replacement or refund "
-        f"{fmt.money(order.total)} to your original payment method. Which would you prefer?",
-        ["Send a replacement", "Refund me"])]}
+        f"{scan}{hint}I'm sorry it hasn't reached you. I can send a replacement or refund "
+        f"{fmt.money(order.total, order.currency)} to your original payment method. Which "
+        "would you prefer?", ["Send a replacement", "Refund me"])]}

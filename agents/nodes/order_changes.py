@@ -11,13 +11,18 @@ from agents.tools.actions import decide
 from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
-from commerce.models import Order
+from commerce.models import Order, OrderStatus
 
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
 US_ZIP = re.compile(r"\b(\d{5}(?:-\d{4})?)\b")
 
 
 def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
+    if decision.rule.endswith("already_shipped") and order.status in {
+            OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED}:
+        return (f"I'm sorry — order #{order.number} has already been delivered, so I can't "
+                f"{what} any more. You can return it free of charge within the return window, "
+                "and I can start that for you here.")
     if decision.rule.endswith("already_shipped"):
         return (f"I'm sorry — order #{order.number} has already left our warehouse, so I "
                 f"can't {what} any more. Once it arrives you can return it free of charge "
@@ -45,19 +50,38 @@ def cancel_order(state: TurnState) -> dict[str, Any]:
          "reason": (state.get("entities") or {}).get("reason", "")})
 
 
-def parse_address(text: str) -> dict[str, str] | None:
-    """A street, a town and a postcode out of a free-text address, or None."""
-    match = UK_POSTCODE.search(text) or US_ZIP.search(text)
-    if match is None:
+def _normal_postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
+    """A street, a town and a postcode out of a free-text address, or None.
+
+    With several postcodes in the message ("order 7401, postcode YO1 7HH, send it to 4 Elm
+    Close, Harrogate HG1 2AB") the new address is the last one that isn't the old one."""
+    matches = list(UK_POSTCODE.finditer(text)) or list(US_ZIP.finditer(text))
+    if not matches:
         return None
+    if len(matches) > 1 and old_postcode:
+        matches = [m for m in matches
+                   if _normal_postcode(m.group(1)) != _normal_postcode(old_postcode)] or matches
+    match = matches[-1]
+    start = max((m.end() for m in matches if m.end() <= match.start()), default=0)
     postcode = match.group(1).upper()
     if " " not in postcode and UK_POSTCODE.fullmatch(postcode):
         postcode = f"{postcode[:-3]} {postcode[-3:]}"
-    rest = (text[:match.start()] + text[match.end():])
-    rest = re.sub(r"(?i)^.*?\b(to|is|address:?|at)\s+(?=\d)", "", rest)
-    parts = [p.strip(" .") for p in re.split(r"[,\n]+", rest) if p.strip(" .")]
+    # An address ends with its postcode; what follows is the shopper talking.
+    rest = text[start:match.start()]
+    if not re.search(r"[A-Za-z0-9]", rest):
+        rest = text[match.end():]
+    # "it's 12 High Street", "send it to Flat 2, 9 Mill Lane": the address starts at the
+    # house number (or a flat/unit word) that follows the shopper's own words.
+    rest = re.sub(r"(?i)^.*?\b(to|is|its|it'?s|address:?|at|now|be)\s+"
+                  r"(?=\d|(flat|unit|apartment|apt)\b)", "", rest, flags=re.S)
+    parts = [p.strip(" .:-") for p in re.split(r"[,\n]+", rest) if p.strip(" .:-")]
     parts = [p for p in parts if re.search(r"[A-Za-z0-9]", p)]
-    if not parts:
+    if not parts or any(len(p) > 60 or len(p.split()) > 8 or "?" in p for p in parts):
+        # A sentence, not an address line.
         return None
     line1 = parts[0]
     city = parts[-1] if len(parts) > 1 else ""
@@ -78,7 +102,10 @@ def change_address(state: TurnState) -> dict[str, Any]:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(_shipped_reply(
             decision, order, "change the address"))]}
-    address = parse_address(state.get("text", ""))
+    # Only this message can hold the new address: proof of identity (an order number and
+    # the old postcode) sent on its own is not one.
+    address = None if state.get("details_only") else parse_address(
+        state.get("message_text") or state.get("text", ""), order.ship_postcode)
     if address is None:
         mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
         return {"memory": mem, "replies": [reply(

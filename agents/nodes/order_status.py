@@ -9,14 +9,15 @@ from typing import Any
 from django.conf import settings
 
 from agents import format as fmt
+from agents.nodes.delivery_problem import NOT_RECEIVED, missing
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
-from agents.tools.context import reply
+from agents.tools.context import conversation, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce import services as store_services
-from commerce.models import Order, OrderStatus, ShipmentStatus, TrackingEvent
+from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
 
 EXCEPTION_WORDS = {
@@ -31,8 +32,7 @@ EXCEPTION_WORDS = {
     "damaged": ("the carrier reports it was damaged in transit",
                 "We'll make sure you get your items: tell me if you'd like a replacement "
                 "or a refund once the carrier confirms."),
-    "lost": ("the carrier reports it as lost",
-             "That's on us to fix, not you: I can arrange a replacement or a refund."),
+    "lost": ("the carrier reports it as lost", ""),
     "held_at_depot": ("it's being held at the carrier's depot",
                       "It can usually be collected there, or it will go out again on the next "
                       "delivery round."),
@@ -92,10 +92,12 @@ def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
                 f"again on the next working day — {tracking}.", last, True)
     if last.status == ShipmentStatus.RETURNED_TO_SENDER:
         return (f"{label} is being returned to us by {carrier}: the last scan was on "
-                f"{fmt.when(last.at)} in {where}{detail}. — {tracking}.", last, True)
+                f"{fmt.when(last.at)} in {where}{detail} — {tracking}. Once it's back in our "
+                "warehouse we'll be in touch about sending it out again or refunding it.",
+                last, True)
     if last.status == ShipmentStatus.OUT_FOR_DELIVERY:
         return (f"{label} is out for delivery with {carrier}: scanned in {where} on "
-                f"{fmt.when(last.at)}{detail}. — {tracking}.", last, False)
+                f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
     if last.status == ShipmentStatus.LABEL_CREATED:
         return (f"{label} has been packed and labelled for {carrier} in {where} on "
                 f"{fmt.when(last.at)}; the carrier hasn't scanned it in yet — {tracking}.",
@@ -116,32 +118,35 @@ def order_status(state: TurnState) -> dict[str, Any]:
     now = clock.now()
     delivered = last is not None and last.status == ShipmentStatus.DELIVERED
     late = False
-    if shipment is not None and shipment.promised_by and order.status == OrderStatus.SHIPPED:
+    if shipment is not None and shipment.promised_by and order.status in {
+            OrderStatus.SHIPPED, OrderStatus.DELIVERED}:
         if not delivered:
             parts.append(f"We promised it by {fmt.day(shipment.promised_by)}.")
         decision = rules.late_decision(shipment.promised_by, last.at if delivered else None,
                                        now, rules.policy_get())
-        if decision.allowed and not delivered:
-            late = True
+        if decision.allowed:
+            late = not delivered
             decide(state, decision, order)
             code = store_services.apology_code_create(order, decision.facts["percent"])
+            sorry = ("It's late against that date, and I'm sorry." if not delivered else
+                     f"It arrived after the {fmt.day(shipment.promised_by)} we promised, and "
+                     "I'm sorry.")
             parts.append(
-                f"It's late against that date, and I'm sorry. As an apology, here's "
-                f"{decision.facts['percent']}% off your next order with the code {code.code}.")
+                f"{sorry} As an apology, here's {decision.facts['percent']}% off your next "
+                f"order with the code {code.code}.")
     stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
     if last is not None and not delivered and now - last.at > stale_after:
         problem = True
         parts.append(
             f"The carrier hasn't updated this tracking since {fmt.when(last.at)}, so I "
             "won't guess a new delivery date.")
-    if last is not None and last.exception == "lost":
-        parts.append("Just say whether you'd prefer a replacement or a refund.")
-        mem = dict(update.get("memory") or state.get("memory") or {})
-        mem["pending"] = {"kind": "missing_remedy", "order": order.number}
-        update["memory"] = mem
-    update["replies"] = [reply(" ".join(p.strip() for p in parts if p))]
-    from agents.tools.context import conversation
-
+    said = " ".join(p.strip() for p in parts if p)
+    mem = dict(update.get("memory") or state.get("memory") or {})
+    lost = last is not None and last.exception == ExceptionKind.LOST
+    if lost or (delivered and NOT_RECEIVED.search(state.get("text", ""))):
+        # Lost, or delivered but not received: what policy offers for a missing parcel.
+        return {**update, **missing(state, order, mem, lead=f"{said} ")}
+    update["replies"] = [reply(said)]
     if (problem or late) and conversation(state).customer.is_vip:
         update.update(hand_off(state, "vip", order=order,
                                summary=f"VIP customer asking about order #{order.number}, "

@@ -14,7 +14,11 @@ from commerce import selectors as store
 
 FRAUD = re.compile(r"\b(fraud\w*|scam(med|mer)?|stolen card|card (was|has been) stolen|"
                    r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
-                   r"hack(ed|er)|identity theft|wasn'?t me who)\b", re.I)
+                   r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
+                   r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
+                   r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
+                   r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
+                   r"transaction|purchase))\b", re.I)
 DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
                       r"doesn'?t (work|go through)|error)\b", re.I)
 

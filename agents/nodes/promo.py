@@ -8,6 +8,7 @@ from typing import Any
 from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
+from agents.tools.identity import ask_verification
 from commerce import selectors as store
 from commerce.models import DiscountCode
 from core import clock
@@ -72,12 +73,9 @@ def promo_question(state: TurnState) -> dict[str, Any]:
     if POINTS.search(text):
         conv = conversation(state)
         if not conv.is_verified:
-            return {"replies": [reply(
+            return ask_verification(state, "promo_question", (
                 "I can check your points once I know it's you: please send an order number "
-                "and the email address on it.")],
-                "memory": {**(state.get("memory") or {}),
-                           "pending": {"kind": "verify", "intent": "promo_question",
-                                       "entities": {}}}}
+                "and the email address or postcode on it."))
         balance = store.loyalty_balance(conv.customer)
         how = store.article_search("loyalty points how they work", topic="promotions")
         rules = f" {how[0].body}" if how else ""
@@ -85,4 +83,6 @@ def promo_question(state: TurnState) -> dict[str, Any]:
     articles = store.article_search(text, topic="promotions")
     if articles:
         return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
-    return {"replies": [reply("Which discount code are you trying to use?")]}
+    return {"replies": [reply(
+        "I don't have a general discount code to share. If you have a code that isn't "
+        "working, tell me what it is and I'll check it for you.")]}

@@ -10,11 +10,19 @@ from agents import format as fmt
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
-from agents.tools.context import memory, reply
+from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
-from commerce.models import Order, OrderItem, Refund, Return, Variant
+from commerce.models import (
+    ExceptionKind,
+    Order,
+    OrderItem,
+    Refund,
+    Return,
+    ShipmentStatus,
+    Variant,
+)
 from core import clock
 
 SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
@@ -29,7 +37,8 @@ SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
               "extra small": "XS"}
 TARGET_SIZE = re.compile(
-    r"\b(?:for|to|into|with|an?|in|need|want|get)\s+(?:an?\s+)?(?:size\s+|uk\s+|eu\s+)?"
+    r"\b(?:for|to|into|with|an?|in|need|want|get|try|take|prefer|have)\s+(?:an?\s+|the\s+)?"
+    r"(?:size\s+|uk\s+|eu\s+|us\s+)?"
     r"(xxs|xs|s|m|l|xl|xxl|3xl|extra large|extra small|small|medium|large|\d{1,2}(?:\.5)?)\b"
     r"(?!\s*(?:days?|weeks?|items?|pairs?|of|x\b))", re.I)
 
@@ -69,7 +78,11 @@ def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
               question: str) -> dict[str, Any]:
-    mem["pending"] = {"kind": "item", "intent": intent}
+    # The names let routing recognise the answer ("the cardigan, it's itchy") however the
+    # classifier reads it.
+    names = sorted({w for i in items for w in re.findall(
+        r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})
+    mem["pending"] = {"kind": "item", "intent": intent, "names": names}
     return {"memory": mem, "replies": [reply(
         f"{question} on order #{order.number}?", [_item_label(i) for i in items])]}
 
@@ -112,11 +125,23 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
                        summary=f"Shopper wants {what} on order #{order.number}.",
                        suggested=_suggestion(decision),
                        tried=[f"Checked {what} against the shop's policy"])}
-    extra = ""
-    if decision.rule in {"return.not_shipped"}:
-        extra = " I can cancel it for you if you like."
-    elif decision.rule == "return.not_delivered":
-        extra = " Once it arrives you can start a return here."
+    if decision.rule == "return.not_delivered":
+        from agents.nodes.delivery_problem import missing
+        from agents.nodes.order_status import describe_order
+
+        status, last, _ = describe_order(order)
+        if last is not None and last.exception == ExceptionKind.LOST:
+            return missing(state, order, mem, lead=f"{status} ")
+        if last is not None and last.status == ShipmentStatus.RETURNED_TO_SENDER:
+            return {"memory": mem, "replies": [reply(status)]}
+        return {"memory": mem, "replies": [reply(
+            f"{status} A return can start once it's delivered — then just message me here "
+            "and I'll send you a free return label.")]}
+    extra = {
+        "return.not_shipped": " I can cancel it for you if you like.",
+        "return.outside_window": " If something is wrong with the item itself, tell me what "
+                                 "and I'll look into that for you.",
+    }.get(decision.rule, "")
     return {"memory": mem, "replies": [reply(
         f"I'm sorry, I can't do that: {decision.explanation}{extra}")]}
 
@@ -129,7 +154,29 @@ def _suggestion(decision: rules.Decision) -> str:
     }.get(decision.handoff_reason or "", "Review and decide.")
 
 
+POLICY_Q = re.compile(r"\b(polic(y|ies)|how (do|does) (returns?|refunds?|it) work|how long do i "
+                      r"have|how many days|what are the rules)\b", re.I)
+
+
+def _policy_answer(state: TurnState) -> dict[str, Any]:
+    """How returns work, from the shop's article or its policy settings: no order needed."""
+    articles = store.article_search(state.get("text", ""), topic="returns")
+    if articles:
+        text = f"{articles[0].title}: {articles[0].body}"
+    else:
+        policy = rules.policy_get()
+        text = (f"You can return items within {policy.return_window_days} days of delivery "
+                "with a free return label"
+                + ("." if policy.final_sale_returnable else
+                   "; final-sale items can't be returned."))
+    return {"replies": [reply(f"{text} If you'd like to return something, tell me the order "
+                              "and the item and I'll start it for you.")]}
+
+
 def return_request(state: TurnState) -> dict[str, Any]:
+    if POLICY_Q.search(state.get("message_text") or state.get("text", "")) and \
+            not (memory(state).get("pending") or {}).get("kind"):
+        return _policy_answer(state)
     lookup = order_for_turn(state, "return_request")
     if lookup.order is None:
         return lookup.update
@@ -146,7 +193,8 @@ def return_request(state: TurnState) -> dict[str, Any]:
               "refund" if WANTS_REFUND.search(text) else mem.get("resolution", ""))
     decision = decide(state, rules.return_decision(
         order, items, rules.policy_get(), clock.now(), store.order_events(order),
-        store.returned_quantities(order), wanted or "refund"), order)
+        store.returned_quantities(order), wanted or "refund",
+        compensated=bool(store.missing_parcel_remedy(order)[0])), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "a return")
     value = sum((i.unit_price * i.quantity for i in items), Decimal("0"))
@@ -192,6 +240,10 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
         mem["resolution"] = "store_credit"
     elif WANTS_REFUND.search(text) or state.get("answer") == "yes":
         mem["resolution"] = "refund"
+    elif state.get("answer") == "no":
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "OK, I haven't started a return. Is there anything else I can help with?")]}
     else:
         return {"memory": mem, "replies": [reply(
             "Would you prefer an exchange, store credit or a refund?",
@@ -220,12 +272,32 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
     if wanted_colour and str(options.get("colour", "")).lower() != wanted_colour:
         options["colour"] = wanted_colour
     if options == item.variant.options:
+        offered = _named_alternative(text, item)
+        if offered is not None:
+            return offered, ", ".join(str(x) for x in offered.options.values())
         return None, ""
     norm = {k: str(v).lower() for k, v in options.items()}
     for v in store.variant_list_for_product(item.variant.product):
         if {k: str(x).lower() for k, x in v.options.items()} == norm:
             return v, ", ".join(str(x) for x in options.values())
     return None, ", ".join(str(x) for x in options.values())
+
+
+def _named_alternative(text: str, item: OrderItem) -> Variant | None:
+    """The one other variant of the product whose differing option the shopper named,
+    as in "the 10 then" or "ok the cream one"."""
+    text = re.sub(r"\b(extra large|extra small|small|medium|large)\b",
+                  lambda m: SIZE_WORDS[m.group(1).lower()], text, flags=re.I)
+    named = []
+    for v in store.variant_list_for_product(item.variant.product):
+        if v.pk == item.variant_id:
+            continue
+        differing = [str(x) for k, x in v.options.items()
+                     if str(item.variant.options.get(k, "")).lower() != str(x).lower()]
+        if differing and all(re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", text, re.I)
+                             for d in differing):
+            named.append(v)
+    return named[0] if len(named) == 1 else None
 
 
 def exchange_request(state: TurnState) -> dict[str, Any]:
@@ -241,7 +313,8 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     item = items[0]
     decision = decide(state, rules.return_decision(
         order, [item], rules.policy_get(), clock.now(), store.order_events(order),
-        store.returned_quantities(order), "exchange"), order)
+        store.returned_quantities(order), "exchange",
+        compensated=bool(store.missing_parcel_remedy(order)[0])), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an exchange")
     target, described = _target_variant(state, item)
@@ -260,10 +333,11 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
                 "instead.", [", ".join(str(x) for x in v.options.values())
                              for v in alternatives[:6]])]}
         mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
-        return {"memory": mem, "replies": [reply(
-            f"{head}No other size or colour of it is in stock right now. I can give you "
-            f"{fmt.money(item.unit_price)} store credit or a refund instead — or I can tell you "
-            "when it's back.", ["Store credit", "Refund"])]}
+        none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
+                     f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "
+                     "instead — or I can tell you when it's back.")
+        text = f"{head}No {none_left}" if described else f"Sorry — no {none_left}"
+        return {"memory": mem, "replies": [reply(text, ["Store credit", "Refund"])]}
     summary = (f"I'll swap {_item_label(item)} from order #{order.number} for "
                f"{target.product.name} ({described}). You'll get a prepaid return label for the "
                "one you have, and we'll send the new one as soon as the carrier scans your "
@@ -271,6 +345,15 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     return ask_confirmation(state, mem, summary, {
         "kind": "return", "order": order.number, "items": [item.pk], "resolution": "exchange",
         "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
+
+
+# "I want my money back" asks for a refund; "where's my refund" asks after one.
+ASKS_FOR_REFUND = re.compile(
+    r"\b(want|would like|like|need|give me|can i (get|have)|i'?d rather( have)?|just)\b"
+    r"[^.?!]{0,30}\b(money back|refund)|\brefund (me|it|this|them)\b", re.I)
+ASKS_AFTER_REFUND = re.compile(
+    r"\b(where|when|status|still|yet|received|haven'?t|hasn'?t|not (got|seen|had)|no sign|"
+    r"how long|gone through|come through|processed)\b", re.I)
 
 
 def refund_status(state: TurnState) -> dict[str, Any]:
@@ -281,8 +364,14 @@ def refund_status(state: TurnState) -> dict[str, Any]:
     update = dict(lookup.update)
     refunds = store.refund_list_for_order(order)
     returns = store.return_list_for_order(order)
+    text = state.get("message_text") or state.get("text", "")
+    if not refunds and not returns and ASKS_FOR_REFUND.search(text) \
+            and not ASKS_AFTER_REFUND.search(text):
+        # Nothing to report on: they are asking for a refund, which starts as a return.
+        return return_request({**state, "memory": update.get("memory") or state.get("memory")})
     if refunds:
         lines = []
+        overdue: list[Refund] = []
         for r in refunds:
             method = ("store credit" if r.method == Refund.Method.STORE_CREDIT else
                       "your original payment method")
@@ -293,12 +382,31 @@ def refund_status(state: TurnState) -> dict[str, Any]:
             elif r.status == Refund.Status.FAILED:
                 lines.append(f"A refund of {fmt.money(r.amount, order.currency)} to {method} "
                              "failed; a colleague will contact you about it.")
+            elif r.expected_by and r.expected_by < clock.now():
+                overdue.append(r)
+                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was sent on "
+                             f"{fmt.day(r.created_at)} and should have reached you by "
+                             f"{fmt.day(r.expected_by)} — that's later than it should be, and "
+                             "I'm sorry.")
             else:
                 expected = (f" and should reach you by {fmt.day(r.expected_by)}"
                             if r.expected_by else "")
                 lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was sent on "
                              f"{fmt.day(r.created_at)}{expected}.")
         text = f"Refunds on order #{order.number}: " + " ".join(lines)
+        if overdue and not conversation(state).customer.is_vip:
+            text += " If you'd like a colleague to chase it with the payment provider, just ask " \
+                    "for a person."
+        elif overdue:
+            text += " I've asked a colleague to chase it with the payment provider; they'll " \
+                    "reply here."
+            update.update(hand_off(
+                state, "vip", order=order,
+                summary=f"Refund of {fmt.money(overdue[0].amount, order.currency)} on order "
+                        f"#{order.number} is overdue (expected by "
+                        f"{fmt.day(overdue[0].expected_by)}).",
+                suggested="Check the refund with the payment provider.",
+                tried=["Checked the refund's status"]))
         if any(r.status == Refund.Status.COMPLETED and r.method != Refund.Method.STORE_CREDIT
                for r in refunds):
             text += (" Card refunds can take a few working days to show on your statement "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agents.nodes.confirm import yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
@@ -14,6 +15,7 @@ CAPABILITIES = ("I can tell you where an order is, start a return or exchange, c
                 "the address of an order that hasn't shipped, check a refund, and answer "
                 "questions about our products, sizes and discount codes.")
 THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
+GREETING_WORD = re.compile(r"\b(hi|hello|hey|hiya|morning|afternoon|evening)\b", re.I)
 BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
 
 
@@ -22,6 +24,8 @@ def greeting(state: TurnState) -> dict[str, Any]:
     if THANKS.search(text) or BYE.search(text):
         return {"replies": [reply("You're welcome! If anything else comes up, just message "
                                   "here.")]}
+    if yes_or_no(text) and not GREETING_WORD.search(text):
+        return {"replies": [reply("OK! Is there anything else I can help with?")]}
     name = ""
     conv = conversation(state)
     if conv.is_verified and conv.customer.name:
@@ -96,6 +100,32 @@ def clarify(state: TurnState) -> dict[str, Any]:
         "Sorry, I want to make sure I help with the right thing. Is this about an order you "
         "placed, or a product you're looking at?",
         ["An order I placed", "A product", "Something else"])]}
+
+
+# Words aimed at the bot's instructions rather than at the shop. Such a message never starts
+# or confirms anything: the shopper is asked to say plainly what they need.
+INSTRUCTIONS = re.compile(
+    r"(\bignore (all |any |your |the |my |previous |prior |above |earlier )*(rules|"
+    r"instructions|polic(y|ies)|prompt|guidelines|restrictions)|\bdisregard (your|all|the|any|"
+    r"previous)\b|\b(system|admin|developer|debug|god|maintenance) (mode|override|prompt|"
+    r"message|command)|^\W*(system|assistant|admin|developer)\W*:|\[(system|admin|assistant)\]|"
+    r"\byou are now\b|\bact as (an? |the )?(admin|administrator|developer|manager)|"
+    r"\bnew instructions\b|\boverride (your|the|all|any)\b|\bjailbreak|"
+    r"\bconfirmation (is |was )?(already|has been) (given|provided)|\bno need to (ask|confirm|"
+    r"check|verify)|\bwithout (asking|confirm\w*|checking|verif\w*))", re.I | re.M)
+
+
+def is_instruction(text: str) -> bool:
+    return bool(INSTRUCTIONS.search(text))
+
+
+def instructions(state: TurnState) -> dict[str, Any]:
+    mem = memory(state)
+    mem["pending"] = None
+    return {"memory": mem, "replies": [reply(
+        "I can't change how I work or skip any checks, and nothing in a message can do that. "
+        "If there's something you need — an order's status, a return, a cancellation — tell me "
+        "in your own words and I'll check what our policy allows.")]}
 
 
 def other(state: TurnState) -> dict[str, Any]:

