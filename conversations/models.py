@@ -176,3 +176,40 @@ class ActionRecord(models.Model):
     result = models.JSONField(default=dict, blank=True)
     actor = models.CharField(max_length=60, default="bot")
     created_at = models.DateTimeField(default=clock.now)
+
+
+class InternalNote(models.Model):
+    """A note agents leave each other on a conversation. It never reaches the shopper:
+    it is not a Message, so no outbox, adapter or chat history ever reads it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on conversation #{self.conversation_id}"
+
+
+class CannedResponse(models.Model):
+    """A reply agents reuse. Placeholders such as {first_name}, {order_number} and
+    {tracking_number} are filled from the conversation when it is inserted."""
+
+    title = models.CharField(max_length=80)
+    shortcut = models.SlugField(max_length=40, unique=True)
+    text = models.TextField(
+        help_text="Placeholders: {first_name}, {name}, {order_number}, {tracking_number}, "
+                  "{agent_name}, {shop_name}."
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

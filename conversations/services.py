@@ -65,7 +65,7 @@ def _identity_resolve(channel: str, sender_id: str, display_name: str) -> Channe
     # where the platform itself vouches for the sender's number or address.
     match: Customer | None = None
     if channel == Channel.WHATSAPP:
-        match = _single(Customer.objects.filter(phone=sender_id, is_guest=False))
+        match = _phone_match(sender_id)
     elif channel == Channel.EMAIL:
         match = _single(Customer.objects.filter(email__iexact=sender_id, is_guest=False))
     customer = match or Customer.objects.create(
@@ -85,6 +85,26 @@ def _identity_resolve(channel: str, sender_id: str, display_name: str) -> Channe
         # Two first messages from one sender at once: the other request won.
         return ChannelIdentity.objects.select_related("customer").get(
             channel=channel, external_id=sender_id)
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number in international digits: "+44 7700 900123" and "07700900123" (a UK
+    number written nationally, the shop's home country) are the same number."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if phone.strip().startswith("00"):
+        digits = digits[2:]
+    elif digits.startswith("0") and not phone.strip().startswith("+"):
+        digits = "44" + digits[1:]
+    return digits
+
+
+def _phone_match(sender_id: str) -> Customer | None:
+    wanted = phone_digits(sender_id)
+    if len(wanted) < 8:
+        return None
+    # Numbers are stored as written; the last digits rarely hold a space.
+    candidates = Customer.objects.filter(phone__endswith=wanted[-6:], is_guest=False)
+    return _single([c for c in candidates[:50] if phone_digits(c.phone) == wanted])
 
 
 def _single(qs: Any) -> Customer | None:
@@ -129,7 +149,7 @@ def message_receive(inbound: Inbound) -> Message | None:
         ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
         try:
             with transaction.atomic():
-                return Message.objects.create(
+                message = Message.objects.create(
                     conversation=conversation, channel=inbound.channel,
                     direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
                     text=inbound.text[:10000],
@@ -139,6 +159,9 @@ def message_receive(inbound: Inbound) -> Message | None:
                 )
         except IntegrityError:
             return None
+        if conversation.mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation.pk)
+        return message
 
 
 def message_process(message_id: int) -> list[Message]:
@@ -420,6 +443,7 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
         return open_handoff
     handoff = Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
                                      created_at=clock.now())
+    _inbox_event("handoff", conversation.pk)
     from django.conf import settings
 
     if settings.SLACK_ENABLED:
@@ -464,7 +488,14 @@ def agent_reply_send(conversation: Conversation, text: str, *, agent: Any = None
                                agent=agent)
         message.payload = {**message.payload, "via": via}
         message.save(update_fields=["payload"])
+        _inbox_event("message", conversation.pk)
     return message
+
+
+def _inbox_event(kind: str, conversation_id: int) -> None:
+    from conversations.inbox.services import inbox_event_on_commit
+
+    inbox_event_on_commit(kind, conversation_id)
 
 
 def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | None:

@@ -31,9 +31,10 @@ def scenario_database() -> None:
               "password": settings_dict.get("PASSWORD") or None,
               "host": settings_dict.get("HOST") or None,
               "port": settings_dict.get("PORT") or None}
+    # Made anew each run, so it always matches the code's migrations.
     with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as pg:
-        if not pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            pg.execute(f'CREATE DATABASE "{name}"')
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.execute(f'CREATE DATABASE "{name}"')
     settings_dict["NAME"] = name
     call_command("migrate", verbosity=0, interactive=False)
 

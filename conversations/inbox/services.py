@@ -1,0 +1,368 @@
+"""What an agent does in the inbox: claim and assign a case, reply on the shopper's
+current channel, leave internal notes, approve or decline what the bot could not do
+alone, resolve, or hand the conversation back to the bot.
+
+Every write is one function here; the views only parse and call. Each one tells the
+open inbox pages after commit (group "inbox"), the way Zulip's actions send their events.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from agents.format import money
+from commerce import services as commerce_services
+from commerce.labels_url import label_url
+from commerce.models import Return
+from conversations import services as conversation_services
+from conversations.inbox import selectors
+from conversations.inbox.selectors import OPEN_STATUSES, PLACEHOLDER, PLACEHOLDERS
+from conversations.models import (
+    Conversation,
+    Handoff,
+    InternalNote,
+    Message,
+    PolicyDecision,
+)
+from core import clock
+from core.models import Channel
+
+logger = logging.getLogger(__name__)
+
+INBOX_GROUP = "inbox"
+BACK_WITH_THE_BOT = ("You're back with the assistant — our team has finished here. Ask me "
+                     "anything about an order, a return or our products.")
+
+
+class InboxRefused(ValueError):
+    """What an agent asked cannot be done as it is; the message says why, for them."""
+
+
+# --- Realtime -------------------------------------------------------------------------
+
+
+def inbox_event_on_commit(kind: str, conversation_id: int) -> None:
+    """Tell every open inbox page that something changed, once the change is committed.
+    Pages fetch what they show again, so the event carries only what changed where."""
+    event = {"kind": kind, "conversation": conversation_id}
+    transaction.on_commit(lambda: _push(event))
+
+
+def _push(event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(INBOX_GROUP, {"type": "inbox.event", "event": event})
+    except Exception:  # a live update is a courtesy: the pages also poll
+        logger.warning("Could not push an inbox event", exc_info=True)
+
+
+# --- Claim and assign -----------------------------------------------------------------
+
+
+def handoff_claim(handoff: Handoff, agent: Any) -> Handoff:
+    """Take a waiting case. Claimed with a conditional UPDATE, so two agents clicking at
+    once never both own it; claiming one's own case again changes nothing."""
+    with transaction.atomic():
+        claimed = Handoff.objects.filter(
+            pk=handoff.pk, status=Handoff.Status.WAITING, assigned_to__isnull=True,
+        ).update(status=Handoff.Status.ASSIGNED, assigned_to=agent)
+        handoff.refresh_from_db()
+        if not claimed:
+            if handoff.status not in OPEN_STATUSES:
+                raise InboxRefused("This case is already closed.")
+            if handoff.assigned_to_id != agent.pk:
+                raise InboxRefused(f"{_name(handoff.assigned_to)} has already claimed this case.")
+        Conversation.objects.filter(pk=handoff.conversation_id).update(assigned_to=agent)
+        inbox_event_on_commit("claimed", handoff.conversation_id)
+    return handoff
+
+
+def handoff_assign(handoff: Handoff, agent: Any, assignee: Any) -> Handoff:
+    """Give the case to a colleague (or take it over from one)."""
+    if not selectors.user_may_act(assignee):
+        raise InboxRefused(f"{_name(assignee)} cannot act on conversations.")
+    with transaction.atomic():
+        updated = Handoff.objects.filter(pk=handoff.pk, status__in=OPEN_STATUSES).update(
+            status=Handoff.Status.ASSIGNED, assigned_to=assignee)
+        if not updated:
+            raise InboxRefused("This case is already closed.")
+        Conversation.objects.filter(pk=handoff.conversation_id).update(assigned_to=assignee)
+        if assignee.pk != agent.pk:
+            InternalNote.objects.create(
+                conversation_id=handoff.conversation_id, author=agent,
+                text=f"Assigned to {_name(assignee)}.", created_at=clock.now())
+        inbox_event_on_commit("assigned", handoff.conversation_id)
+    handoff.refresh_from_db()
+    return handoff
+
+
+def _claim_if_waiting(conversation: Conversation, agent: Any) -> None:
+    """Whoever answers or decides a waiting case owns it from then on."""
+    Handoff.objects.filter(conversation=conversation, status=Handoff.Status.WAITING,
+                           assigned_to__isnull=True).update(
+        status=Handoff.Status.ASSIGNED, assigned_to=agent)
+    Conversation.objects.filter(pk=conversation.pk, assigned_to__isnull=True).update(
+        assigned_to=agent)
+
+
+# --- Replies, notes, canned responses -------------------------------------------------
+
+
+def canned_render(text: str, values: dict[str, str]) -> str:
+    """Fill {placeholders} from `values`; unknown or missing ones stay as written, so the
+    agent sees what is left to fill in before sending."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def reply_send(conversation: Conversation, agent: Any, text: str, *,
+               template: str = "") -> Message:
+    """An agent's reply, delivered on the shopper's current channel through the outbox.
+
+    On WhatsApp outside the 24-hour window only an approved template reaches the
+    shopper: the reply then needs one of the configured template purposes, and goes out
+    as that template with the shopper's first name and the reply as its parameters.
+    """
+    text = (text or "").strip()
+    if conversation.status != Conversation.Status.OPEN:
+        raise InboxRefused("This conversation is resolved.")
+    if conversation.mode != Conversation.Mode.HUMAN:
+        raise InboxRefused("The assistant is handling this conversation.")
+    unfilled = [p for p in PLACEHOLDER.findall(text) if p in PLACEHOLDERS]
+    if unfilled:
+        raise InboxRefused(f"Fill in {{{unfilled[0]}}} before sending.")
+    reply_to = selectors.reply_channel(conversation)
+    spec = None
+    if reply_to.needs_template:
+        if template not in reply_to.templates:
+            raise InboxRefused("The shopper's WhatsApp 24-hour window is closed: choose an "
+                               "approved template to reach them.")
+        spec = _template_spec(conversation, template, text)
+    with transaction.atomic():
+        _claim_if_waiting(conversation, agent)
+        try:
+            message = conversation_services.agent_reply_send(conversation, text, agent=agent,
+                                                             via="inbox")
+        except conversation_services.ReplyRefused as exc:
+            raise InboxRefused(str(exc)) from exc
+        if spec is not None:
+            message.payload = {**message.payload, "template": spec}
+            message.save(update_fields=["payload"])
+    return message
+
+
+def _template_spec(conversation: Conversation, purpose: str, text: str) -> dict[str, Any]:
+    first_name = (conversation.customer.name.split() or [""])[0]
+    return {"purpose": purpose, "params": [p for p in (first_name, text) if p]}
+
+
+def note_add(conversation: Conversation, agent: Any, text: str) -> InternalNote:
+    """A note for colleagues. It is stored apart from messages and is never sent."""
+    text = (text or "").strip()
+    if not text:
+        raise InboxRefused("The note is empty.")
+    with transaction.atomic():
+        note = InternalNote.objects.create(conversation=conversation, author=agent,
+                                           text=text[:10000], created_at=clock.now())
+        inbox_event_on_commit("note", conversation.pk)
+    return note
+
+
+# --- Approve or decline what the bot could not do alone -------------------------------
+
+
+def decision_approve(handoff: Handoff, agent: Any, *, option: str,
+                     note: str = "") -> Message:
+    """Run what policy sent to a person, through the same policy-checked commerce
+    service the bot uses, with approved=True and the agent as actor. The approval is
+    recorded (a PolicyDecision and the ActionRecord of the run) and the shopper told.
+    Returns the message sent to the shopper."""
+    actor = agent.get_username()[:60]
+    with transaction.atomic():
+        handoff = Handoff.objects.select_for_update().select_related(
+            "conversation__customer").get(pk=handoff.pk)
+        pending = selectors.pending_decision_get(handoff)
+        if pending is None:
+            raise InboxRefused("Nothing on this case is waiting for approval.")
+        if option not in dict(pending.options):
+            raise InboxRefused("Choose one of the offered resolutions.")
+        conversation = handoff.conversation
+        customer = conversation.customer
+        order = pending.order
+        key = f"inbox:{handoff.pk}:{pending.action}"
+
+        def run() -> dict[str, Any]:
+            if pending.action == "return":
+                ret = commerce_services.return_create(
+                    order, customer,
+                    [commerce_services.ReturnLine(item=i, quantity=i.quantity)
+                     for i in pending.items],
+                    resolution=option, reason=f"Exception approved by {actor}"[:120], key=key,
+                    actor=actor, approved=True)
+                return {"return": ret.number, "resolution": ret.resolution,
+                        "amount": str(pending.amount), "note": note}
+            if pending.action == "missing_parcel":
+                result = commerce_services.missing_parcel_resolve(
+                    order, customer, remedy=option, key=key, actor=actor, approved=True)
+                return {**result, "note": note}
+            refund = commerce_services.refund_create(
+                order, customer, pending.amount, reason=f"Approved by {actor}"[:200],
+                key=key, actor=actor, approved=True)
+            return {"refund": refund.pk, "amount": str(refund.amount), "note": note}
+
+        try:
+            result, _ = conversation_services.action_run(
+                selectors.decision_key(handoff), f"approve_{pending.action}", conversation,
+                order.number, run, actor=actor)
+        except commerce_services.ActionRefused as exc:
+            raise InboxRefused(f"The shop's policy still refuses this: "
+                               f"{exc.decision.explanation}") from exc
+        except IntegrityError as exc:
+            raise InboxRefused("This case was decided a moment ago.") from exc
+        label = dict(pending.options)[option]
+        _decision_record(conversation, pending, allowed=True, actor=actor, text=(
+            f"{actor} approved: {pending.title} — {label} (an exception to "
+            f"{pending.decision.rule})." + (f" Note: {note.strip()}" if note.strip() else "")))
+        text, attachments = _approval_text(pending, result, agent)
+        message = _tell_shopper(conversation, agent, text, attachments)
+        _claim_if_waiting(conversation, agent)
+        inbox_event_on_commit("decided", conversation.pk)
+    return message
+
+
+def decision_decline(handoff: Handoff, agent: Any, *, message: str,
+                     note: str = "") -> Message:
+    """Refuse what the bot could not do alone, with a reply to the shopper saying so."""
+    actor = agent.get_username()[:60]
+    message = (message or "").strip()
+    if not message:
+        raise InboxRefused("Write the shopper a short explanation.")
+    with transaction.atomic():
+        handoff = Handoff.objects.select_for_update().select_related(
+            "conversation__customer").get(pk=handoff.pk)
+        pending = selectors.pending_decision_get(handoff)
+        if pending is None:
+            raise InboxRefused("Nothing on this case is waiting for approval.")
+        conversation = handoff.conversation
+        try:
+            conversation_services.action_run(
+                selectors.decision_key(handoff), f"decline_{pending.action}", conversation,
+                pending.order.number, lambda: {"declined": pending.title, "note": note},
+                actor=actor)
+        except IntegrityError as exc:
+            raise InboxRefused("This case was decided a moment ago.") from exc
+        _decision_record(conversation, pending, allowed=False, actor=actor, text=(
+            f"{actor} declined: {pending.title}."
+            + (f" Note: {note.strip()}" if note.strip() else "")))
+        sent = _tell_shopper(conversation, agent, message, [])
+        _claim_if_waiting(conversation, agent)
+        inbox_event_on_commit("decided", conversation.pk)
+    return sent
+
+
+def _decision_record(conversation: Conversation, pending: selectors.PendingDecision, *,
+                     allowed: bool, actor: str, text: str) -> PolicyDecision:
+    return PolicyDecision.objects.create(
+        conversation=conversation, order_number=pending.order.number, action=pending.action,
+        allowed=allowed, outcome="approved" if allowed else "declined",
+        rule="agent.approved" if allowed else "agent.declined",
+        explanation=text[:2000], created_at=clock.now())
+
+
+def _approval_text(pending: selectors.PendingDecision, result: dict[str, Any],
+                   agent: Any) -> tuple[str, list[dict[str, str]]]:
+    currency = pending.order.currency
+    number = pending.order.number
+    if pending.action == "return":
+        ret = Return.objects.get(number=result["return"])
+        amount = money(pending.amount or 0, currency)
+        if ret.resolution == Return.Resolution.KEEP_IT:
+            return (f"Good news: we've made an exception for order #{number}. Please keep the "
+                    f"item — I've refunded {amount} to your original payment method."), []
+        url = label_url(ret)
+        how = (f"{amount} store credit is already on your account."
+               if ret.resolution == Return.Resolution.STORE_CREDIT else
+               f"We'll refund {amount} to your original payment method once the parcel "
+               "reaches us.")
+        return (f"Good news: we've made an exception and approved your return for order "
+                f"#{number}. Return {ret.number} is open — here's your prepaid return label "
+                f"(tracking {ret.tracking_number}): {url}\nPrint it, stick it on the parcel and "
+                f"drop it at any Post Office within 14 days. {how}"), [
+            {"type": "document", "url": url, "title": f"Return label {ret.number}"}]
+    if pending.action == "missing_parcel" and result.get("remedy") == "reship":
+        return (f"Good news: we're sending a free replacement for order #{number} as order "
+                f"#{result['order']}. You'll get tracking as soon as it ships."), []
+    return (f"Good news: I've refunded {money(result['amount'], currency)} for order "
+            f"#{number} to your original payment method; banks usually show it within 3–5 "
+            "working days."), []
+
+
+def _tell_shopper(conversation: Conversation, agent: Any, text: str,
+                  attachments: list[dict[str, str]]) -> Message:
+    message = conversation_services.message_send(
+        conversation, conversation_services.Reply(text, attachments=attachments),
+        sender=Message.Sender.AGENT, agent=agent)
+    payload = {**message.payload, "via": "inbox"}
+    if conversation.channel == Channel.WHATSAPP and "return_update" in \
+            settings.WHATSAPP_TEMPLATES:
+        # Used only if the 24-hour window has closed by the time it is sent.
+        payload["template"] = _template_spec(conversation, "return_update", text)
+    message.payload = payload
+    message.save(update_fields=["payload"])
+    return message
+
+
+# --- Resolve or hand back -------------------------------------------------------------
+
+
+def conversation_resolve(conversation: Conversation, agent: Any) -> Conversation:
+    """Close the case and the conversation; the shopper's next message starts a new one,
+    with the bot."""
+    now = clock.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.status != Conversation.Status.OPEN:
+            raise InboxRefused("This conversation is already resolved.")
+        conversation.handoffs.filter(status__in=OPEN_STATUSES).update(
+            status=Handoff.Status.RESOLVED, closed_at=now)
+        conversation.status = Conversation.Status.RESOLVED
+        conversation.mode = Conversation.Mode.BOT
+        conversation.assigned_to = conversation.assigned_to or agent
+        conversation.updated_at = now
+        conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at"])
+        inbox_event_on_commit("resolved", conversation.pk)
+    return conversation
+
+
+def conversation_return_to_bot(conversation: Conversation, agent: Any) -> Message:
+    """Hand the conversation back to the bot (with the explicit marker in its state that
+    conversation_hand_back sets) and tell the shopper they are back with the assistant."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().select_related(
+            "customer").get(pk=conversation.pk)
+        if conversation.status != Conversation.Status.OPEN:
+            raise InboxRefused("This conversation is resolved.")
+        if conversation.mode != Conversation.Mode.HUMAN:
+            raise InboxRefused("The assistant is already handling this conversation.")
+        conversation = conversation_services.conversation_hand_back(conversation, by=agent)
+        conversation.state = {**conversation.state, "handed_back_by": agent.get_username()}
+        conversation.save(update_fields=["state"])
+        message = conversation_services.message_send(
+            conversation, conversation_services.Reply(BACK_WITH_THE_BOT),
+            sender=Message.Sender.BOT)
+        inbox_event_on_commit("handed_back", conversation.pk)
+    return message
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
+

@@ -1,0 +1,41 @@
+"""Small formatting filters for the agent inbox templates (conversations/inbox)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from agents.format import money as format_money
+from conversations.inbox.selectors import initials as name_initials
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | str | float | None, currency: str = "") -> str:
+    if amount in (None, ""):
+        return ""
+    return format_money(amount, currency or None)
+
+
+@register.filter
+def initials(value: Any) -> str:
+    if value is None:
+        return "?"
+    name = value.get_full_name() if hasattr(value, "get_full_name") else ""
+    return name_initials(name or str(value))
+
+
+@register.filter
+def person(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def words(value: Any) -> str:
+    """'order_details' -> 'order details'."""
+    return str(value or "").replace("_", " ")
