@@ -27,6 +27,12 @@ from commerce.models import (
 from core.models import Customer
 
 
+def _items() -> QuerySet[OrderItem]:
+    # A product's embedding is 384 floats: never load it just to name an item.
+    return OrderItem.objects.select_related("variant__product").defer(
+        "variant__product__embedding")
+
+
 def normalise_order_number(value: str) -> str:
     return re.sub(r"^(?:#|ord(?:er)?[-\s]?)", "", value.strip(), flags=re.IGNORECASE)
 
@@ -39,7 +45,7 @@ def order_get(number: str) -> Order | None:
     return (
         Order.objects.select_related("customer")
         .prefetch_related(
-            Prefetch("items", queryset=OrderItem.objects.select_related("variant__product")),
+            Prefetch("items", queryset=_items()),
             Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
         )
         .filter(number=normalise_order_number(number))
@@ -47,15 +53,16 @@ def order_get(number: str) -> Order | None:
     )
 
 
-def order_list_for_customer(customer: Customer) -> QuerySet[Order]:
-    return (
-        Order.objects.filter(customer=customer)
-        .prefetch_related(
-            Prefetch("items", queryset=OrderItem.objects.select_related("variant__product")),
-            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
-        )
-        .order_by("-placed_at")
-    )
+def order_list_for_customer(customer: Customer, *, tracking: bool = True) -> QuerySet[Order]:
+    """Newest first, with items; with shipments and their scans unless `tracking` is off
+    (choosing among orders needs only their items)."""
+    prefetch: list[Prefetch] = [
+        Prefetch("items", queryset=_items())]
+    if tracking:
+        prefetch.append(Prefetch("shipments",
+                                 queryset=Shipment.objects.prefetch_related("events")))
+    return (Order.objects.filter(customer=customer).prefetch_related(*prefetch)
+            .order_by("-placed_at"))
 
 
 def order_latest_for_customer(customer: Customer) -> Order | None:

@@ -58,17 +58,17 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
                 "number on your confirmation email.")]})
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
-    orders = list(store.order_list_for_customer(conv.customer)[:RECENT_ORDERS])
+    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
     named = _orders_named(orders, state.get("message_text") or state.get("text", ""))
     if named:
-        order = _likeliest(named, intent)
+        order = store.order_get(_likeliest(named, intent).number)
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     if mem.get("order"):
         order = store.order_get(mem["order"])
         if order is not None and order.customer_id == conv.customer_id:
             return OrderLookup(order, {"memory": mem})
-    order = _likeliest(orders, intent) if orders else None
+    order = store.order_get(_likeliest(orders, intent).number) if orders else None
     if order is None:
         return OrderLookup(None, {"replies": [reply(
             "I can't see any orders on your account. If you ordered as a guest with another "
