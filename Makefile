@@ -34,6 +34,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py run
 
 test: $(VENV)/.installed
+	@# The inbox's browser test drives Debian's Chromium (Playwright's own download is not
+	@# used); as root, install it when missing. Without it that one test is skipped.
+	@if [ "$$(id -u)" = 0 ]; then \
+		command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium); \
+	fi
 	ONETHREAD_DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest -p no:cacheprovider
 	@if [ -d tests/scenarios ]; then \
 		status=0; \

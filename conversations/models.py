@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from core import clock
 
+from core import clock
 from core.models import Channel, Customer
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from channels_adapters import views as channel_views
 from channels_adapters.webhooks import webhook
@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", channel_views.healthz, name="healthz"),
     path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
+    path("admin/inbox/", include("conversations.inbox.urls")),
     path("admin/", admin.site.urls),
 ]

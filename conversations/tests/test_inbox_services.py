@@ -26,7 +26,8 @@ from commerce import services as commerce_services
 from commerce.models import Refund, Return
 from conversations import selectors as conversation_selectors
 from conversations import services
-from conversations.inbox import selectors, services as inbox
+from conversations.inbox import selectors
+from conversations.inbox import services as inbox
 from conversations.inbox.roles import AGENTS, MARKETERS, roles_ensure
 from conversations.inbox.services import InboxRefused
 from conversations.models import (
@@ -255,8 +256,8 @@ def test_canned_placeholders_are_filled_from_the_case(lost_parcel, alice, settin
 
     assert rendered == ("Hi Ruth, Alice from Northwind Outfitters: order #8003 is "
                         "RM444555666GB. {unknown} stays.")
-    listed = dict((c.shortcut, text) for c, text in
-                  selectors.canned_list(lost_parcel.conversation, alice))
+    listed = {c.shortcut: text for c, text in
+              selectors.canned_list(lost_parcel.conversation, alice)}
     assert listed["tracking-test"] == rendered
 
 

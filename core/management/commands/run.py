@@ -138,6 +138,7 @@ class Command(BaseCommand):
             f"OneThread is running ({settings.SHOP_NAME}).",
             f"  Site chat:      {site}",
             f"  Admin:          {site}admin/",
+            f"  Agent inbox:    {site}admin/inbox/",
             f"  Admin username: {ADMIN_USERNAME}",
             f"  Admin password: {password}",
             "  (a new admin password is generated on every start)",
