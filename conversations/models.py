@@ -75,7 +75,8 @@ class Message(models.Model):
         READ = "read", "Read"
         FAILED = "failed", "Failed"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="messages")
     channel = models.CharField(max_length=16, choices=Channel.choices)
     direction = models.CharField(max_length=3, choices=Direction.choices)
     sender = models.CharField(max_length=10, choices=Sender.choices)
@@ -132,7 +133,8 @@ class Handoff(models.Model):
         RESOLVED = "resolved", "Resolved"
         HANDED_BACK = "handed_back", "Handed back to the bot"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handoffs")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="handoffs")
     reason = models.CharField(max_length=24, choices=HandoffReason.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
     packet = models.JSONField(default=dict, blank=True)

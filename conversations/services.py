@@ -419,7 +419,8 @@ def decision_record(conversation: Conversation, decision: Decision,
 
 
 def action_run(key: str, kind: str, conversation: Conversation | None, order_number: str,
-               run: Callable[[], dict[str, Any]], actor: str = "bot") -> tuple[dict[str, Any], bool]:
+               run: Callable[[], dict[str, Any]],
+               actor: str = "bot") -> tuple[dict[str, Any], bool]:
     """Run a consequential action once per key. Returns its result and whether it ran now."""
     existing = ActionRecord.objects.filter(idempotency_key=key).first()
     if existing is not None:

@@ -13,7 +13,7 @@ def process_message(message_id: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS)
-def deliver_message(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+def deliver_message(self, message_id: int) -> str:
     result = services.message_deliver(message_id)
     if result.retry:
         # Exponential backoff for temporary platform errors: 2, 4, 8, 16, 32 s, or longer

@@ -94,7 +94,8 @@ class CustomerAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
-        return super().get_queryset(request).annotate(identity_count=Count("identities", distinct=True))
+        return super().get_queryset(request).annotate(
+            identity_count=Count("identities", distinct=True))
 
     @admin.display(description="tags")
     def tag_list(self, obj: Customer) -> str:

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             pass
         except scenarios.ScenarioError:
             raise
-        except Exception as exc:  # noqa: BLE001 - one broken scenario must not stop the rest
+        except Exception as exc:
             import traceback
 
             return scenarios.Outcome(name=data["name"], passed=False,

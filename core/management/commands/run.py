@@ -10,6 +10,7 @@ if a child dies on its own it stops the rest and exits non-zero.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import json
@@ -65,7 +66,8 @@ class Command(BaseCommand):
             "--no-workers", action="store_true", help="Run Daphne only, no Celery worker or beat."
         )
         parser.add_argument(
-            "--skip-seed", action="store_true", help="Do not load the demo shop into an empty store."
+            "--skip-seed", action="store_true",
+            help="Do not load the demo shop into an empty store.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -262,7 +264,7 @@ def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         cwd=settings.BASE_DIR,
         stdin=subprocess.DEVNULL,
         process_group=0,
-        preexec_fn=_die_with_parent(),  # noqa: PLW1509
+        preexec_fn=_die_with_parent(),
     )
 
 
@@ -311,10 +313,8 @@ def _stop_children(children: list[Child]) -> None:
 
 
 def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 SHOPPERS_FILE = "demo-shoppers.json"
