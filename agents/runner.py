@@ -33,6 +33,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         memory["last_intent"] = result["intent"]
     conversation.state = memory
     conversation.save(update_fields=["state"])
+    # A few words are too little to tell a language by; keep what we knew then.
+    language = result.get("language", "") if len(message.text.split()) >= 4 else ""
+    services.customer_remember(conversation.customer_id, channel=message.channel,
+                               language=language)
     message.conversation_id = conversation.pk
     message.intent = result.get("intent", "")
     message.confidence = result.get("confidence")

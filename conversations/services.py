@@ -526,3 +526,11 @@ def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | 
         # A concurrent delivery of the same event holds the key and sends the reply.
         return None
     return Message.objects.get(pk=result["message_id"]) if ran else None
+
+
+def customer_remember(customer_id: int, *, channel: str, language: str = "") -> None:
+    """Keep the shopper's language and the channel they use, for replies and outreach."""
+    fields: dict[str, str] = {"preferred_channel": channel}
+    if language:
+        fields["language"] = language
+    Customer.objects.filter(pk=customer_id).update(**fields)

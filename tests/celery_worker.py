@@ -8,8 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -98,7 +98,7 @@ def stop(proc: subprocess.Popen, kill: bool = False) -> None:
         proc.wait(timeout=10)
 
 
-def wait_for(predicate, timeout: float = 60, interval: float = 0.2):  # noqa: ANN001, ANN201
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

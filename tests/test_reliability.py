@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from conversations import services
@@ -83,7 +83,7 @@ class GraphStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's API
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with stand_in.lock:
                     n = len(stand_in.requests) + 1

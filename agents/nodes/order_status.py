@@ -3,6 +3,7 @@ plain words, and what policy offers when it is late. Never an estimate of our ow
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -106,11 +107,22 @@ def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
             f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
 
 
+ABOUT_A_RETURN = re.compile(r"\b(my return|the return|returned|return label|the label|"
+                            r"sent (it|them|the \w+) back|posted (it|them) back)\b", re.I)
+
+
 def order_status(state: TurnState) -> dict[str, Any]:
     lookup = order_for_turn(state, "order_status")
     if lookup.order is None:
         return lookup.update
     order = lookup.order
+    said = state.get("message_text") or state.get("text", "")
+    if ABOUT_A_RETURN.search(said) and order.returns.exists():
+        # "Has my return arrived?" asks about the parcel going back, not the order's.
+        from agents.nodes.returns import refund_status
+
+        return refund_status({**state, "memory": lookup.update.get("memory")
+                              or state.get("memory") or {}})
     update = dict(lookup.update)
     text, last, problem = describe_order(order)
     parts = [text]

@@ -11,6 +11,7 @@ from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 from conversations import services
+from core.models import ChannelIdentity
 
 MAX_VERIFY_ATTEMPTS = 3
 
@@ -141,6 +142,27 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
                                details.get("postcode", ""))
     pending["entities"] = details
     mem["pending"] = pending
+    text = state.get("message_text") or state.get("text", "")
+    if pending.get("code_sent") and ONE_TIME_CODE.fullmatch(text.strip()):
+        linked = _confirm_code(state, text.strip())
+        if linked is not None:
+            return linked
+        details.pop("order_number", None)
+        number = ""
+        pending["code_failures"] = int(pending.get("code_failures", 0)) + 1
+        if pending["code_failures"] >= 2:
+            pending["code_sent"] = False
+        return False, {"memory": mem, "replies": [reply(
+            "That code didn't work. Check the latest message we sent you, or send your order "
+            "number and the email or postcode on it instead.")]}
+    if not number and (email or details.get("phone")) and not pending.get("code_sent"):
+        attempt = _send_code(state, email or details.get("phone", ""))
+        if attempt is not None:
+            pending["code_sent"] = True
+            return False, {"memory": mem, "replies": [reply(
+                "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
+                f"to it by {attempt} — send it here within 10 minutes. Or send your order "
+                "number and the email or postcode on it instead.")]}
     if not number:
         return False, {"memory": mem, "replies": [reply(
             "Thanks. What's the order number? It's in your order confirmation email.")]}
@@ -179,3 +201,47 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     return True, {"memory": mem, "route": pending.get("intent") or "order_status",
                   "entities": details, "conversation_id": target.pk,
                   "text": f"{pending.get('text', '')} {state.get('text', '')}".strip()}
+
+
+ONE_TIME_CODE = re.compile(r"\d{3}\s?\d{3}")
+CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
+
+
+def _identity(state: TurnState) -> ChannelIdentity | None:
+    return ChannelIdentity.objects.filter(channel=state.get("channel", ""),
+                                          external_id=state.get("sender_id", "")).first()
+
+
+def _send_code(state: TurnState, contact: str) -> str | None:
+    """Offer a one-time code to the contact on file. Says the same whether or not the
+    contact is a customer's (None only when no channel could carry a code at all, in
+    which case the order-number check is the way)."""
+    from django.conf import settings
+
+    from core.services import identity_link_start
+
+    if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
+        return None
+    identity = _identity(state)
+    if identity is None:
+        return None
+    attempt = identity_link_start(identity, contact)
+    if attempt.reason == "no_channel":
+        return None
+    return CODE_ROUTES.get(attempt.channel, "email or WhatsApp") if attempt.sent else (
+        "email or WhatsApp")
+
+
+def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | None:
+    from core.services import identity_link_confirm
+
+    identity = _identity(state)
+    customer = identity_link_confirm(identity, code) if identity is not None else None
+    if customer is None:
+        return None
+    mem = memory(state)
+    pending = dict(mem.get("pending") or {})
+    mem.update({"pending": None, "verify_failures": 0, "verified_name": customer.name})
+    return True, {"memory": mem, "route": pending.get("intent") or "order_status",
+                  "entities": {}, "conversation_id": state["conversation_id"],
+                  "text": pending.get("text", "")}
