@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import redis
@@ -32,20 +33,34 @@ def flush_broker() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def use_redis_broker() -> None:
-    """Point this (test) process's Celery app at the same Redis as the workers."""
+@contextmanager
+def redis_broker() -> Iterator[None]:
+    """Point this (test) process's Celery app at the same Redis as the workers, and put
+    it back afterwards so later tests see the configured broker and eager mode again."""
     from core.celery import app
 
-    if app.conf.broker_url == REDIS_URL:
-        return
-    app.conf.broker_url = REDIS_URL
-    app.conf.task_always_eager = False
-    app.conf.broker_transport_options = {}
-    # Celery keeps its producer pool for the process; drop it so the next send connects
-    # to Redis instead of the broker configured at start.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    keys = ("broker_url", "task_always_eager", "broker_transport_options")
+    _reset_pool(app)
+    app.conf.update(broker_url=REDIS_URL, task_always_eager=False,
+                    broker_transport_options={})
+    try:
+        yield
+    finally:
+        _reset_pool(app)
+        # Drop the overrides rather than write the old values back: later tests change
+        # Django's settings, which Celery reads through underneath them.
+        for key in keys:
+            app.conf.changes.pop(key, None)
+
+
+def _reset_pool(app: Any) -> None:
+    # Celery and kombu keep connection and producer pools for the process (kombu's keyed
+    # by broker, globally); drop them so the next send connects to the broker now set.
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @contextmanager

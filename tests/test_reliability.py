@@ -20,8 +20,8 @@ def redis_broker():
 
     warm_up()  # trains or loads the cached model once, before the workers need it
     celery_worker.flush_broker()
-    celery_worker.use_redis_broker()
-    yield
+    with celery_worker.redis_broker():
+        yield
     celery_worker.flush_broker()
 
 
