@@ -65,7 +65,7 @@ class SlackAdapter:
             raise ValueError("The Slack event is not JSON.") from exc
         if not isinstance(body, dict):
             # The webhook view answers a ValueError with a 400.
-            raise ValueError("The Slack event is not a JSON object.")  # noqa: TRY004
+            raise ValueError("The Slack event is not a JSON object.")
         if body.get("type") == "url_verification":
             return WebhookEvents(response={"challenge": str(body.get("challenge", ""))})
         event = body.get("event") if body.get("type") == "event_callback" else None
