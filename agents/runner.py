@@ -37,7 +37,6 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     language = result.get("language", "") if len(message.text.split()) >= 4 else ""
     services.customer_remember(conversation.customer_id, channel=message.channel,
                                language=language)
-    message.conversation_id = conversation.pk
     message.intent = result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}

@@ -13,10 +13,6 @@ from django.db import connections, transaction
 from conversations import scenarios
 
 
-class _Rollback(Exception):
-    pass
-
-
 def scenario_database() -> None:
     """Point this process at an empty database of its own, so no scenario ever sees the
     demo shop or a real one, and migrate it."""
@@ -96,13 +92,10 @@ class Command(BaseCommand):
         sys.exit(1 if failed else 0)
 
     def _run_one(self, data: dict[str, Any]) -> scenarios.Outcome:
-        result: list[scenarios.Outcome] = []
         try:
             with transaction.atomic():
-                result.append(scenarios.run(data))
-                raise _Rollback
-        except _Rollback:
-            pass
+                outcome = scenarios.run(data)
+                transaction.set_rollback(True)  # each scenario leaves nothing behind
         except scenarios.ScenarioError:
             raise
         except Exception as exc:
@@ -111,4 +104,4 @@ class Command(BaseCommand):
             return scenarios.Outcome(name=data["name"], passed=False,
                                      failure=f"crashed: {exc!r} "
                                              f"{traceback.format_exc().splitlines()[-3:]}")
-        return result[0]
+        return outcome
