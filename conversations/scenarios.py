@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -151,15 +152,58 @@ def _choice(value: Any, allowed: Any, what: str) -> str:
     return str(value)
 
 
+# Scenario authors name the shop's rules in their own words; each alias means one setting.
+POLICY_ALIASES = {
+    "return_window": "return_window_days",
+    "returns_window_days": "return_window_days",
+    "refund_threshold": "refund_approval_threshold",
+    "approval_threshold": "refund_approval_threshold",
+    "high_value_threshold": "refund_approval_threshold",
+    "refund_approval_limit": "refund_approval_threshold",
+    "max_auto_refund": "refund_approval_threshold",
+    "exceptions_allowed": "allow_exceptions",
+    "allow_return_exceptions": "allow_exceptions",
+    "allow_policy_exceptions": "allow_exceptions",
+    "final_sale_returns": "final_sale_returnable",
+    "allow_final_sale_returns": "final_sale_returnable",
+    "return_cost": "return_shipping_cost",
+    "return_label_cost": "return_shipping_cost",
+    "keep_it_threshold": "return_shipping_cost",
+    "returnless_refund_threshold": "return_shipping_cost",
+    "lost_parcel_threshold": "lost_parcel_value_threshold",
+    "lost_high_value_threshold": "lost_parcel_value_threshold",
+    "lost_value_threshold": "lost_parcel_value_threshold",
+    "high_value_parcel_threshold": "lost_parcel_value_threshold",
+    "late_delivery_discount": "late_delivery_discount_percent",
+    "late_discount_percent": "late_delivery_discount_percent",
+}
+BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+POLICY_SETTINGS = {f.name: f for f in ShopPolicy._meta.concrete_fields if not f.primary_key}
+
+
+def build_policy(overrides: dict[str, Any]) -> ShopPolicy:
+    if not isinstance(overrides, dict):
+        raise ScenarioError("store.policy must be a mapping")
+    policy = ShopPolicy()
+    for key, value in overrides.items():
+        name = POLICY_ALIASES.get(str(key), str(key))
+        field_ = POLICY_SETTINGS.get(name)
+        if field_ is None:
+            raise ScenarioError(f"store.policy: unknown setting '{key}' (known: "
+                                f"{', '.join(sorted(POLICY_SETTINGS))})")
+        if isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS:
+            value = BOOLEAN_WORDS[value.strip().lower()]
+        try:
+            setattr(policy, name, field_.to_python(value))
+        except ValidationError as exc:
+            raise ScenarioError(f"store.policy.{key}: {'; '.join(exc.messages)}") from exc
+    policy.save()
+    return policy
+
+
 def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
     store = data.get("store") or {}
-    policy_overrides = store.get("policy") or {}
-    policy = ShopPolicy()
-    for key, value in policy_overrides.items():
-        if not hasattr(policy, key) or key in {"id", "pk"}:
-            raise ScenarioError(f"store.policy: unknown setting '{key}'")
-        setattr(policy, key, value)
-    policy.save()
+    build_policy(store.get("policy") or {})
     customers: dict[str, Customer] = {}
     postcodes: dict[str, str] = {}
     for c in store.get("customers") or []:

@@ -74,6 +74,9 @@ def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
     rest = text[start:match.start()]
     if not re.search(r"[A-Za-z0-9]", rest):
         rest = text[match.end():]
+    # "could you send it to my new place? 14 Harbour Street, ...": the question is the
+    # shopper talking, the address is what follows it.
+    rest = re.split(r"[?!]+|\.\s+(?=\d|(?:flat|unit|apartment|apt)\b)", rest, flags=re.I)[-1]
     # "it's 12 High Street", "send it to Flat 2, 9 Mill Lane": the address starts at the
     # house number (or a flat/unit word) that follows the shopper's own words.
     rest = re.sub(r"(?i)^.*?\b(to|is|its|it'?s|address:?|at|now|be)\s+"

@@ -39,32 +39,48 @@ def fraud(state: TurnState) -> dict[str, Any]:
                    tried=[])}
 
 
+DOUBLE = re.compile(r"\b(twice|double\w*|two (charges|payments|transactions)|charged (two|2|again)|"
+                    r"2 ?x|duplicate\w*|same (amount|charge|payment) (two|2) times|both)\b", re.I)
+# About paying in general, not about one of the shopper's orders.
+PAYING_IN_GENERAL = re.compile(
+    r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
+    r"using|in))\b|\bpayment (methods?|options)\b|\b(accept|take) (paypal|amex|american express|"
+    r"apple pay|google pay|klarna|visa|mastercard)", re.I)
+
+
 def payment_issue(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if is_fraud_claim(text):
         return fraud(state)
-    if DECLINED.search(text) and not re.search(r"\b(twice|double|two|2x|again)\b", text, re.I):
+    double = bool(DOUBLE.search(text))
+    if not double and DECLINED.search(text):
         return {"replies": [reply(
             "Sorry your payment didn't go through. Declines come from the card issuer, not "
             "from us: please check the billing address matches your card exactly, that the card "
             "hasn't expired, and whether your bank app asks you to approve the payment. "
             "PayPal and Apple Pay are accepted too. A declined attempt doesn't take any money; "
             "a pending authorisation disappears within a few days.")]}
+    if not double and PAYING_IN_GENERAL.search(text) and not state.get("entities", {}).get(
+            "order_number"):
+        articles = store.article_search(text, topic="payments")
+        if articles:
+            return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
     lookup = order_for_turn(state, "payment_issue")
     if lookup.order is None:
         return lookup.update
     order = lookup.order
     update = dict(lookup.update)
     payments = store.payment_list_for_order(order)
+    captured = [p for p in payments if p.status == "captured"]
     duplicates = store.duplicate_charges(order)
+    evidence = [{"reference": p.reference, "amount": str(p.amount),
+                 "at": p.created_at.isoformat(), "status": p.status} for p in payments]
     if duplicates:
-        evidence = [{"reference": p.reference, "amount": str(p.amount),
-                     "at": p.created_at.isoformat(), "status": p.status} for p in payments]
         first = payments[0]
         update["replies"] = [reply(
             f"You're right — I can see {len(duplicates) + 1} charges of "
             f"{fmt.money(first.amount, order.currency)} for order #{order.number} "
-            f"({', '.join(fmt.when(p.created_at) for p in payments if p.status == 'captured')})."
+            f"({', '.join(fmt.when(p.created_at) for p in captured)})."
             " I've passed this to our payments team with the details so the extra charge is "
             "refunded; they'll confirm here.")]
         update.update(hand_off(state, "payment_dispute", order=order,
@@ -74,17 +90,29 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
                                tried=["Checked the payments on the order"]))
         update["handoff"]["evidence"] = evidence
         return update
-    captured = [p for p in payments if p.status == "captured"]
     if captured:
         p = captured[0]
-        update["replies"] = [reply(
-            f"I can see one charge for order #{order.number}: "
-            f"{fmt.money(p.amount, order.currency)} on {fmt.when(p.created_at)} "
-            f"(reference {p.reference}). If your statement shows a second amount, it's usually "
-            "a temporary authorisation that your bank releases within a few working days. If "
-            "it's still there after that, tell me and I'll get a person to look into it.")]
+        seen = (f"I can see one charge for order #{order.number}: "
+                f"{fmt.money(p.amount, order.currency)} on {fmt.when(p.created_at)} "
+                f"(reference {p.reference}).")
+    else:
+        seen = (f"I can't see a completed payment for order #{order.number} yet, so nothing "
+                "has been taken for it on our side.")
+    if not double:
+        update["replies"] = [reply(f"{seen} If your bank shows something different, tell me "
+                                   "and I'll get a person to look into it.")]
         return update
+    # Only the payment provider shows what the bank sees; a person checks it with them.
     update["replies"] = [reply(
-        f"I can't see a completed payment for order #{order.number} yet, so nothing has been "
-        "taken for it. If your bank shows a pending amount, it will be released automatically.")]
+        f"{seen} A second amount on your statement is often a temporary authorisation that "
+        "your bank releases within a few working days, but I've passed this to our payments "
+        "team with these details so they can check it with our payment provider. If you were "
+        "charged twice, they'll refund the duplicate and confirm here.")]
+    update.update(hand_off(state, "payment_dispute", order=order,
+                           summary=f"Shopper reports a double charge on order #{order.number}; "
+                                   f"our records show {len(captured)} captured payment(s).",
+                           suggested="Check the payment provider for a second capture or a "
+                                     "lingering authorisation; refund a duplicate if found.",
+                           tried=["Checked the payments on the order"]))
+    update["handoff"]["evidence"] = evidence
     return update

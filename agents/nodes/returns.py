@@ -32,6 +32,26 @@ WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different si
                             r"(a|the|one) size (up|down)|bigger|smaller)\b", re.I)
 WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
 WANTS_REFUND = re.compile(r"\b(refund|money back|reimburse|my money)\b", re.I)
+# A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
+TURNED_DOWN = re.compile(r"\b(not|no|nor|never|without|than|instead of|don'?t want|do not want|"
+                         r"rather not)\s+(?:[\w'’]+\s+){0,3}$", re.I)
+RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
+               ("refund", WANTS_REFUND))
+
+
+def wanted_resolution(text: str, default: str = "") -> str:
+    """The resolution the shopper asks for: the first one named and not turned down."""
+    named: list[tuple[int, str]] = []
+    refused: set[str] = set()
+    for name, pattern in RESOLUTIONS:
+        for m in pattern.finditer(text):
+            if TURNED_DOWN.search(text[max(0, m.start() - 40):m.start()]):
+                refused.add(name)
+            else:
+                named.append((m.start(), name))
+    return next((name for _, name in sorted(named) if name not in refused), default)
+
+
 ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
 SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
@@ -188,9 +208,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
         return ask
     reason = _reason(state, mem)
     text = state.get("text", "")
-    wanted = ("exchange" if WANTS_EXCHANGE.search(text) else
-              "store_credit" if WANTS_CREDIT.search(text) else
-              "refund" if WANTS_REFUND.search(text) else mem.get("resolution", ""))
+    wanted = wanted_resolution(text, mem.get("resolution", ""))
     decision = decide(state, rules.return_decision(
         order, items, rules.policy_get(), clock.now(), store.order_events(order),
         store.returned_quantities(order), wanted or "refund",
@@ -234,11 +252,12 @@ def return_request(state: TurnState) -> dict[str, Any]:
 def return_resolution(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     mem = memory(state)
-    if WANTS_EXCHANGE.search(text) or re.search(r"\bsize\b|\b(xs|s|m|l|xl)\b", text, re.I):
+    wanted = wanted_resolution(text)
+    if wanted:
+        mem["resolution"] = wanted
+    elif re.search(r"\bsize\b|(?<!['’])\b(xs|s|m|l|xl)\b", text, re.I):
         mem["resolution"] = "exchange"
-    elif WANTS_CREDIT.search(text):
-        mem["resolution"] = "store_credit"
-    elif WANTS_REFUND.search(text) or state.get("answer") == "yes":
+    elif state.get("answer") == "yes":
         mem["resolution"] = "refund"
     elif state.get("answer") == "no":
         mem["pending"] = None

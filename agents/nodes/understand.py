@@ -57,7 +57,8 @@ SHOP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("order_status", re.compile(
         r"\b(where('?s| is| are| r)|wheres|tracking|track|arriv\w*|deliver\w*|dispatch\w*|"
         r"shipped|stuck|held|on (its|it'?s) way|parcel|package|get here|be here|"
-        r"turn(ed)? up|show(ed)? up|when will (it|they|my))\b", re.I)),
+        r"turn(ed)? up|show(ed)? up|when will (it|they|my)|make it (in time|by|before)|"
+        r"in time for|here (by|before|in time))\b", re.I)),
     ("refund_status", re.compile(r"\b(refund|money back)\b", re.I)),
     ("promo_question", re.compile(r"\b(discount|voucher|promo|loyalty|points)\b", re.I)),
     ("product_question", re.compile(r"\b(in stock|sizing|how much (is|are|does))\b", re.I)),
@@ -226,6 +227,10 @@ def understand(state: TurnState) -> dict[str, Any]:
         cue = {"change_address": ADDRESS_CUE, "back_in_stock": BACK_IN_STOCK_CUE,
                "payment_issue": PAYMENT_CUE}.get(intent)
         implausible = cue is not None and not cue.search(text)
+        if intent == "product_question" and entities.get("order_number") and \
+                confidence < SWITCH_CONFIDENCE and guess in ORDER_INTENTS:
+            # Questions before buying name no order; one that does is about that order.
+            implausible = True
         if guess and (confidence < UNSURE or small_talk or implausible):
             intent, confidence = guess, max(confidence, UNSURE)
         elif implausible:

@@ -1014,6 +1014,54 @@ EXTRA_2: dict[str, list[str]] = {
 # --------------------------------------------------------------------------------------
 # Help-desk requests: action phrases (verb first) that fit into FRAMES.
 # --------------------------------------------------------------------------------------
+# Phrasings found missing when checked against messages written by others (their texts
+# are not copied here: these are new examples of the same kinds of request).
+EXTRA_3: dict[str, list[str]] = {
+"greeting": ["yo!", "sup", "hiya, is this the support chat?", "hello, is this where I talk to you",
+ "is this the right chat", "heyy"],
+"order_status": ["I got a coat for my daughter's trip on Thursday, will it make it in time? order {order}",
+ "do you think my parcel will be here before the weekend", "will my order make it by Saturday? it's a birthday present",
+ "need it for a wedding on the 14th, is it going to arrive before then?", "checking my order will get here in time for Christmas",
+ "just checking on the ETA of my candles please", "Hola, ¿dónde está mi pedido {order}? Todavía no ha llegado.",
+ "Ciao, quando arriva il mio ordine?", "hice un pedido la semana pasada y no ha llegado nada", "mi paquete no ha llegado todavía, ¿cuándo llega?"],
+"delivery_problem": ["my parcel went back to the sender but I didn't refuse it", "the tracking says returned to sender, why? I never asked for that",
+ "somebody I don't know signed for my parcel", "it says signed for by someone but nobody here signed anything",
+ "only some of the items were in the box", "part of my order is missing", "I received the order but it's incomplete",
+ "one of the three things I ordered wasn't in the parcel"],
+"return_request": ["I don't want a different size, I just want my money back for the shoes", "it doesn't fit, refund please, no exchange",
+ "where do I post my return to?", "what's the address for sending returns", "I'm sending back order {order}, which address do I use?"],
+"exchange_request": ["can you send the large and I'll post the medium back", "send me a 10 instead and I'll return the 8",
+ "could I get the blue one and send the green back?"],
+"refund_status": ["how much money will I get back for the returned jumper?", "what amount will be refunded for the stuff I sent back",
+ "posted my return last week, when does the money come through?", "sent the dress back, when will the refund hit my account",
+ "devolví un pedido y todavía no me han devuelto el dinero", "j'ai renvoyé ma commande, quand serai-je remboursé ?"],
+"change_address": ["the present should be delivered to my mum in Leeds, not to me, can you change that?",
+ "please ship it to my brother's place instead of mine", "can the order go to my work address rather than home"],
+"product_question": ["will the 90cm blind fit a standard window?", "will this cover fit a king size duvet",
+ "how many of the mugs do you have in stock? I need 8", "do you have 20 of these glasses available",
+ "what warranty comes with the backpack?", "is there a guarantee on the boots", "can you help me pick the right size",
+ "which size should I get, I'm normally a 12", "I need some information about the linen shirt", "tell me more about the wool coat"],
+"promo_question": ["is the homeware included in the sale?", "does the 30% off apply to shoes too", "are sale items part of the promotion",
+ "my loyalty points from my last order are missing", "I didn't get points for my purchase", "can I buy a gift card for a friend",
+ "do you sell e-vouchers I can email to someone", "how does the rewards programme work", "what do I need to spend to reach the next tier",
+ "tell me about the loyalty scheme"],
+"account": ["what personal data do you hold on me", "I want a copy of the information you have about me",
+ "please unsubscribe me from your marketing emails"],
+"payment_issue": ["money has gone out of my account but I didn't get an order confirmation", "I paid but never got a confirmation email, did the order go through?",
+ "you're charging me every month for a membership I never joined", "I keep getting billed for a subscription I didn't sign up to",
+ "I was billed the wrong amount"],
+"human_handoff": ["what's your customer service phone number", "is there a number I can ring", "can I phone someone"],
+"complaint": ["your website is painfully slow and confusing", "the site keeps crashing, it's so frustrating to shop here",
+ "so much plastic packaging for one small item, really wasteful", "the packaging was excessive and not recyclable",
+ "the product pictures are misleading, it looks nothing like that in person", "your photos make things look far better than they are",
+ "the new version of your app is terrible", "your returns process is way too complicated", "I'd like to leave some negative feedback",
+ "I want to give feedback about a bad experience", "I'm not happy with how I was treated in your shop", "the music in your store was far too loud"],
+"other": ["do you offer internships or work placements?", "are you hiring for the summer", "do you do bulk orders for companies, we need 300 hoodies",
+ "we'd like branded t-shirts for a corporate event", "I run a factory and would like to be a supplier", "I'm a courier and can't find your loading bay",
+ "just wanted to say your service was brilliant", "I'd like to leave a positive review for your team", "what are your shop opening hours on bank holidays"],
+}
+
+
 ASKS: dict[str, list[str]] = {
     "other": [
         "leave a review", "submit feedback", "write a review", "give feedback about a product",
@@ -1415,7 +1463,7 @@ def build() -> list[dict[str, str]]:
     for intent, texts in LONG.items():
         for t in texts:
             rows.append((intent, roughen(rng, fill(rng, t))))
-    for intent, texts in [*EXTRA.items(), *EXTRA_2.items()]:
+    for intent, texts in [*EXTRA.items(), *EXTRA_2.items(), *EXTRA_3.items()]:
         for t in texts:
             rows.append((intent, roughen(rng, fill(rng, t))))
             if intent != "greeting" and len(t) < 80 and rng.random() < 0.35:

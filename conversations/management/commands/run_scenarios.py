@@ -53,26 +53,35 @@ class Command(BaseCommand):
             else:
                 self.stderr.write(f"{raw}: no such file or folder")
                 sys.exit(2)
+        # An invalid file is named and skipped: the valid ones still run, and the exit
+        # status (2) says that something was not a scenario.
+        invalid = 0
         loaded = []
         for f in files:
             try:
                 loaded.append((f, scenarios.load(f)))
             except scenarios.ScenarioError as exc:
                 self.stderr.write(f"{f}: not a valid scenario: {exc}")
-                sys.exit(2)
-        names = [d["name"] for _, d in loaded]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            self.stderr.write(f"duplicate scenario names: {', '.join(duplicates)}")
-            sys.exit(2)
+                invalid += 1
+        seen: dict[str, Path] = {}
+        unique = []
+        for f, data in loaded:
+            if data["name"] in seen:
+                self.stderr.write(f"{f}: not a valid scenario: name '{data['name']}' is "
+                                  f"already used by {seen[data['name']]}")
+                invalid += 1
+                continue
+            seen[data["name"]] = f
+            unique.append((f, data))
         scenario_database()
         outcomes = []
-        for path, data in loaded:
+        for path, data in unique:
             try:
                 outcome = self._run_one(data)
             except scenarios.ScenarioError as exc:
                 self.stderr.write(f"{path}: not a valid scenario: {exc}")
-                sys.exit(2)
+                invalid += 1
+                continue
             outcomes.append(outcome)
             if outcome.passed:
                 self.stdout.write(f"PASS {outcome.name}")
@@ -89,7 +98,7 @@ class Command(BaseCommand):
                           for t in o.turns],
             } for o in outcomes], indent=2, default=str))
         self.stdout.write(f"{passed} passed, {failed} failed")
-        sys.exit(1 if failed else 0)
+        sys.exit(2 if invalid else 1 if failed else 0)
 
     def _run_one(self, data: dict[str, Any]) -> scenarios.Outcome:
         try:
