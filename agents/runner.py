@@ -24,7 +24,8 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "handoff": None,
     }
     result: dict[str, Any] = build().invoke(state)
-    conversation = Conversation.objects.get(pk=result["conversation_id"])
+    # The nodes' services may have verified it or handed it to a person meanwhile.
+    conversation.refresh_from_db()
     memory = dict(result.get("memory") or {})
     if result.get("confidence", 0) >= LOW_CONFIDENCE and memory.get("pending", {}) != {
             "kind": "clarify"}:

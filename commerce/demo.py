@@ -2808,7 +2808,7 @@ def _embeddings(plan: _Plan, stdout: TextIO | None) -> tuple[list[list[float]], 
     texts = [_product_text(p) for p in plan.products] + [_article_text(a) for a in plan.articles]
     missing = sorted({t for t in texts if t not in known})
     if missing:
-        from commerce.embeddings import embed_texts
+        from core.encoder import embed_texts
 
         _say(stdout, f"Embedding {len(missing)} product and article texts…")
         known.update(zip(missing, embed_texts(missing), strict=True))

@@ -49,8 +49,14 @@ class Variant(models.Model):
         ordering = ["sku"]
 
     def __str__(self) -> str:
-        opts = ", ".join(str(v) for v in self.options.values())
+        opts = self.option_label()
         return f"{self.product.name} ({opts})" if opts else self.product.name
+
+    def option_label(self, sep: str = ", ") -> str:
+        """"M, green": the option values in the order PostgreSQL's jsonb keeps the keys
+        (shortest first), so a variant reads the same fresh or loaded."""
+        keys = sorted(self.options, key=lambda k: (len(k), k))
+        return sep.join(str(self.options[k]) for k in keys)
 
     @property
     def in_stock(self) -> bool:

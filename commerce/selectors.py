@@ -185,7 +185,7 @@ def product_semantic_search(text: str, limit: int = 3) -> list[Product]:
 
     if not Product.objects.exclude(embedding=None).exists():
         return []
-    from commerce.embeddings import embed_texts
+    from core.encoder import embed_texts
 
     vector = embed_texts([text])[0]
     return list(
@@ -207,7 +207,7 @@ def article_search(text: str, topic: str | None = None, limit: int = 1) -> list[
     if qs.exclude(embedding=None).exists():
         from pgvector.django import CosineDistance
 
-        from commerce.embeddings import embed_texts
+        from core.encoder import embed_texts
 
         vector = embed_texts([text])[0]
         return list(

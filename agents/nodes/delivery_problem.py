@@ -94,7 +94,7 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
             w for i in items for w in re.findall(
                 r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})}
         mem["problem_text"] = state.get("text", "")
-        names = [f"{i.variant.product.name} ({', '.join(map(str, i.variant.options.values()))})"
+        names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]
         return {"memory": mem, "replies": [reply(
             f"I'm sorry about that. Which item on order #{order.number} was wrong?", names)]}

@@ -64,7 +64,7 @@ TARGET_SIZE = re.compile(
 
 
 def _item_label(item: OrderItem) -> str:
-    opts = ", ".join(str(v) for v in item.variant.options.values())
+    opts = item.variant.option_label()
     return f"{item.variant.product.name} ({opts})" if opts else item.variant.product.name
 
 
@@ -293,7 +293,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
     if options == item.variant.options:
         offered = _named_alternative(text, item)
         if offered is not None:
-            return offered, ", ".join(str(x) for x in offered.options.values())
+            return offered, offered.option_label()
         return None, ""
     norm = {k: str(v).lower() for k, v in options.items()}
     for v in store.variant_list_for_product(item.variant.product):
@@ -338,8 +338,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         return _refuse_or_handoff(state, decision, order, mem, "an exchange")
     target, described = _target_variant(state, item)
     alternatives = _same_product_in_stock(item)
-    alt_text = ", ".join(", ".join(str(x) for x in v.options.values())
-                         for v in alternatives[:6])
+    alt_text = "; ".join(v.option_label() for v in alternatives[:6])
     if target is None or target.stock < item.quantity:
         mem["pending"] = {"kind": "item", "intent": "exchange_request"}
         mem["items"] = [item.pk]
@@ -349,8 +348,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         if alternatives:
             return {"memory": mem, "replies": [reply(
                 f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
-                "instead.", [", ".join(str(x) for x in v.options.values())
-                             for v in alternatives[:6]])]}
+                "instead.", [v.option_label() for v in alternatives[:6]])]}
         mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
         none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
                      f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "

@@ -228,16 +228,20 @@ def understand(state: TurnState) -> dict[str, Any]:
                "payment_issue": PAYMENT_CUE}.get(intent)
         implausible = cue is not None and not cue.search(text)
         if intent == "product_question" and entities.get("order_number") and \
-                confidence < SWITCH_CONFIDENCE and guess in ORDER_INTENTS:
+                confidence < SWITCH_CONFIDENCE:
             # Questions before buying name no order; one that does is about that order.
+            guess = guess if guess in ORDER_INTENTS else "order_status"
             implausible = True
         if guess and (confidence < UNSURE or small_talk or implausible):
             intent, confidence = guess, max(confidence, UNSURE)
         elif implausible:
             # The classifier's guess lacks every word that request is made of: ask.
             confidence = min(confidence, IMPLAUSIBLE)
-        if intent == "other" and not entities and not makes_sense(content_words(text, entities)):
-            # Nothing in it to act on, however sure the classifier is it's small talk.
+        if not entities and not makes_sense(content_words(text, entities)) and (
+                intent == "other" or (intent != "greeting" and not guess
+                                     and confidence < SURE_SMALL_TALK)):
+            # Nothing in it to act on, however sure the classifier is it's small talk; made-up
+            # words are nothing too, unless a shop word or a sure guess says otherwise.
             confidence = 0.0
 
     if is_frustrated(text):

@@ -175,9 +175,12 @@ def test_understanding_carries_language_and_entities(model: None) -> None:
 
 
 def test_batch_results_match_single_results_in_order(model: None) -> None:
-    texts = ["where is my parcel", "", "I want a refund for these boots", "asdfghjk qwpoei"]
+    texts = ["where is my parcel", "", "I want a refund for these boots", "asdfghjk qwpoei",
+             "Hi, this is Dana, I bought boots for my son last week and they don't fit, "
+             "how do I send them back?"]
     batch = understand_many(texts)
-    assert [r.intent for r in batch] == [understand(t).intent for t in texts]
+    # Equal to the last digit: a message's answer never depends on the rest of its batch.
+    assert batch == [understand(t) for t in texts]
     assert batch[1] == Understanding("other", 0.0, "en", {})
     assert all(r.intent in INTENTS and 0.0 <= r.confidence <= 1.0 for r in batch)
 

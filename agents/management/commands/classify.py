@@ -1,9 +1,10 @@
 """``manage.py classify``: JSON Lines in, one classified JSON object out per line.
 
-The contract is in ``shared/contracts/INTENTS.md``. Lines are classified in batches, since
-the sentence encoder is far cheaper per message in a batch, but every batch is written out
-in input order and flushed before the next one is read, so a caller streaming lines in
-gets answers back without waiting for the end of the input.
+The contract is in ``shared/contracts/INTENTS.md``. Lines are classified in batches (the
+TF-IDF view and the linear models are cheaper per message in a batch; the encoder reads
+one text at a time either way, so a line's answer never depends on its neighbours), and
+every batch is written out in input order and flushed before the next one is read, so a
+caller streaming lines in gets answers back without waiting for the end of the input.
 """
 
 from __future__ import annotations

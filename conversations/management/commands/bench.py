@@ -41,16 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="report")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not Product.objects.exists():
-            call_command("seed_demo")
         results: dict[str, Any] = {}
         rss_before = _rss_mb()
         from agents.nlu import understand
 
+        # Before anything else loads the encoder (seeding embeds the catalogue with it).
         t0 = time.perf_counter()
         understand("where is my order")
         results["model_load_s"] = round(time.perf_counter() - t0, 2)
         results["model_rss_mb"] = round(_rss_mb() - rss_before, 1)
+        # `make bench` may be the first thing run in a fresh clone.
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Product.objects.exists():
+            call_command("seed_demo")
         orders = list(Order.objects.filter(status=OrderStatus.SHIPPED)
                       .select_related("customer").exclude(customer__phone="")[:50])
         texts = ["where is my order", "hi, any news on my parcel? it hasn't arrived yet",
@@ -61,14 +64,17 @@ class Command(BaseCommand):
             "return_request": ["I want to return order {n}, it doesn't fit"],
         }
         for name, phrasings in scenarios.items():
-            latencies = self._run(orders, phrasings, options["turns"] if name == "wismo"
-                                  else max(50, options["turns"] // 4))
+            latencies, bot_only = self._run(orders, phrasings, options["turns"] if name == "wismo"
+                                            else max(50, options["turns"] // 4))
             results[name] = {
                 "turns": len(latencies),
                 "p50_ms": round(statistics.median(latencies), 1),
                 "p99_ms": round(_percentile(latencies, 99), 1),
                 "mean_ms": round(statistics.fmean(latencies), 1),
                 "turns_per_s": round(1000 / statistics.fmean(latencies), 1),
+                # The same turns without storing the inbound message (the webhook's part).
+                "bot_p50_ms": round(statistics.median(bot_only), 1),
+                "bot_p99_ms": round(_percentile(bot_only, 99), 1),
             }
         results["rss_mb"] = round(_rss_mb(), 1)
         ingest = self._ingest(2000)
@@ -79,8 +85,10 @@ class Command(BaseCommand):
             with open(options["report"], "w") as f:
                 json.dump(results, f, indent=2)
 
-    def _run(self, orders: list[Order], phrasings: list[str], turns: int) -> list[float]:
+    def _run(self, orders: list[Order], phrasings: list[str],
+             turns: int) -> tuple[list[float], list[float]]:
         latencies: list[float] = []
+        bot_only: list[float] = []
         with transaction.atomic(), captured():
             for i in range(turns + 20):
                 order = orders[i % len(orders)]
@@ -90,14 +98,16 @@ class Command(BaseCommand):
                                            external_id=f"bench-{time.time_ns()}-{i}")
                 start = time.perf_counter()
                 message = services.message_receive(inbound)
+                stored = time.perf_counter()
                 services.message_process(message.pk)
-                elapsed = (time.perf_counter() - start) * 1000
+                end = time.perf_counter()
                 if i >= 20:  # the first turns warm caches and the model
-                    latencies.append(elapsed)
+                    latencies.append((end - start) * 1000)
+                    bot_only.append((end - stored) * 1000)
                 message.conversation.__class__.objects.filter(
                     pk=message.conversation_id).update(mode="bot", state={})
             transaction.set_rollback(True)  # the demo shop is left as it was
-        return latencies
+        return latencies, bot_only
 
     def _ingest(self, count: int) -> float:
         """Signed WhatsApp webhooks accepted per second through the real view: signature
