@@ -1480,12 +1480,13 @@ def build() -> list[dict[str, str]]:
                         "Thanks {name}!", "Hi, it's {name} again.", "Good morning, {name} here."])
         rows.append(("greeting", roughen(rng, fill(rng, g))))
     # A generated row can by chance spell a held-out message exactly; drop it so the
-    # held-out split stays unseen.
-    test_file = Path(__file__).with_name("test.jsonl")
+    # held-out sets stay unseen.
     seen: set[str] = set()
-    if test_file.exists():
-        with test_file.open(encoding="utf-8") as f:
-            seen = {json.loads(line)["text"].lower().strip() for line in f if line.strip()}
+    for held_out in ("test.jsonl", "independent.jsonl"):
+        path = Path(__file__).with_name(held_out)
+        if path.exists():
+            with path.open(encoding="utf-8") as f:
+                seen |= {json.loads(line)["text"].lower().strip() for line in f if line.strip()}
     out = []
     for intent, text in rows:
         key = text.lower().strip()
