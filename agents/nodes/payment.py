@@ -39,8 +39,11 @@ def fraud(state: TurnState) -> dict[str, Any]:
                    tried=[])}
 
 
-DOUBLE = re.compile(r"\b(twice|double\w*|two (charges|payments|transactions)|charged (two|2|again)|"
-                    r"2 ?x|duplicate\w*|same (amount|charge|payment) (two|2) times|both)\b", re.I)
+# Twice, and about money taken: "card declined twice" is a decline, not a double charge.
+DOUBLE = re.compile(r"\b(twice|two times|2 ?x|double\w*|duplicate\w*|again|two (charges|payments|"
+                    r"transactions|debits))\b", re.I)
+TAKEN = re.compile(r"\b(charg\w*|paid|pay(ment)?s?|bill\w*|taken|debit\w*|transactions?|"
+                   r"statement)\b", re.I)
 # About paying in general, not about one of the shopper's orders.
 PAYING_IN_GENERAL = re.compile(
     r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
@@ -52,7 +55,7 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if is_fraud_claim(text):
         return fraud(state)
-    double = bool(DOUBLE.search(text))
+    double = bool(DOUBLE.search(text) and TAKEN.search(text))
     if not double and DECLINED.search(text):
         return {"replies": [reply(
             "Sorry your payment didn't go through. Declines come from the card issuer, not "
