@@ -55,9 +55,12 @@ def build() -> Any:
     graph = StateGraph(TurnState)
     graph.add_node("understand", understand.understand)
     graph.add_node("verify", verify.verify)
+    graph.add_node("also", understand.next_request)
     for name, node in NODES.items():
         graph.add_node(name, node)
-        graph.add_edge(name, END)
+        graph.add_conditional_edges(name, routing.route_after_answer,
+                                    {"also": "also", "done": END})
+    graph.add_conditional_edges("also", routing.route_after_also, {n: n for n in NODES})
     graph.add_edge(START, "understand")
     graph.add_conditional_edges("understand", routing.route_after_understand,
                                 {**{n: n for n in NODES}, "verify": "verify"})

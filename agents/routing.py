@@ -114,3 +114,17 @@ def _intent_node(intent: str) -> str:
 def route_after_verify(state: TurnState) -> str:
     route = state.get("route") or ""
     return _intent_node(route) if route else "done"
+
+
+def route_after_answer(state: TurnState) -> str:
+    """A second request in the message is answered once the first needs nothing more
+    from the shopper: no question pending, nobody handed the conversation."""
+    if not state.get("also") or state.get("handoff"):
+        return "done"
+    if ((state.get("memory") or {}).get("pending") or {}).get("kind"):
+        return "done"
+    return "also"
+
+
+def route_after_also(state: TurnState) -> str:
+    return _intent_node(state.get("intent", "other"))

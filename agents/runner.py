@@ -38,7 +38,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     language = result.get("language", "") if len(message.text.split()) >= 4 else ""
     services.customer_remember(conversation.customer_id, channel=message.channel,
                                language=language)
-    message.intent = result.get("intent", "")
+    message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}
     if result.get("handoff"):

@@ -21,6 +21,8 @@ class TurnState(TypedDict, total=False):
     entities: dict[str, str]
     answer: str  # "yes", "no" or "" for a reply to a pending question
     details_only: bool  # the message is only an order number, email or postcode
+    first_intent: str  # the message's (first) request, recorded on the message
+    also: dict[str, Any] | None  # a second request in the same message, answered next
     # Carried between turns in Conversation.state (owned by the runner).
     memory: dict[str, Any]
     # What the turn produced.

@@ -152,10 +152,29 @@ def variant_list_for_product(product: Product) -> list[Variant]:
     return list(product.variants.order_by("sku"))
 
 
+# Words of a shopper's question that name no product: "is the navy one in stock?"
+_SEARCH_STOP_WORDS = """
+the and for you your one ones any are this that these those with have has got get can could
+will would does did how much what which when where still stock size sizes colour color
+please thanks there them they want need like looking is was it its about item items
+"""
+SEARCH_STOP_WORDS = frozenset(_SEARCH_STOP_WORDS.split())
+
+
+def _stem(word: str) -> str:
+    """"chinos" finds "Chino Trousers", "boxes" finds "Box"; "glass" stays."""
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def product_search(text: str, limit: int = 3) -> list[Product]:
     """Products a shopper's words point at: SKU first, then name and kind words,
     then meaning (pgvector) as the fallback."""
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2]
+    words = [_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())
+             if len(w) > 2 and w not in SEARCH_STOP_WORDS]
     sku = Variant.objects.select_related("product").filter(sku__iexact=text.strip()).first()
     if sku is not None:
         return [sku.product]

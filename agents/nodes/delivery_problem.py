@@ -30,7 +30,8 @@ NOT_RECEIVED = re.compile(
     r"\b(never (got|received|arrived|came|turned up|showed up)|(not|n'?t) (here|received|"
     r"arrived|got it|turned up|come|showed up|there)|nothing (here|at|in|on|was)|no sign of|"
     r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
-    r"haven'?t (got|had|received) (it|them|anything))\b", re.I)
+    r"haven'?t (got|had|received) (it|them|anything)|(has|have|had) no record of (it|them)|"
+    r"(doesn'?t|don'?t|didn'?t) (have|get) (it|them|the parcel|my parcel))\b", re.I)
 
 
 def _kind(text: str) -> str:

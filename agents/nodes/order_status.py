@@ -49,8 +49,21 @@ def _item_names(order: Order) -> str:
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
 
+RETURNED_WORDS = {
+    OrderStatus.RETURNED: "It has since been returned to us.",
+    OrderStatus.PARTIALLY_RETURNED: "Part of it has since been returned to us.",
+}
+
+
 def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
     """The status sentence, the latest scan, and whether something is wrong."""
+    text, last, problem = _describe_delivery(order)
+    if order.status in RETURNED_WORDS:
+        text = f"{text} {RETURNED_WORDS[order.status]}"
+    return text, last, problem
+
+
+def _describe_delivery(order: Order) -> tuple[str, TrackingEvent | None, bool]:
     label = f"Your order #{order.number}"
     items = _item_names(order)
     if items:
@@ -150,8 +163,8 @@ def order_status(state: TurnState) -> dict[str, Any]:
     if last is not None and not delivered and now - last.at > stale_after:
         problem = True
         parts.append(
-            f"The carrier hasn't updated this tracking since {fmt.when(last.at)}, so I "
-            "won't guess a new delivery date.")
+            f"The tracking hasn't been updated since {fmt.when(last.at)}: there's been no "
+            "new scan from the carrier, so I won't guess a new delivery date.")
     said = " ".join(p.strip() for p in parts if p)
     mem = dict(update.get("memory") or state.get("memory") or {})
     lost = last is not None and last.exception == ExceptionKind.LOST

@@ -373,7 +373,20 @@ ASKS_AFTER_REFUND = re.compile(
     r"how long|gone through|come through|processed)\b", re.I)
 
 
+# "Send my refund to my new card": refunds only ever go back where the money came from.
+REFUND_ELSEWHERE = re.compile(
+    r"\b(to|into|onto|on|via) (my |a |the )?(new|different|another|other|second|replacement|"
+    r"\w+'s) (card|bank|bank account|account|paypal)\b", re.I)
+
+
 def refund_status(state: TurnState) -> dict[str, Any]:
+    if REFUND_ELSEWHERE.search(state.get("message_text") or state.get("text", "")):
+        return {"replies": [reply(
+            "Refunds can only go back to the payment method the order was paid with — I "
+            "can't send one to a different card or account. If that card has been cancelled "
+            "or replaced, your bank passes the refund on to your new card or account; if it "
+            "can't, the money comes back to us and a colleague will contact you to pay it "
+            "another way.")]}
     lookup = order_for_turn(state, "refund_status")
     if lookup.order is None:
         return lookup.update

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.nodes.confirm import yes_or_no
+from agents.nodes.returns import REFUND_ELSEWHERE
 from agents.routing import SWITCH_CONFIDENCE
 from agents.state import TurnState
 from agents.tools.context import memory
@@ -244,6 +245,11 @@ def understand(state: TurnState) -> dict[str, Any]:
             # words are nothing too, unless a shop word or a sure guess says otherwise.
             confidence = 0.0
 
+    if REFUND_ELSEWHERE.search(text) and (
+            re.search(r"\b(refund|money)", text, re.I)
+            or mem.get("last_intent") in {"refund_status", "return_request", "cancel_order"}):
+        intent, confidence = "refund_status", max(confidence, SWITCH_CONFIDENCE)
+
     if is_frustrated(text):
         mem["frustration"] = int(mem.get("frustration", 0)) + 1
     answer = yes_or_no(text) if kind in {"confirm", "return_resolution", "missing_remedy"} \
@@ -253,6 +259,62 @@ def understand(state: TurnState) -> dict[str, Any]:
         # A new request instead of a yes or no: the summarised action lapses, so a later
         # "yes" can never confirm something the shopper has moved on from.
         mem["pending"] = None
-    return {"intent": intent, "confidence": confidence, "language": result.language,
-            "entities": entities, "answer": answer, "memory": mem,
-            "details_only": details_only, "message_text": text}
+    update: dict[str, Any] = {
+        "intent": intent, "confidence": confidence, "language": result.language,
+        "entities": entities, "answer": answer, "memory": mem, "details_only": details_only,
+        "message_text": text, "first_intent": intent, "also": None}
+    if not details_only and not kind:
+        split = two_requests(text)
+        if split is not None:
+            (head, first), (tail, second) = split
+            update.update(intent=str(first.intent), first_intent=str(first.intent),
+                          confidence=max(confidence if first.intent == intent else 0.0,
+                                         float(first.confidence)),
+                          message_text=head,
+                          also={"text": tail, "intent": str(second.intent),
+                                "confidence": float(second.confidence),
+                                "entities": {**entities, **second.entities}})
+    return update
+
+
+# "Where is order 1601? Also, how much is the rain jacket?": a second request, told apart
+# by the word that adds it, is answered after the first.
+ADDING = (r"(?:and\s+)?(?:also|plus|btw|by the way|one more thing|another (?:thing|question)|"
+          r"secondly|separately|oh and)\b")
+ALSO = re.compile(r"[.?!,;\n]\s*(?=" + ADDING + ")", re.I)
+SECOND_REQUEST_CONFIDENCE = 0.6
+# Each half must ask something: "I bought boots last week, also a scarf" is one story.
+ASKS = re.compile(r"\?|\b(can you|could you|can i|could i|would you|will you|please|pls|where|"
+                  r"when|how|what|why|i want|i need|i'?d like|i would like|help)\b", re.I)
+NOT_A_REQUEST = {"greeting", "other", "human_handoff", "complaint"}
+
+
+def two_requests(text: str) -> tuple[tuple[str, Any], tuple[str, Any]] | None:
+    """The message split into two requests, each with its understanding, or None."""
+    from agents.nlu import understand_many
+
+    m = ALSO.search(text)
+    if m is None or m.start() == 0:
+        return None
+    head, tail = text[:m.start() + 1].strip(" ,;"), text[m.end():].strip()
+    if len(head.split()) < 3 or len(tail.split()) < 3 or not (ASKS.search(head)
+                                                              and ASKS.search(tail)):
+        return None
+    # The adding word itself ("also, ...") says nothing about what is asked.
+    cue = re.match(ADDING + r"[\s,:-]*", tail, re.I)
+    first, second = understand_many([head, tail[cue.end():] if cue else tail])
+    if (first.intent == second.intent or {first.intent, second.intent} & NOT_A_REQUEST
+            or min(first.confidence, second.confidence) < SECOND_REQUEST_CONFIDENCE):
+        return None
+    return (head, first), (tail, second)
+
+
+
+def next_request(state: TurnState) -> dict[str, Any]:
+    """Make the second request of the message the one the next node answers."""
+    also = state.get("also") or {}
+    return {"text": also.get("text", ""), "message_text": also.get("text", ""),
+            "intent": also.get("intent", "other"),
+            "confidence": float(also.get("confidence", 0.0)),
+            "entities": dict(also.get("entities") or {}), "details_only": False,
+            "answer": "", "also": None}
