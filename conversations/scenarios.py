@@ -272,9 +272,10 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
         raise ScenarioError(f"order {number}: unknown customer '{o.get('customer')}'")
     status = _choice(o.get("status", "processing"), OrderStatus, f"order {number} status")
     address = o.get("shipping_address") or {}
+    placed = o.get("placed", o.get("placed_at", "-1d"))
     order = Order.objects.create(
         number=number, customer=customer, status=status,
-        placed_at=moment(o.get("placed", "-1d"), now), email=o.get("email", customer.email),
+        placed_at=moment(placed, now), email=o.get("email", customer.email),
         phone=str(o.get("phone", customer.phone)), ship_name=customer.name,
         ship_line1=address.get("line1", ""), ship_line2=address.get("line2", ""),
         ship_city=address.get("city", ""),
@@ -287,19 +288,19 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
         if variant is None:
             raise ScenarioError(f"order {number}: unknown sku '{item.get('sku')}'")
         items[variant.sku] = OrderItem.objects.create(
-            order=order, variant=variant, quantity=int(item.get("qty", 1)),
+            order=order, variant=variant, quantity=int(item.get("qty", item.get("quantity", 1))),
             unit_price=_money(item.get("price", variant.price), f"order {number} price"),
             final_sale=variant.final_sale)
     total = order.total
     payments = o.get("payments")
     if payments is None and status != OrderStatus.PENDING:
-        payments = [{"amount": str(total), "at": o.get("placed", "-1d")}]
+        payments = [{"amount": str(total), "at": placed}]
     for i, p in enumerate(payments or [], 1):
         Payment.objects.create(order=order, amount=_money(p.get("amount", total), "payment"),
                                method=p.get("method", "card"),
                                status=p.get("status", "captured"),
                                reference=p.get("reference", f"PAY-{number}-{i}"),
-                               created_at=moment(p.get("at", o.get("placed", "-1d")), now))
+                               created_at=moment(p.get("at", placed), now))
     shipment = o.get("shipment")
     if shipment:
         ship = Shipment.objects.create(
@@ -317,7 +318,8 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
             TrackingEvent.objects.create(
                 shipment=ship, at=moment(e.get("at", "-1d"), now), status=event_status,
                 exception=exception, location=e.get("location", ""),
-                detail=e.get("detail", ""), carrier_code=e.get("code", ""))
+                detail=e.get("detail", e.get("description", "")),
+                carrier_code=e.get("code", ""))
     for i, r in enumerate(o.get("returns") or [], 1):
         ret = Return.objects.create(
             order=order, number=r.get("number", f"R-{number}-{i}"),
@@ -363,8 +365,8 @@ def run(data: dict[str, Any]) -> Outcome:
         who = sender_id(conv)
         for i, turn in enumerate(conv["turns"], 1):
             text = str(turn["user"])
-            attachments = [{"type": "image", "url": "scenario://photo.jpg"}] if turn.get(
-                "image") or turn.get("photo") else []
+            attachments = [{"type": "image", "url": "scenario://photo.jpg"}] if any(
+                turn.get(k) for k in ("image", "photo", "attachment", "attachments")) else []
             inbound = services.Inbound(channel=channel, sender_id=who, text=text,
                                        external_id=f"scenario-{i}",
                                        payload={"attachments": attachments})
