@@ -7,6 +7,7 @@ Realtime pushes happen here, after commit, never in views or consumers.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -125,6 +126,34 @@ def conversation_open_for(customer: Customer, channel: str) -> Conversation:
     return conversation
 
 
+# A payment card number as people type it: in groups of four (a card, even mistyped), or
+# 13-19 digits in one run that pass the cards' checksum (order and tracking numbers don't).
+_CARD_GROUPED = re.compile(r"(?<![\w-])(?:\d{4}[ -]){3}\d{1,7}(?![\w-])")
+_CARD_RUN = re.compile(r"(?<![\w-])[3-6]\d{12,18}(?![\w-])")
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def mask_card_numbers(text: str) -> str:
+    """Card numbers never reach the database, the inbox or the bot: only the last four
+    digits are kept."""
+    def grouped(m: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", m.group(0))
+        return f"[card ending {digits[-4:]}]" if 13 <= len(digits) <= 19 else m.group(0)
+
+    def run(m: re.Match[str]) -> str:
+        digits = m.group(0)
+        return f"[card ending {digits[-4:]}]" if _luhn_valid(digits) else digits
+
+    return _CARD_RUN.sub(run, _CARD_GROUPED.sub(grouped, text))
+
+
 def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored."""
     if inbound.external_id and Message.objects.filter(
@@ -152,8 +181,10 @@ def message_receive(inbound: Inbound) -> Message | None:
                 message = Message.objects.create(
                     conversation=conversation, channel=inbound.channel,
                     direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-                    text=inbound.text[:10000],
-                    payload={"from": inbound.sender_id, **inbound.payload},
+                    text=mask_card_numbers(inbound.text[:10000]),
+                    payload={"from": inbound.sender_id, **{
+                        k: mask_card_numbers(v) if isinstance(v, str) else v
+                        for k, v in inbound.payload.items()}},
                     external_id=inbound.external_id or None,
                     delivery=Message.Delivery.RECEIVED, created_at=now,
                 )

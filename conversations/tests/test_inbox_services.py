@@ -600,3 +600,31 @@ async def test_the_inbox_socket_refuses_marketers_and_forwards_events_to_agents(
     assert await socket.receive_json_from() == {"type": "event", "kind": "handoff",
                                                 "conversation": 7}
     await socket.disconnect()
+
+
+# ------------------------------------------------------------------ card numbers
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("send it to my new card 4929 1234 5678 9012 please",
+     "send it to my new card [card ending 9012] please"),  # grouped: a card, even mistyped
+    ("my new card is 4929123456789012", "my new card is 4929123456789012"),  # checksum fails
+    ("my card is 4111 1111 1111 1111, exp 09/28", "my card is [card ending 1111], exp 09/28"),
+    ("card 4111-1111-1111-1111", "card [card ending 1111]"),
+    ("new card 5555555555554444 thanks", "new card [card ending 4444] thanks"),
+    ("order 104844, tracking 15507601760176, RM110600001GB",
+     "order 104844, tracking 15507601760176, RM110600001GB"),
+])
+def test_a_card_number_is_kept_only_as_its_last_four_digits(typed: str, stored: str) -> None:
+    assert services.mask_card_numbers(typed) == stored
+
+
+@pytest.mark.django_db
+def test_an_inbound_card_number_never_reaches_the_database() -> None:
+    message = services.message_receive(services.Inbound(
+        channel="email", sender_id="pat@example.com", external_id="card-1",
+        text="Please refund to 4111 1111 1111 1111",
+        payload={"raw_text": "Please refund to 4111 1111 1111 1111\n> quoted", "to": []}))
+
+    stored = Message.objects.get(pk=message.pk)
+    assert stored.text == "Please refund to [card ending 1111]"
+    assert stored.payload["raw_text"] == "Please refund to [card ending 1111]\n> quoted"
+    assert "4111 1111" not in str(stored.payload)
