@@ -25,6 +25,8 @@ from commerce.models import (
     Refund,
     Return,
     ReturnItem,
+    Shipment,
+    TrackingEvent,
     Variant,
 )
 from core import clock
@@ -267,3 +269,17 @@ def back_in_stock_subscribe(customer: Customer, variant: Variant,
     sub, _ = BackInStockSubscription.objects.get_or_create(
         customer=customer, variant=variant, defaults={"channel": channel})
     return sub
+
+
+def shipment_tracking_refresh(shipment: Shipment) -> int:
+    """Store the carrier's checkpoints this shipment doesn't have yet; how many were new.
+    Raises tracking.TrackingUnavailable when the carrier can't be read in time."""
+    from commerce import tracking
+
+    checkpoints = tracking.checkpoints_fetch(shipment.carrier, shipment.tracking_number)
+    known = {(e.at, e.status, e.location) for e in shipment.events.all()}
+    new = [TrackingEvent(shipment=shipment, at=c.at, status=c.status, exception=c.exception,
+                         location=c.location, detail=c.detail, carrier_code=c.code)
+           for c in checkpoints if (c.at, c.status, c.location) not in known]
+    TrackingEvent.objects.bulk_create(new)
+    return len(new)

@@ -1,4 +1,4 @@
-"""System checks: an enabled channel names every setting it still needs."""
+"""System checks: an enabled channel or integration names every setting it still needs."""
 
 from __future__ import annotations
 
@@ -28,3 +28,15 @@ def channel_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 hint="Set them in the environment; .env.example lists every variable.",
                 id=f"onethread.{channel}.E001"))
     return errors
+
+
+@register()
+def carrier_tracking_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    from commerce import tracking
+
+    if not tracking.is_enabled() or not tracking.missing_settings():
+        return []
+    return [Error(f"AFTERSHIP_ENABLED is set but {', '.join(tracking.missing_settings())} "
+                  "is missing.",
+                  hint="Set it in the environment; .env.example lists every variable.",
+                  id="onethread.aftership.E001")]

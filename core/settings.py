@@ -185,6 +185,12 @@ TELEGRAM_ENABLED = _env_bool("TELEGRAM_ENABLED")
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_SECRET_TOKEN = os.environ.get("TELEGRAM_SECRET_TOKEN", "")
 
+# Live carrier tracking (AfterShip Tracking API v4); off: the stored scans are the truth.
+AFTERSHIP_ENABLED = _env_bool("AFTERSHIP_ENABLED")
+AFTERSHIP_API_KEY = os.environ.get("AFTERSHIP_API_KEY", "")
+AFTERSHIP_API_BASE = os.environ.get("AFTERSHIP_API_BASE", "https://api.aftership.com/v4")
+AFTERSHIP_TIMEOUT_SECONDS = float(os.environ.get("AFTERSHIP_TIMEOUT_SECONDS", "2"))
+
 SLACK_ENABLED = _env_bool("SLACK_ENABLED")
 SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")

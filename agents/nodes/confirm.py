@@ -138,11 +138,12 @@ def _return(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> 
         if item is None:
             continue
         target = store.variant_get(exchange[str(pk)]) if str(pk) in exchange else None
-        lines.append(store_services.ReturnLine(item=item, quantity=item.quantity,
+        quantity = int((action.get("quantities") or {}).get(str(pk), item.quantity))
+        lines.append(store_services.ReturnLine(item=item, quantity=quantity,
                                                exchange_for=target))
     resolution = action.get("resolution", "refund")
     key = action_key(state, "return", order.number, resolution,
-                     "-".join(str(p) for p in action.get("items", [])))
+                     "-".join(f"{line.item.pk}x{line.quantity}" for line in lines))
 
     def run() -> dict[str, Any]:
         ret = store_services.return_create(order, conv.customer, lines, resolution=resolution,

@@ -3,6 +3,7 @@ plain words, and what policy offers when it is late. Never an estimate of our ow
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -18,8 +19,11 @@ from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce import services as store_services
+from commerce import tracking
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
+
+logger = logging.getLogger(__name__)
 
 EXCEPTION_WORDS = {
     "address_issue": ("the carrier has a problem with the delivery address",
@@ -120,6 +124,21 @@ def _describe_delivery(order: Order) -> tuple[str, TrackingEvent | None, bool]:
             f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
 
 
+def _with_live_tracking(order: Order) -> tuple[Order, str]:
+    """The order with the carrier's newest scans, when live tracking is on; and the
+    carrier's name when it couldn't be reached in time."""
+    shipment = store.shipment_latest(order)
+    if not tracking.is_enabled() or shipment is None or order.status != OrderStatus.SHIPPED:
+        return order, ""
+    try:
+        if store_services.shipment_tracking_refresh(shipment):
+            order = store.order_get(order.number) or order
+    except tracking.TrackingUnavailable:
+        logger.warning("Live tracking unavailable for order %s", order.number, exc_info=True)
+        return order, fmt.carrier(shipment.carrier)
+    return order, ""
+
+
 ABOUT_A_RETURN = re.compile(r"\b(my return|the return|returned|return label|the label|"
                             r"sent (it|them|the \w+) back|posted (it|them) back)\b", re.I)
 
@@ -137,6 +156,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
         return refund_status({**state, "memory": lookup.update.get("memory")
                               or state.get("memory") or {}})
     update = dict(lookup.update)
+    order, unreachable = _with_live_tracking(order)
     text, last, problem = describe_order(order)
     parts = [text]
     shipment = store.shipment_latest(order)
@@ -160,7 +180,10 @@ def order_status(state: TurnState) -> dict[str, Any]:
                 f"{sorry} As an apology, here's {decision.facts['percent']}% off your next "
                 f"order with the code {code.code}.")
     stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
-    if last is not None and not delivered and now - last.at > stale_after:
+    if unreachable:
+        parts.append(f"I couldn't reach {unreachable}'s tracking just now, so that is the "
+                     "latest scan I have, and I won't guess a delivery date.")
+    elif last is not None and not delivered and now - last.at > stale_after:
         problem = True
         parts.append(
             f"The tracking hasn't been updated since {fmt.when(last.at)}: there's been no "

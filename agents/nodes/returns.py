@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from commerce.models import (
     ExceptionKind,
     Order,
     OrderItem,
+    OrderStatus,
     Refund,
     Return,
     ShipmentStatus,
@@ -31,10 +33,10 @@ SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow
 WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different size|"
                             r"(a|the|one) size (up|down)|bigger|smaller)\b", re.I)
 WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
-WANTS_REFUND = re.compile(r"\b(refund|money back|reimburse|my money)\b", re.I)
+WANTS_REFUND = re.compile(r"\b(re?fu?n?d\w*|money back|reimburse\w*|my money)\b", re.I)
 # A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
 TURNED_DOWN = re.compile(r"\b(not|no|nor|never|without|than|instead of|don'?t want|do not want|"
-                         r"rather not)\s+(?:[\w'’]+\s+){0,3}$", re.I)
+                         r"rather not)\s+(?:[\w'’]+,?\s+){0,5}$", re.I)
 RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
                ("refund", WANTS_REFUND))
 
@@ -45,7 +47,7 @@ def wanted_resolution(text: str, default: str = "") -> str:
     refused: set[str] = set()
     for name, pattern in RESOLUTIONS:
         for m in pattern.finditer(text):
-            if TURNED_DOWN.search(text[max(0, m.start() - 40):m.start()]):
+            if TURNED_DOWN.search(text[max(0, m.start() - 60):m.start()]):
                 refused.add(name)
             else:
                 named.append((m.start(), name))
@@ -61,6 +63,25 @@ TARGET_SIZE = re.compile(
     r"(?:size\s+|uk\s+|eu\s+|us\s+)?"
     r"(xxs|xs|s|m|l|xl|xxl|3xl|extra large|extra small|small|medium|large|\d{1,2}(?:\.5)?)\b"
     r"(?!\s*(?:days?|weeks?|items?|pairs?|of|x\b))", re.I)
+
+
+_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_COUNT_WORD = r"(\d{1,2}|" + "|".join(_COUNT) + r")"
+QUANTITY_BACK = re.compile(
+    r"\b(?:return|retrun|retrn|reutrn|send|sending|post|posting|returning)\s+(?:back\s+)?"
+    + _COUNT_WORD
+    + r"\b(?!\s*(?:days?|weeks?|months?))|\b" + _COUNT_WORD
+    + r"\s+(?:pairs?\s+|items?\s+|of\s+(?:them|these|those|the\s+\w+)\s+|\w+\s+)?back\b",
+    re.I)
+
+
+def _quantity_back(text: str) -> int:
+    """How many of an item the shopper says they are sending back; 0 when they don't say."""
+    m = QUANTITY_BACK.search(text)
+    if m is None:
+        return 0
+    word = (m.group(1) or m.group(2)).lower()
+    return _COUNT.get(word) or int(word)
 
 
 def _item_label(item: OrderItem) -> str:
@@ -87,7 +108,11 @@ def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
         product = item.variant.product
         name_words = set(re.findall(r"[a-z]{3,}", f"{product.name} {product.kind}".lower()))
         singular = {w.rstrip("s") for w in words}
-        hits = len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
+        # "hodie" is the hoodie: one slip of the keyboard in a longer word still names it.
+        misspelt = {w for w in words - name_words if len(w) >= 4
+                    and difflib.get_close_matches(w, name_words, n=1, cutoff=0.8)}
+        hits = (len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
+                + len(misspelt))
         if hits:
             scored.append((hits, item))
     if scored:
@@ -202,8 +227,12 @@ def return_request(state: TurnState) -> dict[str, Any]:
         return lookup.update
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
-    items, ask = _items_for_turn(state, order, mem, "return_request",
-                                 "Which item would you like to return")
+    if order.status in {OrderStatus.PENDING, OrderStatus.PROCESSING}:
+        # Nothing has been sent, so no item to choose: policy says what can be done instead.
+        items, ask = list(order.items.all()), None
+    else:
+        items, ask = _items_for_turn(state, order, mem, "return_request",
+                                     "Which item would you like to return")
     if ask:
         return ask
     reason = _reason(state, mem)
@@ -215,11 +244,16 @@ def return_request(state: TurnState) -> dict[str, Any]:
         compensated=bool(store.missing_parcel_remedy(order)[0])), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "a return")
-    value = sum((i.unit_price * i.quantity for i in items), Decimal("0"))
+    quantities = {i.pk: i.quantity for i in items}
+    fewer = _quantity_back(state.get("message_text") or text)
+    if len(items) == 1 and 0 < fewer < items[0].quantity:
+        quantities[items[0].pk] = fewer  # "send 2 pairs back and keep one"
+    value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
     money = fmt.money(value, order.currency)
-    names = ", ".join(_item_label(i) for i in items)
+    names = ", ".join((f"{quantities[i.pk]} × " if quantities[i.pk] > 1 else "")
+                      + _item_label(i) for i in items)
     action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
-              "reason": reason}
+              "reason": reason, "quantities": {str(k): v for k, v in quantities.items()}}
     if decision.outcome == "proceed:keep_it":
         return ask_confirmation(state, mem, (
             f"Good news: for {names} you don't need to send anything back — returning it would "

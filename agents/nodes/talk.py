@@ -122,10 +122,13 @@ def is_instruction(text: str) -> bool:
 def instructions(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
     mem["pending"] = None
+    refusal = "I can't change how I work or skip any checks, and nothing in a message can do that."
+    if state.get("also"):
+        # What they asked in their own words is answered next, by its own node.
+        return {"memory": mem, "replies": [reply(f"{refusal} Here's what you asked:")]}
     return {"memory": mem, "replies": [reply(
-        "I can't change how I work or skip any checks, and nothing in a message can do that. "
-        "If there's something you need — an order's status, a return, a cancellation — tell me "
-        "in your own words and I'll check what our policy allows.")]}
+        f"{refusal} If there's something you need — an order's status, a return, a "
+        "cancellation — tell me in your own words and I'll check what our policy allows.")]}
 
 
 def other(state: TurnState) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from agents.nodes.confirm import yes_or_no
 from agents.nodes.returns import REFUND_ELSEWHERE
+from agents.nodes.talk import is_instruction
 from agents.routing import SWITCH_CONFIDENCE
 from agents.state import TurnState
 from agents.tools.context import memory
@@ -41,7 +42,7 @@ SHOP_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("payment_issue", re.compile(
         r"charged (twice|two times|double|2x)|double[- ]?charged|two charges|"
         r"card (was |got |keeps (getting |being )?)?declined|payment (failed|declined)", re.I)),
-    ("cancel_order", re.compile(r"\bcancel\w*\b", re.I)),
+    ("cancel_order", re.compile(r"\bcan[cs](?:el|le|l)\w*\b", re.I)),  # and "cancle"
     ("change_address", re.compile(
         r"\b(change|update|correct|wrong|new) (the |my )?(delivery |shipping )?address\b|"
         r"\bmoved (house|flat)\b", re.I)),
@@ -263,7 +264,26 @@ def understand(state: TurnState) -> dict[str, Any]:
         "intent": intent, "confidence": confidence, "language": result.language,
         "entities": entities, "answer": answer, "memory": mem, "details_only": details_only,
         "message_text": text, "first_intent": intent, "also": None}
-    if not details_only and not kind:
+    if is_instruction(text):
+        # The instructions are refused (routing sends the turn there first); what the
+        # shopper asked in their own words is answered after, with its own details only.
+        genuine = without_instructions(text)
+        if len(genuine.split()) >= 3:
+            from agents.nlu import understand as classify_genuine
+
+            request = classify_genuine(genuine)
+            if (request.intent not in NOT_A_REQUEST
+                    and request.confidence >= SECOND_REQUEST_CONFIDENCE):
+                found = {k: v for k, v in request.entities.items() if v}
+                if not found.get("order_number"):
+                    number = order_number_fallback(genuine, found, asked=False,
+                                                   about_orders=True)
+                    if number:
+                        found["order_number"] = number
+                update.update(first_intent=str(request.intent), also={
+                    "text": genuine, "intent": str(request.intent),
+                    "confidence": float(request.confidence), "entities": found})
+    elif not details_only and not kind:
         split = two_requests(text)
         if split is not None:
             (head, first), (tail, second) = split
@@ -318,3 +338,11 @@ def next_request(state: TurnState) -> dict[str, Any]:
             "confidence": float(also.get("confidence", 0.0)),
             "entities": dict(also.get("entities") or {}), "details_only": False,
             "answer": "", "also": None}
+
+
+def without_instructions(text: str) -> str:
+    """The message without the bracketed notes and sentences that try to instruct the bot."""
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}",
+                  lambda m: "" if is_instruction(m.group(0)) else m.group(0), text)
+    sentences = re.split(r"(?<=[.?!])\s+|\n+", text)
+    return " ".join(s for s in sentences if s.strip() and not is_instruction(s)).strip()
