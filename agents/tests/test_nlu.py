@@ -23,11 +23,11 @@ from agents.nlu.language import detect_language
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-# Measured on agents/nlu/data/test.jsonl when the model was built: 96.0%. The margin leaves
+# Measured on agents/nlu/data/test.jsonl when the model was built: 96.2%. The margin leaves
 # room for small retraining differences across library versions, not for regressions.
 HELD_OUT_ACCURACY_FLOOR = 0.92
 # Measured on agents/nlu/data/independent.jsonl (written apart from the training data, never
-# trained or tuned on): 95.0%.
+# trained or tuned on): 94.5%.
 INDEPENDENT_ACCURACY_FLOOR = 0.91
 
 
