@@ -78,6 +78,10 @@ def route_after_understand(state: TurnState) -> str:
         return "return_resolution"
     if kind == "address" and not _switches(state):
         return "change_address"
+    if kind == "item" and intent == "back_in_stock" and confidence >= 0.5 and \
+            pending.get("intent") != "back_in_stock":
+        # "Just tell me when the black L is back" instead of choosing an alternative.
+        return "back_in_stock"
     if kind == "item" and (not _switches(state) or _names_one(text, pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:

@@ -171,6 +171,24 @@ def product_question(state: TurnState) -> dict[str, Any]:
     return {"memory": mem, "replies": [reply(" ".join(p for p in parts if p))]}
 
 
+def _wish(text: str) -> str:
+    """The sentence that asks to be told, without the ones turning other options down."""
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    asking = [s for s in sentences if BACK_WISH.search(s)]
+    return " ".join(asking) or text
+
+
+BACK_WISH = re.compile(r"\b(let me know|tell me|notify|message me|email me|text me|alert|"
+                       r"back in stock|restock\w*|available again|comes? back)\b", re.I)
+
+
+def _variants_named(text: str, variants: list[Variant]) -> list[Variant]:
+    """The variants whose every option value the text names as a word ("the black L")."""
+    def said(value: object) -> bool:
+        return bool(re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w.])", text, re.I))
+    return [v for v in variants if v.options and all(said(x) for x in v.options.values())]
+
+
 def back_in_stock(state: TurnState) -> dict[str, Any]:
     product = _product_for_turn(state)
     mem = memory(state)
@@ -184,6 +202,10 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
+    named = _variants_named(_wish(state.get("text", "")),
+                            store.variant_list_for_product(product))
+    if len(named) == 1:
+        variants = named
     if len(variants) != 1:
         out = [v for v in variants if v.stock <= 0]
         if len(out) == 1:

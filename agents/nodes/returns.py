@@ -36,22 +36,30 @@ WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
 WANTS_REFUND = re.compile(r"\b(re?fu?n?d\w*|money back|reimburse\w*|my money)\b", re.I)
 # A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
 TURNED_DOWN = re.compile(r"\b(not|no|nor|never|without|than|instead of|don'?t want|do not want|"
-                         r"rather not)\s+(?:[\w'’]+,?\s+){0,5}$", re.I)
+                         r"rather not)\s+(?:[\w'’]+\s+){0,3}$", re.I)
+# ... and the options listed after a turned-down one: "a different size or store credit".
+LISTED_AFTER = re.compile(
+    r"^\s*(?:,\s*(?:or|nor|and)?|or|nor|and)\s+(?:(?:a|an|the|any|some)\s+)?$", re.I)
 RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
                ("refund", WANTS_REFUND))
 
 
 def wanted_resolution(text: str, default: str = "") -> str:
     """The resolution the shopper asks for: the first one named and not turned down."""
-    named: list[tuple[int, str]] = []
+    mentions = sorted((m.start(), m.end(), name) for name, pattern in RESOLUTIONS
+                      for m in pattern.finditer(text))
+    named: list[str] = []
     refused: set[str] = set()
-    for name, pattern in RESOLUTIONS:
-        for m in pattern.finditer(text):
-            if TURNED_DOWN.search(text[max(0, m.start() - 60):m.start()]):
-                refused.add(name)
-            else:
-                named.append((m.start(), name))
-    return next((name for _, name in sorted(named) if name not in refused), default)
+    previous_end, previous_refused = 0, False
+    for start, end, name in mentions:
+        turned_down = bool(TURNED_DOWN.search(text[max(0, start - 40):start])) or (
+            previous_refused and bool(LISTED_AFTER.search(text[previous_end:start])))
+        if turned_down:
+            refused.add(name)
+        else:
+            named.append(name)
+        previous_end, previous_refused = end, turned_down
+    return next((name for name in named if name not in refused), default)
 
 
 ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
@@ -376,6 +384,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     if target is None or target.stock < item.quantity:
         mem["pending"] = {"kind": "item", "intent": "exchange_request"}
         mem["items"] = [item.pk]
+        mem["product"] = item.variant.product_id  # for "tell me when it's back"
         head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
                 if described else f"Which size or colour would you like instead of "
                                   f"{_item_label(item)}? ")

@@ -234,6 +234,10 @@ def understand(state: TurnState) -> dict[str, Any]:
             # Questions before buying name no order; one that does is about that order.
             guess = guess if guess in ORDER_INTENTS else "order_status"
             implausible = True
+        elif intent == "complaint" and entities.get("order_number") and \
+                confidence < SWITCH_CONFIDENCE and guess in ORDER_INTENTS:
+            # An unsure complaint that names an order and asks about it: answer the order.
+            implausible = True
         if guess and (confidence < UNSURE or small_talk or implausible):
             intent, confidence = guess, max(confidence, UNSURE)
         elif implausible:
