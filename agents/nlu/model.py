@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 # Bump when the features, the models or their settings change, so old caches are ignored.
 MODEL_VERSION = "5"
 TFIDF_WEIGHT = 0.6
+# TF-IDF this sure is not second-guessed by the encoder. Measured on four labelled sets
+# (held-out, independent, openers, help-desk: 2,160 messages): at 0.9 the encoder changed
+# no answer where it was skipped, and it is skipped for 51-73% of messages.
+CASCADE = 0.9
 TEMPERATURE = 0.7
 TFIDF_C = 20.0
 EMBEDDING_C = 20.0
@@ -177,9 +181,16 @@ class IntentModel:
         return p_tfidf, p_emb
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The ensemble's probabilities, asking the encoder only where TF-IDF is unsure."""
         if not texts:
             return np.zeros((0, len(self.classes)))
-        p_tfidf, p_emb = self.parts(texts)
+        normalised = [normalise(t) for t in texts]
+        p_tfidf = self.heads.tfidf_clf.predict_proba(self.heads.vectorizer.transform(normalised))
+        unsure = [i for i, row in enumerate(p_tfidf) if row.max() < CASCADE]
+        p_emb = p_tfidf.copy()
+        if unsure:
+            p_emb[unsure] = self.heads.embedding_clf.predict_proba(
+                _encode(self.encoder, [normalised[i] for i in unsure]))
         return combine(p_tfidf, p_emb)
 
 

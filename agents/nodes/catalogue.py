@@ -211,7 +211,11 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
         if len(out) == 1:
             variants = out
         else:
-            mem["pending"] = {"kind": "item", "intent": "back_in_stock"}
+            # The option words let routing recognise the answer ("the green one, size M")
+            # however the classifier reads it.
+            names = sorted({str(x).lower() for v in out for x in v.options.values()}
+                           | set(re.findall(r"[a-z]{3,}", product.name.lower())))
+            mem["pending"] = {"kind": "item", "intent": "back_in_stock", "names": names}
             labels = [v.option_label(" ") for v in out[:8]]
             axes = [k for k in ("size", "colour") if len({str(v.options.get(k, "")) for v in
                                                           out}) > 1] or ["option"]
