@@ -174,7 +174,8 @@ def message_receive(inbound: Inbound) -> Message | None:
         conversation.channel = inbound.channel
         conversation.last_inbound_at = now
         conversation.updated_at = now
-        conversation.save()
+        conversation.save(update_fields=["verified_at", "verified_via", "channel",
+                                         "last_inbound_at", "updated_at"])
         ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
         try:
             with transaction.atomic():
