@@ -273,9 +273,7 @@ def understand(state: TurnState) -> dict[str, Any]:
         # shopper asked in their own words is answered after, with its own details only.
         genuine = without_instructions(text)
         if len(genuine.split()) >= 3:
-            from agents.nlu import understand as classify_genuine
-
-            request = classify_genuine(genuine)
+            request = _classify(genuine)
             if (request.intent not in NOT_A_REQUEST
                     and request.confidence >= SECOND_REQUEST_CONFIDENCE):
                 found = {k: v for k, v in request.entities.items() if v}
