@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from agents.nlu import INTENTS
-from agents.nlu.model import DATA_DIR, combine, get_model, load_examples
+from agents.nlu.model import DATA_DIR, combine, get_model, load_examples, tfidf_sure
 
 TEST_FILE = DATA_DIR / "test.jsonl"
 
@@ -76,9 +76,9 @@ def evaluate(rows: list[dict[str, str]]) -> Report:
     gold = np.array([r["intent"] for r in rows])
     classes = np.array(model.classes)
     p_tfidf, p_emb = model.parts(texts)
-    # What the bot answers with (the encoder asked only where TF-IDF is unsure); the views
-    # below are each half, and both halves for every message, for comparison.
-    probs = model.predict_proba(texts)
+    # What the bot answers with (the encoder's view only where TF-IDF is unsure), from the
+    # views already computed; the views below are each half, and both for every message.
+    probs = combine(p_tfidf, np.where(tfidf_sure(p_tfidf)[:, None], p_tfidf, p_emb))
     pred = classes[probs.argmax(axis=1)]
     conf = probs.max(axis=1)
     hit = pred == gold

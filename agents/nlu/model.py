@@ -186,12 +186,17 @@ class IntentModel:
             return np.zeros((0, len(self.classes)))
         normalised = [normalise(t) for t in texts]
         p_tfidf = self.heads.tfidf_clf.predict_proba(self.heads.vectorizer.transform(normalised))
-        unsure = [i for i, row in enumerate(p_tfidf) if row.max() < CASCADE]
+        unsure = np.flatnonzero(~tfidf_sure(p_tfidf)).tolist()
         p_emb = p_tfidf.copy()
         if unsure:
             p_emb[unsure] = self.heads.embedding_clf.predict_proba(
                 _encode(self.encoder, [normalised[i] for i in unsure]))
         return combine(p_tfidf, p_emb)
+
+
+def tfidf_sure(p_tfidf: np.ndarray) -> np.ndarray:
+    """The rows TF-IDF is sure enough of for the encoder not to be asked."""
+    return p_tfidf.max(axis=1) >= CASCADE
 
 
 def combine(p_tfidf: np.ndarray, p_emb: np.ndarray, weight: float = TFIDF_WEIGHT,
