@@ -156,46 +156,44 @@ def mask_card_numbers(text: str) -> str:
 
 def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored."""
-    try:
-        with transaction.atomic():
-            return _message_store(inbound)
-    except IntegrityError:
-        # Delivered twice, or by two requests at once: the message is stored already, and
-        # everything this attempt changed is rolled back with it.
+    if inbound.external_id and Message.objects.filter(
+            channel=inbound.channel, external_id=inbound.external_id).exists():
         return None
-
-
-def _message_store(inbound: Inbound) -> Message:
-    identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
-    hinted = None
-    if inbound.conversation_hint:
-        hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
-                                             status="open").first()
-    conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
-    now = clock.now()
-    if (identity.is_verified and not conversation.is_verified
-            and identity.customer_id == conversation.customer_id):
-        conversation.verified_at = now
-        conversation.verified_via = identity.verified_via
-    conversation.channel = inbound.channel
-    conversation.last_inbound_at = now
-    conversation.updated_at = now
-    conversation.save(update_fields=["verified_at", "verified_via", "channel",
-                                     "last_inbound_at", "updated_at"])
-    ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
-    message = Message.objects.create(
-        conversation=conversation, channel=inbound.channel,
-        direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-        text=mask_card_numbers(inbound.text[:10000]),
-        payload={"from": inbound.sender_id, **{
-            k: mask_card_numbers(v) if isinstance(v, str) else v
-            for k, v in inbound.payload.items()}},
-        external_id=inbound.external_id or None,
-        delivery=Message.Delivery.RECEIVED, created_at=now,
-    )
-    if conversation.mode == Conversation.Mode.HUMAN:
-        _inbox_event("message", conversation.pk)
-    return message
+    with transaction.atomic():
+        identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
+        hinted = None
+        if inbound.conversation_hint:
+            hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
+                                                 status="open").first()
+        conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
+        now = clock.now()
+        if (identity.is_verified and not conversation.is_verified
+                and identity.customer_id == conversation.customer_id):
+            conversation.verified_at = now
+            conversation.verified_via = identity.verified_via
+        conversation.channel = inbound.channel
+        conversation.last_inbound_at = now
+        conversation.updated_at = now
+        conversation.save(update_fields=["verified_at", "verified_via", "channel",
+                                         "last_inbound_at", "updated_at"])
+        ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    conversation=conversation, channel=inbound.channel,
+                    direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
+                    text=mask_card_numbers(inbound.text[:10000]),
+                    payload={"from": inbound.sender_id, **{
+                        k: mask_card_numbers(v) if isinstance(v, str) else v
+                        for k, v in inbound.payload.items()}},
+                    external_id=inbound.external_id or None,
+                    delivery=Message.Delivery.RECEIVED, created_at=now,
+                )
+        except IntegrityError:
+            return None
+        if conversation.mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation.pk)
+        return message
 
 
 def message_process(message_id: int) -> list[Message]:
