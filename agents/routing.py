@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP, yes_or_no
+from agents.nlu.cues import yes_or_no
+from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP
 from agents.nodes.payment import is_fraud_claim
 from agents.nodes.talk import is_instruction
 from agents.state import TurnState
@@ -24,6 +25,12 @@ ASKS_FOR_PERSON = re.compile(
     r"(live |real |customer service |support )(agent|representative|rep|operator)|"
     r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
     r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
+# What a question about a fact of the shopper's own order may be classified as.
+FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
+                "payment_issue", "human_handoff"}
+# A question about the address that asks to change it.
+CHANGE_WORDS = re.compile(r"\b(change|update|correct|new|moved?|moving|different|instead|"
+                          r"redirect|wrong|send it to|ship it to|deliver it to)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -60,6 +67,15 @@ def route_after_understand(state: TurnState) -> str:
         return "human_request"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
+    if intent == "declined":
+        return "declined"
+    if state.get("unsupported"):
+        return "unsupported"
+    asked = state.get("message_text") or text
+    if state.get("facts") and kind in {None, "verify", "clarify"} and (
+            intent in FACT_INTENTS
+            or (intent == "change_address" and not CHANGE_WORDS.search(asked))):
+        return "verify" if kind == "verify" and state.get("details_only") else "order_facts"
     if kind == "confirm":
         if state.get("answer"):
             return "confirm"
@@ -117,6 +133,8 @@ def _intent_node(intent: str) -> str:
 
 def route_after_verify(state: TurnState) -> str:
     route = state.get("route") or ""
+    if route == "order_status" and state.get("facts"):
+        return "order_facts"
     return _intent_node(route) if route else "done"
 
 

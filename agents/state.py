@@ -22,6 +22,10 @@ class TurnState(TypedDict, total=False):
     answer: str  # "yes", "no" or "" for a reply to a pending question
     details_only: bool  # the message is only an order number, email or postcode
     first_intent: str  # the message's (first) request, recorded on the message
+    negated: list[str]  # actions (by intent) the message refuses: never started this turn
+    facts: list[str]  # facts of their own order the shopper asks for (agents.nlu.cues.FACTS)
+    unsupported: str  # what the message asks that the bot has no action for, or ""
+    replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
     also: dict[str, Any] | None  # a second request in the same message, answered next
     # Carried between turns in Conversation.state (owned by the runner).
     memory: dict[str, Any]

@@ -3,6 +3,7 @@ refunds, promotions and the shop's policy."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -61,6 +62,25 @@ class Variant(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def size_key(self) -> tuple[int, float, str]:
+        return size_key(str(self.options.get("size", "")))
+
+
+LETTER_SIZES = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "3XL", "4XL"]
+
+
+def size_key(size: str) -> tuple[int, float, str]:
+    """Sizes in the order a shop lists them: XS before S before M, 8 before 10, "UK 7.5"
+    between 7 and 8; anything else after, as text."""
+    value = size.strip().upper()
+    if value in LETTER_SIZES:
+        return (0, float(LETTER_SIZES.index(value)), value)
+    number = re.search(r"\d+(?:\.\d+)?", value)
+    if number:
+        return (1, float(number.group()), value)
+    return (2, 0.0, value)
 
 
 class Review(models.Model):

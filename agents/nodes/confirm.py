@@ -17,40 +17,6 @@ from commerce.labels_url import label_url
 from commerce.models import Return
 from core import clock
 
-YES = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|yas|sure|ok(ay)?|k|please do|go ahead|do it|"
-                 r"do that|confirm(ed)?|correct|that'?s (right|fine|correct|great|perfect|ok)|"
-                 r"absolutely|definitely|please|yes please|ja|oui|s[ií]|sounds good|perfect|"
-                 r"great|fine|lovely|brilliant|cool|alright|all right)\b", re.I)
-NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind|not now|"
-                r"wait|hold on|nein|non)\b", re.I)
-# Anywhere in the answer: a change of mind outweighs a polite "ok".
-NO_INSIDE = re.compile(r"\b(actually no|no thanks|no thank you|no,? (don'?t|leave|keep)|"
-                       r"don'?t (do|bother|go ahead|want (it|that|to))|changed my mind|"
-                       r"never ?mind|leave it|i'?ll keep (it|them)|not any ?more|"
-                       r"forget (it|that))\b", re.I)
-YES_INSIDE = re.compile(r"\b(yes|yeah|yep|yup|go ahead|do it|do that|please do|sounds good|"
-                        r"that'?s (right|fine|correct|great|perfect)|i confirm|confirmed|"
-                        r"go for it|let'?s do (it|that))\b", re.I)
-FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|right|lovely|"
-                           r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
-
-
-def yes_or_no(text: str) -> str:
-    if NO_INSIDE.search(text):
-        return "no"
-    rest = FILLER_OPENER.sub("", text) if FILLER_OPENER.match(text) else text
-    for candidate in (text, rest):
-        if NO.search(candidate):
-            return "no"
-        if YES.search(candidate):
-            return "yes"
-    if YES_INSIDE.search(text):
-        return "yes"
-    if rest.strip(" !.") == "" and FILLER_OPENER.match(text):
-        # "Perfect!" or "Lovely, thanks" on its own is a yes.
-        return "yes"
-    return ""
-
 
 def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
                      action: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +43,12 @@ def confirm(state: TurnState) -> dict[str, Any]:
 
 
 def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
+    if action.get("orders") and len(action["orders"]) > 1:
+        # One yes for several orders: each is checked and done on its own.
+        replies: list[dict[str, Any]] = []
+        for number in action["orders"]:
+            replies += execute(state, {**action, "order": number, "orders": None})["replies"]
+        return {"replies": replies}
     conv = conversation(state)
     order = store.order_get(action.get("order", ""))
     if order is None or order.customer_id != conv.customer_id or not conv.is_verified:

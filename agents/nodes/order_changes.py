@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agents.nlu.cues import several_orders
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.identity import order_for_turn, orders_in_set
 from commerce import policy as rules
 from commerce.models import Order, OrderStatus
 
@@ -36,18 +37,55 @@ def cancel_order(state: TurnState) -> dict[str, Any]:
         return lookup.update
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
+    if several_orders(state.get("message_text") or state.get("text", "")):
+        return _cancel_several(state, mem, orders_in_set(state, "cancel_order") or [order])
     decision = decide(state, rules.cancel_decision(order), order)
     if not decision.allowed:
         return {"memory": mem, "replies": [reply(_shipped_reply(decision, order,
                                                                 "cancel it"))]}
-    items = ", ".join(f"{i.quantity} × {i.variant.product.name}" for i in order.items.all())
-    paid = " Anything you paid is refunded to your original payment method." if (
-        order.status == "processing") else ""
-    return ask_confirmation(state, mem, (
-        f"I'll cancel order #{order.number} ({items}), placed on "
-        f"{order.placed_at:%d %B}.{paid}"),
+    return ask_confirmation(state, mem, _cancel_summary(order),
         {"kind": "cancel", "order": order.number,
          "reason": (state.get("entities") or {}).get("reason", "")})
+
+
+def _cancel_several(state: TurnState, mem: dict[str, Any],
+                    orders: list[Order]) -> dict[str, Any]:
+    """One proposal for every order of the set that policy lets us cancel, and a plain
+    word about each one it doesn't."""
+    allowed, refused = [], []
+    for order in orders:
+        decision = decide(state, rules.cancel_decision(order), order)
+        (allowed if decision.allowed else refused).append((order, decision))
+    notes = [_shipped_reply(d, o, "cancel it") for o, d in refused]
+    if not allowed:
+        return {"memory": mem, "replies": [reply(" ".join(notes) or
+                                                 "I can't find an order I could cancel.")]}
+    if len(allowed) == 1 and not refused:
+        order = allowed[0][0]
+        return ask_confirmation(state, mem, _cancel_summary(order), {
+            "kind": "cancel", "order": order.number,
+            "reason": (state.get("entities") or {}).get("reason", "")})
+    lines = "\n".join(f"- #{o.number} ({_items(o)}), placed on {o.placed_at:%d %B}"
+                      for o, _ in allowed)
+    paid = " Anything you paid is refunded to your original payment method." if any(
+        o.status == OrderStatus.PROCESSING for o, _ in allowed) else ""
+    summary = (" ".join(notes) + "\n\n" if notes else "") + (
+        f"I'll cancel these {len(allowed)} orders:\n{lines}\n{paid.strip()}").strip()
+    return ask_confirmation(state, mem, summary, {
+        "kind": "cancel", "order": allowed[0][0].number,
+        "orders": [o.number for o, _ in allowed],
+        "reason": (state.get("entities") or {}).get("reason", "")})
+
+
+def _items(order: Order) -> str:
+    return ", ".join(f"{i.quantity} × {i.variant.product.name}" for i in order.items.all())
+
+
+def _cancel_summary(order: Order) -> str:
+    paid = " Anything you paid is refunded to your original payment method." if (
+        order.status == OrderStatus.PROCESSING) else ""
+    return (f"I'll cancel order #{order.number} ({_items(order)}), placed on "
+            f"{order.placed_at:%d %B}.{paid}")
 
 
 def _normal_postcode(value: str) -> str:
@@ -79,7 +117,7 @@ def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
     rest = re.split(r"[?!]+|\.\s+(?=\d|(?:flat|unit|apartment|apt)\b)", rest, flags=re.I)[-1]
     # "it's 12 High Street", "send it to Flat 2, 9 Mill Lane": the address starts at the
     # house number (or a flat/unit word) that follows the shopper's own words.
-    rest = re.sub(r"(?i)^.*?\b(to|is|its|it'?s|address:?|at|now|be)\s+"
+    rest = re.sub(r"(?i)^.*?(\b(to|is|its|it'?s|address|at|now|be|instead)\b:?|:)\s+"
                   r"(?=\d|(flat|unit|apartment|apt)\b)", "", rest, flags=re.S)
     parts = [p.strip(" .:-") for p in re.split(r"[,\n]+", rest) if p.strip(" .:-")]
     parts = [p for p in parts if re.search(r"[A-Za-z0-9]", p)]

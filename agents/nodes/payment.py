@@ -12,19 +12,27 @@ from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import selectors as store
 
-FRAUD = re.compile(r"\b(fraud\w*|scam(med|mer)?|stolen card|card (was|has been) stolen|"
+FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
                    r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
                    r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
                    r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
                    r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
                    r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
                    r"transaction|purchase))\b", re.I)
+# "Scam" and "fraud" are how angry shoppers talk about a shop; they claim fraud only when
+# they say a payment was made without them.
+FRAUD_WORD = re.compile(r"\b(fraud\w*|scam\w*)\b", re.I)
+WITHOUT_CONSENT = re.compile(
+    r"\b(charg\w*|took|taken|debit\w*|payment|transaction)\b.{0,40}\b(without|not me|"
+    r"(didn'?t|did not|never) (buy|order|make|place|ask)|wasn'?t me)\b|"
+    r"\b(didn'?t|did not|never) (buy|order|make|place)\b.{0,40}\b(charg\w*|took|taken|"
+    r"debit\w*|payment)", re.I)
 DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
                       r"doesn'?t (work|go through)|error)\b", re.I)
 
 
 def is_fraud_claim(text: str) -> bool:
-    return bool(FRAUD.search(text))
+    return bool(FRAUD.search(text) or (FRAUD_WORD.search(text) and WITHOUT_CONSENT.search(text)))
 
 
 def fraud(state: TurnState) -> dict[str, Any]:

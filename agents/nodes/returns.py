@@ -24,6 +24,7 @@ from commerce.models import (
     Return,
     ShipmentStatus,
     Variant,
+    size_key,
 )
 from core import clock
 
@@ -163,8 +164,45 @@ def _reason(state: TurnState, mem: dict[str, Any]) -> str:
 
 
 def _same_product_in_stock(item: OrderItem) -> list[Variant]:
-    return [v for v in store.variant_list_for_product(item.variant.product)
-            if v.pk != item.variant_id and v.stock >= item.quantity]
+    """Other variants of the item's product in stock: those differing only in size first,
+    in size order, then the rest."""
+    current = item.variant.options
+    def differs_in_size_only(v: Variant) -> bool:
+        return all(str(v.options.get(k, "")).lower() == str(x).lower()
+                   for k, x in current.items() if k != "size")
+    return sorted((v for v in store.variant_list_for_product(item.variant.product)
+                   if v.pk != item.variant_id and v.stock >= item.quantity),
+                  key=lambda v: (not differs_in_size_only(v), v.size_key, v.option_label()))
+
+
+# "A size up", "one size smaller", "two sizes bigger", "size down".
+RELATIVE_SIZE = re.compile(
+    r"\b(?:(a|one|1|two|2|half a) )?sizes? (up|down|bigger|smaller|larger)\b|"
+    r"\b(?:the )?(next|one) (size )?(up|down)\b|\b(bigger|smaller|larger) size\b|"
+    r"\bsize (bigger|smaller|larger)\b", re.I)
+_STEPS = {"two": 2, "2": 2}
+
+
+def relative_size(text: str) -> int:
+    """How many sizes up (positive) or down (negative) the shopper asks for; 0 if none."""
+    m = RELATIVE_SIZE.search(text)
+    if m is None:
+        return 0
+    words = [w.lower() for w in m.groups() if w]
+    steps = next((_STEPS[w] for w in words if w in _STEPS), 1)
+    return -steps if {"down", "smaller"} & set(words) else steps
+
+
+def _size_stepped(item: OrderItem, steps: int) -> str:
+    """The size ``steps`` away from the item's in the product's own size run, or ""."""
+    current = str(item.variant.options.get("size", ""))
+    sizes = sorted({str(v.options.get("size")) for v in
+                    store.variant_list_for_product(item.variant.product)
+                    if v.options.get("size")}, key=size_key)
+    if current not in sizes:
+        return ""
+    index = sizes.index(current) + steps
+    return sizes[index] if 0 <= index < len(sizes) else ""
 
 
 def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
@@ -327,9 +365,12 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         wanted_size = SIZE_WORDS.get(value, value.upper())
     if not wanted_size and entities.get("size"):
         wanted_size = entities["size"].upper().replace("SIZE", "").strip()
+    steps = relative_size(text)
+    if steps:
+        wanted_size = _size_stepped(item, steps) or wanted_size
     wanted_colour = (entities.get("colour") or "").lower()
-    if wanted_size and str(options.get("size", "")).upper() != wanted_size:
-        options["size"] = wanted_size
+    if wanted_size and str(options.get("size", "")).upper() != wanted_size.upper():
+        options["size"] = _size_as_listed(item, wanted_size)
     if wanted_colour and str(options.get("colour", "")).lower() != wanted_colour:
         options["colour"] = wanted_colour
     if options == item.variant.options:
@@ -342,6 +383,18 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         if {k: str(x).lower() for k, x in v.options.items()} == norm:
             return v, ", ".join(str(x) for x in options.values())
     return None, ", ".join(str(x) for x in options.values())
+
+
+def _size_as_listed(item: OrderItem, wanted: str) -> str:
+    """The product's own spelling of a size the shopper gave: "8" or "uk 8" is "UK 8"
+    where the shop lists UK sizes."""
+    digits = re.sub(r"^(UK|EU|US)\s*", "", wanted.strip(), flags=re.I).upper()
+    for v in store.variant_list_for_product(item.variant.product):
+        size = str(v.options.get("size", ""))
+        if size.upper() == wanted.upper() or re.sub(
+                r"^(UK|EU|US)\s*", "", size, flags=re.I).upper() == digits:
+            return size
+    return wanted
 
 
 def _named_alternative(text: str, item: OrderItem) -> Variant | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nodes.confirm import yes_or_no
+from agents.nlu.cues import yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
@@ -134,3 +134,36 @@ def instructions(state: TurnState) -> dict[str, Any]:
 def other(state: TurnState) -> dict[str, Any]:
     return {"replies": [reply(f"I'm the shop's assistant, so I can't help with that. "
                               f"{CAPABILITIES}")]}
+
+
+ACTION_NAMES = {"cancel_order": "cancel anything", "return_request": "start a return",
+                "exchange_request": "start an exchange", "change_address": "change the address"}
+
+
+def declined(state: TurnState) -> dict[str, Any]:
+    """The shopper refused an action ("no, don't cancel it"): nothing is started, and a
+    proposal of that action waiting for a yes lapses."""
+    mem = memory(state)
+    refused = [i for i in ACTION_NAMES if i in (state.get("negated") or [])]
+    pending = mem.get("pending") or {}
+    if pending.get("kind") in {"confirm", "address", "item", "return_resolution"}:
+        mem["pending"] = None
+    what = " or ".join(ACTION_NAMES[i] for i in refused) or "change anything"
+    return {"memory": mem, "replies": [reply(
+        f"OK — I won't {what}, and nothing has been changed. Is there anything else I can "
+        "help with?")]}
+
+
+def unsupported(state: TurnState) -> dict[str, Any]:
+    """A request the bot has no action for: said plainly, and handed to a person with the
+    case, rather than offering something else."""
+    mem = memory(state)
+    mem["pending"] = None
+    what = state.get("unsupported") or "do that"
+    return {"memory": mem, "replies": [reply(
+        f"I'm not able to {what} myself, so I've passed your request to a colleague, with "
+        "everything we've covered. They'll reply right here.")],
+        **hand_off(state, "unsupported_request",
+                   summary=f"The shopper asks to {what}, which the bot cannot do.",
+                   suggested="Check whether it can be done for this order and reply.",
+                   tried=list(filter(None, [mem.get("last_intent", "")])))}

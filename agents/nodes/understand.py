@@ -16,7 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agents.nodes.confirm import yes_or_no
+from agents.nlu.cues import (
+    asked_facts,
+    confirmation,
+    negated_actions,
+    unsupported_request,
+    without_negated,
+    yes_or_no,
+)
 from agents.nodes.returns import REFUND_ELSEWHERE
 from agents.nodes.talk import is_instruction
 from agents.routing import SWITCH_CONFIDENCE
@@ -28,7 +35,7 @@ FRUSTRATED = re.compile(
     r"furious|pathetic|waste of (my )?time|wtf|stupid|rubbish|disgrace\w*|appalling|"
     r"incompetent|how many times|are you (even )?(listening|serious)|"
     r"(not|aren'?t|never) listening|this is insane|absolute(ly)? (joke|shambles)|shambles|"
-    r"never again)", re.I)
+    r"never again|scam\w*|rip[- ]?off|fraudsters|con artists|thieves|crooks)", re.I)
 
 # Below this the classifier's guess is checked against the shop words.
 UNSURE = 0.5
@@ -234,9 +241,9 @@ def understand(state: TurnState) -> dict[str, Any]:
             # Questions before buying name no order; one that does is about that order.
             guess = guess if guess in ORDER_INTENTS else "order_status"
             implausible = True
-        elif intent == "complaint" and entities.get("order_number") and \
-                confidence < SWITCH_CONFIDENCE and guess in ORDER_INTENTS:
-            # An unsure complaint that names an order and asks about it: answer the order.
+        elif intent == "complaint" and entities.get("order_number") and guess in ORDER_INTENTS:
+            # A complaint that names an order and asks about it ("where is 7711? you're a
+            # scam"): the anger is counted, and the order is what gets answered.
             implausible = True
         if guess and (confidence < UNSURE or small_talk or implausible):
             intent, confidence = guess, max(confidence, UNSURE)
@@ -257,17 +264,37 @@ def understand(state: TurnState) -> dict[str, Any]:
 
     if is_frustrated(text):
         mem["frustration"] = int(mem.get("frustration", 0)) + 1
-    answer = yes_or_no(text) if kind in {"confirm", "return_resolution", "missing_remedy"} \
-        else ""
-    if kind == "confirm" and not answer and confidence >= SWITCH_CONFIDENCE and intent not in {
-            "greeting", "other", "human_handoff"}:
-        # A new request instead of a yes or no: the summarised action lapses, so a later
-        # "yes" can never confirm something the shopper has moved on from.
-        mem["pending"] = None
+    message_text = text
+    negated = sorted(negated_actions(text)) if not details_only else []
+    replaces_pending = False
+    if kind == "confirm":
+        action = pending.get("action") or {}
+        pending_intent = PENDING_INTENTS.get(action.get("kind", ""), "")
+        if action.get("resolution") == "exchange" and "exchange_request" in negated:
+            pending_intent = "exchange_request"
+        answer = confirmation(text, action.get("kind", ""), pending_intent)
+        if answer != "yes":
+            # Not a plain yes: whatever else it asks for replaces the proposal, so a later
+            # "yes" can never confirm something the shopper has moved on from.
+            request = _request_in(without_negated(NO_OPENER.sub("", text)), answer == "")
+            if request is not None and request[0] != pending_intent:
+                (intent, confidence, message_text), answer = request, ""
+                mem["pending"], replaces_pending = None, True
+    else:
+        answer = yes_or_no(text) if kind in {"return_resolution", "missing_remedy"} else ""
+        if negated:
+            request = _request_in(without_negated(text), False)
+            if request is not None and request[0] not in negated:
+                intent, confidence, message_text = request
+            elif intent in negated or intent in ACTIONS:
+                intent, confidence = "declined", 1.0
     update: dict[str, Any] = {
         "intent": intent, "confidence": confidence, "language": result.language,
         "entities": entities, "answer": answer, "memory": mem, "details_only": details_only,
-        "message_text": text, "first_intent": intent, "also": None}
+        "message_text": message_text, "first_intent": intent, "also": None,
+        "negated": negated, "replaces_pending": replaces_pending,
+        "unsupported": "" if details_only or kind == "verify" else unsupported_request(text),
+        "facts": list(mem.get("facts") or []) if details_only else asked_facts(message_text)}
     if is_instruction(text):
         # The instructions are refused (routing sends the turn there first); what the
         # shopper asked in their own words is answered after, with its own details only.
@@ -285,7 +312,7 @@ def understand(state: TurnState) -> dict[str, Any]:
                 update.update(first_intent=str(request.intent), also={
                     "text": genuine, "intent": str(request.intent),
                     "confidence": float(request.confidence), "entities": found})
-    elif not details_only and not kind:
+    elif not details_only and not kind and not negated:
         split = two_requests(text)
         if split is not None:
             (head, first), (tail, second) = split
@@ -297,6 +324,34 @@ def understand(state: TurnState) -> dict[str, Any]:
                                 "confidence": float(second.confidence),
                                 "entities": {**entities, **second.entities}})
     return update
+
+
+# The kinds of a proposed action, by the intent that proposed it.
+PENDING_INTENTS = {"cancel": "cancel_order", "address": "change_address",
+                   "return": "return_request", "missing": "delivery_problem"}
+ACTIONS = {"cancel_order", "return_request", "exchange_request", "change_address"}
+NO_OPENER = re.compile(r"^\s*(no+|nope|nah|wait|hold on|actually)\b[\s,.!-]*", re.I)
+# How sure the classifier must be of a request that comes instead of a yes or no.
+INSTEAD_CONFIDENCE = 0.4
+
+
+def _request_in(text: str, unclear: bool) -> tuple[str, float, str] | None:
+    """The request in what is left of a message once its refusals are taken out: its
+    intent, confidence and words; None when nothing there asks for anything. An answer
+    that was neither yes nor no (``unclear``) needs less certainty: it must be something."""
+    if len(text.split()) < (2 if unclear else 3):
+        return None
+    request = _classify(text)
+    intent = str(request.intent)
+    if intent in NOT_A_REQUEST:
+        guess = shop_words_intent(text)
+        if not guess:
+            return None
+        return guess, UNSURE, text
+    if float(request.confidence) < (INSTEAD_CONFIDENCE if unclear else UNSURE):
+        guess = shop_words_intent(text)
+        return (guess, UNSURE, text) if guess else None
+    return intent, float(request.confidence), text
 
 
 # "Where is order 1601? Also, how much is the rain jacket?": a second request, told apart

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agents.nlu.cues import ORDER_NUMBERS, excluded_part
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
@@ -95,6 +96,28 @@ LIKELY_STATUSES: dict[str, list[str]] = {
 OPEN_FIRST = [OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING]
 NOT_NAMES = {"order", "orders", "item", "items", "the", "and", "one", "size", "colour", "color",
              "from", "with", "for", "return", "back", "send", "cancel", "refund"}
+
+
+def orders_in_set(state: TurnState, intent: str) -> list[Order]:
+    """The verified customer's orders a message names as a set: several numbers, or
+    "both" / "all my unshipped orders" (those in the statuses the request concerns), less
+    the ones it leaves out ("except the boots")."""
+    conv = conversation(state)
+    text = state.get("message_text") or state.get("text", "")
+    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
+    left_out = excluded_part(text)
+    asked = text[:len(text) - len(left_out)] if left_out else text
+    numbers = set(ORDER_NUMBERS.findall(asked))
+    if len(numbers) >= 2:
+        chosen = [o for o in orders if o.number in numbers]
+    else:
+        statuses = LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]
+        chosen = [o for o in orders if o.status in statuses]
+    if left_out:
+        out = set(ORDER_NUMBERS.findall(left_out))
+        named = out or {o.number for o in _orders_named(chosen, left_out)}
+        chosen = [o for o in chosen if o.number not in named]
+    return [store.order_get(o.number) for o in chosen]
 
 
 def _likeliest(orders: list[Order], intent: str) -> Order:

@@ -1,0 +1,244 @@
+"""What a message says about the bot's actions: which ones it refuses, and whether an
+answer to "shall I go ahead?" affirms and asks for nothing else.
+
+The classifier tells what a message is about; it cannot tell "cancel it" from "don't
+cancel it", and "OK then, send it to my office instead" starts like a yes. These cues
+decide that, so that a refused action is never started and a yes that brings a new
+request is not taken as consent.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The actions a shopper can ask for or refuse, by the intent that starts them.
+ACTION_WORDS: dict[str, str] = {
+    "cancel_order": r"can[cs](?:el|le|l)\w*|cancellation",
+    "return_request": r"return\w*|send (?:it|them|\w+) back|refund\w*",
+    "exchange_request": r"exchang\w*|swap\w*",
+    "change_address": r"change (?:the |my )?(?:delivery |shipping )?address|"
+                      r"(?:re)?direct\w*|(?:send|ship|deliver|post) (?:it|them) (?:to|somewhere)",
+}
+
+# Words that refuse what follows ("don't cancel", "I'd rather not return them"); not
+# "can't" or "won't let me", which complain that the shopper could not do it themselves.
+_NEGATOR = (r"(?:don'?t|dont|do not|(?:i'?d|i would|would) rather not|rather not|"
+            r"no need to|(?:do|did)n'?t (?:want|need)|not (?:want|wanting|going|looking|trying) to|"
+            r"no longer (?:want|need) to|decided not to|not to|never mind|nevermind|"
+            r"shouldn'?t|please don'?t|stop)")
+# What may stand between the negator and the action in one clause.
+_BETWEEN = (r"(?:(?:want|wanna|need|to|it|them|that|this|the|my|order|you|go|ahead|and|"
+            r"actually|really|be|get|have|any ?more|please|just|bother|with|a|an|anything|"
+            r"making|make|start|starting|do|doing|the|whole)\s+){0,5}")
+
+NEGATED = {intent: re.compile(rf"\b{_NEGATOR}\s+{_BETWEEN}(?:{words})\b", re.I)
+           for intent, words in ACTION_WORDS.items()}
+# "No cancellation", "no return needed", "keep the order".
+_NO_ACTION = {
+    "cancel_order": re.compile(r"\b(no cancell?ation|keep (the|my) order|leave (the|my) "
+                               r"order|(don'?t|do not) cancel)\b", re.I),
+    "return_request": re.compile(r"\b(no return|i'?ll keep (it|them)|keeping (it|them))\b",
+                                 re.I),
+}
+
+
+def negated_actions(text: str) -> set[str]:
+    """The actions (by intent) the message refuses."""
+    found = {intent for intent, pattern in NEGATED.items() if pattern.search(text)}
+    found |= {intent for intent, pattern in _NO_ACTION.items() if pattern.search(text)}
+    return found
+
+
+CLAUSE = re.compile(r"[^,.;!?\n]+(?:[,.;!?\n]+|$)")
+_CLAUSE_BREAK = re.compile(r"\s+\b(but|instead|rather|so|just)\b\s+", re.I)
+
+
+def without_negated(text: str) -> str:
+    """The message without its clauses that refuse an action: what is left is what the
+    shopper does want ("don't cancel it, just send it to my office")."""
+    pieces: list[str] = []
+    for clause in CLAUSE.findall(_CLAUSE_BREAK.sub(r", \1 ", text)):
+        if not negated_actions(clause):
+            pieces.append(clause)
+    rest = "".join(pieces).strip(" ,;")
+    return re.sub(r"^(but|instead|rather|so|just)\b[\s,]*", "", rest, flags=re.I).strip()
+
+
+YES = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|yas|sure|ok(ay)?|k|please do|go ahead|do it|"
+                 r"do that|confirm(ed)?|correct|that'?s (right|fine|correct|great|perfect|ok)|"
+                 r"absolutely|definitely|please|yes please|ja|oui|s[ií]|sounds good|perfect|"
+                 r"great|fine|lovely|brilliant|cool|alright|all right)\b", re.I)
+NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind|not now|"
+                r"wait|hold on|nein|non)\b", re.I)
+# Anywhere in the answer: a change of mind outweighs a polite "ok".
+NO_INSIDE = re.compile(r"\b(actually no|no thanks|no thank you|no,? (don'?t|leave|keep)|"
+                       r"don'?t (do|bother|go ahead|want (it|that|to))|changed my mind|"
+                       r"never ?mind|leave it|i'?ll keep (it|them)|not any ?more|"
+                       r"forget (it|that))\b", re.I)
+YES_INSIDE = re.compile(r"\b(yes|yeah|yep|yup|go ahead|do it|do that|please do|sounds good|"
+                        r"that'?s (right|fine|correct|great|perfect)|i confirm|confirmed|"
+                        r"go for it|let'?s do (it|that))\b", re.I)
+FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|right|lovely|"
+                           r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
+
+
+def yes_or_no(text: str) -> str:
+    """"yes", "no" or "" for a short answer, without looking at what else it asks."""
+    if NO_INSIDE.search(text):
+        return "no"
+    rest = FILLER_OPENER.sub("", text) if FILLER_OPENER.match(text) else text
+    for candidate in (text, rest):
+        if NO.search(candidate):
+            return "no"
+        if YES.search(candidate):
+            return "yes"
+    if YES_INSIDE.search(text):
+        return "yes"
+    if rest.strip(" !.") == "" and FILLER_OPENER.match(text):
+        # "Perfect!" or "Lovely, thanks" on its own is a yes.
+        return "yes"
+    return ""
+
+
+# Words that only affirm, thank or soften: a yes made of them asks for nothing else.
+_ASSENT = frozenset({
+    "y", "ya", "yes", "yess", "yesss", "yeah", "yep", "yup", "yas", "sure", "ok", "okay", "k",
+    "please", "pls", "plz", "do", "it", "that", "go", "ahead", "confirm", "confirmed", "correct",
+    "thats", "that's", "right", "fine", "great", "perfect", "absolutely", "definitely", "sounds",
+    "good", "lovely", "brilliant", "cool", "alright", "all", "thanks", "thank", "you", "thx",
+    "cheers", "ta", "mate", "then", "oh", "ah", "well", "just", "for", "let's", "lets", "sorted",
+    "now", "much", "very", "a", "lot", "appreciated", "i", "would", "be", "is", "was", "amazing",
+    "wonderful", "super", "excellent",
+})
+# Words that bring something else: a change, a condition or a different thing.
+_MORE = re.compile(
+    r"\?|\b(instead|rather|actually|but|though|only|except|apart from|change|different|"
+    r"another|other|wait|also|and can|can you|could you|what|which|when|where|how|why|"
+    r"send|ship|deliver|address|return|exchange|swap|refund|cancel\w*|size|colou?r|"
+    r"office|work|home)\b|@|\d", re.I)
+
+
+def affirms_only(text: str, allowed: str = "") -> bool:
+    """Whether a message that says yes asks for nothing else: no condition, no other
+    action, no new details. ``allowed`` is a pattern for words that only restate the
+    action being confirmed ("yes, cancel it" when a cancellation is pending)."""
+    rest = text
+    if allowed:
+        rest = re.sub(allowed, " ", rest, flags=re.I)
+    if _MORE.search(rest):
+        return False
+    words = re.findall(r"[a-z']+", rest.lower())
+    return all(w in _ASSENT or w.strip("'") in _ASSENT for w in words)
+
+
+# Pending action kinds and the words that restate them.
+RESTATES: dict[str, str] = {
+    "cancel": r"\b(can[cs](?:el|le|l)\w*( (it|them|the order|my order|order))?( #?\d+)?)\b",
+    "address": r"\b(change (it|the address)|update (it|the address))\b",
+    "return": r"\b(return (it|them)|send (it|them) back|start (the|my) return)\b",
+    "missing": r"\b(send (a|the) replacement|replace (it|them))\b",
+}
+
+
+def confirmation(text: str, pending_kind: str, pending_intent: str = "") -> str:
+    """The answer to "shall I go ahead?": "yes" only when the message affirms and asks for
+    nothing else; "no" when it refuses (or refuses the very action pending); "" when it
+    brings something else or is unclear."""
+    if pending_intent and pending_intent in negated_actions(text):
+        return "no"
+    answer = yes_or_no(text)
+    if answer == "no":
+        return "no"
+    if answer == "yes" and affirms_only(text, RESTATES.get(pending_kind, "")):
+        return "yes"
+    return ""
+
+
+# Requests the bot has no action for: it says so and hands them to a person, instead of
+# offering something else. Each names what cannot be done, in the words of the reply.
+UNSUPPORTED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("undo a cancellation", re.compile(
+        r"\b(un-?cancel\w*|undo (the |my |that )?cancell?ation|reverse (the |my )?cancell?ation|"
+        r"reinstate|restore (my|the) order|cancel(l?ed)? (it |that |the order )?by "
+        r"(mistake|accident)|(want|need|get) (it|my order|the order) back|"
+        r"didn'?t mean to cancel)\b", re.I)),
+    ("match another shop's price", re.compile(
+        r"\b(price ?match\w*|match (the|their|a|that|this|amazon'?s|\w+'s) (price|offer|deal)|"
+        r"(give|do) (me )?the (same|lower|cheaper) price)\b", re.I)),
+    ("split an order into separate deliveries", re.compile(
+        r"\b(split (the |my |this )?(order|shipment|delivery|parcel)|ship (them|it|the items) "
+        r"separately|send (the items|them) separately)\b", re.I)),
+    ("add items to an order", re.compile(
+        r"\badd (an? |another |one more |a second |this |the |some )?[\w-]+( [\w-]+){0,2} to "
+        r"(my|the|this|that|an?) (existing )?order\b", re.I)),
+    ("book a delivery day or time", re.compile(
+        r"\b(choose|pick|book|arrange|specify|request) (a |the )?(delivery )?(day|date|time|"
+        r"slot)\b|\b(specific|particular|certain|exact) (delivery )?(day|date|time)\b", re.I)),
+    ("add gift wrapping or a gift message", re.compile(
+        r"\bgift[- ]?(wrap\w*|message|note|receipt|box)\b", re.I)),
+    ("combine orders", re.compile(
+        r"\b(combine|merge|consolidate) (my |the |both |these |two )?(orders|parcels|"
+        r"shipments)\b", re.I)),
+)
+
+
+def unsupported_request(text: str) -> str:
+    """What the message asks that the bot cannot do (for the reply), or ""."""
+    for what, pattern in UNSUPPORTED:
+        if pattern.search(text):
+            return what
+    return ""
+
+
+# "Both orders", "all my unshipped orders", "cancel everything that hasn't shipped".
+ORDER_SET = re.compile(
+    r"\b(both|all|every|each)\b( of)?( my| the| these| those)?( \w+){0,2} (orders|ones)\b|"
+    r"\bboth( of them)?\b|\b(all|everything) (that|which) (hasn'?t|has not|haven'?t|isn'?t|"
+    r"aren'?t|not)\b|\b(orders|ones) (that|which) (haven'?t|have not|aren'?t) (shipped|been "
+    r"sent|gone out|dispatched)", re.I)
+EXCEPT = re.compile(r"\b(except|apart from|but not|other than|not the|excluding|besides)\b(.*)$",
+                    re.I | re.S)
+ORDER_NUMBERS = re.compile(r"(?<![\w£$€.,/-])#?(\d{3,10})(?![\w%£$€/-]|[.,]\d)")
+
+
+def several_orders(text: str) -> bool:
+    """The message is about a set of orders rather than one."""
+    return bool(ORDER_SET.search(text)) or len(set(ORDER_NUMBERS.findall(text))) >= 2
+
+
+def excluded_part(text: str) -> str:
+    """The words after "except" / "apart from": what the shopper leaves out of a set."""
+    m = EXCEPT.search(text)
+    return m.group(2) if m else ""
+
+
+# Questions about facts of the shopper's own order, answered from the data.
+FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("paid_with", re.compile(
+        r"\b(what|which|how) (did i|have i|do i)\b.{0,25}\b(pay|paid|use|used)\b|"
+        r"\b(what|which) (card|payment( method)?|method)\b.{0,30}\b(use|used|pay|paid|"
+        r"charged|on (it|that|the order))\b|\bpaid (with|by|using|on) (what|which)\b|"
+        r"\bwhich card (was|did|got|is)\b|\bhow (was|did) (it|that|the order) (get )?paid\b",
+        re.I)),
+    ("address", re.compile(
+        r"\b(which|what) address\b|\bwhere (is|was|will|did) (it|that|they|the order|my order|"
+        r"the parcel|that order) (going|being sent|sent|being delivered|delivered|shipped|"
+        r"go|get sent)( to)?\b|\baddress (is|was|does) (it|that|the order) (going|sent|"
+        r"shipped|go)\b|\bwhere (are|were) (you|u) (sending|shipping|delivering) (it|them)\b",
+        re.I)),
+    ("items", re.compile(
+        r"\bwhat('?s| is| was| did i (order|put|get))? (in|inside) (it|the order|that order|"
+        r"my order|the parcel|that parcel|that one)\b|\bwhat did i (order|buy|get)\b|"
+        r"\bwhich (items|things|products)\b|\bhow many (things|items|pieces|products)\b|"
+        r"\bwhat (items|things|products) (are|were|did)\b", re.I)),
+    ("total", re.compile(
+        r"\bhow much (did i|have i|was i) (pay|spend|paid|spent|charged)\b|\b(order|the) total\b|"
+        r"\bhow much (was|is|did) (it|the order|that order|my order|that)( cost)?\b|"
+        r"\bwhat did (it|the order|that order|that) cost\b", re.I)),
+    ("tracking", re.compile(r"\btracking (number|no|code|id|ref\w*)\b", re.I)),
+)
+
+
+def asked_facts(text: str) -> list[str]:
+    """Which facts of their order the shopper asks for, in the order listed above."""
+    return [name for name, pattern in FACTS if pattern.search(text)]

@@ -1,0 +1,75 @@
+"""Facts of the shopper's own order on request: how they paid, where it goes, what is in
+it, what it cost, its tracking number. Every word of the answer comes from the order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents import format as fmt
+from agents.state import TurnState
+from agents.tools.context import memory, reply
+from agents.tools.identity import order_for_turn
+from commerce.models import Order
+
+
+def _paid_with(order: Order) -> str:
+    method = getattr(order, "paid_with", None)
+    if method is not None:
+        return f"Order #{order.number} was paid with {method.describe()}."
+    payment = order.payments.filter(status="captured").order_by("created_at").first()
+    if payment is None:
+        return f"I can't see a payment taken for order #{order.number} yet."
+    return f"Order #{order.number} was paid by {payment.method.replace('_', ' ')}."
+
+
+def _address(order: Order) -> str:
+    if not order.shipping_address:
+        return f"Order #{order.number} has no delivery address on it."
+    return f"Order #{order.number} is addressed to {order.shipping_address}."
+
+
+def _variant(item: Any) -> str:
+    options = ", ".join(str(v) for v in (item.variant.options or {}).values())
+    return f"{item.variant.product.name} ({options})" if options else item.variant.product.name
+
+
+def _items(order: Order) -> str:
+    items = list(order.items.all())
+    count = sum(i.quantity for i in items)
+    lines = "\n".join(f"- {i.quantity} × {_variant(i)}, {fmt.money(i.unit_price, order.currency)}"
+                      f"{' each' if i.quantity > 1 else ''}" for i in items)
+    return (f"Order #{order.number} has {count} item{'s' if count != 1 else ''}:\n{lines}")
+
+
+def _total(order: Order) -> str:
+    shipping = (f" ({fmt.money(order.subtotal, order.currency)} for the items and "
+                f"{fmt.money(order.shipping_cost, order.currency)} delivery)"
+                if order.shipping_cost else "")
+    return f"Order #{order.number} came to {fmt.money(order.total, order.currency)}{shipping}."
+
+
+def _tracking(order: Order) -> str:
+    shipments = [s for s in order.shipments.all() if s.tracking_number]
+    if not shipments:
+        return (f"Order #{order.number} hasn't been handed to a carrier yet, so it has no "
+                "tracking number.")
+    return " ".join(f"Order #{order.number} is with {fmt.carrier(s.carrier)}, tracking number "
+                    f"{s.tracking_number}." for s in shipments)
+
+
+ANSWERS = {"paid_with": _paid_with, "address": _address, "items": _items, "total": _total,
+           "tracking": _tracking}
+
+
+def order_facts(state: TurnState) -> dict[str, Any]:
+    facts = [name for name in state.get("facts") or [] if name in ANSWERS]
+    lookup = order_for_turn(state, "order_status")
+    mem = dict(lookup.update.get("memory") or memory(state))
+    if lookup.order is None:
+        # Asked again once the shopper has proved the order is theirs.
+        mem["facts"] = facts
+        return {**lookup.update, "memory": mem}
+    mem.pop("facts", None)
+    order = lookup.order
+    return {**lookup.update, "memory": mem,
+            "replies": [reply("\n".join(ANSWERS[name](order) for name in facts))]}
