@@ -124,6 +124,7 @@ class HandoffReason(models.TextChoices):
     DAMAGE_REVIEW = "damage_review", "Damage review"
     PAYMENT_DISPUTE = "payment_dispute", "Payment dispute"
     VIP = "vip", "VIP with an open problem"
+    UNSUPPORTED_REQUEST = "unsupported_request", "A request the bot has no action for"
 
 
 class Handoff(models.Model):
