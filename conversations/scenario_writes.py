@@ -1,6 +1,6 @@
 """The consequential writes made during a scenario, found by comparing the store before and
-after, never from the bot's own records of what it did (so a write the bot made without
-recording it, or recorded without making it, is seen for what it is).
+after each turn, never from the bot's own records of what it did (so a write the bot made
+without recording it, or recorded without making it, is seen for what it is).
 
 A write is one of the `actions` kinds of the scenario contract (SCENARIOS.md):
 

@@ -196,8 +196,10 @@ def _check_final_expect(expect: dict[str, Any]) -> None:
         sent = expect["sent"]
         if not isinstance(sent, list) or not all(isinstance(x, dict) for x in sent):
             raise ScenarioError("expect.sent must be a list of mappings ([] for none)")
-    if not isinstance(expect.get("orders") or {}, dict):
-        raise ScenarioError("expect.orders must be a mapping of order numbers")
+    orders = expect.get("orders") or {}
+    if not isinstance(orders, dict) or not all(isinstance(v, dict) for v in orders.values()):
+        raise ScenarioError("expect.orders must map order numbers to what is expected of "
+                            "each, e.g. {\"1042\": {status: shipped}}")
 
 
 def duration(value: Any, what: str) -> timedelta:
@@ -539,14 +541,16 @@ def run(data: dict[str, Any]) -> Outcome:
         replies_to_shopper: set[int] = set()
         conv = data["conversation"]
         for i, turn in enumerate(conv["turns"], 1):
+            # An event itself (stock, a carrier scan, the time) is none of the write kinds:
+            # what changes beyond it during the turn is the shop's software reacting.
+            before = scenario_writes.snapshot()
             if "event" in turn:
                 result = _event_turn(turn["event"], f"conversation.turns[{i - 1}].event")
             else:
-                before = scenario_writes.snapshot()
                 result, replies = _user_turn(turn, i, conv)
                 replies_to_shopper.update(m.pk for m in replies)
-                outcome.actions.extend(
-                    scenario_writes.writes_between(before, scenario_writes.snapshot()))
+            outcome.actions.extend(
+                scenario_writes.writes_between(before, scenario_writes.snapshot()))
             result.failures = check_turn(turn.get("expect") or {}, result)
             outcome.turns.append(result)
             failures.extend(f"turn {i}: {f}" for f in result.failures[:1])

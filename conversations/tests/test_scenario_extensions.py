@@ -405,6 +405,34 @@ def test_a_write_not_in_actions_is_a_wrong_write_and_fails_the_scenario(
 
 
 @pytest.mark.django_db
+def test_events_are_not_writes_but_what_the_shop_does_in_reaction_to_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in_bot(monkeypatch)
+    turns = ("    - event: {restock: {sku: TEE-BLK-L, stock: 5}}\n"
+             '    - event: {tracking: {order: "1043", status: in_transit}}\n'
+             "    - event: {advance: 2d}\n")
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text(scenario("quiet-world", turns, "  actions: []\n"))
+
+    # Given nothing reacts to the events, they are no writes at all
+    assert _run(monkeypatch, quiet)[:2] == (0, "PASS quiet-world\n1 passed, 0 failed, "
+                                               "0 wrong writes\n")
+
+    # Given a restock that hands out a discount code, that code is a write
+    model_admin = admin.site.get_model_admin(Variant)
+    saved = model_admin.save_model
+
+    def save_model(request: object, obj: Variant, form: object, change: bool) -> None:
+        saved(request, obj, form, change)
+        DiscountCode.objects.create(code="BACK10", kind="percent", value=Decimal(10))
+
+    monkeypatch.setattr(model_admin, "save_model", save_model)
+    assert _run(monkeypatch, quiet)[:2] == (
+        1, "FAIL quiet-world: wrong write: discount_code (BACK10) (not in expect.actions)\n"
+           "0 passed, 1 failed, 1 wrong writes\n")
+
+
+@pytest.mark.django_db
 def test_an_action_the_bot_did_not_make_fails_without_a_wrong_write(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in_bot(monkeypatch)
@@ -515,12 +543,15 @@ def test_a_country_yaml_read_as_false_makes_the_file_invalid_and_the_others_stil
      'conversation.turns[0].user: got the boolean true; quote it ("yes")'),
     (('- user: "hi"', '- user: "hi"\n      expect: {never_says: [no]}'),
      'conversation.turns[0].expect.never_says[0]: got the boolean false; quote it ("no")'),
+    (("  handoff: false", '  orders: {"1042": cancelled}'),
+     'expect.orders must map order numbers to what is expected of each, e.g. '
+     '{"1042": {status: shipped}}'),
     (('phone: "+447700900123"\n      postcode', "phone:\n      postcode"),
      "store.customers[0].phone: got nothing (null); give it a value"),
 ])
-def test_a_boolean_or_null_where_text_belongs_is_named_by_its_path(
+def test_a_value_where_it_cannot_be_used_is_named_by_its_path(
         change: tuple[str, str], message: str) -> None:
-    text = scenario("flags", '    - user: "hi"\n').replace(*change)
+    text = scenario("flags", '    - user: "hi"\n', "  handoff: false\n").replace(*change)
 
     with pytest.raises(scenarios.ScenarioError) as error:
         scenarios.load_text(text)
