@@ -24,6 +24,7 @@ from commerce.models import (
     Order,
     OrderItem,
     Payment,
+    PaymentMethod,
     Product,
     Refund,
     Return,
@@ -136,11 +137,11 @@ class OrderAdmin(admin.ModelAdmin):
                      "shipments__tracking_number", "returns__number")
     list_select_related = ("customer",)
     date_hierarchy = "placed_at"
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "paid_with")
     inlines = (OrderItemInline, ShipmentInline, PaymentInline, ReturnInline, RefundInline)
     fieldsets = (
         (None, {"fields": ("number", "customer", "status", "placed_at", "email", "phone",
-                           "currency", "shipping_cost")}),
+                           "currency", "shipping_cost", "paid_with")}),
         ("Shipping address", {"fields": ("ship_name", "ship_line1", "ship_line2", "ship_city",
                                          "ship_postcode", "ship_country")}),
         ("Cancellation", {"fields": ("cancelled_at", "cancel_reason")}),
@@ -175,6 +176,15 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(PaymentMethod)
+class PaymentMethodAdmin(admin.ModelAdmin):
+    list_display = ("customer", "ref", "kind", "brand", "last4", "balance", "created_at")
+    list_filter = ("kind", "brand")
+    search_fields = ("ref", "last4", "customer__name", "customer__email", "customer__phone")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
 
 
 class TrackingEventInline(admin.TabularInline):

@@ -50,6 +50,7 @@ from commerce.models import (
     OrderItem,
     OrderStatus,
     Payment,
+    PaymentMethod,
     Product,
     Refund,
     Return,
@@ -142,7 +143,7 @@ def demo_shop_seed(
     _say(stdout, f"Planning the demo shop for seed {seed}, anchor {anchor:%Y-%m-%d %H:%M} UTC…")
     plan = _plan_shop(seed=seed, anchor=anchor)
 
-    if _store_fingerprint() == plan.fingerprint and _catalogue_is_present(plan):
+    if _store_fingerprint() == plan.fingerprint and _store_is_complete(plan):
         return _summary("unchanged", plan, started)
 
     product_vectors, article_vectors = _embeddings(plan, stdout)
@@ -151,7 +152,7 @@ def demo_shop_seed(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
         existing = _store_fingerprint()
-        if existing == plan.fingerprint and _catalogue_is_present(plan):
+        if existing == plan.fingerprint and _store_is_complete(plan):
             return _summary("unchanged", plan, started)
         action = "created"
         if existing is not None:
@@ -1186,6 +1187,7 @@ class _Plan:
     orders: list[Order]
     items: list[OrderItem]
     payments: list[Payment]
+    payment_methods: list[PaymentMethod]
     shipments: list[Shipment]
     events: list[TrackingEvent]
     returns: list[Return]
@@ -1210,6 +1212,7 @@ def _plan_shop(*, seed: int, anchor: datetime) -> _Plan:
     _tag_customers(rng, customers)
 
     order_models, items, item_of = _materialise_orders(orders)
+    payment_methods = _plan_payment_methods(customers, orders)
     payments, cancel_refunds = _plan_payments(rng, anchor, orders)
     tracking_numbers: set[str] = set()
     shipments, events = _materialise_shipments(rng, orders, tracking_numbers)
@@ -1229,6 +1232,7 @@ def _plan_shop(*, seed: int, anchor: datetime) -> _Plan:
         orders=order_models,
         items=items,
         payments=payments,
+        payment_methods=payment_methods,
         shipments=shipments,
         events=events,
         returns=returns,
@@ -2103,6 +2107,36 @@ def _materialise_orders(
     return models, items, item_of
 
 
+CARD_BRANDS = ("visa", "visa", "visa", "mastercard", "mastercard", "amex")
+WALLET_REFS = {"paypal": "paypal", "apple_pay": "apple-pay", "google_pay": "google-pay"}
+
+
+def _plan_payment_methods(customers: list[_Customer], orders: list[_Order]) -> list[PaymentMethod]:
+    """A saved card for every customer, and the wallet each of their other orders was paid
+    with; each order is marked paid with its method. The card is derived from the email, not
+    drawn from the seed's random stream, so everything else the seed makes stays the same."""
+    methods: list[PaymentMethod] = []
+    held: dict[tuple[int, str], PaymentMethod] = {}
+    for customer in customers:
+        digest = hashlib.sha256(customer.model.email.encode()).digest()
+        brand = CARD_BRANDS[digest[0] % len(CARD_BRANDS)]
+        last4 = f"{int.from_bytes(digest[1:4], 'big') % 10000:04d}"
+        card = PaymentMethod(customer=customer.model, ref=f"{brand}-{last4}",
+                             kind=PaymentMethod.Kind.CARD, brand=brand, last4=last4)
+        methods.append(card)
+        held[(id(customer), card.kind)] = card
+    for order in orders:
+        assert order.model is not None
+        method = held.get((id(order.customer), order.method))
+        if method is None:
+            method = PaymentMethod(customer=order.customer.model, kind=order.method,
+                                   ref=WALLET_REFS.get(order.method, order.method))
+            methods.append(method)
+            held[(id(order.customer), order.method)] = method
+        order.model.paid_with = method
+    return methods
+
+
 def _encode(number: int, alphabet: str, length: int) -> str:
     chars = []
     for _ in range(length):
@@ -2773,6 +2807,13 @@ def _catalogue_is_present(plan: _Plan) -> bool:
     ).count() == len(slugs)
 
 
+def _store_is_complete(plan: _Plan) -> bool:
+    """The catalogue is there, and the demo customers have their payment methods (a store
+    seeded before payment methods existed is seeded again)."""
+    return _catalogue_is_present(plan) and PaymentMethod.objects.filter(
+        customer__in=_demo_customers()).exists()
+
+
 def _delete_demo_customers() -> None:
     from conversations.models import ActionRecord
 
@@ -2867,6 +2908,7 @@ def _write(
     for model, rows in (
         (Customer, plan.customers),
         (Review, plan.reviews),
+        (PaymentMethod, plan.payment_methods),
         (Order, plan.orders),
         (OrderItem, plan.items),
         (Payment, plan.payments),

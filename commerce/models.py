@@ -95,6 +95,43 @@ class Review(models.Model):
         ordering = ["-created_at"]
 
 
+class PaymentMethod(models.Model):
+    """A way of paying the shop holds for a customer: a saved card, a PayPal account, a
+    gift card with its balance. `ref` names it among the customer's own methods."""
+
+    class Kind(models.TextChoices):
+        CARD = "card", "Card"
+        PAYPAL = "paypal", "PayPal"
+        APPLE_PAY = "apple_pay", "Apple Pay"
+        GOOGLE_PAY = "google_pay", "Google Pay"
+        KLARNA = "klarna", "Klarna"
+        GIFT_CARD = "gift_card", "Gift card"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE,
+                                 related_name="payment_methods")
+    ref = models.CharField(max_length=40, help_text="e.g. visa-4242; unique per customer")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    brand = models.CharField(max_length=20, blank=True, help_text="Card brand: visa, mastercard…")
+    last4 = models.CharField(max_length=4, blank=True)
+    balance = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                  help_text="What is left on a gift card.")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["customer", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "ref"], name="payment_method_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.CARD:
+            brand = self.brand.title() if self.brand else "Card"
+            return f"{brand} ending {self.last4}" if self.last4 else brand
+        if self.kind == self.Kind.GIFT_CARD and self.balance is not None:
+            return f"Gift card ({self.balance} left)"
+        return self.get_kind_display()
+
+
 class OrderStatus(models.TextChoices):
     PENDING = "pending", "Pending payment"
     PROCESSING = "processing", "Processing"
@@ -122,6 +159,8 @@ class Order(models.Model):
     shipping_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    paid_with = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="orders")
 
     class Meta:
         ordering = ["-placed_at"]

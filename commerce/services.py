@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,9 @@ from commerce.models import (
 )
 from core import clock
 from core.models import Customer
+
+if TYPE_CHECKING:
+    from commerce.tracking import Checkpoint
 
 
 class ActionRefused(Exception):
@@ -277,6 +281,12 @@ def shipment_tracking_refresh(shipment: Shipment) -> int:
     from commerce import tracking
 
     checkpoints = tracking.checkpoints_fetch(shipment.carrier, shipment.tracking_number)
+    return shipment_checkpoints_store(shipment, checkpoints)
+
+
+def shipment_checkpoints_store(shipment: Shipment, checkpoints: list[Checkpoint]) -> int:
+    """A carrier's update: store the checkpoints the shipment doesn't have yet; how many
+    were new."""
     known = {(e.at, e.status, e.location) for e in shipment.events.all()}
     new = [TrackingEvent(shipment=shipment, at=c.at, status=c.status, exception=c.exception,
                          location=c.location, detail=c.detail, carrier_code=c.code)

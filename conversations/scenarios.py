@@ -3,7 +3,10 @@ the turns through the real inbound path, check the expectations."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -11,10 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from agents.nlu.language import detect_language
+from channels_adapters.registry import captured
+from commerce import services as commerce_services
 from commerce.models import (
     Article,
     BackInStockSubscription,
@@ -25,6 +36,7 @@ from commerce.models import (
     OrderItem,
     OrderStatus,
     Payment,
+    PaymentMethod,
     Product,
     Refund,
     Return,
@@ -36,14 +48,21 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
-from conversations import services
+from commerce.tracking import Checkpoint
+from conversations import scenario_writes, scenario_yaml, services
 from conversations.models import Handoff, HandoffReason, Message
 from core import clock
-from core.models import Customer
+from core.celery import app as celery_app
+from core.models import Channel, Customer, MarketingConsent
 
 CHANNELS = {"web", "whatsapp", "email", "telegram"}
 FROM_KEYS = {"phone", "email", "session", "chat_id"}
 RELATIVE = re.compile(r"^([+-])(\d+(?:\.\d+)?)([wdhms])$")
+DURATION = re.compile(r"^\+?(\d+(?:\.\d+)?)([wdhms])$")
+EVENTS = ("restock", "tracking", "advance")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+# The card an order is paid with when the scenario names none and the customer has no card.
+DEFAULT_CARD = {"id": "card", "kind": "card", "brand": "visa", "last4": "4242"}
 UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
@@ -58,6 +77,8 @@ class TurnResult:
     intent: str
     confidence: float | None
     failures: list[str] = field(default_factory=list)
+    event: dict[str, Any] | None = None
+    language: str = ""
 
 
 @dataclass
@@ -67,15 +88,29 @@ class Outcome:
     failure: str = ""
     turns: list[TurnResult] = field(default_factory=list)
     handoff: dict[str, Any] | None = None
+    # The consequential writes made during the conversation (scenario_writes), and those
+    # of them that a scenario stating `actions` did not list.
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    wrong_writes: list[dict[str, Any]] = field(default_factory=list)
+    # Outbound messages the bot sent on its own, not in reply to a shopper's message.
+    sent: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}") from exc
+        text = path.read_text()
     except UnicodeDecodeError as exc:
         raise ScenarioError("not UTF-8 text") from exc
+    return load_text(text)
+
+
+def load_text(text: str) -> dict[str, Any]:
+    try:
+        data = scenario_yaml.parse(text)
+    except scenario_yaml.ScalarError as exc:
+        raise ScenarioError(str(exc)) from exc
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ScenarioError("the file must hold a mapping")
     for key in ("name", "now", "conversation"):
@@ -96,19 +131,84 @@ def load(path: Path) -> dict[str, Any]:
     if not isinstance(turns, list) or not turns:
         raise ScenarioError("conversation.turns must be a non-empty list")
     for i, turn in enumerate(turns, 1):
-        if not isinstance(turn, dict) or not isinstance(turn.get("user"), str | int | float):
-            raise ScenarioError(f"turn {i} needs a 'user' message")
+        if not isinstance(turn, dict):
+            raise ScenarioError(f"turn {i} needs a 'user' message or an 'event'")
+        if "event" in turn:
+            if "user" in turn:
+                raise ScenarioError(f"turn {i} has both 'user' and 'event'; give one")
+            _check_event(turn["event"], f"conversation.turns[{i - 1}].event")
+        elif not isinstance(turn.get("user"), str):
+            raise ScenarioError(f"turn {i} needs a 'user' message or an 'event'")
         if "expect" in turn and not isinstance(turn["expect"], dict):
             raise ScenarioError(f"turn {i}: 'expect' must be a mapping")
+        language = (turn.get("expect") or {}).get("language")
+        if language is not None and not LANGUAGE.match(str(language)):
+            raise ScenarioError(f"turn {i}: expect.language '{language}' is not a two-letter "
+                                "language code")
     store = data.get("store") or {}
     if not isinstance(store, dict):
         raise ScenarioError("'store' must be a mapping")
-    for key in ("customers", "products", "orders"):
+    for key in ("customers", "products", "orders", "subscriptions"):
         if key in store and not isinstance(store[key], list):
             raise ScenarioError(f"store.{key} must be a list")
+    for i, c in enumerate(store.get("customers") or []):
+        if not isinstance(c, dict):
+            raise ScenarioError(f"store.customers[{i}] must be a mapping")
+        for key in ("payment_methods", "consents"):
+            if key in c and not (isinstance(c[key], list)
+                                 and all(isinstance(x, dict) for x in c[key])):
+                raise ScenarioError(f"store.customers[{i}].{key} must be a list of mappings")
     if "expect" in data and not isinstance(data["expect"], dict):
         raise ScenarioError("'expect' must be a mapping")
+    _check_final_expect(data.get("expect") or {})
     return data
+
+
+def _check_event(event: Any, where: str) -> None:
+    if not isinstance(event, dict) or len(event) != 1 or next(iter(event)) not in EVENTS:
+        raise ScenarioError(f"{where} must be one of {{restock: ...}}, {{tracking: ...}}, "
+                            "{advance: ...}")
+    kind, body = next(iter(event.items()))
+    if kind == "advance":
+        duration(body, f"{where}.advance")
+        return
+    if not isinstance(body, dict):
+        raise ScenarioError(f"{where}.{kind} must be a mapping")
+    needed = ("sku", "stock") if kind == "restock" else ("order", "status")
+    for key in needed:
+        if body.get(key) is None:
+            raise ScenarioError(f"{where}.{kind} needs '{key}'")
+    if kind == "restock" and (isinstance(body["stock"], bool)
+                              or not isinstance(body["stock"], int) or body["stock"] < 0):
+        raise ScenarioError(f"{where}.restock.stock must be a whole number, 0 or more")
+
+
+def _check_final_expect(expect: dict[str, Any]) -> None:
+    actions = expect.get("actions")
+    if "actions" in expect:
+        if not isinstance(actions, list):
+            raise ScenarioError("expect.actions must be a list ([] for none)")
+        for i, a in enumerate(actions):
+            if not isinstance(a, dict) or a.get("kind") not in scenario_writes.KINDS:
+                raise ScenarioError(f"expect.actions[{i}] needs a kind, one of "
+                                    f"{', '.join(scenario_writes.KINDS)}")
+    if "sent" in expect:
+        sent = expect["sent"]
+        if not isinstance(sent, list) or not all(isinstance(x, dict) for x in sent):
+            raise ScenarioError("expect.sent must be a list of mappings ([] for none)")
+    orders = expect.get("orders") or {}
+    if not isinstance(orders, dict) or not all(isinstance(v, dict) for v in orders.values()):
+        raise ScenarioError("expect.orders must map order numbers to what is expected of "
+                            "each, e.g. {\"1042\": {status: shipped}}")
+
+
+def duration(value: Any, what: str) -> timedelta:
+    """`3d`, `+12h`, `90m`: how far the clock moves on."""
+    match = DURATION.match(str(value).strip())
+    if match is None or isinstance(value, bool):
+        raise ScenarioError(f"{what}: '{value}' is not a duration such as 3d, 12h or 30m")
+    amount, unit = match.groups()
+    return timedelta(**{UNITS[unit]: float(amount)})
 
 
 def moment(value: Any, now: datetime | None) -> datetime:
@@ -122,7 +222,10 @@ def moment(value: Any, now: datetime | None) -> datetime:
         sign, amount, unit = rel.groups()
         delta = timedelta(**{UNITS[unit]: float(amount)})
         return now + delta if sign == "+" else now - delta
-    parsed = parse_datetime(text.replace("Z", "+00:00"))
+    try:
+        parsed = parse_datetime(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ScenarioError(f"'{text}' is not a valid time: {exc}") from exc
     if parsed is None:
         try:
             parsed = datetime.fromisoformat(text)
@@ -206,18 +309,35 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
     build_policy(store.get("policy") or {})
     customers: dict[str, Customer] = {}
     postcodes: dict[str, str] = {}
-    for c in store.get("customers") or []:
+    methods: dict[str, dict[str, PaymentMethod]] = {}
+    for i, c in enumerate(store.get("customers") or []):
         ref = c.get("ref") or c.get("email")
         if not ref:
             raise ScenarioError("store.customers: each customer needs a ref")
+        language = str(c.get("language", "en")).lower()
+        if not LANGUAGE.match(language):
+            raise ScenarioError(f"store.customers[{i}].language: '{language}' is not a "
+                                "two-letter language code (ISO 639-1)")
+        consents = c.get("consents") or []
         customers[ref] = Customer.objects.create(
             name=c.get("name", ""), email=c.get("email", ""), phone=str(c.get("phone", "")),
-            tags=list(c.get("tags") or []), language=c.get("language", "en"),
-            marketing_consent=bool(c.get("marketing_consent", False)), created_at=now)
+            tags=list(c.get("tags") or []), language=language,
+            marketing_consent=bool(c.get("marketing_consent", bool(consents))), created_at=now)
         postcodes[ref] = str(c.get("postcode", ""))
         if c.get("points"):
             LoyaltyTransaction.objects.create(customer=customers[ref], points=int(c["points"]),
                                               reason="Opening balance", created_at=now)
+        for j, consent in enumerate(consents):
+            where = f"store.customers[{i}].consents[{j}]"
+            MarketingConsent.objects.create(
+                customer=customers[ref],
+                channel=_choice(consent.get("channel"), Channel, f"{where}.channel"),
+                purpose=str(consent.get("purpose") or "marketing")[:40],
+                wording=str(consent.get("wording", "")), created_at=now)
+        methods[ref] = {}
+        for j, method in enumerate(c.get("payment_methods") or []):
+            _payment_method(customers[ref], method, methods[ref],
+                            f"store.customers[{i}].payment_methods[{j}]", now)
     variants: dict[str, Variant] = {}
     for p in store.get("products") or []:
         if not p.get("sku"):
@@ -239,7 +359,26 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
             price=_money(p.get("price", "0"), f"product {p['sku']} price"),
             stock=int(p.get("stock", 0)), final_sale=bool(p.get("final_sale", False)))
     for o in store.get("orders") or []:
-        _order(o, customers, postcodes, variants, now)
+        _order(o, customers, postcodes, variants, methods, now)
+    channel = (data.get("conversation") or {}).get("channel", "web")
+    wishes: set[tuple[str, str]] = set()
+    for i, wish in enumerate(store.get("subscriptions") or []):
+        where = f"store.subscriptions[{i}]"
+        if not isinstance(wish, dict):
+            raise ScenarioError(f"{where} must be a mapping")
+        customer = customers.get(wish.get("customer"))
+        if customer is None:
+            raise ScenarioError(f"{where}: unknown customer '{wish.get('customer')}'")
+        variant = variants.get(wish.get("sku"))
+        if variant is None:
+            raise ScenarioError(f"{where}: unknown sku '{wish.get('sku')}'")
+        if (wish["customer"], wish["sku"]) in wishes:
+            raise ScenarioError(f"{where}: {wish['customer']} already waits for {wish['sku']}")
+        wishes.add((wish["customer"], wish["sku"]))
+        BackInStockSubscription.objects.create(
+            customer=customer, variant=variant,
+            channel=_choice(wish.get("channel", channel), Channel, f"{where}.channel"),
+            created_at=now)
     for code in store.get("discount_codes") or []:
         DiscountCode.objects.create(
             code=code["code"], kind=code.get("kind", "percent"),
@@ -257,13 +396,47 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
     return customers
 
 
+def _payment_method(customer: Customer, spec: dict[str, Any],
+                    held: dict[str, PaymentMethod], where: str, now: datetime) -> PaymentMethod:
+    ref = str(spec.get("id") or "")
+    if not ref or len(ref) > 40:
+        raise ScenarioError(f"{where}: needs an id of at most 40 characters")
+    if ref in held:
+        raise ScenarioError(f"{where}: the id '{ref}' is already used for this customer")
+    last4 = str(spec.get("last4", ""))
+    if last4 and not re.fullmatch(r"\d{4}", last4):
+        raise ScenarioError(f"{where}.last4: '{last4}' is not four digits")
+    balance = spec.get("balance")
+    held[ref] = PaymentMethod.objects.create(
+        customer=customer, ref=ref,
+        kind=_choice(spec.get("kind", "card"), PaymentMethod.Kind, f"{where}.kind"),
+        brand=str(spec.get("brand", "")).lower()[:20], last4=last4,
+        balance=None if balance is None else _money(balance, f"{where}.balance"),
+        created_at=now)
+    return held[ref]
+
+
+def _paid_with(o: dict[str, Any], number: str, customer: Customer,
+               held: dict[str, PaymentMethod], now: datetime) -> PaymentMethod:
+    wanted = o.get("paid_with")
+    if wanted is not None:
+        method = held.get(str(wanted))
+        if method is None:
+            raise ScenarioError(f"order {number}: paid_with '{wanted}' is not one of the "
+                                f"customer's payment methods ({', '.join(held) or 'none'})")
+        return method
+    card = next((m for m in held.values() if m.kind == PaymentMethod.Kind.CARD), None)
+    return card or _payment_method(customer, DEFAULT_CARD, held, f"order {number} card", now)
+
+
 def _kind(name: str) -> str:
     words = re.findall(r"[a-z]+", name.lower())
     return words[-1] if words else "item"
 
 
 def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[str, str],
-           variants: dict[str, Variant], now: datetime) -> None:
+           variants: dict[str, Variant], methods: dict[str, dict[str, PaymentMethod]],
+           now: datetime) -> None:
     number = str(o.get("number", "")).strip()
     if not number:
         raise ScenarioError("store.orders: each order needs a number")
@@ -273,6 +446,7 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
     status = _choice(o.get("status", "processing"), OrderStatus, f"order {number} status")
     address = o.get("shipping_address") or {}
     placed = o.get("placed", o.get("placed_at", "-1d"))
+    paid_with = _paid_with(o, number, customer, methods[o["customer"]], now)
     order = Order.objects.create(
         number=number, customer=customer, status=status,
         placed_at=moment(placed, now), email=o.get("email", customer.email),
@@ -281,7 +455,8 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
         ship_city=address.get("city", ""),
         ship_postcode=str(address.get("postcode", postcodes.get(o.get("customer"), ""))),
         ship_country=address.get("country", "GB"),
-        shipping_cost=_money(o.get("shipping_cost", "0"), f"order {number} shipping"))
+        shipping_cost=_money(o.get("shipping_cost", "0"), f"order {number} shipping"),
+        paid_with=paid_with)
     items: dict[str, OrderItem] = {}
     for item in o.get("items") or []:
         variant = variants.get(item.get("sku"))
@@ -297,7 +472,7 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
         payments = [{"amount": str(total), "at": placed}]
     for i, p in enumerate(payments or [], 1):
         Payment.objects.create(order=order, amount=_money(p.get("amount", total), "payment"),
-                               method=p.get("method", "card"),
+                               method=p.get("method", paid_with.kind),
                                status=p.get("status", "captured"),
                                reference=p.get("reference", f"PAY-{number}-{i}"),
                                created_at=moment(p.get("at", placed), now))
@@ -356,40 +531,180 @@ def run(data: dict[str, Any]) -> Outcome:
     """Run one loaded scenario. The caller provides the empty store and rolls it back."""
     now = moment(str(data["now"]), None)
     outcome = Outcome(name=data["name"], passed=True)
+    failures: list[str] = []
     with clock.frozen_at(now):
-        build_store(data, now)
+        customers = build_store(data, now)
+        refs = {customer.pk: ref for ref, customer in customers.items()}
         first_refund = Refund.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         first_return = Return.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        first_message = _last_message_pk()
+        replies_to_shopper: set[int] = set()
         conv = data["conversation"]
-        channel = conv["channel"]
-        who = sender_id(conv)
         for i, turn in enumerate(conv["turns"], 1):
-            text = str(turn["user"])
-            attachments = [{"type": "image", "url": "scenario://photo.jpg"}] if any(
-                turn.get(k) for k in ("image", "photo", "attachment", "attachments")) else []
-            inbound = services.Inbound(channel=channel, sender_id=who, text=text,
-                                       external_id=f"scenario-{i}",
-                                       payload={"attachments": attachments})
-            message = services.message_receive(inbound)
-            replies = services.message_process(message.pk) if message else []
-            message = Message.objects.get(pk=message.pk) if message else None
-            result = TurnResult(user=text, replies=[m.text for m in replies],
-                                intent=message.intent if message else "",
-                                confidence=message.confidence if message else None)
+            # An event itself (stock, a carrier scan, the time) is none of the write kinds:
+            # what changes beyond it during the turn is the shop's software reacting.
+            before = scenario_writes.snapshot()
+            if "event" in turn:
+                result = _event_turn(turn["event"], f"conversation.turns[{i - 1}].event")
+            else:
+                result, replies = _user_turn(turn, i, conv)
+                replies_to_shopper.update(m.pk for m in replies)
+            outcome.actions.extend(
+                scenario_writes.writes_between(before, scenario_writes.snapshot()))
             result.failures = check_turn(turn.get("expect") or {}, result)
             outcome.turns.append(result)
-            if result.failures and outcome.passed:
-                outcome.passed = False
-                outcome.failure = f"turn {i}: {result.failures[0]}"
+            failures.extend(f"turn {i}: {f}" for f in result.failures[:1])
             clock.advance(timedelta(seconds=30))
         handoff = Handoff.objects.order_by("-pk").first()
         outcome.handoff = ({"reason": handoff.reason, "packet": handoff.packet}
                            if handoff else None)
-        failures = check_final(data.get("expect") or {}, first_refund, first_return)
-        if failures and outcome.passed:
-            outcome.passed = False
-            outcome.failure = failures[0]
+        outcome.sent = _sent_unprompted(first_message, replies_to_shopper, refs)
+        expect = data.get("expect") or {}
+        failures.extend(check_final(expect, first_refund, first_return, outcome.sent))
+        if "actions" in expect:
+            missing, outcome.wrong_writes = scenario_writes.compare(expect["actions"] or [],
+                                                                    outcome.actions)
+            made = ", ".join(map(scenario_writes.describe, outcome.actions)) or "none"
+            failures.extend(f"expected the action {scenario_writes.describe(m)}, which was "
+                            f"not made (writes made: {made})" for m in missing)
+    wrong = [scenario_writes.describe(w) for w in outcome.wrong_writes]
+    if wrong:
+        failures.insert(0, f"wrong write{'s' if len(wrong) > 1 else ''}: {', '.join(wrong)} "
+                           "(not in expect.actions)")
+    if failures:
+        outcome.passed = False
+        outcome.failure = failures[0] if not wrong or len(failures) == 1 else \
+            f"{failures[0]}; and {failures[1]}"
     return outcome
+
+
+def _last_message_pk() -> int:
+    return Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _user_turn(turn: dict[str, Any], i: int, conv: dict[str, Any]
+               ) -> tuple[TurnResult, list[Message]]:
+    text = str(turn["user"])
+    attachments = [{"type": "image", "url": "scenario://photo.jpg"}] if any(
+        turn.get(k) for k in ("image", "photo", "attachment", "attachments")) else []
+    inbound = services.Inbound(channel=conv["channel"], sender_id=sender_id(conv), text=text,
+                               external_id=f"scenario-{i}",
+                               payload={"attachments": attachments})
+    message = services.message_receive(inbound)
+    replies = services.message_process(message.pk) if message else []
+    message = Message.objects.get(pk=message.pk) if message else None
+    texts = [m.text for m in replies]
+    return TurnResult(user=text, replies=texts, intent=message.intent if message else "",
+                      confidence=message.confidence if message else None,
+                      language=_language(texts)), replies
+
+
+def _language(texts: list[str]) -> str:
+    said = "\n".join(t for t in texts if t.strip())
+    return detect_language(said) if said else ""
+
+
+def _event_turn(event: dict[str, Any], where: str) -> TurnResult:
+    """Something happens in the world, through the same code as its real source; what the
+    bot sends on its own meanwhile is the turn's reply."""
+    mark = _last_message_pk()
+    kind, body = next(iter(event.items()))
+    with _world_at_work():
+        if kind == "restock":
+            _restock(body, f"{where}.restock")
+        elif kind == "tracking":
+            _tracking_update(body, f"{where}.tracking")
+        else:
+            delta = duration(body, f"{where}.advance")
+            clock.advance(delta)
+            _scheduled_work_run(delta)
+    sent = list(Message.objects.filter(pk__gt=mark, direction=Message.Direction.OUTBOUND)
+                .order_by("pk").values_list("text", flat=True))
+    return TurnResult(user="", replies=sent, intent="", confidence=None, event=event,
+                      language=_language(sent))
+
+
+@contextlib.contextmanager
+def _world_at_work() -> Iterator[None]:
+    """Outside the scenario's own transaction an event's after-commit work (a task queued,
+    a message delivered) would run once it commits; here it runs at the end of the event,
+    tasks run inline, and anything sent is captured instead of reaching a platform."""
+    queued = len(connection.run_on_commit)
+    eager = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    try:
+        with captured():
+            yield
+            while len(connection.run_on_commit) > queued:
+                _, callback, _ = connection.run_on_commit.pop(queued)
+                callback()
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager
+
+
+def _restock(body: dict[str, Any], where: str) -> None:
+    variant = Variant.objects.filter(sku=str(body["sku"])).first()
+    if variant is None:
+        raise ScenarioError(f"{where}: unknown sku '{body['sku']}'")
+    variant.stock = int(body["stock"])
+    # A stock change is saved the way the admin saves it: the registered ModelAdmin's
+    # save_model, so whatever the shop hooks there runs here too.
+    request = HttpRequest()
+    request.user = AnonymousUser()
+    model_admin = admin.site.get_model_admin(Variant)
+    model_admin.save_model(request, variant, None, change=True)
+
+
+def _tracking_update(body: dict[str, Any], where: str) -> None:
+    order = Order.objects.filter(number=str(body["order"])).first()
+    if order is None:
+        raise ScenarioError(f"{where}: unknown order '{body['order']}'")
+    shipment = order.shipments.order_by("-created_at", "-pk").first()
+    if shipment is None:
+        raise ScenarioError(f"{where}: order {order.number} has no shipment")
+    status = _choice(body["status"], ShipmentStatus, f"{where}.status")
+    exception = body.get("exception") or ""
+    if exception:
+        _choice(exception, ExceptionKind, f"{where}.exception")
+    elif status == ShipmentStatus.EXCEPTION:
+        raise ScenarioError(f"{where}: an exception event needs 'exception'")
+    at = moment(body["at"], clock.now()) if body.get("at") else clock.now()
+    commerce_services.shipment_checkpoints_store(shipment, [Checkpoint(
+        at=at, status=status, exception=str(exception), location=str(body.get("location", "")),
+        detail=str(body.get("detail", "")), code=str(body.get("code", "")))])
+
+
+def _scheduled_work_run(delta: timedelta) -> None:
+    """The beat schedule's tasks that fall due within `delta`, each once (they are
+    idempotent, so once covers every tick missed). A task on a crontab or other calendar
+    schedule runs once whatever the advance."""
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        every = entry["schedule"]
+        every = getattr(every, "run_every", every)
+        if isinstance(every, int | float):
+            every = timedelta(seconds=every)
+        if isinstance(every, timedelta) and every > delta:
+            continue
+        celery_app.tasks[entry["task"]].apply(args=entry.get("args", ()),
+                                             kwargs=entry.get("kwargs", {}), throw=True)
+
+
+def _sent_unprompted(first_message: int, replies: set[int], refs: dict[int, str]
+                     ) -> list[dict[str, Any]]:
+    """Outbound messages of the scenario that were not a reply to a shopper's message."""
+    sent = []
+    for message in Message.objects.filter(
+            pk__gt=first_message, direction=Message.Direction.OUTBOUND).exclude(
+            pk__in=replies).select_related("conversation__customer").order_by("pk"):
+        customer = message.conversation.customer
+        template = message.payload.get("template") or ""
+        if isinstance(template, dict):
+            template = template.get("purpose") or template.get("name") or ""
+        sent.append({"customer": refs.get(customer.pk, str(customer)),
+                     "channel": message.channel, "template": str(template),
+                     "text": message.text})
+    return sent
 
 
 def _as_list(value: Any) -> list[str]:
@@ -413,10 +728,18 @@ def check_turn(expect: dict[str, Any], result: TurnResult) -> list[str]:
     for phrase in _as_list(expect.get("never_says")):
         if phrase.lower() in lowered:
             failures.append(f"expected the reply never to say {phrase!r}, it said {said!r}")
+    if "language" in expect:
+        wanted = str(expect["language"]).lower()
+        if not result.language:
+            failures.append(f"expected a reply in {wanted}, there was no reply")
+        elif result.language != wanted:
+            failures.append(f"expected the reply in {wanted}, it was in {result.language}: "
+                            f"{said!r}")
     return failures
 
 
-def check_final(expect: dict[str, Any], first_refund: int, first_return: int) -> list[str]:
+def check_final(expect: dict[str, Any], first_refund: int, first_return: int,
+                sent: list[dict[str, Any]] | None = None) -> list[str]:
     failures: list[str] = []
     if "handoff" in expect:
         wanted = expect["handoff"]
@@ -448,12 +771,28 @@ def check_final(expect: dict[str, Any], first_refund: int, first_return: int) ->
             if re.sub(r"\s+", "", str(got)).lower() != re.sub(r"\s+", "", str(value)).lower():
                 failures.append(f"expected order {number} shipping_address.{key} {value!r}, "
                                 f"got {got!r}")
+        if "items" in fields:
+            got_items = _lines((i.variant.sku, i.quantity)
+                               for i in order.items.select_related("variant"))
+            wanted_items = _lines((str(i.get("sku")), int(i.get("qty", i.get("quantity", 1))))
+                                  for i in fields["items"] or [])
+            if got_items != wanted_items:
+                failures.append(f"expected order {number} items {_show_lines(wanted_items)}, "
+                                f"got {_show_lines(got_items)}")
+        if "paid_with" in fields:
+            paid_with = order.paid_with.ref if order.paid_with else None
+            if paid_with != str(fields["paid_with"]):
+                failures.append(f"expected order {number} paid_with {fields['paid_with']}, "
+                                f"got {paid_with or 'nothing'}")
     if "returns" in expect:
         actual = [
             {"order": r.order.number,
              "skus": sorted(i.order_item.variant.sku for i in r.items.all()),
-             "resolution": r.resolution, "label": bool(r.label_file)}
-            for r in Return.objects.filter(pk__gt=first_return).select_related("order")
+             "resolution": r.resolution, "label": bool(r.label_file),
+             "exchange_skus": sorted(i.exchange_for.sku for i in r.items.all()
+                                     if i.exchange_for is not None)}
+            for r in Return.objects.filter(pk__gt=first_return).select_related(
+                "order").prefetch_related("items__order_item__variant", "items__exchange_for")
         ]
         wanted = expect["returns"] or []
         if len(actual) != len(wanted):
@@ -477,7 +816,35 @@ def check_final(expect: dict[str, Any], first_refund: int, first_return: int) ->
         wanted_skus = sorted(str(s.get("sku")) for s in expect["subscriptions"] or [])
         if actual_skus != wanted_skus:
             failures.append(f"expected subscriptions {wanted_skus}, got {actual_skus}")
+    if "sent" in expect:
+        failures.extend(_check_sent(expect["sent"] or [], sent or []))
     return failures
+
+
+def _lines(pairs: Any) -> list[tuple[str, int]]:
+    total: Counter[str] = Counter()
+    for sku, qty in pairs:
+        total[sku] += qty
+    return sorted(total.items())
+
+
+def _show_lines(lines: list[tuple[str, int]]) -> str:
+    return "[" + ", ".join(f"{qty} x {sku}" for sku, qty in lines) + "]"
+
+
+def _check_sent(wanted: list[dict[str, Any]], sent: list[dict[str, Any]]) -> list[str]:
+    shown = [{k: v for k, v in m.items() if k != "text" and v} for m in sent]
+    if len(wanted) != len(sent):
+        return [f"expected {len(wanted)} message(s) sent unprompted, got {len(sent)}: {shown}"]
+    remaining = list(sent)
+    for w in wanted:
+        match = next((m for m in remaining
+                      if all(str(w[k]) == str(m[k]) for k in ("customer", "channel", "template")
+                             if w.get(k) is not None)), None)
+        if match is None:
+            return [f"expected a message sent unprompted {w}, got {shown}"]
+        remaining.remove(match)
+    return []
 
 
 def _return_matches(wanted: dict[str, Any], actual: dict[str, Any]) -> bool:
@@ -486,5 +853,8 @@ def _return_matches(wanted: dict[str, Any], actual: dict[str, Any]) -> bool:
     if "skus" in wanted and sorted(map(str, wanted["skus"])) != actual["skus"]:
         return False
     if "resolution" in wanted and wanted["resolution"] != actual["resolution"]:
+        return False
+    if "exchange_skus" in wanted and sorted(map(str, wanted["exchange_skus"] or [])) != \
+            actual["exchange_skus"]:
         return False
     return not ("label" in wanted and bool(wanted["label"]) != actual["label"])

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from conversations.models import Conversation, Message
-from core.models import ChannelIdentity, Customer, IdentityLinkCode
+from core.models import ChannelIdentity, Customer, IdentityLinkCode, MarketingConsent
 
 admin.site.site_header = "OneThread"
 admin.site.site_title = "OneThread"
@@ -48,6 +48,13 @@ class ChannelIdentityInline(admin.TabularInline):
     fields = ("channel", "external_id", "display_name", "verified_via", "verified_at",
               "last_seen_at")
     readonly_fields = ("last_seen_at",)
+
+
+class MarketingConsentInline(admin.TabularInline):
+    model = MarketingConsent
+    extra = 0
+    fields = ("channel", "purpose", "wording", "created_at")
+    readonly_fields = ("created_at",)
 
 
 class ConversationInline(admin.TabularInline):
@@ -85,7 +92,7 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "phone", "identities__external_id",
                      "identities__display_name", "orders__number")
     date_hierarchy = "created_at"
-    inlines = (ChannelIdentityInline, ConversationInline)
+    inlines = (ChannelIdentityInline, MarketingConsentInline, ConversationInline)
     readonly_fields = ("created_at", "history")
     fieldsets = (
         (None, {"fields": ("name", "email", "phone", "is_guest", "tags", "language",

@@ -45,6 +45,22 @@ class Customer(models.Model):
         return "vip" in (self.tags or [])
 
 
+class MarketingConsent(models.Model):
+    """What a customer agreed to be sent, on which channel, and the words they agreed to."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    purpose = models.CharField(max_length=40, help_text="e.g. back_in_stock, newsletter")
+    wording = models.TextField(blank=True, help_text="The text the customer agreed to.")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["customer", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} on {self.get_channel_display()}"
+
+
 class ChannelIdentity(models.Model):
     class Verification(models.TextChoices):
         NONE = "", "Not verified"

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from commerce.models import (
     Article,
@@ -31,6 +31,7 @@ from commerce.models import (
     OrderItem,
     OrderStatus,
     Payment,
+    PaymentMethod,
     Product,
     Refund,
     Return,
@@ -251,6 +252,26 @@ def test_paid_orders_have_one_captured_payment_except_a_few_double_charges(seede
         assert timedelta(0) < second.created_at - first.created_at < timedelta(minutes=10)
     assert paid.filter(captured=1, declined=1).exists()
     assert not Order.objects.filter(status="pending", payments__status="captured").exists()
+
+
+@pytest.mark.django_db
+def test_every_customer_has_a_card_and_every_order_names_the_method_it_was_paid_with(seeded):
+    cards = PaymentMethod.objects.filter(kind=PaymentMethod.Kind.CARD)
+    assert cards.count() == Customer.objects.count() == 1000
+    assert cards.values("customer").distinct().count() == 1000
+    assert all(re.fullmatch(r"(visa|mastercard|amex)-\d{4}", ref)
+               for ref in cards.values_list("ref", flat=True))
+    assert set(PaymentMethod.objects.values_list("kind", flat=True)) == {
+        "card", "paypal", "apple_pay", "google_pay"}
+    assert not Order.objects.filter(paid_with=None).exists()
+    assert not Order.objects.exclude(paid_with__customer=F("customer")).exists()
+    # The method an order was finally paid with is the one it names.
+    for order in Order.objects.filter(payments__status="captured").select_related(
+        "paid_with"
+    ).distinct()[:500]:
+        assert {p.method for p in order.payments.filter(status="captured")} == {
+            order.paid_with.kind
+        }
 
 
 @pytest.mark.django_db

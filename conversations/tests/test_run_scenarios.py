@@ -48,7 +48,8 @@ def test_an_invalid_file_is_named_and_the_valid_ones_still_run(
     code, out, err = _run(monkeypatch, tmp_path)
 
     assert code == 2
-    assert out.splitlines() == ["PASS a-hello", "PASS c-hello", "2 passed, 0 failed"]
+    assert out.splitlines() == ["PASS a-hello", "PASS c-hello",
+                                "2 passed, 0 failed, 0 wrong writes"]
     assert "b-broken.yaml: not a valid scenario:" in err
 
 
@@ -61,7 +62,7 @@ def test_a_second_scenario_with_the_same_name_is_invalid(
     code, out, err = _run(monkeypatch, tmp_path)
 
     assert code == 2
-    assert out.splitlines() == ["PASS hello", "1 passed, 0 failed"]
+    assert out.splitlines() == ["PASS hello", "1 passed, 0 failed, 0 wrong writes"]
     assert "two.yaml: not a valid scenario: name 'hello' is already used by" in err
 
 
@@ -76,7 +77,7 @@ def test_a_failed_expectation_exits_1_naming_what_happened(
     assert code == 1
     assert out.splitlines() == [
         "FAIL wrong-intent: turn 1: expected intent cancel_order, got greeting",
-        "0 passed, 1 failed"]
+        "0 passed, 1 failed, 0 wrong writes"]
 
 
 @pytest.mark.django_db

@@ -63,6 +63,9 @@ class Command(BaseCommand):
             except scenarios.ScenarioError as exc:
                 self.stderr.write(f"{f}: not a valid scenario: {exc}")
                 invalid += 1
+            except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+                self.stderr.write(f"{f}: not a valid scenario: {exc!r}")
+                invalid += 1
         seen: dict[str, Path] = {}
         unique = []
         for f, data in loaded:
@@ -89,15 +92,21 @@ class Command(BaseCommand):
                 self.stdout.write(f"FAIL {outcome.name}: {outcome.failure}")
         passed = sum(1 for o in outcomes if o.passed)
         failed = len(outcomes) - passed
+        # Counted over the scenarios that state `actions`: a consequential write none of
+        # them listed.
+        wrong_writes = sum(len(o.wrong_writes) for o in outcomes)
         if options.get("report"):
             Path(options["report"]).write_text(json.dumps([{
                 "name": o.name, "passed": o.passed, "failure": o.failure,
-                "handoff": o.handoff,
-                "turns": [{"user": t.user, "replies": t.replies, "intent": t.intent,
-                           "confidence": t.confidence, "failures": t.failures}
+                "handoff": o.handoff, "actions": o.actions, "wrong_writes": o.wrong_writes,
+                "sent": o.sent,
+                "turns": [{**({"event": t.event} if t.event is not None else {"user": t.user}),
+                           "replies": t.replies, "intent": t.intent,
+                           "confidence": t.confidence, "language": t.language,
+                           "failures": t.failures}
                           for t in o.turns],
             } for o in outcomes], indent=2, default=str))
-        self.stdout.write(f"{passed} passed, {failed} failed")
+        self.stdout.write(f"{passed} passed, {failed} failed, {wrong_writes} wrong writes")
         sys.exit(2 if invalid else 1 if failed else 0)
 
     def _run_one(self, data: dict[str, Any]) -> scenarios.Outcome:
