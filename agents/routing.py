@@ -27,10 +27,11 @@ ASKS_FOR_PERSON = re.compile(
     r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
 # What a question about a fact of the shopper's own order may be classified as.
 FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
-                "payment_issue", "human_handoff"}
+                "payment_issue", "human_handoff", "delivery_problem", "refund_status",
+                "account", "promo_question", "back_in_stock"}
 # A question about the address that asks to change it.
-CHANGE_WORDS = re.compile(r"\b(change|update|correct|new|moved?|moving|different|instead|"
-                          r"redirect|wrong|send it to|ship it to|deliver it to)\b", re.I)
+CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
+                          r"deliver it to)\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -67,10 +68,14 @@ def route_after_understand(state: TurnState) -> str:
         return "human_request"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
-    if intent == "declined":
-        return "declined"
+    if state.get("stop"):
+        return state["stop"]
     if state.get("unsupported"):
         return "unsupported"
+    if state.get("changes_payment") and kind in {None, "verify", "clarify", "payment"}:
+        return "verify" if kind == "verify" and state.get("details_only") else "change_payment"
+    if kind == "payment" and not _switches(state):
+        return "change_payment"
     asked = state.get("message_text") or text
     if state.get("facts") and kind in {None, "verify", "clarify"} and (
             intent in FACT_INTENTS
@@ -135,6 +140,8 @@ def route_after_verify(state: TurnState) -> str:
     route = state.get("route") or ""
     if route == "order_status" and state.get("facts"):
         return "order_facts"
+    if route == "payment_issue" and state.get("changes_payment"):
+        return "change_payment"
     return _intent_node(route) if route else "done"
 
 

@@ -24,7 +24,9 @@ class TurnState(TypedDict, total=False):
     first_intent: str  # the message's (first) request, recorded on the message
     negated: list[str]  # actions (by intent) the message refuses: never started this turn
     facts: list[str]  # facts of their own order the shopper asks for (agents.nlu.cues.FACTS)
+    changes_payment: bool  # asks to pay for an order with another saved method
     unsupported: str  # what the message asks that the bot has no action for, or ""
+    stop: str  # "declined" (an action refused) or "lapsed" (not a yes): nothing is started
     replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
     also: dict[str, Any] | None  # a second request in the same message, answered next
     # Carried between turns in Conversation.state (owned by the runner).

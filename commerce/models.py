@@ -405,6 +405,10 @@ class ShopPolicy(models.Model):
         max_digits=10, decimal_places=2, default=Decimal("150.00")
     )
     late_delivery_discount_percent = models.PositiveIntegerField(default=10)
+    payment_change_by_person = models.BooleanField(
+        default=False,
+        help_text="Send requests to pay for an order another way to a person instead of "
+                  "letting the bot change it.")
     currency = models.CharField(max_length=3, default="GBP")
 
     class Meta:

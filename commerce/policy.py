@@ -89,6 +89,60 @@ def address_change_decision(order: Order) -> Decision:
                     "from here.", "refuse")
 
 
+def items_change_decision(order: Order, changes: list[tuple[Any, Any]]) -> Decision:
+    """Swapping items of an order for other variants of the same products: only before it
+    ships, only within a product, only into stock. ``changes`` pairs each order item with
+    the variant wanted instead."""
+    if order.status not in CHANGEABLE:
+        return Decision("change_items", False, "items.already_shipped" if order.status not in {
+            OrderStatus.CANCELLED} else "items.order_cancelled",
+            "The order has left our warehouse, so its items can't be changed; it can be "
+            "returned or exchanged once it arrives." if order.status != OrderStatus.CANCELLED
+            else "The order is cancelled.", "refuse")
+    for item, variant in changes:
+        if variant.product_id != item.variant.product_id:
+            return Decision("change_items", False, "items.other_product",
+                            "An item can only be changed for another size or colour of the "
+                            "same product.", "handoff:unsupported_request")
+        if variant.stock < item.quantity:
+            return Decision("change_items", False, "items.out_of_stock",
+                            f"{variant} is out of stock.", "refuse")
+    difference = sum(((v.price - i.unit_price) * i.quantity for i, v in changes), Decimal(0))
+    return Decision("change_items", True, "items.before_shipping",
+                    "Items can be changed for another size or colour until the order is "
+                    "handed to the carrier; the price difference is charged or refunded to the "
+                    "original payment method.", facts={"difference": str(difference)})
+
+
+def payment_change_decision(order: Order, policy: ShopPolicy) -> Decision:
+    """Paying for an order another way: before it ships, unless the shop has a person do it."""
+    if order.status not in CHANGEABLE:
+        return Decision("change_payment", False, "payment.already_shipped",
+                        "The order has already been handed to the carrier, so its payment "
+                        "can't be changed any more.", "refuse")
+    if policy.payment_change_by_person:
+        return Decision("change_payment", False, "payment.by_person",
+                        "A colleague changes payment methods for us.",
+                        "handoff:unsupported_request")
+    return Decision("change_payment", True, "payment.before_shipping",
+                    "The payment method can be changed until the order is handed to the "
+                    "carrier, to another method saved on the account.")
+
+
+def payment_method_decision(order: Order, method: Any) -> Decision:
+    """Whether this saved method can pay for the whole order."""
+    if method.customer_id != order.customer_id:
+        return Decision("change_payment", False, "identity.not_owner",
+                        "That payment method isn't on your account.", "refuse")
+    if method.kind == "gift_card" and (method.balance or Decimal(0)) < order.total:
+        return Decision("change_payment", False, "payment.gift_card_balance",
+                        f"the gift card has {method.balance or Decimal(0):.2f} left, less "
+                        f"than the order's {order.total:.2f}.", "refuse",
+                        facts={"balance": str(method.balance or 0), "total": str(order.total)})
+    return Decision("change_payment", True, "payment.method_ok",
+                    "The method is saved on the account and can pay for the order.")
+
+
 def delivered_at(order: Order, events: list[TrackingEvent]) -> datetime | None:
     times = [e.at for e in events if e.status == ShipmentStatus.DELIVERED]
     return max(times) if times else None

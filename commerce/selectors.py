@@ -16,6 +16,7 @@ from commerce.models import (
     OrderItem,
     OrderStatus,
     Payment,
+    PaymentMethod,
     Product,
     Refund,
     Return,
@@ -161,7 +162,7 @@ please thanks there them they want need like looking is was it its about item it
 SEARCH_STOP_WORDS = frozenset(_SEARCH_STOP_WORDS.split())
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """"chinos" finds "Chino Trousers", "boxes" finds "Box"; "glass" stays."""
     if word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
@@ -173,7 +174,7 @@ def _stem(word: str) -> str:
 def product_search(text: str, limit: int = 3) -> list[Product]:
     """Products a shopper's words point at: SKU first, then name and kind words,
     then meaning (pgvector) as the fallback."""
-    words = [_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())
+    words = [stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())
              if len(w) > 2 and w not in SEARCH_STOP_WORDS]
     sku = Variant.objects.select_related("product").filter(sku__iexact=text.strip()).first()
     if sku is not None:
@@ -197,6 +198,24 @@ def product_search(text: str, limit: int = 3) -> list[Product]:
         if kind_hits:
             return kind_hits
     return product_semantic_search(text, limit)
+
+
+def payment_method_list(customer: Customer) -> list[PaymentMethod]:
+    return list(PaymentMethod.objects.filter(customer=customer).order_by("pk"))
+
+
+def payment_method_get(customer: Customer, pk: int) -> PaymentMethod | None:
+    return PaymentMethod.objects.filter(customer=customer, pk=pk).first()
+
+
+def product_list_with_variants(kinds: set[str] | None = None) -> list[Product]:
+    """Products (of the given kinds, stemmed, when named) with their variants and reviews
+    loaded, for questions that compare or filter the catalogue."""
+    products = Product.objects.prefetch_related("variants", "reviews").order_by("name")
+    if kinds:
+        products = products.filter(
+            Q(kind__in=kinds) | Q(kind__in=[f"{k}s" for k in kinds]))
+    return list(products[:500])
 
 
 def product_semantic_search(text: str, limit: int = 3) -> list[Product]:

@@ -23,6 +23,7 @@ from commerce.models import (
     OrderItem,
     OrderStatus,
     Payment,
+    PaymentMethod,
     Refund,
     Return,
     ReturnItem,
@@ -91,6 +92,68 @@ def order_cancel(order: Order, customer: Customer, *, key: str, reason: str = ""
         _refund(order, paid, Refund.Method.ORIGINAL_PAYMENT, "Order cancelled",
                 f"{key}:refund", actor)
     return order
+
+
+@transaction.atomic
+def order_items_change(order: Order, customer: Customer, changes: dict[int, Variant], *,
+                       key: str, actor: str = "bot") -> Decimal:
+    """Swap order items (by id) for other variants of the same products before the order
+    ships: stock moves with them, and the price difference is charged to, or refunded to,
+    the original payment method. Returns the difference (positive: charged). Idempotent
+    by ``key``."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    done = Payment.objects.filter(reference=f"{key}:difference").first() or \
+        Refund.objects.filter(idempotency_key=f"{key}:difference").first()
+    items = {i.pk: i for i in order.items.select_related("variant__product")}
+    if all(items.get(pk) is not None and items[pk].variant_id == v.pk
+           for pk, v in changes.items()):
+        return done.amount if isinstance(done, Payment) else -done.amount if done else Decimal(0)
+    pairs = [(items[pk], variant) for pk, variant in changes.items() if pk in items]
+    decision = rules.items_change_decision(order, pairs)
+    if not decision.allowed or len(pairs) != len(changes):
+        raise ActionRefused(decision)
+    difference = Decimal(0)
+    for item, variant in pairs:
+        if Variant.objects.filter(pk=variant.pk, stock__gte=item.quantity).update(
+                stock=F("stock") - item.quantity) != 1:
+            raise ActionRefused(rules.Decision(
+                "change_items", False, "items.out_of_stock", f"{variant} is out of stock.",
+                "refuse"))
+        Variant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+        difference += (variant.price - item.unit_price) * item.quantity
+        item.variant, item.unit_price = variant, variant.price
+        item.save(update_fields=["variant", "unit_price"])
+    if difference > 0:
+        Payment.objects.create(order=order, amount=difference, reference=f"{key}:difference",
+                               method=_payment_method(order))
+    elif difference < 0:
+        _refund(order, -difference, Refund.Method.ORIGINAL_PAYMENT,
+                "Price difference of an item change", f"{key}:difference", actor)
+    return difference
+
+
+@transaction.atomic
+def order_payment_change(order: Order, customer: Customer, method: PaymentMethod, *,
+                         key: str, actor: str = "bot") -> Order:
+    """Pay for an order that hasn't shipped with another method saved on the account.
+    Idempotent: asking again for the method already set changes nothing."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _check_owner(order, customer)
+    if order.paid_with_id == method.pk:
+        return order
+    for decision in (rules.payment_change_decision(order, rules.policy_get()),
+                     rules.payment_method_decision(order, method)):
+        if not decision.allowed:
+            raise ActionRefused(decision)
+    order.paid_with = method
+    order.save(update_fields=["paid_with"])
+    return order
+
+
+def _payment_method(order: Order) -> str:
+    first = order.payments.order_by("created_at").first()
+    return first.method if first is not None else "card"
 
 
 @dataclass(frozen=True)

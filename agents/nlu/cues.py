@@ -18,6 +18,8 @@ ACTION_WORDS: dict[str, str] = {
     "exchange_request": r"exchang\w*|swap\w*",
     "change_address": r"change (?:the |my )?(?:delivery |shipping )?address|"
                       r"(?:re)?direct\w*|(?:send|ship|deliver|post) (?:it|them) (?:to|somewhere)",
+    "back_in_stock": r"sign (?:me )?up|subscrib\w*|alert\w*|notif\w*|let me know|tell me when|"
+                     r"email me|message me|text me",
 }
 
 # Words that refuse what follows ("don't cancel", "I'd rather not return them"); not
@@ -108,7 +110,8 @@ _ASSENT = frozenset({
     "good", "lovely", "brilliant", "cool", "alright", "all", "thanks", "thank", "you", "thx",
     "cheers", "ta", "mate", "then", "oh", "ah", "well", "just", "for", "let's", "lets", "sorted",
     "now", "much", "very", "a", "lot", "appreciated", "i", "would", "be", "is", "was", "amazing",
-    "wonderful", "super", "excellent",
+    "wonderful", "super", "excellent", "one", "the", "both", "of", "them", "those", "these",
+    "everything", "can", "spot", "on", "exactly", "proceed", "yea", "aye", "please.", "with",
 })
 # Words that bring something else: a change, a condition or a different thing.
 _MORE = re.compile(
@@ -116,6 +119,21 @@ _MORE = re.compile(
     r"another|other|wait|also|and can|can you|could you|what|which|when|where|how|why|"
     r"send|ship|deliver|address|return|exchange|swap|refund|cancel\w*|size|colou?r|"
     r"office|work|home)\b|@|\d", re.I)
+
+
+# "No, I meant the other one", "the one with the boots", "wrong order": the same request,
+# about another order or item.
+CORRECTION = re.compile(r"\b(i meant|i mean|meant|the other (one|order)|not (that|this) one|wrong "
+                        r"(one|order)|the one (with|for|from)|the \w+ one)\b", re.I)
+OTHER_ONE = re.compile(r"\b(the )?other (one|order)\b", re.I)
+CHEAPER_ONE = re.compile(r"\b(the )?(cheaper|cheapest|less expensive|smaller)( one| order)?\b",
+                         re.I)
+DEARER_ONE = re.compile(r"\b(the )?(dearer|more expensive|pricier|bigger)( one| order)?\b", re.I)
+
+
+def brings_something_else(text: str) -> bool:
+    """A condition, a change or a new detail ("instead", "but", a number, an address)."""
+    return bool(_MORE.search(text))
 
 
 def affirms_only(text: str, allowed: str = "") -> bool:
@@ -167,7 +185,8 @@ UNSUPPORTED: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(give|do) (me )?the (same|lower|cheaper) price)\b", re.I)),
     ("split an order into separate deliveries", re.compile(
         r"\b(split (the |my |this )?(order|shipment|delivery|parcel)|ship (them|it|the items) "
-        r"separately|send (the items|them) separately)\b", re.I)),
+        r"separately|send (the items|them) separately)\b|\b(send|ship|deliver|post)\b.{0,60}"
+        r"\bseparately\b", re.I)),
     ("add items to an order", re.compile(
         r"\badd (an? |another |one more |a second |this |the |some )?[\w-]+( [\w-]+){0,2} to "
         r"(my|the|this|that|an?) (existing )?order\b", re.I)),
@@ -178,7 +197,11 @@ UNSUPPORTED: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bgift[- ]?(wrap\w*|message|note|receipt|box)\b", re.I)),
     ("combine orders", re.compile(
         r"\b(combine|merge|consolidate) (my |the |both |these |two )?(orders|parcels|"
-        r"shipments)\b", re.I)),
+        r"shipments)\b|\b(combine|merge|consolidate|put)\b.{0,40}\b(into|in) (one|a single|the "
+        r"same) (parcel|delivery|shipment|box|order)\b", re.I)),
+    ("match another shop's price on an order", re.compile(
+        r"\b(can|could|will|would) (you|u) (match|beat) (it|that|this|the price|their price)\b|"
+        r"\brefund (me )?the (price )?difference\b", re.I)),
 )
 
 
@@ -206,10 +229,19 @@ def several_orders(text: str) -> bool:
     return bool(ORDER_SET.search(text)) or len(set(ORDER_NUMBERS.findall(text))) >= 2
 
 
+FINE_AS_IS = re.compile(r"\b((?:the )?(?:[\w-]+ ){0,3}(?:one|ones|[\w-]+))\s+(?:is|are|was|were)\s+"
+                        r"(?:fine|ok|okay|good|great|perfect|alright|all right)\b|"
+                        r"\b(?:i'?ll |i will |i'?m )?keep(?:ing)? (the [\w-]+(?: [\w-]+)?)", re.I)
+
+
 def excluded_part(text: str) -> str:
-    """The words after "except" / "apart from": what the shopper leaves out of a set."""
+    """What the shopper leaves out of a set: the words after "except" / "apart from", or
+    the thing they say is fine as it is ("the black one is fine", "keeping the jumper")."""
     m = EXCEPT.search(text)
-    return m.group(2) if m else ""
+    if m:
+        return m.group(2)
+    fine = FINE_AS_IS.search(text)
+    return (fine.group(1) or fine.group(2) or "") if fine else ""
 
 
 # Questions about facts of the shopper's own order, answered from the data.
@@ -218,8 +250,9 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(what|which|how) (did i|have i|do i)\b.{0,25}\b(pay|paid|use|used)\b|"
         r"\b(what|which) (card|payment( method)?|method)\b.{0,30}\b(use|used|pay|paid|"
         r"charged|on (it|that|the order))\b|\bpaid (with|by|using|on) (what|which)\b|"
-        r"\bwhich card (was|did|got|is)\b|\bhow (was|did) (it|that|the order) (get )?paid\b",
-        re.I)),
+        r"\bwhich card (was|did|got|is)\b|\bhow (was|did) (it|that|the order) (get )?paid\b|"
+        r"\bdid i (pay|use) (with |by |using )?(paypal|my card|card|a card|the card|my gift|"
+        r"gift|my voucher|apple|klarna|visa|master)", re.I)),
     ("address", re.compile(
         r"\b(which|what) address\b|\bwhere (is|was|will|did) (it|that|they|the order|my order|"
         r"the parcel|that order) (going|being sent|sent|being delivered|delivered|shipped|"
@@ -228,9 +261,19 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.I)),
     ("items", re.compile(
         r"\bwhat('?s| is| was| did i (order|put|get))? (in|inside) (it|the order|that order|"
-        r"my order|the parcel|that parcel|that one)\b|\bwhat did i (order|buy|get)\b|"
-        r"\bwhich (items|things|products)\b|\bhow many (things|items|pieces|products)\b|"
-        r"\bwhat (items|things|products) (are|were|did)\b", re.I)),
+        r"my order|the parcel|that parcel|that one)\b|\bwhat did i (\w+ )?(order|buy|get)\b|"
+        r"\bwhich (items|things|products)\b|\bhow many (things|items|pieces|products|units|"
+        r"pairs|of (them|those|these|the \w+))\b|\bhow many \w+ (was it|were there|did i "
+        r"(order|buy|get))\b|\bwhat (items|things|products) (are|were|did)\b|"
+        r"\bhow much (was|were|is|did) (each|every)( \w+)?\b", re.I)),
+    ("cheapest", re.compile(r"\b(cheapest|least expensive) (thing|item|one)? ?(in|on|from) "
+                            r"(my|the|that|this) order\b", re.I)),
+    ("dearest", re.compile(r"\b(most expensive|priciest|dearest) (thing|item|one)? ?(in|on|"
+                           r"from) (my|the|that|this) order\b", re.I)),
+    ("open_orders", re.compile(
+        r"\bwhich (of my )?orders?\b.{0,30}\b(not|n'?t|still|yet|open|on (the|their) way|"
+        r"outstanding|arrived|come)\b|\b(list|show) (me )?(all )?my orders\b|"
+        r"\bwhat orders (do i have|have i got)\b", re.I)),
     ("total", re.compile(
         r"\bhow much (did i|have i|was i) (pay|spend|paid|spent|charged)\b|\b(order|the) total\b|"
         r"\bhow much (was|is|did) (it|the order|that order|my order|that)( cost)?\b|"
@@ -242,3 +285,25 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def asked_facts(text: str) -> list[str]:
     """Which facts of their order the shopper asks for, in the order listed above."""
     return [name for name, pattern in FACTS if pattern.search(text)]
+
+
+# Paying for an order another way: "can I pay for 3801 with PayPal instead", "charge it to
+# my other card", "switch the payment to my Mastercard".
+_METHOD_WORDS = (r"(paypal|apple ?pay|google ?pay|klarna|gift ?card|(other|different|another|"
+                 r"new|second|\w+'s) card|visa|master ?card|amex|american express|debit card|"
+                 r"credit card|card ending( in)? \d{4})")
+CHANGES_PAYMENT = re.compile(
+    rf"\b(change|switch|update|swap|move)\b.{{0,30}}\b(payment( method)?|card|pay(ing)? "
+    rf"method)\b|\b(pay|paid|charge|bill|put)\b.{{0,40}}\b(with|by|on|to|using|onto|via)\s+"
+    rf"(my |the |a )?{_METHOD_WORDS}|\buse (my |the |a )?{_METHOD_WORDS}.{{0,30}}\b(pay|for)\b",
+    re.I)
+
+
+def changes_payment(text: str) -> bool:
+    """The shopper asks to pay for an order another way (not about a charge gone wrong)."""
+    return bool(CHANGES_PAYMENT.search(text) and ASKS_CHANGE.search(text)) and not re.search(
+        r"\b(charged (twice|two|double)|double[- ]charged|declined|refund)\b", text, re.I)
+
+
+ASKS_CHANGE = re.compile(r"\b(instead|rather|can (i|you|we)|could (i|you|we)|please|pls|switch|"
+                         r"change|swap|want to|wanna|i'?d like|would like|use|prefer)\b", re.I)

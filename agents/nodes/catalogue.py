@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
@@ -10,7 +11,8 @@ from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from commerce import services as store_services
-from commerce.models import Article, Product, Variant
+from commerce.models import Article, Product, Variant, size_key
+from commerce.selectors import stem
 
 SMALL = re.compile(r"runs? small|size up|too small|tight|snug|narrow|order a size up", re.I)
 LARGE = re.compile(r"runs? (large|big)|size down|too big|roomy|loose|baggy", re.I)
@@ -103,7 +105,7 @@ def _stock_text(product: Product, variants: list[Variant]) -> str:
         return f"{label} is out of stock right now — I can tell you when it's back."
     if not available:
         return "It's out of stock in every option right now."
-    sizes = sorted({str(v.options.get("size", "")) for v in available} - {""})
+    sizes = sorted({str(v.options.get("size", "")) for v in available} - {""}, key=size_key)
     colours = sorted({str(v.options.get("colour", "")) for v in available} - {""})
     bits = []
     if colours:
@@ -121,8 +123,166 @@ def _article_answer(state: TurnState, topic: str) -> dict[str, Any] | None:
     return {"replies": [reply(f"{a.title}: {a.body}")]}
 
 
+PRICE_CAP = re.compile(r"\b(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|"
+                       r"within|at most)\s*(?:£|\$|€)?\s*(\d+(?:\.\d{1,2})?)", re.I)
+PRICE_FLOOR = re.compile(r"\b(?:over|above|more than|at least)\s*(?:£|\$|€)?\s*(\d+(?:\.\d{1,2})?)",
+                         re.I)
+RANKS = (("cheapest", re.compile(r"\b(cheapest|least expensive|lowest[- ]price\w*|most "
+                                 r"affordable|cheaper (one|of))\b", re.I)),
+         ("dearest", re.compile(r"\b(most expensive|priciest|dearest|pricier (one|of))\b", re.I)),
+         ("best", re.compile(r"\b(best[- ]rated|highest[- ]rated|best reviewed|top[- ]rated|"
+                             r"best reviews)\b", re.I)))
+COLOURS_Q = re.compile(r"\b(what|which|any other|other|how many) colou?rs?\b|"
+                       r"\bcolou?rs? (does|do|is|are|can)\b|\bcome in\b", re.I)
+SIZES_Q = re.compile(r"\b(what|which|how many) sizes?\b|\bsizes? (does|do|are|is|can)\b",
+                     re.I)
+COUNT_Q = re.compile(r"\bhow many (versions|variants|options|colou?rs|sizes|kinds|types|"
+                     r"styles|different)\b", re.I)
+# Words of a browsing question that describe nothing about the product.
+_BROWSE_STOP_WORDS = """
+any have got you do does under below less than over above cheapest least most expensive price
+priced prices quid pounds pound gbp pair pairs something anything looking look find show need
+want buy get sell sold there some which one ones what best rated top highest lowest reviewed
+reviews cheap cheaper affordable much how many the and for with your are is it its can could
+would will please thanks hi hello hey also me my i im i'm a an of in on to up at or that this
+these those max maximum within most come comes available stock options option version versions
+sort kind kinds type types different also them they their
+"""
+_BROWSE_STOP = frozenset(_BROWSE_STOP_WORDS.split())
+
+
+def _price_limits(text: str) -> tuple[Decimal | None, Decimal | None]:
+    cap, floor = PRICE_CAP.search(text), PRICE_FLOOR.search(text)
+    return (Decimal(cap.group(1)) if cap else None, Decimal(floor.group(1)) if floor else None)
+
+
+def _rank(text: str) -> str:
+    return next((name for name, pattern in RANKS if pattern.search(text)), "")
+
+
+def _product_words(product: Product) -> set[str]:
+    values = " ".join(f"{k} {v}" for variant in product.variants.all()
+                      for k, v in variant.options.items() if v is not True) + " " + " ".join(
+        k for variant in product.variants.all() for k, v in variant.options.items()
+        if v is True)
+    text = f"{product.name} {product.kind} {product.description} {product.material} {values}"
+    return {stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())}
+
+
+def _colours(variants: list[Variant]) -> list[str]:
+    return sorted({str(v.options["colour"]) for v in variants if v.options.get("colour")})
+
+
+def _sizes(variants: list[Variant]) -> list[str]:
+    return sorted({str(v.options["size"]) for v in variants if v.options.get("size")},
+                  key=size_key)
+
+
+def _comes_in(variants: list[Variant]) -> str:
+    bits = []
+    if _colours(variants):
+        bits.append("colours " + ", ".join(_colours(variants)))
+    if _sizes(variants):
+        bits.append("sizes " + ", ".join(_sizes(variants)))
+    return "; ".join(bits)
+
+
+def browse(state: TurnState) -> dict[str, Any] | None:
+    """Questions across the catalogue ("waterproof boots under £100", "the cheapest
+    fleece"): filtered by the words that describe the product, price and stock, ranked
+    when asked, and a plain "none" when nothing fits. None when the message isn't one."""
+    text = state.get("message_text") or state.get("text", "")
+    cap, floor = _price_limits(text)
+    rank = _rank(text)
+    if cap is None and floor is None and not rank:
+        return None
+    words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())
+             if w not in _BROWSE_STOP and len(w) > 2}
+    kinds = {stem(p.kind.lower()) for p in store.product_list_with_variants()} & words
+    named = store.product_search(text) if not kinds else []
+    products = (store.product_list_with_variants(kinds) if kinds else
+                named if named and len(words) <= 3 else store.product_list_with_variants())
+    entities = state.get("entities") or {}
+    size = size_asked(text, dict(entities))
+    colour = (entities.get("colour") or "").lower()
+    wanted = words - kinds - {stem(size.lower()), colour} - {""}
+    matches: list[tuple[Product, list[Variant]]] = []
+    for product in products:
+        if named and not kinds and product in named:
+            describing = wanted - _product_words(product) - {
+                stem(w) for w in re.findall(r"[a-z]+", product.name.lower())}
+        else:
+            describing = wanted - _product_words(product)
+        if describing:
+            continue
+        variants = [v for v in product.variants.all()
+                    if (cap is None or v.price <= cap) and (floor is None or v.price >= floor)
+                    and (not size or str(v.options.get("size", "")).upper() == size.upper())
+                    and (not colour or str(v.options.get("colour", "")).lower() == colour)]
+        if variants:
+            matches.append((product, variants))
+    plural = [k if k.endswith("s") else f"{k}s" for k in sorted(kinds)] or ["products"]
+    what = " ".join([*sorted(wanted), " or ".join(plural)])
+    limits = (f" under {fmt.money(cap)}" if cap is not None else "") + (
+        f" over {fmt.money(floor)}" if floor is not None else "")
+    if not matches:
+        return {"replies": [reply(f"Sorry — we have no {what}{limits}: nothing in the "
+                                  "catalogue matches all of that.")]}
+    in_stock = [(p, [v for v in vs if v.stock > 0]) for p, vs in matches]
+    in_stock = [(p, vs) for p, vs in in_stock if vs]
+    if not in_stock:
+        names = ", ".join(p.name for p, _ in matches[:5])
+        return {"replies": [reply(f"{names} would match{limits}, but "
+                                  f"{'it is' if len(matches) == 1 else 'they are'} out of "
+                                  "stock right now — I can tell you when it's back.")]}
+    if rank == "best":
+        def rating(item: tuple[Product, list[Variant]]) -> float:
+            ratings = [r.rating for r in item[0].reviews.all()]
+            return sum(ratings) / len(ratings) if ratings else 0.0
+        in_stock.sort(key=rating, reverse=True)
+    else:
+        in_stock.sort(key=lambda item: min(v.price for v in item[1]),
+                      reverse=rank == "dearest")
+    if rank:
+        product, variants = in_stock[0]
+        price = min(v.price for v in variants) if rank != "dearest" else max(
+            v.price for v in variants)
+        label = {"cheapest": "The cheapest", "dearest": "The most expensive",
+                 "best": "The best rated"}[rank]
+        comes = _comes_in(variants)
+        return {"replies": [reply(f"{label} of our {what}{limits} in stock is {product.name} "
+                                  f"at {fmt.money(price)}"
+                                  + (f". It comes in {comes}." if comes else "."))]}
+    lines = "\n".join(
+        f"- {p.name}: {fmt.money(min(v.price for v in vs))}"
+        + (f" ({_comes_in(vs)})" if _comes_in(vs) else "") for p, vs in in_stock[:6])
+    return {"replies": [reply(f"In stock{limits}:\n{lines}")]}
+
+
+def _options_answer(text: str, product: Product) -> str:
+    """How many versions, which colours, which sizes: from the product's own variants."""
+    variants = store.variant_list_for_product(product)
+    available = [v for v in variants if v.stock > 0]
+    parts = []
+    if COUNT_Q.search(text):
+        parts.append(f"{product.name} comes in {len(variants)} version"
+                     f"{'s' if len(variants) != 1 else ''}"
+                     + (f" ({_comes_in(variants)})" if _comes_in(variants) else "") + ".")
+    elif COLOURS_Q.search(text) and _colours(variants):
+        out = [c for c in _colours(variants) if c not in _colours(available)]
+        parts.append(f"{product.name} comes in {', '.join(_colours(variants))}."
+                     + (f" Out of stock right now: {', '.join(out)}." if out else ""))
+    if SIZES_Q.search(text) and _sizes(variants) and not COUNT_Q.search(text):
+        parts.append(f"Sizes: {', '.join(_sizes(variants))}; in stock now: "
+                     f"{', '.join(_sizes(available)) or 'none'}.")
+    return " ".join(parts)
+
+
 def product_question(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
+    answer = browse(state)
+    if answer is not None:
+        return answer
     product = _product_for_turn(state)
     if product is None:
         if SHIPPING_Q.search(text):
@@ -142,6 +302,9 @@ def product_question(state: TurnState) -> dict[str, Any]:
             "(like TEE-HARB-BLK-M) and I'll check sizes, stock and reviews.")]}
     mem = memory(state)
     mem["product"] = product.pk
+    options = _options_answer(text, product)
+    if options:
+        return {"memory": mem, "replies": [reply(options)]}
     entities = dict(state.get("entities") or {})
     size = size_asked(text, entities)
     if size:

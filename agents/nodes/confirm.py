@@ -21,7 +21,7 @@ from core import clock
 def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
                      action: dict[str, Any]) -> dict[str, Any]:
     mem = dict(mem)
-    mem["pending"] = {"kind": "confirm", "action": action}
+    mem["pending"] = {"kind": "confirm", "action": action, "summary": summary}
     return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
                                              ["Yes, go ahead", "No"])]}
 
@@ -35,8 +35,10 @@ def confirm(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             "OK, I haven't changed anything. Is there anything else I can help with?")]}
     if answer != "yes":
+        summary = pending.get("summary") or ""
         return {"memory": mem, "replies": [reply(
-            "Just to check — shall I go ahead? Please answer yes or no.",
+            f"Just to check: {summary}\n\nShall I go ahead? Please answer yes or no."
+            if summary else "Just to check — shall I go ahead? Please answer yes or no.",
             ["Yes, go ahead", "No"])]}
     mem["pending"] = None
     return {"memory": mem, **execute(state, pending.get("action") or {})}
@@ -63,6 +65,12 @@ def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
             return _return(state, conv, order, action)
         if kind == "missing":
             return _missing(state, conv, order, action)
+        if kind == "change_items":
+            return _change_items(state, conv, order, action)
+        if kind == "change_payment":
+            return _change_payment(state, conv, order, action)
+        if kind == "apology_code":
+            return _apology_code(state, order, action)
     except store_services.ActionRefused as refused:
         decide(state, refused.decision, order)
         return {"replies": [reply(f"I couldn't do that: {refused.decision.explanation}")]}
@@ -144,6 +152,55 @@ def _return(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> 
         f"Done — return {ret.number} is open. Here's your prepaid Royal Mail return label "
         f"(tracking {ret.tracking_number}): {url}\nPrint it, stick it on the parcel and drop it "
         f"at any Post Office within 14 days. {how}", attachments=attachments)]}
+
+
+def _change_items(state: TurnState, conv: Any, order: Any,
+                  action: dict[str, Any]) -> dict[str, Any]:
+    changes = {int(pk): store.variant_get(sku) for pk, sku in action["changes"].items()}
+    key = action_key(state, "change_items", order.number,
+                     "-".join(f"{pk}x{v.sku}" for pk, v in sorted(changes.items())))
+
+    def run() -> dict[str, Any]:
+        difference = store_services.order_items_change(order, conv.customer, changes, key=key)
+        return {"difference": str(difference)}
+
+    result, _ = run_once(state, "change_items", key, order, run)
+    difference = Decimal(result.get("difference") or "0")
+    money = fmt.money(abs(difference), order.currency)
+    tail = ("" if difference == 0 else
+            f" {money} has been charged to your original payment method." if difference > 0
+            else f" {money} is on its way back to your original payment method; banks usually "
+                 "show it within 3–5 working days.")
+    return {"replies": [reply(f"Done — order #{order.number} now has "
+                              + ", ".join(f"{v.product.name} ({v.option_label()})"
+                                          for v in changes.values()) + f".{tail}")]}
+
+
+def _change_payment(state: TurnState, conv: Any, order: Any,
+                    action: dict[str, Any]) -> dict[str, Any]:
+    method = store.payment_method_get(conv.customer, int(action["method"]))
+    if method is None:
+        return {"replies": [reply("That payment method is no longer on your account.")]}
+    key = action_key(state, "change_payment", order.number, str(method.pk))
+
+    def run() -> dict[str, Any]:
+        store_services.order_payment_change(order, conv.customer, method, key=key)
+        return {"method": str(method)}
+
+    run_once(state, "change_payment", key, order, run)
+    return {"replies": [reply(f"Done — order #{order.number} is now paid with {method}.")]}
+
+
+def _apology_code(state: TurnState, order: Any, action: dict[str, Any]) -> dict[str, Any]:
+    key = action_key(state, "apology_code", order.number)
+
+    def run() -> dict[str, Any]:
+        code = store_services.apology_code_create(order, int(action["percent"]))
+        return {"code": code.code}
+
+    result, _ = run_once(state, "apology_code", key, order, run)
+    return {"replies": [reply(f"Here's your code: {result['code']} — {action['percent']}% off "
+                              "your next order.")]}
 
 
 def _missing(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) -> dict[str, Any]:

@@ -7,15 +7,16 @@ from typing import Any
 
 from agents import format as fmt
 from agents.state import TurnState
-from agents.tools.context import memory, reply
+from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
-from commerce.models import Order
+from commerce import selectors as store
+from commerce.models import Order, OrderStatus
 
 
 def _paid_with(order: Order) -> str:
     method = getattr(order, "paid_with", None)
     if method is not None:
-        return f"Order #{order.number} was paid with {method.describe()}."
+        return f"Order #{order.number} was paid with {method}."
     payment = order.payments.filter(status="captured").order_by("created_at").first()
     if payment is None:
         return f"I can't see a payment taken for order #{order.number} yet."
@@ -57,12 +58,45 @@ def _tracking(order: Order) -> str:
                     f"{s.tracking_number}." for s in shipments)
 
 
+def _cheapest(order: Order) -> str:
+    items = sorted(order.items.all(), key=lambda i: i.unit_price)
+    if not items:
+        return f"Order #{order.number} has no items."
+    return (f"The cheapest item in order #{order.number} is {_variant(items[0])} at "
+            f"{fmt.money(items[0].unit_price, order.currency)}.")
+
+
+def _dearest(order: Order) -> str:
+    items = sorted(order.items.all(), key=lambda i: i.unit_price, reverse=True)
+    if not items:
+        return f"Order #{order.number} has no items."
+    return (f"The most expensive item in order #{order.number} is {_variant(items[0])} at "
+            f"{fmt.money(items[0].unit_price, order.currency)}.")
+
+
 ANSWERS = {"paid_with": _paid_with, "address": _address, "items": _items, "total": _total,
-           "tracking": _tracking}
+           "tracking": _tracking, "cheapest": _cheapest, "dearest": _dearest}
+OPEN = {OrderStatus.PENDING: "waiting for payment", OrderStatus.PROCESSING: "being prepared",
+        OrderStatus.SHIPPED: "on its way"}
+
+
+def _open_orders(state: TurnState) -> dict[str, Any]:
+    """The verified shopper's orders that haven't arrived yet, each with where it stands."""
+    conv = conversation(state)
+    orders = [o for o in store.order_list_for_customer(conv.customer, tracking=False)[:50]
+              if o.status in OPEN]
+    if not orders:
+        return {"replies": [reply("All your orders have arrived — none is still on its way.")]}
+    lines = "\n".join(
+        f"- #{o.number} ({', '.join(i.variant.product.name for i in o.items.all())}), placed "
+        f"{fmt.day(o.placed_at)}: {OPEN[o.status]}" for o in orders)
+    return {"replies": [reply(f"These orders haven't arrived yet:\n{lines}")]}
 
 
 def order_facts(state: TurnState) -> dict[str, Any]:
     facts = [name for name in state.get("facts") or [] if name in ANSWERS]
+    if "open_orders" in (state.get("facts") or []) and conversation(state).is_verified:
+        return _open_orders(state)
     lookup = order_for_turn(state, "order_status")
     mem = dict(lookup.update.get("memory") or memory(state))
     if lookup.order is None:
@@ -71,5 +105,7 @@ def order_facts(state: TurnState) -> dict[str, Any]:
         return {**lookup.update, "memory": mem}
     mem.pop("facts", None)
     order = lookup.order
+    if not facts:
+        return {**lookup.update, "memory": mem, **_open_orders(state)}
     return {**lookup.update, "memory": mem,
             "replies": [reply("\n".join(ANSWERS[name](order) for name in facts))]}

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
-from agents.nlu.cues import several_orders
+from agents.nlu.cues import ORDER_NUMBERS, several_orders, yes_or_no
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide
 from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn, orders_in_set
 from commerce import policy as rules
+from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
@@ -25,9 +27,9 @@ def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
                 f"{what} any more. You can return it free of charge within the return window, "
                 "and I can start that for you here.")
     if decision.rule.endswith("already_shipped"):
-        return (f"I'm sorry — order #{order.number} has already left our warehouse, so I "
-                f"can't {what} any more. Once it arrives you can return it free of charge "
-                "within the return window, and I can start that for you here.")
+        return (f"I'm sorry — order #{order.number} has already shipped (it left our "
+                f"warehouse), so I can't {what} any more. Once it arrives you can return it "
+                "free of charge within the return window, and I can start that for you here.")
     return f"I can't {what}: {decision.explanation}"
 
 
@@ -132,7 +134,68 @@ def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
     return {"line1": line1[:200], "line2": line2[:200], "city": city[:100], "postcode": postcode}
 
 
+# "The same address as order 3804", "my home address like last time".
+ON_FILE = re.compile(
+    r"\b(same (address )?as|address (from|on|of|used (for|on|with))|like last time|"
+    r"as (last time|before)|(my )?(home|usual|old|previous|other|normal|regular|last) "
+    r"(address|order)|address on file)\b", re.I)
+
+
+def _source_and_target(state: TurnState) -> tuple[str, str]:
+    """With two order numbers, the one the address comes from (named after "same as") and
+    the one to change."""
+    text = state.get("message_text") or state.get("text", "")
+    m = ON_FILE.search(text)
+    numbers = ORDER_NUMBERS.findall(text)
+    if m is None or len(set(numbers)) != 2:
+        return "", ""
+    after = ORDER_NUMBERS.findall(text[m.start():])
+    source = after[0] if after else numbers[-1]
+    return source, next(n for n in numbers if n != source)
+
+
+def _address_on_file(state: TurnState, order: Order, source: str) -> dict[str, str] | None:
+    """The address of another of the shopper's orders the message points at: the one named,
+    else the most recent different one (the most used, for "home" or "usual")."""
+    text = state.get("message_text") or state.get("text", "")
+    if not source and not ON_FILE.search(text):
+        return None
+    others = [o for o in store.order_list_for_customer(order.customer, tracking=False)
+              if o.pk != order.pk and o.ship_line1]
+    if source:
+        others = [o for o in others if o.number == source]
+    candidates = [o for o in others if _normal_postcode(o.ship_postcode)
+                  != _normal_postcode(order.ship_postcode) or o.ship_line1 != order.ship_line1]
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    if re.search(r"\b(home|usual|normal|regular)\b", text, re.I) and not source:
+        counts = Counter((o.ship_line1, o.ship_postcode) for o in candidates)
+        top = counts.most_common(1)[0][0]
+        chosen = next(o for o in candidates if (o.ship_line1, o.ship_postcode) == top)
+    return {"line1": chosen.ship_line1, "line2": chosen.ship_line2, "city": chosen.ship_city,
+            "postcode": chosen.ship_postcode}
+
+
+def _corrected(state: TurnState, mem: dict[str, Any], order: Order) -> dict[str, str] | None:
+    """The address just proposed for this order with the postcode the shopper corrects
+    ("sorry, the postcode is BS1 5LS, not 5LJ")."""
+    proposed = mem.pop("proposed", None) or {}
+    if proposed.get("kind") != "address" or proposed.get("order") != order.number:
+        return None
+    text = state.get("message_text") or state.get("text", "")
+    postcodes = [_normal_postcode(m.group(1)) for m in UK_POSTCODE.finditer(text)]
+    old = _normal_postcode(proposed["address"].get("postcode", ""))
+    new = next((p for p in postcodes if p != old), "")
+    if not new:
+        return None
+    return {**proposed["address"], "postcode": f"{new[:-3]} {new[-3:]}"}
+
+
 def change_address(state: TurnState) -> dict[str, Any]:
+    source, target = _source_and_target(state)
+    if target:
+        state = {**state, "entities": {**(state.get("entities") or {}), "order_number": target}}
     lookup = order_for_turn(state, "change_address")
     if lookup.order is None:
         return lookup.update
@@ -145,8 +208,15 @@ def change_address(state: TurnState) -> dict[str, Any]:
             decision, order, "change the address"))]}
     # Only this message can hold the new address: proof of identity (an order number and
     # the old postcode) sent on its own is not one.
+    if (mem.get("pending") or {}).get("kind") == "address" and \
+            yes_or_no(state.get("text", "")) == "no":
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            f"OK — order #{order.number} stays addressed to {order.shipping_address}.")]}
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
+    if address is None and not state.get("details_only"):
+        address = _address_on_file(state, order, source) or _corrected(state, mem, order)
     if address is None:
         mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
         return {"memory": mem, "replies": [reply(

@@ -163,6 +163,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
     now = clock.now()
     delivered = last is not None and last.status == ShipmentStatus.DELIVERED
     late = False
+    apology: dict[str, Any] | None = None
     if shipment is not None and shipment.promised_by and order.status in {
             OrderStatus.SHIPPED, OrderStatus.DELIVERED}:
         if not delivered:
@@ -172,13 +173,16 @@ def order_status(state: TurnState) -> dict[str, Any]:
         if decision.allowed:
             late = not delivered
             decide(state, decision, order)
-            code = store_services.apology_code_create(order, decision.facts["percent"])
             sorry = ("It's late against that date, and I'm sorry." if not delivered else
                      f"It arrived after the {fmt.day(shipment.promised_by)} we promised, and "
                      "I'm sorry.")
+            # A code is made only when the shopper takes up the offer: a status question
+            # never writes anything by itself.
+            apology = {"kind": "apology_code", "order": order.number,
+                       "percent": decision.facts["percent"]}
             parts.append(
-                f"{sorry} As an apology, here's {decision.facts['percent']}% off your next "
-                f"order with the code {code.code}.")
+                f"{sorry} As an apology, I can give you {decision.facts['percent']}% off your "
+                "next order — shall I create the code for you?")
     stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
     if unreachable:
         parts.append(f"I couldn't reach {unreachable}'s tracking just now, so that is the "
@@ -194,7 +198,12 @@ def order_status(state: TurnState) -> dict[str, Any]:
     if lost or (delivered and NOT_RECEIVED.search(state.get("text", ""))):
         # Lost, or delivered but not received: what policy offers for a missing parcel.
         return {**update, **missing(state, order, mem, lead=f"{said} ")}
-    update["replies"] = [reply(said)]
+    update["replies"] = [reply(said, ["Yes, send the code"] if apology else None)]
+    if apology:
+        mem["pending"] = {"kind": "confirm", "action": apology,
+                          "summary": f"I'll create a {apology['percent']}% code for your next "
+                                     "order."}
+        update["memory"] = mem
     if (problem or late) and conversation(state).customer.is_vip:
         update.update(hand_off(state, "vip", order=order,
                                summary=f"VIP customer asking about order #{order.number}, "

@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 from agents import format as fmt
+from agents.nlu.cues import yes_or_no
+from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
-from agents.tools.actions import hand_off
+from agents.tools.actions import decide, hand_off
 from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn
+from commerce import policy as rules
 from commerce import selectors as store
 
 FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
@@ -127,3 +130,79 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
                            tried=["Checked the payments on the order"]))
     update["handoff"]["evidence"] = evidence
     return update
+
+
+def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
+    """The saved payment method the shopper names: by kind, brand or last four, or "my
+    other card" when exactly one other card is saved."""
+    lowered = text.lower()
+    named = []
+    for method in methods:
+        words = {method.kind.replace("_", " "), method.kind.replace("_", "")}
+        if method.brand:
+            words |= {method.brand.lower(), {"amex": "american express"}.get(
+                method.brand.lower(), method.brand.lower())}
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words if w) or (
+                method.last4 and method.last4 in lowered):
+            named.append(method)
+    named = [m for m in named if m != current] or named
+    if len(named) == 1:
+        return named[0]
+    if re.search(r"\b(other|different|another|second) card\b", lowered):
+        cards = [m for m in methods if m.kind == "card" and m != current]
+        return cards[0] if len(cards) == 1 else None
+    return None
+
+
+def change_payment(state: TurnState) -> dict[str, Any]:
+    """Pay for an order that hasn't shipped with another method saved on the account."""
+    lookup = order_for_turn(state, "payment_issue")
+    mem = dict(lookup.update.get("memory") or memory(state))
+    if lookup.order is None:
+        # Asked again once the shopper has proved the order is theirs.
+        mem["changes_payment"] = True
+        return {**lookup.update, "memory": mem}
+    mem.pop("changes_payment", None)
+    order = lookup.order
+    decision = decide(state, rules.payment_change_decision(order, rules.policy_get()), order)
+    if not decision.allowed:
+        mem["pending"] = None
+        if decision.handoff_reason:
+            return {"memory": mem, "replies": [reply(
+                f"{decision.explanation} I've passed your request to a colleague, who will "
+                "reply here.")],
+                **hand_off(state, decision.handoff_reason, order=order, decision=decision,
+                           summary=f"Shopper asks to pay for order #{order.number} another "
+                                   "way.", suggested="Change the payment method if possible.")}
+        return {"memory": mem, "replies": [reply(f"I can't do that: {decision.explanation}")]}
+    if (mem.get("pending") or {}).get("kind") == "payment" and \
+            yes_or_no(state.get("text", "")) == "no":
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            f"OK — I've left the payment for order #{order.number} as it is.")]}
+    methods = store.payment_method_list(order.customer)
+    current = order.paid_with
+    target = _method_named(state.get("message_text") or state.get("text", ""), methods, current)
+    others = [m for m in methods if m != current]
+    if target is None or target == current:
+        mem["pending"] = {"kind": "payment", "intent": "payment_issue", "order": order.number}
+        saved = "; ".join(str(m) for m in others)
+        now = f" Order #{order.number} is paid with {current}." if current else ""
+        if not others:
+            mem["pending"] = None
+            return {"memory": mem, "replies": [reply(
+                f"I can only switch an order to a payment method saved on your account, and "
+                f"you have no other one saved.{now} You can add one in your account settings, "
+                "then message me again.")]}
+        return {"memory": mem, "replies": [reply(
+            f"I can only switch an order to a payment method already saved on your account: "
+            f"{saved}.{now} Which one would you like?", [str(m) for m in others])]}
+    check = rules.payment_method_decision(order, target)
+    if not check.allowed:
+        decide(state, check, order)
+        return {"memory": mem, "replies": [reply(f"I can't do that: {check.explanation}")]}
+    return ask_confirmation(state, mem, (
+        f"I'll change the payment for order #{order.number} "
+        f"({fmt.money(order.total, order.currency)}) from {current or 'the original method'} "
+        f"to {target}."), {"kind": "change_payment", "order": order.number,
+                           "method": target.pk})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
@@ -48,6 +49,51 @@ def _code_terms(code: DiscountCode) -> str:
     return " ".join(terms)
 
 
+BASKET = re.compile(
+    r"(?:£|\$|€)\s?(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s?(?:quid|pounds|gbp)\b", re.I)
+ON_WHAT = re.compile(r"\b(on|for|with|to)\b", re.I)
+
+
+def _saving(code: DiscountCode, amount: Decimal) -> str:
+    if code.kind == DiscountCode.Kind.PERCENT:
+        off = (amount * code.value / 100).quantize(Decimal("0.01"))
+        return f"{fmt.money(off)} off {fmt.money(amount)}"
+    if code.kind == DiscountCode.Kind.FIXED:
+        return f"{fmt.money(min(code.value, amount))} off {fmt.money(amount)}"
+    return "free delivery"
+
+
+def _applies_to(code: DiscountCode, text: str) -> str:
+    """Whether a valid code works on the basket amount or the product the shopper names,
+    by the code's own conditions; "" when they name neither."""
+    m = BASKET.search(text)
+    if m:
+        amount = Decimal(m.group(1) or m.group(2))
+        if code.min_order_total and amount < code.min_order_total:
+            return (f"No — {code.code} gives {_code_terms(code)}, so it won't work on a "
+                    f"{fmt.money(amount)} basket: you'd need "
+                    f"{fmt.money(code.min_order_total - amount)} more.")
+        return (f"Yes — {code.code} works on a {fmt.money(amount)} basket: "
+                f"{_saving(code, amount)}, as long as the items meet its terms "
+                f"({_code_terms(code)}).")
+    if not ON_WHAT.search(text):
+        return ""
+    products = store.product_search(text)
+    if not products:
+        return ""
+    product = products[0]
+    variants = store.variant_list_for_product(product)
+    if code.category and product.category != code.category:
+        return (f"No — {code.code} is for {code.category} only, and {product.name} is "
+                f"{product.category}.")
+    if code.excludes_sale_items and variants and all(v.final_sale for v in variants):
+        return f"No — {code.code} excludes sale items, and {product.name} is on sale."
+    price = min((v.price for v in variants), default=Decimal(0))
+    short = (f" Your basket needs to come to {fmt.money(code.min_order_total)} or more for it "
+             "to apply." if code.min_order_total and price < code.min_order_total else "")
+    return f"Yes — {code.code} works on {product.name}: {_code_terms(code)}.{short}"
+
+
 def promo_question(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     entities = state.get("entities") or {}
@@ -66,6 +112,9 @@ def promo_question(state: TurnState) -> dict[str, Any]:
         problem = _code_problem(code)
         if problem:
             return {"replies": [reply(f"{problem} Sorry about that.")]}
+        applied = _applies_to(code, text.replace(raw, " "))
+        if applied:
+            return {"replies": [reply(applied)]}
         return {"replies": [reply(
             f"{code.code} is valid: {_code_terms(code)}. Enter it at checkout in the "
             "\"Discount code\" box; it can't be combined with another code. If it's still "

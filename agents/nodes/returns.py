@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
+from agents.nlu.cues import excluded_part
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -20,6 +21,7 @@ from commerce.models import (
     Order,
     OrderItem,
     OrderStatus,
+    Product,
     Refund,
     Return,
     ShipmentStatus,
@@ -32,7 +34,8 @@ SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow
                          r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
                          r"wrong size|size|fit)\b", re.I)
 WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different size|"
-                            r"(a|the|one) size (up|down)|bigger|smaller)\b", re.I)
+                            r"(a|the|one) size (up|down)|(?<!the )(bigger|smaller)(?! one))\b",
+                            re.I)
 WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
 WANTS_REFUND = re.compile(r"\b(re?fu?n?d\w*|money back|reimburse\w*|my money)\b", re.I)
 # A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
@@ -99,7 +102,20 @@ def _item_label(item: OrderItem) -> str:
 
 
 def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
-    """The order's items the shopper's words point at, if any."""
+    """The order's items the shopper's words point at, if any: "everything except the
+    jumper" is every item but the jumper."""
+    text = state.get("text", "").lower()
+    left_out = excluded_part(text)
+    if left_out and len(items) > 1:
+        named = _pick_named({**state, "text": text.replace(left_out.lower(), " ")}, items)
+        out = _pick_named({**state, "text": left_out, "entities": {}}, items)
+        kept = [i for i in (named or items) if i not in out]
+        if out and kept:
+            return kept
+    return _pick_named(state, items)
+
+
+def _pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
     text = state.get("text", "").lower()
     entities = state.get("entities") or {}
     if ALL_ITEMS.search(text) and len(items) > 1:
@@ -126,8 +142,33 @@ def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
             scored.append((hits, item))
     if scored:
         best = max(h for h, _ in scored)
-        return [i for h, i in scored if h == best]
+        chosen = [i for h, i in scored if h == best]
+        if len(chosen) > 1:
+            # Two of the same product: "the white tee", "the bigger one" tell them apart.
+            chosen = _by_options(text, chosen)
+        return chosen
     return []
+
+
+BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
+SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
+
+
+def _by_options(text: str, items: list[OrderItem]) -> list[OrderItem]:
+    def said(item: OrderItem) -> int:
+        return sum(1 for k, v in item.variant.options.items() if isinstance(v, str)
+                   and item.variant.options and len({str(i.variant.options.get(k)) for i in
+                                                     items}) > 1
+                   and re.search(rf"(?<![\w.]){re.escape(v.lower())}(?![\w.])", text))
+    hits = {i.pk: said(i) for i in items}
+    best = max(hits.values())
+    if best:
+        return [i for i in items if hits[i.pk] == best]
+    sized = [i for i in items if i.variant.options.get("size")]
+    if len(sized) == len(items) and (BIGGER_ONE.search(text) or SMALLER_ONE.search(text)):
+        pick = max if BIGGER_ONE.search(text) else min
+        return [pick(items, key=lambda i: size_key(str(i.variant.options["size"])))]
+    return items
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
@@ -373,6 +414,16 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         options["size"] = _size_as_listed(item, wanted_size)
     if wanted_colour and str(options.get("colour", "")).lower() != wanted_colour:
         options["colour"] = wanted_colour
+    variants = store.variant_list_for_product(item.variant.product)
+    for key in options:
+        if key in {"size", "colour"}:
+            continue
+        # Any other option the shopper names: "the long-sleeve one", "long leg".
+        values = {str(v.options.get(key)) for v in variants if v.options.get(key) is not None}
+        named = [value for value in values if value.lower() != str(options[key]).lower()
+                 and re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", text, re.I)]
+        if len(named) == 1:
+            options[key] = named[0]
     if options == item.variant.options:
         offered = _named_alternative(text, item)
         if offered is not None:
@@ -424,6 +475,21 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
                                  "Which item would you like to exchange")
     if ask:
         return ask
+    other = _other_product_named(state, items)
+    if other is not None:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            f"I can only swap an item for another size or colour of the same product, not for "
+            f"{other.name}, so I've passed your request to a colleague, who will reply here.")],
+            **hand_off(state, "unsupported_request", order=order,
+                       summary=f"Shopper wants to change an item of order #{order.number} for "
+                               f"a different product ({other.name}).",
+                       suggested="Cancel and reorder, or return and buy, as the shopper "
+                                 "prefers.")}
+    if order.status in {OrderStatus.PENDING, OrderStatus.PROCESSING}:
+        return change_items(state, order, mem, items)
+    if len(items) > 1:
+        return _exchange_several(state, order, mem, items)
     item = items[0]
     decision = decide(state, rules.return_decision(
         order, [item], rules.policy_get(), clock.now(), store.order_events(order),
@@ -435,7 +501,10 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     alternatives = _same_product_in_stock(item)
     alt_text = "; ".join(v.option_label() for v in alternatives[:6])
     if target is None or target.stock < item.quantity:
-        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        # The option words let routing recognise the answer ("the oatmeal one in M").
+        mem["pending"] = {"kind": "item", "intent": "exchange_request", "names": sorted(
+            {str(x).lower() for v in alternatives for x in v.options.values()
+             if isinstance(x, str) and len(x) >= 3})}
         mem["items"] = [item.pk]
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
         head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
@@ -458,6 +527,121 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     return ask_confirmation(state, mem, summary, {
         "kind": "return", "order": order.number, "items": [item.pk], "resolution": "exchange",
         "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
+
+
+PARTS = re.compile(r"\s*(?:,|;|\band\b|\bplus\b|\bthen\b|\balso\b)\s*", re.I)
+
+
+def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Variant], list[str]]:
+    """The variant wanted for each item, from its own part of the message when there are
+    several ("the tee for an L and the shorts for a M"), and a line for each item whose
+    wish can't be met (with what is in stock instead)."""
+    text = state.get("message_text") or state.get("text", "")
+    parts = [p for p in PARTS.split(text) if p.strip()]
+    targets: dict[int, Variant] = {}
+    missing: list[str] = []
+    for item in items:
+        own = text if len(items) == 1 else " ".join(
+            p for p in parts if _pick_named({**state, "text": p, "entities": {}}, [item]))
+        if len(items) > 1 and not own and not ALL_ITEMS.search(text):
+            target, described = None, ""
+        else:
+            item_state = state if len(items) == 1 else {**state, "text": own or text,
+                                                         "entities": {}}
+            target, described = _target_variant(item_state, item)
+            if target is None and CHEAPEST.search(own or text):
+                target = _cheapest_alternative(item)
+                described = target.option_label() if target is not None else ""
+        if target is None or target.stock < item.quantity:
+            alternatives = "; ".join(v.option_label() for v in _same_product_in_stock(item)[:6])
+            missing.append(f"{_item_label(item)}" + (f" ({described} is out of stock)"
+                                                     if described else "")
+                           + (f" — in stock: {alternatives}" if alternatives else
+                              " — no other size or colour is in stock"))
+        else:
+            targets[item.pk] = target
+    return targets, missing
+
+
+CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|lower price)\b", re.I)
+
+
+def _cheapest_alternative(item: OrderItem) -> Variant | None:
+    """The cheapest other variant in stock of the same size (or any size if none)."""
+    size = item.variant.options.get("size")
+    others = _same_product_in_stock(item)
+    same_size = [v for v in others if v.options.get("size") == size] or others
+    cheaper = sorted(same_size, key=lambda v: (v.price, v.option_label()))
+    return cheaper[0] if cheaper else None
+
+
+def _other_product_named(state: TurnState, items: list[OrderItem]) -> Product | None:
+    """A product other than the chosen items' that the message asks for instead ("swap the
+    fleece for the Harbour Jumper"), named by at least two words of its name."""
+    text = (state.get("message_text") or state.get("text", "")).lower()
+    mine = {i.variant.product_id for i in items}
+    words = set(re.findall(r"[a-z]{3,}", text))
+    for product in store.product_search(text):
+        name_words = set(re.findall(r"[a-z]{3,}", product.name.lower()))
+        if product.pk not in mine and len(name_words & words) >= min(2, len(name_words)):
+            return product
+    return None
+
+
+def change_items(state: TurnState, order: Order, mem: dict[str, Any],
+                 items: list[OrderItem]) -> dict[str, Any]:
+    """Another size or colour of items of an order that hasn't shipped: the order itself
+    is changed, with the price difference stated before the yes."""
+    targets, missing = _targets(state, items)
+    mem["items"] = [i.pk for i in items]
+    if missing:
+        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        return {"memory": mem, "replies": [reply(
+            f"Order #{order.number} hasn't shipped yet, so I can change it. Which size or "
+            "colour would you like instead?\n" + "\n".join(f"- {m}" for m in missing))]}
+    decision = decide(state, rules.items_change_decision(
+        order, [(i, targets[i.pk]) for i in items]), order)
+    if not decision.allowed:
+        return _refuse_or_handoff(state, decision, order, mem, "an item change")
+    difference = Decimal(decision.facts.get("difference", "0"))
+    lines = "\n".join(f"- {_item_label(i)} → {targets[i.pk].option_label()}" for i in items)
+    money = fmt.money(abs(difference), order.currency)
+    price = ("The price is the same." if difference == 0 else
+             f"The new items cost {money} more, which I'll charge to your original payment "
+             "method." if difference > 0 else
+             f"The new items cost {money} less, which I'll refund to your original payment "
+             "method.")
+    return ask_confirmation(state, mem, (
+        f"I'll change order #{order.number} before it ships:\n{lines}\n{price}"), {
+        "kind": "change_items", "order": order.number,
+        "changes": {str(i.pk): targets[i.pk].sku for i in items}})
+
+
+def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
+                      items: list[OrderItem]) -> dict[str, Any]:
+    """Several items swapped at once, each for the variant named in its own part of the
+    message ("the tee for an L and the shorts for a M"); one proposal for all of them."""
+    decision = decide(state, rules.return_decision(
+        order, items, rules.policy_get(), clock.now(), store.order_events(order),
+        store.returned_quantities(order), "exchange",
+        compensated=bool(store.missing_parcel_remedy(order)[0])), order)
+    if not decision.allowed:
+        return _refuse_or_handoff(state, decision, order, mem, "an exchange")
+    targets, missing = _targets(state, items)
+    mem["items"] = [i.pk for i in items]
+    if missing:
+        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        return {"memory": mem, "replies": [reply(
+            "Which size or colour would you like for each of these?\n"
+            + "\n".join(f"- {m}" for m in missing))]}
+    lines = "\n".join(f"- {_item_label(i)} for {targets[i.pk].option_label()}" for i in items)
+    return ask_confirmation(state, mem, (
+        f"I'll swap these from order #{order.number}:\n{lines}\nYou'll get one prepaid return "
+        "label, and we'll send the new ones as soon as the carrier scans your parcel, at no "
+        "extra cost."), {
+        "kind": "return", "order": order.number, "items": [i.pk for i in items],
+        "resolution": "exchange", "exchange": {str(i.pk): targets[i.pk].sku for i in items},
+        "reason": mem.get("reason") or "exchange"})
 
 
 # "I want my money back" asks for a refund; "where's my refund" asks after one.

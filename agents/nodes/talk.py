@@ -137,7 +137,8 @@ def other(state: TurnState) -> dict[str, Any]:
 
 
 ACTION_NAMES = {"cancel_order": "cancel anything", "return_request": "start a return",
-                "exchange_request": "start an exchange", "change_address": "change the address"}
+                "exchange_request": "start an exchange", "change_address": "change the address",
+                "back_in_stock": "set up a stock alert"}
 
 
 def declined(state: TurnState) -> dict[str, Any]:
@@ -152,6 +153,14 @@ def declined(state: TurnState) -> dict[str, Any]:
     return {"memory": mem, "replies": [reply(
         f"OK — I won't {what}, and nothing has been changed. Is there anything else I can "
         "help with?")]}
+
+
+def lapsed(state: TurnState) -> dict[str, Any]:
+    """At "shall I go ahead?" the shopper brought something the bot can't read as yes:
+    the proposal lapsed unexecuted."""
+    return {"replies": [reply(
+        "I haven't done anything yet. What would you like me to do instead? Tell me in a few "
+        "words, e.g. \"change the address to …\" or \"pay with my other card\".")]}
 
 
 def unsupported(state: TurnState) -> dict[str, Any]:

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from agents.nlu.cues import (
+    CORRECTION,
     asked_facts,
+    brings_something_else,
+    changes_payment,
     confirmation,
     negated_actions,
     unsupported_request,
@@ -29,6 +32,7 @@ from agents.nodes.talk import is_instruction
 from agents.routing import SWITCH_CONFIDENCE
 from agents.state import TurnState
 from agents.tools.context import memory
+from commerce import selectors as store
 
 FRUSTRATED = re.compile(
     r"(ridiculous|useless|a joke|worst|terrible|awful|unacceptable|fed up|sick (of|and tired)|"
@@ -117,6 +121,17 @@ def is_frustrated(text: str) -> bool:
     return ((shouting or exclaiming) and not HAPPY.search(text)) or bool(FRUSTRATED.search(text))
 
 
+CARD_DIGITS = re.compile(r"\b(?:ending|ends|ending in|ends in|last (?:four|4)(?: digits)?)"
+                         r"(?: in| with| are| is|:)?\s*(\d{4})\b", re.I)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
+WHERE_IS = re.compile(r"\bwhere('?s| is| are|'?re| has| have)\b|\bgot to\b", re.I)
+CODE_LIKE = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9-]{3,19}\b")
+
+
+def _names_a_code(text: str) -> bool:
+    return any(store.discount_code_get(c) for c in CODE_LIKE.findall(text))
+
+
 def shop_words_intent(text: str) -> str:
     for intent, pattern in SHOP_WORDS:
         if pattern.search(text):
@@ -179,12 +194,16 @@ def order_number_fallback(text: str, entities: dict[str, str], asked: bool,
                           about_orders: bool = False) -> str:
     """A bare number as the order number: when the bot asked for one, after a cue, or a
     long one in a message about an order (amounts, sizes and durations never match)."""
-    masked = text
+    masked = CARD_DIGITS.sub(" ", text)
     for key in ("email", "postcode", "phone", "tracking_number"):
         if entities.get(key):
             masked = re.sub(re.escape(entities[key]), " ", masked, flags=re.I)
     masked = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", masked)
     found = list(NUMBER.finditer(masked))
+    if len(found) > 1 and (asked or about_orders) and len({m.group(1) for m in found}) == len(
+            found) and all(len(m.group(1)) >= 4 for m in found):
+        # "Cancel 3810 and 3811": the first stands for proof; the request names them all.
+        found = found[:1]
     if len(found) != 1:
         return ""
     m = found[0]
@@ -212,9 +231,14 @@ def understand(state: TurnState) -> dict[str, Any]:
     pending = mem.get("pending") or {}
     kind = pending.get("kind")
 
+    if entities.get("order_number") and CARD_DIGITS.search(text) and \
+            CARD_DIGITS.search(text).group(1) == entities["order_number"]:
+        # "my visa ending 1881" names a card, not an order.
+        del entities["order_number"]
     if not entities.get("order_number"):
         number = order_number_fallback(text, entities, asked=kind == "verify",
-                                       about_orders=intent in ORDER_INTENTS)
+                                       about_orders=intent in ORDER_INTENTS
+                                       or shop_words_intent(text) in ORDER_INTENTS)
         if number:
             entities["order_number"] = number
 
@@ -241,6 +265,9 @@ def understand(state: TurnState) -> dict[str, Any]:
             # Questions before buying name no order; one that does is about that order.
             guess = guess if guess in ORDER_INTENTS else "order_status"
             implausible = True
+        elif intent == "product_question" and guess == "order_status" and WHERE_IS.search(text):
+            # "Where's the dress one got to?": where a thing is, is about an order.
+            implausible = True
         elif intent == "complaint" and entities.get("order_number") and guess in ORDER_INTENTS:
             # A complaint that names an order and asks about it ("where is 7711? you're a
             # scam"): the anger is counted, and the order is what gets answered.
@@ -257,6 +284,10 @@ def understand(state: TurnState) -> dict[str, Any]:
             # words are nothing too, unless a shop word or a sure guess says otherwise.
             confidence = 0.0
 
+    if intent != "promo_question" and not details_only and _names_a_code(text):
+        # "Does WINTER15 work on a £60 basket?": a code the shop has is a promo question.
+        intent, confidence = "promo_question", max(confidence, SWITCH_CONFIDENCE)
+
     if REFUND_ELSEWHERE.search(text) and (
             re.search(r"\b(refund|money)", text, re.I)
             or mem.get("last_intent") in {"refund_status", "return_request", "cancel_order"}):
@@ -267,6 +298,7 @@ def understand(state: TurnState) -> dict[str, Any]:
     message_text = text
     negated = sorted(negated_actions(text)) if not details_only else []
     replaces_pending = False
+    stop = ""  # "declined" or "lapsed": the turn ends there, with nothing started
     if kind == "confirm":
         action = pending.get("action") or {}
         pending_intent = PENDING_INTENTS.get(action.get("kind", ""), "")
@@ -276,10 +308,27 @@ def understand(state: TurnState) -> dict[str, Any]:
         if answer != "yes":
             # Not a plain yes: whatever else it asks for replaces the proposal, so a later
             # "yes" can never confirm something the shopper has moved on from.
-            request = _request_in(without_negated(NO_OPENER.sub("", text)), answer == "")
-            if request is not None and request[0] != pending_intent:
+            rest = without_negated(NO_OPENER.sub("", text))
+            request = _request_in(rest, answer == "")
+            retarget = bool(CORRECTION.search(text) or (
+                entities.get("order_number") and entities["order_number"] != action.get("order"))
+                or (action.get("kind") == "address" and POSTCODE.search(text)))
+            if changes_payment(rest) or unsupported_request(rest):
+                mem["pending"], replaces_pending, answer = None, True, ""
+            elif retarget and pending_intent and (
+                    request is None or request[0] not in ACTIONS or request[0] == pending_intent):
+                # The same request about another order or item, or a corrected detail:
+                # proposed afresh, the old proposal kept only to fill in what isn't said.
+                intent, confidence, message_text, answer = pending_intent, 1.0, text, ""
+                mem["pending"], mem["proposed"], replaces_pending = None, action, True
+            elif request is not None and (request[0] != pending_intent
+                                          or brings_something_else(rest)):
                 (intent, confidence, message_text), answer = request, ""
                 mem["pending"], replaces_pending = None, True
+            elif answer == "" and brings_something_else(text):
+                # Something else than a yes, which can't be told: nothing is done, and the
+                # shopper is asked what they want instead of being asked "yes or no" again.
+                mem["pending"], replaces_pending, stop = None, True, "lapsed"
     else:
         answer = yes_or_no(text) if kind in {"return_resolution", "missing_remedy"} else ""
         if negated:
@@ -287,14 +336,16 @@ def understand(state: TurnState) -> dict[str, Any]:
             if request is not None and request[0] not in negated:
                 intent, confidence, message_text = request
             elif intent in negated or intent in ACTIONS:
-                intent, confidence = "declined", 1.0
+                stop = "declined"
     update: dict[str, Any] = {
         "intent": intent, "confidence": confidence, "language": result.language,
         "entities": entities, "answer": answer, "memory": mem, "details_only": details_only,
         "message_text": message_text, "first_intent": intent, "also": None,
-        "negated": negated, "replaces_pending": replaces_pending,
+        "negated": negated, "replaces_pending": replaces_pending, "stop": stop,
         "unsupported": "" if details_only or kind == "verify" else unsupported_request(text),
-        "facts": list(mem.get("facts") or []) if details_only else asked_facts(message_text)}
+        "facts": list(mem.get("facts") or []) if details_only else asked_facts(message_text),
+        "changes_payment": bool(mem.get("changes_payment")) if details_only
+        else changes_payment(message_text)}
     if is_instruction(text):
         # The instructions are refused (routing sends the turn there first); what the
         # shopper asked in their own words is answered after, with its own details only.
@@ -328,7 +379,9 @@ def understand(state: TurnState) -> dict[str, Any]:
 
 # The kinds of a proposed action, by the intent that proposed it.
 PENDING_INTENTS = {"cancel": "cancel_order", "address": "change_address",
-                   "return": "return_request", "missing": "delivery_problem"}
+                   "return": "return_request", "missing": "delivery_problem",
+                   "change_items": "exchange_request", "change_payment": "payment_issue",
+                   "apology_code": "order_status"}
 ACTIONS = {"cancel_order", "return_request", "exchange_request", "change_address"}
 NO_OPENER = re.compile(r"^\s*(no+|nope|nah|wait|hold on|actually)\b[\s,.!-]*", re.I)
 # How sure the classifier must be of a request that comes instead of a yes or no.

@@ -63,3 +63,91 @@ def test_a_yes_that_asks_for_something_else_is_not_consent(text):
                                   "nah leave it", "changed my mind"])
 def test_a_refusal_of_the_pending_action_is_a_no(text):
     assert confirmation(text, "cancel", "cancel_order") == "no"
+
+
+@pytest.mark.parametrize(("text", "steps"), [
+    ("can I swap it for a size up", 1), ("one size smaller please", -1),
+    ("two sizes bigger", 2), ("I need the next size up", 1), ("size down", -1),
+    ("can I swap it for an L", 0),
+])
+def test_a_size_up_or_down_is_read_as_steps(text, steps):
+    from agents.nodes.returns import relative_size
+
+    assert relative_size(text) == steps
+
+
+def test_sizes_sort_as_a_shop_lists_them():
+    from commerce.models import size_key
+
+    assert sorted(["XL", "S", "M", "XS", "L"], key=size_key) == ["XS", "S", "M", "L", "XL"]
+    assert sorted(["UK 10", "UK 8", "UK 7.5", "UK 12"], key=size_key) == [
+        "UK 7.5", "UK 8", "UK 10", "UK 12"]
+
+
+@pytest.mark.parametrize(("text", "left_out"), [
+    ("return everything except the jumper", " the jumper"),
+    ("swap the white tee for a large? The black one is fine.", "The black one"),
+    ("cancel both apart from the boots order", " the boots order"),
+    ("cancel my order", ""),
+])
+def test_what_a_set_leaves_out(text, left_out):
+    from agents.nlu.cues import excluded_part
+
+    assert excluded_part(text) == left_out
+
+
+@pytest.mark.parametrize(("text", "several"), [
+    ("cancel both my orders that haven't shipped", True),
+    ("please cancel all of my orders that haven't been sent out yet", True),
+    ("cancel 3810 and 3811", True),
+    ("cancel order 3810", False),
+])
+def test_a_set_of_orders_is_told_from_one(text, several):
+    from agents.nlu.cues import several_orders
+
+    assert several_orders(text) is several
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("I cancelled it by mistake, can you undo the cancellation?", "undo a cancellation"),
+    ("can u merge 3708 and 3709 into one parcel", "combine orders"),
+    ("send the boots now and the jacket separately later", "split an order into separate "
+                                                           "deliveries"),
+    ("it's £80 elsewhere, can you match it and refund me the difference",
+     "match another shop's price on an order"),
+    ("found it cheaper elsewhere so I want to return it", ""),
+    ("where is my order", ""),
+])
+def test_requests_the_bot_has_no_action_for(text, what):
+    from agents.nlu.cues import unsupported_request
+
+    assert unsupported_request(text) == what
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("can i pay for 3801 with paypal instead of my card?", True),
+    ("put it on my visa ending 1881 instead", True),
+    ("Can I use my gift card to pay for order 3816 instead?", True),
+    ("I paid with my visa", False),
+    ("i was charged twice on my card", False),
+])
+def test_asking_to_pay_another_way(text, asks):
+    from agents.nlu.cues import changes_payment
+
+    assert changes_payment(text) is asks
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("which card did i pay for 3401 with?", ["paid_with"]),
+    ("which address is order 3403 being sent to?", ["address"]),
+    ("what did i actually order in 3404? and how much was each thing", ["items"]),
+    ("how much did i pay in total?", ["total"]),
+    ("what's the tracking number?", ["tracking"]),
+    ("whats the cheapest thing in my order 3414?", ["cheapest"]),
+    ("which of my orders haven't turned up yet?", ["open_orders"]),
+    ("where is my order", []),
+])
+def test_questions_about_facts_of_an_order(text, facts):
+    from agents.nlu.cues import asked_facts
+
+    assert asked_facts(text) == facts

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents.nlu.cues import ORDER_NUMBERS, excluded_part
+from agents.nlu.cues import (
+    CHEAPER_ONE,
+    DEARER_ONE,
+    ORDER_NUMBERS,
+    OTHER_ONE,
+    excluded_part,
+)
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
@@ -61,7 +67,13 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
-    named = _orders_named(orders, state.get("message_text") or state.get("text", ""))
+    text = state.get("message_text") or state.get("text", "")
+    relative = _order_relative(orders, intent, text, mem.get("order") or "")
+    if relative is not None:
+        order = store.order_get(relative.number)
+        mem["order"] = order.number
+        return OrderLookup(order, {"memory": mem})
+    named = _orders_named(orders, text)
     if named:
         order = store.order_get(_likeliest(named, intent).number)
         mem["order"] = order.number
@@ -90,12 +102,31 @@ LIKELY_STATUSES: dict[str, list[str]] = {
                          OrderStatus.SHIPPED],
     "delivery_problem": [OrderStatus.DELIVERED, OrderStatus.SHIPPED,
                          OrderStatus.PARTIALLY_RETURNED],
+    "payment_issue": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED,
+                      OrderStatus.DELIVERED],
     "refund_status": [OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED,
                       OrderStatus.CANCELLED, OrderStatus.DELIVERED],
 }
 OPEN_FIRST = [OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING]
 NOT_NAMES = {"order", "orders", "item", "items", "the", "and", "one", "size", "colour", "color",
              "from", "with", "for", "return", "back", "send", "cancel", "refund"}
+
+
+def _order_relative(orders: list[Order], intent: str, text: str,
+                    current: str) -> Order | None:
+    """The order meant by "the other one" (not the one in view), or "the cheaper / dearer
+    of the two" (among those this request concerns)."""
+    candidates = [o for o in orders
+                  if o.status in LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]] or orders
+    if OTHER_ONE.search(text) and current:
+        named = _orders_named([o for o in orders if o.number != current], text)
+        others = named or [o for o in candidates if o.number != current]
+        return _likeliest(others, intent) if others else None
+    if CHEAPER_ONE.search(text) and len(candidates) >= 2:
+        return min(candidates, key=lambda o: o.total)
+    if DEARER_ONE.search(text) and len(candidates) >= 2:
+        return max(candidates, key=lambda o: o.total)
+    return None
 
 
 def orders_in_set(state: TurnState, intent: str) -> list[Order]:
@@ -106,7 +137,7 @@ def orders_in_set(state: TurnState, intent: str) -> list[Order]:
     text = state.get("message_text") or state.get("text", "")
     orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
     left_out = excluded_part(text)
-    asked = text[:len(text) - len(left_out)] if left_out else text
+    asked = text.replace(left_out, " ") if left_out else text
     numbers = set(ORDER_NUMBERS.findall(asked))
     if len(numbers) >= 2:
         chosen = [o for o in orders if o.number in numbers]

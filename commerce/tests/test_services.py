@@ -373,3 +373,49 @@ def test_a_refunded_missing_parcel_is_not_also_replaced(shop: dict) -> None:
     assert refused.value.decision.rule == "missing.already_resolved"
     assert not Order.objects.filter(number="1005-R").exists()
     assert Refund.objects.count() == 1
+
+
+# Change items
+
+@pytest.mark.django_db
+def test_it_changes_an_unshipped_orders_item_for_another_size_and_moves_the_stock(
+        shop: dict) -> None:
+    item = order("1001").items.get()
+    large = Variant.objects.get(sku="TEE-BLK-L")
+
+    difference = services.order_items_change(order("1001"), shop["maya"], {item.pk: large},
+                                             key="k-items")
+
+    assert difference == Decimal("0.00")
+    assert [(i.variant.sku, i.quantity) for i in order("1001").items.all()] == [("TEE-BLK-L", 2)]
+    assert Variant.objects.get(sku="TEE-BLK-L").stock == 1
+    assert Variant.objects.get(sku="TEE-BLK-M").stock == 12
+    # The same key again changes nothing more.
+    services.order_items_change(order("1001"), shop["maya"], {item.pk: large}, key="k-items")
+    assert Variant.objects.get(sku="TEE-BLK-L").stock == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_change_items_of_a_shipped_order_or_into_another_product(
+        shop: dict) -> None:
+    shipped = order("1002").items.get()
+    with pytest.raises(services.ActionRefused) as refused:
+        services.order_items_change(order("1002"), shop["maya"],
+                                    {shipped.pk: Variant.objects.get(sku="TEE-BLK-L")}, key="k1")
+    assert refused.value.decision.rule == "items.already_shipped"
+
+    item = order("1001").items.get()
+    with pytest.raises(services.ActionRefused) as refused:
+        services.order_items_change(order("1001"), shop["maya"],
+                                    {item.pk: Variant.objects.get(sku="SOCK-WHT")}, key="k2")
+    assert refused.value.decision.rule == "items.other_product"
+    assert order("1001").items.get().variant.sku == "TEE-BLK-M"
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_change_another_customers_order(shop: dict) -> None:
+    item = order("2001").items.get()
+    with pytest.raises(services.ActionRefused):
+        services.order_items_change(order("2001"), shop["maya"],
+                                    {item.pk: Variant.objects.get(sku="TEE-BLK-M")}, key="k3")
+    assert order("2001").items.get().variant.sku == "TEE-BLK-L"
