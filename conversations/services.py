@@ -360,10 +360,13 @@ def outbox_recover(older_than: timedelta = timedelta(seconds=30)) -> list[int]:
 
 
 def inbound_recover(older_than: timedelta = timedelta(seconds=60)) -> list[int]:
-    """After a crash or restart: stored shopper messages the bot never got to."""
+    """After a crash or restart: stored shopper messages the bot never got to, on every
+    channel. A site-chat message is answered by the socket that received it; when that
+    process or the database died first, a worker answers it like any other channel's and
+    the reply goes to the chat session's group."""
     return list(Message.objects.filter(
         direction=Message.Direction.INBOUND, processed_at__isnull=True,
-        created_at__lt=clock.now() - older_than).exclude(channel="web").order_by("pk")
+        created_at__lt=clock.now() - older_than).order_by("pk")
         .values_list("pk", flat=True)[:500])
 
 
