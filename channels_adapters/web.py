@@ -42,6 +42,8 @@ class WebAdapter:
     """The site chat needs no configuration and no webhook: it has its own WebSocket."""
 
     channel = "web"
+    # The page shows each message id once, so a second push of a reply is harmless.
+    resend_after_crash = True
 
     def enabled(self) -> bool:
         return True

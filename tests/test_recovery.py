@@ -131,3 +131,125 @@ def test_healthz_answers_503_naming_the_database_when_it_is_unreachable():
     body = json.loads(response.content)
     assert (body["ok"], body["broker"]) == (False, "ok")
     assert body["database"].startswith("down: OperationalError: ")
+
+
+# --- A reply left "sending" by a crash is settled with the platform --------------------
+
+from channels_adapters.base import outbound_key  # noqa: E402
+from channels_adapters.email import outbound_message_id  # noqa: E402
+from channels_adapters.tests import test_whatsapp as whatsapp_tests  # noqa: E402
+from channels_adapters.tests.test_whatsapp import (  # noqa: E402
+    deliver_webhook,
+    outbound,
+    shopper_wrote,
+)
+from core import clock  # noqa: E402
+
+# The WhatsApp channel switched on, and Meta's Graph API faked at the HTTP boundary.
+whatsapp = whatsapp_tests.whatsapp
+graph = whatsapp_tests.graph
+
+
+def _status_callback(wamid: str, status: str, tracker: str) -> bytes:
+    """Meta's status webhook for a message sent with `biz_opaque_callback_data`."""
+    return json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881",
+                         "phone_number_id": "106540352242922"},
+            "statuses": [{"id": wamid, "status": status, "timestamp": "1764976000",
+                          "recipient_id": "447700900123", "biz_opaque_callback_data": tracker,
+                          "conversation": {"id": "c0ffee", "origin": {"type": "service"}},
+                          "pricing": {"billable": True, "pricing_model": "PMP",
+                                      "category": "service", "type": "free_customer_service"}}],
+        }}]}]}).encode()
+
+
+def _crashed_mid_send(message: Message, *, minutes_ago: int = 0) -> None:
+    """The worker claimed the row and died before it heard the platform's answer."""
+    Message.objects.filter(pk=message.pk).update(
+        delivery=Message.Delivery.SENDING, attempts=1,
+        created_at=clock.now() - timedelta(minutes=minutes_ago),
+        sending_since=clock.now() - timedelta(minutes=minutes_ago))
+
+
+def test_every_whatsapp_message_carries_a_tag_naming_its_outbox_row(graph):
+    conversation = shopper_wrote(clock.now())
+    message = outbound(conversation, "Your order is on its way.")
+
+    assert services.message_deliver(message.pk).status == "sent"
+
+    assert graph.trackers() == [f"onethread:out:{message.pk}"]
+
+
+def test_a_whatsapp_reply_left_sending_by_a_crash_is_settled_by_metas_status_callback(
+        whatsapp):
+    conversation = shopper_wrote(clock.now())
+    message = outbound(conversation, "Your order is on its way.")
+    _crashed_mid_send(message)
+
+    response = deliver_webhook(_status_callback("wamid.CRASHED1", "sent",
+                                                outbound_key(message.pk)))
+
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert (message.delivery, message.external_id, message.sending_since,
+            message.last_error) == ("sent", "wamid.CRASHED1", None, "")
+    # And later receipts move it on as for any other message
+    deliver_webhook(_status_callback("wamid.CRASHED1", "delivered", outbound_key(message.pk)))
+    message.refresh_from_db()
+    assert message.delivery == "delivered"
+
+
+def test_a_late_callback_settles_a_whatsapp_reply_the_recovery_had_marked_failed(whatsapp):
+    conversation = shopper_wrote(clock.now())
+    message = outbound(conversation, "Your order is on its way.")
+    _crashed_mid_send(message, minutes_ago=11)
+    services.outbox_recover()
+    message.refresh_from_db()
+    assert (message.delivery, message.last_error) == ("failed", services.STUCK_FAILED)
+
+    deliver_webhook(_status_callback("wamid.LATE1", "read", outbound_key(message.pk)))
+
+    message.refresh_from_db()
+    assert (message.delivery, message.external_id, message.last_error) == (
+        "read", "wamid.LATE1", "")
+
+
+def test_a_callback_cannot_rename_a_message_whose_id_is_known(whatsapp):
+    conversation = shopper_wrote(clock.now())
+    message = outbound(conversation, "Your order is on its way.")
+    Message.objects.filter(pk=message.pk).update(delivery="sent", external_id="wamid.REAL")
+
+    deliver_webhook(_status_callback("wamid.OTHER", "read", outbound_key(message.pk)))
+
+    message.refresh_from_db()
+    assert (message.delivery, message.external_id) == ("sent", "wamid.REAL")
+
+
+def test_a_site_chat_or_email_reply_left_sending_is_sent_again_and_telegram_is_not(whatsapp):
+    shop.build(timezone.now())
+    conversation = shopper_wrote(clock.now())
+    rows = {channel: Message.objects.create(
+        conversation=conversation, channel=channel, direction="out", sender="bot",
+        text="Your order is on its way.", payload={"to": "x"}, delivery="pending")
+        for channel in ("web", "email", "telegram")}
+    for row in rows.values():
+        _crashed_mid_send(row, minutes_ago=11)
+
+    queued = services.outbox_recover()
+
+    assert queued == [rows["web"].pk, rows["email"].pk]
+    assert {c: Message.objects.get(pk=r.pk).delivery for c, r in rows.items()} == {
+        "web": "pending", "email": "pending", "telegram": "failed"}
+
+
+def test_an_email_sent_again_keeps_its_message_id(settings):
+    settings.SUPPORT_EMAIL = "support@shop.example"
+
+    first, again, other = outbound_message_id(41), outbound_message_id(41), \
+        outbound_message_id(42)
+
+    assert first == again
+    assert first != other
+    assert first.startswith("<onethread.41.") and first.endswith("@shop.example>")
