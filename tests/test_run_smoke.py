@@ -41,12 +41,14 @@ PASSWORD_LINE = re.compile(r"^\s*Admin password: (\S+)\s*$", re.MULTILINE)
 class Run:
     """One `manage.py run` in a subprocess, its output collected as it comes."""
 
-    def __init__(self, data_dir: Path, port: int, *, workers: bool = False) -> None:
+    def __init__(self, data_dir: Path, port: int, *, workers: bool = False,
+                 extra_env: dict[str, str] | None = None) -> None:
         env = {**os.environ, "ONETHREAD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
         # Self-contained: its own embedded database and in-memory channel layer, never
         # the database or Redis the test session may have been pointed at.
         for name in ("DATABASE_URL", "REDIS_URL", "HOST", "PORT", "SITE_URL"):
             env.pop(name, None)
+        env.update(extra_env or {})
         _reuse_language_model(data_dir)
         self.port = port
         self.process = subprocess.Popen(
