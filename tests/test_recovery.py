@@ -253,3 +253,28 @@ def test_an_email_sent_again_keeps_its_message_id(settings):
     assert first == again
     assert first != other
     assert first.startswith("<onethread.41.") and first.endswith("@shop.example>")
+
+
+async def test_a_site_chat_message_left_unanswered_is_answered_when_the_page_reconnects():
+    await database_sync_to_async(shop.build)(timezone.now())
+    # Given a message stored just before the process answering it died
+    stored = await database_sync_to_async(_store_unanswered)("hi, where is my order?",
+                                                             minutes_ago=0)
+
+    # When the page reconnects to its session
+    chat = WebsocketCommunicator(application, f"/ws/chat/?session={SESSION}",
+                                 headers=[(b"host", b"localhost"),
+                                          (b"origin", b"http://localhost")])
+    assert (await chat.connect())[0]
+    hello = await chat.receive_json_from(timeout=10)
+
+    # Then its history holds the message, and the answer follows at once, once
+    assert [m["text"] for m in hello["history"]] == ["hi, where is my order?"]
+    reply = await chat.receive_json_from(timeout=60)
+    assert reply["message"]["direction"] == "out"
+    assert "order number" in reply["message"]["text"]
+    assert await chat.receive_nothing(timeout=0.5)
+    await chat.disconnect()
+    processed = await database_sync_to_async(
+        lambda: Message.objects.get(pk=stored.pk).processed_at)()
+    assert processed is not None
