@@ -321,7 +321,8 @@ def message_deliver(message_id: int) -> DeliveryResult:
         Message.objects.filter(pk=message_id).update(
             delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
         return DeliveryResult("failed", error=str(exc))
-    Message.objects.filter(pk=message_id).update(
+    # Unless the platform's receipt got here first and settled the row (a later state).
+    Message.objects.filter(pk=message_id, delivery=Message.Delivery.SENDING).update(
         delivery=Message.Delivery.SENT, last_error="", sending_since=None,
         external_id=external_id or None, sent_at=clock.now())
     return DeliveryResult("sent")

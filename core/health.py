@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 2.0
 
-# The bot's readiness in this process: unknown where nothing warms it up (a test
-# client, a management command), "warming" while a server process loads it, then "ready".
+# The bot's readiness in this process: absent where nothing warms it up (a test client,
+# a management command), "warming" while a server process loads it, then "ok".
 _bot_state: dict[str, str] = {}
 
 

@@ -201,6 +201,29 @@ def test_a_whatsapp_reply_left_sending_by_a_crash_is_settled_by_metas_status_cal
     assert message.delivery == "delivered"
 
 
+def test_a_receipt_that_comes_before_the_send_returns_is_not_undone(whatsapp, monkeypatch):
+    import httpx
+
+    from channels_adapters.whatsapp import WhatsAppAdapter
+
+    conversation = shopper_wrote(clock.now())
+    message = outbound(conversation, "Your order is on its way.")
+
+    def meta(request: httpx.Request) -> httpx.Response:
+        # Meta delivers the message and posts its receipt before our request returns.
+        tracker = json.loads(request.content)["biz_opaque_callback_data"]
+        deliver_webhook(_status_callback("wamid.FAST", "delivered", tracker))
+        return httpx.Response(200, json={"messaging_product": "whatsapp",
+                                         "messages": [{"id": "wamid.FAST"}]})
+
+    monkeypatch.setattr(WhatsAppAdapter, "transport", httpx.MockTransport(meta))
+
+    assert services.message_deliver(message.pk).status == "sent"
+
+    message.refresh_from_db()
+    assert (message.delivery, message.external_id) == ("delivered", "wamid.FAST")
+
+
 def test_a_late_callback_settles_a_whatsapp_reply_the_recovery_had_marked_failed(whatsapp):
     conversation = shopper_wrote(clock.now())
     message = outbound(conversation, "Your order is on its way.")
