@@ -38,6 +38,9 @@ class StatusUpdate:
     external_id: str
     status: str  # sent | delivered | read | failed
     error: str = ""
+    # What we attached to the message when sending it (WhatsApp's biz_opaque_callback_data):
+    # names our row even when a crash kept us from recording the platform's id.
+    callback_data: str = ""
 
 
 @dataclass
@@ -72,6 +75,20 @@ class ChannelAdapter(Protocol):
     def send(self, message: Message) -> str:
         """Deliver one stored outbound message; return the platform's message id.
         Raise TemporaryError to retry later, PermanentError to give up."""
+
+
+OUTBOUND_KEY_PREFIX = "onethread:out:"
+
+
+def outbound_key(message_id: int) -> str:
+    """The tag an outbound message carries to the platform, naming its outbox row."""
+    return f"{OUTBOUND_KEY_PREFIX}{message_id}"
+
+
+def outbound_key_id(key: str) -> int | None:
+    """The outbox row a platform's callback names, if it carries our tag."""
+    suffix = key[len(OUTBOUND_KEY_PREFIX):] if key.startswith(OUTBOUND_KEY_PREFIX) else ""
+    return int(suffix) if suffix.isdigit() and len(suffix) < 19 else None
 
 
 def numbered_text(text: str, buttons: list[str]) -> str:

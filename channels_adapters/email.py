@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import linebreaks, urlize
@@ -444,6 +444,9 @@ def html_to_text(html: str) -> str:
 
 class EmailAdapter:
     channel = CHANNEL
+    # A message sent again keeps its Message-ID (outbound_message_id), which mail systems
+    # and clients use to keep one copy.
+    resend_after_crash = True
 
     def enabled(self) -> bool:
         return bool(settings.EMAIL_ENABLED)
@@ -481,7 +484,7 @@ class EmailAdapter:
         if not _ADDRESS.match(to):
             raise PermanentError(f"No email address to send to ({to!r}).")
         parent = selectors.message_last_inbound(message.conversation_id, CHANNEL)
-        message_id = make_msgid(domain=_support_address().rpartition("@")[2] or None)
+        message_id = outbound_message_id(message.pk)
         headers = {"Message-ID": message_id}
         parent_id = (parent.payload.get("message_id") or parent.external_id or ""
                      ) if parent else ""
@@ -518,6 +521,14 @@ class EmailAdapter:
             # Connection refused or timed out (SMTPException is an OSError: it goes first).
             raise TemporaryError(f"Could not reach the mail server: {exc!r}") from exc
         return message_id
+
+
+def outbound_message_id(message_id: int) -> str:
+    """The Message-ID of one outbox row, the same on every attempt to send it. The keyed
+    digest keeps it unguessable: a reply naming it joins the row's conversation."""
+    digest = salted_hmac("onethread.email.message-id", str(message_id)).hexdigest()[:20]
+    domain = _support_address().rpartition("@")[2] or "onethread.invalid"
+    return f"<onethread.{message_id}.{digest}@{domain}>"
 
 
 def _subject(message: Message, parent: Message | None) -> str:

@@ -46,6 +46,19 @@ def adapter_class(channel: str) -> Any:
         raise LookupError(f"The {channel!r} channel is not available: {exc}") from exc
 
 
+def resendable_channels() -> list[str]:
+    """Channels on which sending a message again cannot show the shopper two messages
+    (their adapter says `resend_after_crash`)."""
+    return [c for c in ADAPTERS if _resendable(c)]
+
+
+def _resendable(channel: str) -> bool:
+    try:
+        return bool(getattr(adapter_class(channel), "resend_after_crash", False))
+    except LookupError:
+        return False
+
+
 def adapter_for(channel: str) -> Any:
     if _capture:
         return _capture[-1]

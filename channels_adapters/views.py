@@ -10,7 +10,12 @@ def site_chat(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True})
+    """200 when the database and the broker answer; 503 naming the part that is down."""
+    from core.health import health_report, is_healthy
+
+    report = health_report()
+    healthy = is_healthy(report)
+    return JsonResponse({"ok": healthy, **report}, status=200 if healthy else 503)
 
 
 def return_label(request: HttpRequest, token: str) -> HttpResponse:

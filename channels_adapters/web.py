@@ -42,6 +42,8 @@ class WebAdapter:
     """The site chat needs no configuration and no webhook: it has its own WebSocket."""
 
     channel = "web"
+    # The page shows each message id once, so a second push of a reply is harmless.
+    resend_after_crash = True
 
     def enabled(self) -> bool:
         return True
@@ -76,6 +78,13 @@ class SiteChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         history = await database_sync_to_async(self._history)()
         await self.send_json({"type": "hello", "session": self.session, "history": history})
+        # A message this session sent just before a crash (of this process, or of the
+        # database) is answered now, as the page reconnects, rather than by beat's
+        # recovery a minute later; answering is idempotent, so the two never both reply.
+        leftover = await database_sync_to_async(
+            conversation_selectors.message_unanswered_last)("web", self.session)
+        if leftover is not None:
+            await database_sync_to_async(conversation_services.message_process)(leftover)
 
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(group_for(self.session), self.channel_name)

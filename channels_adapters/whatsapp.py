@@ -35,6 +35,7 @@ from channels_adapters.base import (
     TemporaryError,
     WebhookEvents,
     numbered_text,
+    outbound_key,
 )
 from conversations import selectors
 from conversations.services import Inbound
@@ -137,8 +138,11 @@ class WhatsAppAdapter:
         # A reply with several parts (an attachment, then the text) is several messages on
         # WhatsApp; the last one's id is the one the outbox tracks. Should a later part
         # fail for a while, the retry sends the earlier ones again.
+        # Meta returns this in every status callback of the message: should the worker die
+        # before it records the message id, the callback still names the row it belongs to.
+        tracker = outbound_key(message.pk)
         with self._client() as wa:
-            sent = [self._post(wa, recipient, kind, body) for kind, body in requests]
+            sent = [self._post(wa, recipient, kind, body, tracker) for kind, body in requests]
         return sent[-1]
 
     @contextlib.contextmanager
@@ -153,12 +157,12 @@ class WhatsAppAdapter:
                            api_version=settings.WHATSAPP_API_VERSION.lstrip("vV"))
 
     def _post(self, wa: WhatsApp, recipient: dict[str, str], kind: str,
-              body: dict[str, Any]) -> str:
+              body: dict[str, Any], tracker: str) -> str:
         try:
             answer = wa.api.send_message(
                 sender=settings.WHATSAPP_PHONE_NUMBER_ID, to=recipient.get("to"),
                 recipient=recipient.get("recipient"), recipient_type="individual",
-                typ=kind, msg=body)
+                typ=kind, msg=body, biz_opaque_callback_data=tracker)
         except WhatsAppError as exc:
             raise _classify(exc) from exc
         except httpx.HTTPError as exc:
@@ -201,7 +205,8 @@ def _read_change(value: dict[str, Any], events: WebhookEvents) -> None:
             errors = status.get("errors") or []
             events.statuses.append(StatusUpdate(
                 external_id=status["id"], status=status["status"],
-                error=_error_text(errors[0]) if errors else ""))
+                error=_error_text(errors[0]) if errors else "",
+                callback_data=str(status.get("biz_opaque_callback_data") or "")))
 
 
 def _inbound(message: dict[str, Any], contacts: list[dict[str, Any]]) -> Inbound | None:

@@ -25,6 +25,14 @@ def message_list_for_identity(channel: str, external_id: str, limit: int = 200) 
     return list(reversed(messages))
 
 
+def message_unanswered_last(channel: str, sender_id: str) -> int | None:
+    """The newest message this sender sent on this channel that the bot never answered
+    (answering it answers every earlier one of its conversation too)."""
+    return (Message.objects.filter(channel=channel, direction=Message.Direction.INBOUND,
+                                   payload__from=sender_id, processed_at__isnull=True)
+            .order_by("-created_at", "-id").values_list("pk", flat=True).first())
+
+
 def message_history_for_customer(customer: Customer) -> list[Message]:
     return list(Message.objects.filter(conversation__customer=customer)
                 .order_by("created_at", "id"))

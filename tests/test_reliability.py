@@ -147,6 +147,17 @@ def _webhook(phone: str, wamid: str, text: str) -> bytes:
                           "type": "text", "text": {"body": text}}]}}]}]}).encode()
 
 
+def _status(tracker: str, wamid: str) -> bytes:
+    return json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881",
+                         "phone_number_id": PHONE_NUMBER_ID},
+            "statuses": [{"id": wamid, "status": "sent", "timestamp": str(int(time.time())),
+                          "recipient_id": "447700900000",
+                          "biz_opaque_callback_data": tracker}]}}]}]}).encode()
+
+
 def _post(client: Client, body: bytes) -> int:
     signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
     return client.post("/webhooks/whatsapp/", body, content_type="application/json",
@@ -176,6 +187,11 @@ def test_a_webhook_storm_with_duplicates_and_a_killed_worker_loses_and_doubles_n
         # The first send stalls at the platform; kill the worker while it waits.
         celery_worker.wait_for(lambda: len(storm.requests) >= 1, timeout=120)
         celery_worker.stop(doomed, kill=True)
+    # The one worker process was inside that send: its row, and only its row, is left
+    # "sending" (the platform has the message; we never heard its id).
+    stuck_ids = list(Message.objects.filter(direction="out", delivery="sending")
+                     .values_list("pk", flat=True))
+    assert len(stuck_ids) == 1
 
     with celery_worker.worker(concurrency=2, extra_env=_env(storm), name="after"):
         from conversations.tasks import recover_outbox
@@ -190,9 +206,14 @@ def test_a_webhook_storm_with_duplicates_and_a_killed_worker_loses_and_doubles_n
                 from conversations.tasks import deliver_message
 
                 deliver_message.delay(pk)
+            # Settled means no send in flight either: stopping the worker mid-send would
+            # leave a second row "sending" (its pool processes end on SIGTERM), which made
+            # this test fail now and then.
             return (not Message.objects.filter(direction="in", processed_at=None).exists()
-                    and not Message.objects.filter(direction="out",
-                                                   delivery="pending").exists())
+                    and not Message.objects.filter(direction="out", delivery="pending")
+                    .exists()
+                    and not Message.objects.filter(direction="out", delivery="sending")
+                    .exclude(pk__in=stuck_ids).exists())
 
         assert recover_outbox  # the beat task that does the same in production
         celery_worker.wait_for(settled, timeout=240, interval=3)
@@ -209,6 +230,13 @@ def test_a_webhook_storm_with_duplicates_and_a_killed_worker_loses_and_doubles_n
     # ...and every shopper's answer reached it, including the one in flight when the
     # worker died (the platform had it; our row still says "sending", and is not resent).
     assert len(per_recipient) == len(deliveries)
-    stuck = [m for m in outbound if m.delivery == "sending"]
-    assert len(stuck) <= 1
-    assert all(m.delivery == "sent" for m in outbound if m not in stuck)
+    assert sorted((m.pk, m.delivery) for m in outbound) == sorted(
+        (m.pk, "sending" if m.pk in stuck_ids else "sent") for m in outbound)
+
+    # When Meta's status callback for the message the dead worker sent arrives, naming the
+    # tag it was sent with, that row learns its id: every answer is now "sent", once.
+    stalled, _ = storm.requests[0]
+    assert _post(client, _status(stalled["biz_opaque_callback_data"], "wamid.STORM1")) == 200
+    assert sorted(Message.objects.filter(direction="out").values_list("pk", "delivery")) == \
+        sorted((m.pk, "sent") for m in outbound)
+    assert Message.objects.get(pk=stuck_ids[0]).external_id == "wamid.STORM1"

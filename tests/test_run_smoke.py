@@ -6,6 +6,7 @@ so it initialises, migrates and stops its own embedded PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -31,7 +32,8 @@ from core import embedded_db
 from core.models import Channel, ChannelIdentity, Customer
 from core.services import admin_user_ensure
 
-STARTUP_SECONDS = 90
+# Starting includes warming the bot up (loading the language model) before "running".
+STARTUP_SECONDS = 300
 STOP_SECONDS = 30
 PASSWORD_LINE = re.compile(r"^\s*Admin password: (\S+)\s*$", re.MULTILINE)
 
@@ -39,16 +41,19 @@ PASSWORD_LINE = re.compile(r"^\s*Admin password: (\S+)\s*$", re.MULTILINE)
 class Run:
     """One `manage.py run` in a subprocess, its output collected as it comes."""
 
-    def __init__(self, data_dir: Path, port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, *, workers: bool = False,
+                 extra_env: dict[str, str] | None = None) -> None:
         env = {**os.environ, "ONETHREAD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
         # Self-contained: its own embedded database and in-memory channel layer, never
         # the database or Redis the test session may have been pointed at.
-        for name in ("DATABASE_URL", "REDIS_URL", "HOST", "PORT"):
+        for name in ("DATABASE_URL", "REDIS_URL", "HOST", "PORT", "SITE_URL"):
             env.pop(name, None)
+        env.update(extra_env or {})
+        _reuse_language_model(data_dir)
         self.port = port
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "run", "--no-workers", "--skip-seed",
-             "--port", str(port)],
+            [sys.executable, "manage.py", "run", *([] if workers else ["--no-workers"]),
+             "--skip-seed", "--port", str(port)],
             cwd=settings.BASE_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -68,6 +73,31 @@ class Run:
     @property
     def output(self) -> str:
         return "".join(self._lines)
+
+    def get_json(self, path: str) -> tuple[int, dict]:
+        url = f"http://127.0.0.1:{self.port}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+        except OSError:
+            return 0, {}
+
+    def wait_for_output(self, text: str, timeout: float = STARTUP_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            assert self.process.poll() is None, f"run exited:\n{self.output}"
+            if time.monotonic() > deadline:
+                pytest.fail(f"run never printed {text!r}:\n{self.output}")
+            time.sleep(0.2)
+
+    def child(self, marker: str) -> psutil.Process:
+        """The running child process whose command line holds `marker`."""
+        for child in psutil.Process(self.process.pid).children():
+            if marker in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                return child
+        raise LookupError(f"no running child with {marker!r}")
 
     def get(self, path: str) -> int:
         url = f"http://127.0.0.1:{self.port}{path}"
@@ -99,6 +129,18 @@ class Run:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def _reuse_language_model(data_dir: Path) -> None:
+    """The test session trained (or loaded) the language model already: a new data folder
+    starts with that cache instead of training it again while `run` warms the bot up."""
+    import shutil
+
+    from agents.nlu.model import cache_dir
+
+    cache = cache_dir()
+    if cache.is_dir() and not (data_dir / "nlu").exists():
+        shutil.copytree(cache, data_dir / "nlu")
 
 
 def _free_port() -> int:
@@ -134,6 +176,11 @@ def test_run_serves_the_site_and_admin_and_stops_everything_on_ctrl_c(tmp_path: 
                 if (settings.BASE_DIR / "templates" / "site" / "index.html").exists():
                     assert run.get("/") == 200
                 passwords.append(PASSWORD_LINE.findall(run.output)[-1])
+                # And links in replies (return labels) name the address it really serves
+                assert run.child("daphne").environ()["SITE_URL"] == (
+                    f"http://127.0.0.1:{run.port}")
+                # And the first start printed no warning (a missing static folder, say)
+                assert "WARNING" not in run.output and "?: (" not in run.output
 
                 # And Ctrl-C stops it cleanly
                 assert run.interrupt() == 0, run.output
@@ -149,6 +196,49 @@ def test_run_serves_the_site_and_admin_and_stops_everything_on_ctrl_c(tmp_path: 
     assert len(passwords) == 2
     assert passwords[0] != passwords[1]
     assert all(len(p) >= 20 for p in passwords)
+
+
+def test_run_restarts_a_killed_worker_and_a_killed_database_and_stays_up(
+        tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    run = Run(data_dir, _free_port(), workers=True)
+    try:
+        # Given OneThread running, with its Celery worker
+        run.wait_until_serving()
+        assert run.get_json("/healthz") == (
+            200, {"ok": True, "database": "ok", "broker": "ok", "bot": "ok"})
+        worker = run.child(" worker ")
+
+        # When the worker is killed outright
+        worker.kill()
+
+        # Then run starts a new one, and says so
+        run.wait_for_output("Celery worker was killed by SIGKILL; restarting it in 1 s.")
+        run.wait_for_output("Celery worker restarted (pid ")
+        assert run.child(" worker ").pid != worker.pid
+
+        # When the embedded PostgreSQL is killed outright
+        postmaster = embedded_db.server(data_dir).get_postmaster_info().pid
+        old_postmaster = psutil.Process(postmaster)
+        old_postmaster.kill()
+
+        # Then run starts it again, and the site reports everything healthy again
+        run.wait_for_output("The embedded PostgreSQL restarted.")
+        deadline = time.monotonic() + 60
+        while run.get_json("/healthz")[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert run.get_json("/healthz") == (
+            200, {"ok": True, "database": "ok", "broker": "ok", "bot": "ok"})
+        assert embedded_db.is_running(data_dir)
+        assert run.get("/admin/login/") == 200
+        assert "stopped the rest" not in run.output
+
+        # And Ctrl-C still stops everything
+        assert run.interrupt() == 0, run.output
+    finally:
+        run.kill()
+        embedded_db.stop(data_dir)
+    assert _processes_using(data_dir) == []
 
 
 @pytest.mark.django_db
@@ -224,3 +314,12 @@ def test_customer_page_shows_one_escaped_history_across_channels(staff_client: C
     assert "<td>Email</td>" in page
     assert "<td>WhatsApp</td>" in page
     assert "447700900123" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_front_page_links_to_the_agents_inbox(staff_client: Client) -> None:
+    page = staff_client.get(reverse("admin:index")).content.decode()
+
+    assert f'<a href="{reverse("inbox:queue")}">Conversations waiting for a person</a>' in page
+    # And the usual list of models is still there below it
+    assert page.index("Agent inbox") < page.index("Customers")

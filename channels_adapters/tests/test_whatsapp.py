@@ -56,7 +56,12 @@ class FakeGraph:
             "messages": [{"id": f"wamid.OUT{len(self.requests)}"}]})
 
     def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(r.content) for r in self.requests]
+        """Each request's message, without the tracker every one carries (trackers())."""
+        return [{k: v for k, v in json.loads(r.content).items()
+                 if k != "biz_opaque_callback_data"} for r in self.requests]
+
+    def trackers(self) -> list[str | None]:
+        return [json.loads(r.content).get("biz_opaque_callback_data") for r in self.requests]
 
 
 @pytest.fixture

@@ -4,8 +4,12 @@ On start: the database (importing settings starts the embedded PostgreSQL when
 DATABASE_URL is unset), migrations, the demo shop on the first start only, a
 fresh password for the `admin` superuser, then Daphne, a Celery worker and
 Celery beat as child processes with the same environment. On Ctrl-C or SIGTERM
-it stops every child (terminate, wait, kill) and then the embedded PostgreSQL;
-if a child dies on its own it stops the rest and exits non-zero.
+it stops every child (terminate, wait, kill) and then the embedded PostgreSQL.
+
+A child that dies on its own is started again after a pause that doubles with each
+death (1 s up to 30 s), and so is the embedded PostgreSQL; each restart is logged.
+Only a part that keeps dying (more than MAX_RAPID_RESTARTS times within
+RAPID_RESTART_WINDOW_SECONDS) stops the product, with an error naming it.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,8 +41,13 @@ from core import embedded_db
 
 ADMIN_USERNAME = "admin"
 STARTUP_TIMEOUT_SECONDS = 60.0
+WARM_UP_TIMEOUT_SECONDS = 300.0
 STOP_TIMEOUT_SECONDS = 15.0
 POLL_SECONDS = 0.25
+RESTART_FIRST_DELAY_SECONDS = 1.0
+RESTART_MAX_DELAY_SECONDS = 30.0
+MAX_RAPID_RESTARTS = 5
+RAPID_RESTART_WINDOW_SECONDS = 120.0
 
 
 class StopRequested(BaseException):
@@ -48,9 +59,36 @@ class StopRequested(BaseException):
 
 
 @dataclass
+class Restarts:
+    """When a supervised part died lately, and how long to wait before starting it again."""
+
+    name: str
+    deaths: list[float] = field(default_factory=list)
+
+    def next_delay(self, now: float, cause: str) -> float:
+        self.deaths = [t for t in self.deaths if now - t < RAPID_RESTART_WINDOW_SECONDS]
+        self.deaths.append(now)
+        if len(self.deaths) > MAX_RAPID_RESTARTS:
+            raise CommandError(
+                f"{self.name} died {len(self.deaths)} times within "
+                f"{RAPID_RESTART_WINDOW_SECONDS:.0f} s (last: {cause}); not restarting it "
+                "again. Stopped OneThread: see the output above for why it dies.",
+                returncode=1,
+            )
+        return min(RESTART_FIRST_DELAY_SECONDS * 2 ** (len(self.deaths) - 1),
+                   RESTART_MAX_DELAY_SECONDS)
+
+
+@dataclass
 class Child:
     name: str
     process: subprocess.Popen[bytes]
+    argv: list[str] = field(default_factory=list)
+    restart_at: float | None = None
+    restarts: Restarts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.restarts = Restarts(self.name)
 
 
 class Command(BaseCommand):
@@ -93,17 +131,16 @@ class Command(BaseCommand):
             connections.close_all()
 
             env = _child_env(data_dir)
+            env.setdefault("SITE_URL", _site_url(host, port))
             for name, argv in _commands(host, port, workers=not options["no_workers"]):
-                children.append(Child(name, _spawn(argv, env)))
+                children.append(Child(name, _spawn(argv, env), argv))
             _wait_until_listening(host, port, children)
+            self.stdout.write("Warming up the bot…")
+            self.stdout.flush()
+            _wait_until_healthy(host, port, children)
 
             self._print_banner(host, port, password, shoppers, workers=not options["no_workers"])
-            failed = _watch(children)
-            raise CommandError(
-                f"{failed.name} exited unexpectedly with code {failed.process.returncode}; "
-                "stopped the rest of OneThread.",
-                returncode=1,
-            )
+            _supervise(children, env, [DatabaseWatch(data_dir)] if embedded else [])
         except StopRequested as stop:
             self.stdout.write(f"\nReceived {stop.signal_name}, stopping OneThread…")
         finally:
@@ -131,10 +168,7 @@ class Command(BaseCommand):
     def _print_banner(
         self, host: str, port: int, password: str, shoppers: list[str], *, workers: bool
     ) -> None:
-        shown_host = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host
-        if ":" in shown_host:
-            shown_host = f"[{shown_host}]"
-        site = f"http://{shown_host}:{port}/"
+        site = f"{_site_url(host, port)}/"
         lines = [
             "",
             f"OneThread is running ({settings.SHOP_NAME}).",
@@ -285,11 +319,115 @@ def _wait_until_listening(host: str, port: int, children: list[Child]) -> None:
         time.sleep(POLL_SECONDS)
 
 
-def _watch(children: list[Child]) -> Child:
+def _supervise(children: list[Child], env: dict[str, str],
+               watches: Iterable[Callable[[float], None]] = ()) -> NoReturn:
+    """Keep every child (and whatever `watches` look after) running until a stop signal,
+    or until one part dies too often (CommandError)."""
     while True:
-        if failed := _first_exited(children):
-            return failed
+        now = time.monotonic()
+        for child in children:
+            _tend(child, env, now)
+        for watch in watches:
+            watch(now)
         time.sleep(POLL_SECONDS)
+
+
+def _tend(child: Child, env: dict[str, str], now: float) -> None:
+    if child.restart_at is None:
+        code = child.process.poll()
+        if code is None:
+            return
+        cause = _exit_cause(code)
+        delay = child.restarts.next_delay(now, cause)
+        child.restart_at = now + delay
+        _log(f"{child.name} {cause}; restarting it in {delay:g} s.")
+    elif now >= child.restart_at:
+        child.process = _spawn(child.argv, env)
+        child.restart_at = None
+        _log(f"{child.name} restarted (pid {child.process.pid}).")
+
+
+def _exit_cause(code: int) -> str:
+    if code < 0:
+        return f"was killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}"
+
+
+class DatabaseWatch:
+    """Starts the embedded PostgreSQL again when its postmaster dies. Daphne and the
+    workers keep running meanwhile: their next query reconnects to the same socket."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.restarts = Restarts("The embedded PostgreSQL")
+        self.restart_at: float | None = None
+
+    def __call__(self, now: float) -> None:
+        if self.restart_at is None:
+            if embedded_db.is_running(self.data_dir):
+                return
+            delay = self.restarts.next_delay(now, "its postmaster stopped")
+            self.restart_at = now + delay
+            _log(f"The embedded PostgreSQL stopped; restarting it in {delay:g} s.")
+        elif now >= self.restart_at:
+            self.restart_at = None
+            try:
+                embedded_db.start(self.data_dir)
+            except Exception as exc:  # retried with backoff, then given up
+                delay = self.restarts.next_delay(now, f"it failed to start: {exc}")
+                self.restart_at = now + delay
+                _log(f"The embedded PostgreSQL did not start ({exc}); "
+                     f"trying again in {delay:g} s.")
+                return
+            _log("The embedded PostgreSQL restarted.")
+
+
+def _log(line: str) -> None:
+    sys.stderr.write(f"[run {time.strftime('%H:%M:%S')}] {line}\n")
+    sys.stderr.flush()
+
+
+def _site_url(host: str, port: int) -> str:
+    """The address the site answers on, as a browser on this machine reaches it: return
+    labels and Slack links use it when SITE_URL is not set."""
+    shown_host = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    return f"http://{shown_host}:{port}"
+
+
+def _wait_until_healthy(host: str, port: int, children: list[Child]) -> None:
+    """Until /healthz says the database, the broker and the warmed-up bot are ready."""
+    deadline = time.monotonic() + WARM_UP_TIMEOUT_SECONDS
+    report = "no answer"
+    while True:
+        healthy, report = _healthz(host, port)
+        if healthy:
+            return
+        if failed := _first_exited(children):
+            raise CommandError(
+                f"{failed.name} exited during startup with code {failed.process.returncode}.",
+                returncode=1,
+            )
+        if time.monotonic() > deadline:
+            raise CommandError(
+                f"OneThread was not ready within {WARM_UP_TIMEOUT_SECONDS:.0f} seconds: "
+                f"/healthz answered {report}.",
+                returncode=1,
+            )
+        time.sleep(POLL_SECONDS)
+
+
+def _healthz(host: str, port: int) -> tuple[bool, str]:
+    # Straight to this machine, whatever proxy the environment names.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"{_site_url(host, port)}/healthz", timeout=10) as response:
+            return response.status == 200, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return False, error.read().decode(errors="replace")
+    except OSError as error:
+        return False, str(error)
 
 
 def _first_exited(children: list[Child]) -> Child | None:
@@ -370,13 +508,14 @@ def _example_shoppers(data_dir: Path) -> list[str]:
         Order.objects.filter(number__in=[s["order_number"] for s in saved])
         .values_list("number", "customer__email")
     )
-    lines = [
-        f"{s['story']}: {s['name']} <{s['email']}>, {s['phone'] or 'no phone'}, "
-        f"order {s['order_number']}, postcode {s['postcode']}"
-        for s in saved
-        if (s["order_number"], s["email"]) in present
-    ]
+    lines = [shopper_line(s) for s in saved if (s["order_number"], s["email"]) in present]
     return lines or _shoppers_from_orders()
+
+
+def shopper_line(s: dict[str, str]) -> str:
+    """One example shopper as `run` prints it (and README.md shows it)."""
+    return (f"{s['story']}: {s['name']} <{s['email']}>, {s['phone'] or 'no phone'}, "
+            f"order {s['order_number']}, postcode {s['postcode']}")
 
 
 def _shoppers_from_orders() -> list[str]:
