@@ -57,6 +57,19 @@ class Reply:
 
 
 def _identity_resolve(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
+    # Two first messages from one sender can arrive at once. The guest customer and the
+    # identity are created together in one savepoint: the request that loses the race
+    # fails on a unique key (the identity's, or a guest's email), both its rows are rolled
+    # back, so it leaves no orphan guest behind, and its next lookup finds the winner's.
+    for _ in range(2):
+        try:
+            return _identity_get_or_create(channel, sender_id, display_name)
+        except IntegrityError:
+            continue
+    return _identity_get_or_create(channel, sender_id, display_name)
+
+
+def _identity_get_or_create(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
     identity = ChannelIdentity.objects.select_related("customer").filter(
         channel=channel, external_id=sender_id).first()
     if identity is not None:
@@ -69,23 +82,25 @@ def _identity_resolve(channel: str, sender_id: str, display_name: str) -> Channe
         match = _phone_match(sender_id)
     elif channel == Channel.EMAIL:
         match = _single(Customer.objects.filter(email__iexact=sender_id, is_guest=False))
-    customer = match or Customer.objects.create(
-        is_guest=True, name=display_name[:200], created_at=now,
-        email=sender_id if channel == Channel.EMAIL else "",
-        phone=sender_id if channel == Channel.WHATSAPP else "",
-    )
-    try:
-        with transaction.atomic():
-            return ChannelIdentity.objects.create(
-                customer=customer, channel=channel, external_id=sender_id,
-                display_name=display_name[:200], created_at=now,
-                verified_at=now if match else None,
-                verified_via=ChannelIdentity.Verification.CONTACT_MATCH if match else "",
-            )
-    except IntegrityError:
-        # Two first messages from one sender at once: the other request won.
-        return ChannelIdentity.objects.select_related("customer").get(
-            channel=channel, external_id=sender_id)
+    with transaction.atomic():
+        customer = match or _guest_for(channel, sender_id, display_name, now)
+        return ChannelIdentity.objects.create(
+            customer=customer, channel=channel, external_id=sender_id,
+            display_name=display_name[:200], created_at=now,
+            verified_at=now if match else None,
+            verified_via=ChannelIdentity.Verification.CONTACT_MATCH if match else "",
+        )
+
+
+def _guest_for(channel: str, sender_id: str, display_name: str, now: Any) -> Customer:
+    """The guest customer a new sender starts as, with their address or number when it
+    fits its column and (an email) is on no other customer."""
+    email = sender_id if channel == Channel.EMAIL and len(sender_id) <= 254 else ""
+    if email and Customer.objects.filter(email=email).exists():
+        email = ""
+    phone = sender_id if channel == Channel.WHATSAPP and len(sender_id) <= 32 else ""
+    return Customer.objects.create(is_guest=True, name=display_name[:200], created_at=now,
+                                   email=email, phone=phone)
 
 
 def phone_digits(phone: str) -> str:
