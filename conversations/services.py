@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from channels_adapters.base import inbound_clean
 from commerce.policy import Decision
 from conversations.models import (
     ActionRecord,
@@ -170,7 +171,9 @@ def mask_card_numbers(text: str) -> str:
 
 
 def message_receive(inbound: Inbound) -> Message | None:
-    """Store an inbound message once. Returns None when it was already stored."""
+    """Store an inbound message once. Returns None when it was already stored; raises
+    InboundRejected (a ValueError) for a message that cannot be stored as it is."""
+    inbound = inbound_clean(inbound)
     if inbound.external_id and Message.objects.filter(
             channel=inbound.channel, external_id=inbound.external_id).exists():
         return None
@@ -382,24 +385,23 @@ def inbound_recover(older_than: timedelta = timedelta(seconds=60)) -> list[int]:
         .values_list("pk", flat=True)[:500])
 
 
-STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
+# Receipts arrive late, twice or out of order, so a message's state only moves forward.
+# A failure ranks above "sent" and below "delivered": a late "failed" after "read" is
+# noise, and a "delivered" after "failed" shows the message got there after all.
+STATUS_RANK = {"pending": 0, "sending": 0, "sent": 1, "failed": 2, "delivered": 3, "read": 4}
 
 
 def message_status_update(channel: str, external_id: str, status: str, error: str = "") -> bool:
-    """A platform's receipt for something we sent (sent → delivered → read, or failed)."""
-    message = Message.objects.filter(channel=channel, external_id=external_id,
-                                     direction=Message.Direction.OUTBOUND).first()
-    if message is None:
+    """A platform's receipt for something we sent (sent → delivered → read, or failed).
+    One conditional UPDATE, so two receipts handled at once cannot step it back."""
+    rank = STATUS_RANK.get(status, 0)
+    if not rank:
         return False
-    if status == "failed":
-        message.delivery = Message.Delivery.FAILED
-        message.last_error = error[:2000]
-    elif STATUS_ORDER.get(status, 0) > STATUS_ORDER.get(message.delivery, 0):
-        message.delivery = status
-    else:
-        return False
-    message.save(update_fields=["delivery", "last_error"])
-    return True
+    earlier = [state for state, r in STATUS_RANK.items() if r < rank]
+    return bool(Message.objects.filter(
+        channel=channel, external_id=external_id, direction=Message.Direction.OUTBOUND,
+        delivery__in=earlier).update(
+        delivery=status, last_error=error[:2000] if status == "failed" else ""))
 
 
 def webhook_ingest(channel: str, events: Any) -> list[int]:
