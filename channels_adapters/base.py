@@ -60,7 +60,7 @@ class WebhookEvents:
 
     def screened(self) -> WebhookEvents:
         """The same events with every message put through inbound_clean (one that fails
-        moves to `rejected`) and the text of agent replies cleaned."""
+        moves to `rejected`), and every field of an agent reply cleaned (its ids capped)."""
         messages = []
         for inbound in self.messages:
             try:
