@@ -8,6 +8,11 @@ adapter class, a line in registry.ADAPTERS, its settings in core/settings.py and
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -52,6 +57,30 @@ class WebhookEvents:
     # The body to answer the webhook with, when the platform expects one: Slack's
     # url_verification challenge, or a Bot API call Telegram makes from the reply.
     response: dict[str, Any] | None = None
+    # The items of the payload that could not be read, each with why. The rest of the
+    # batch is still stored: platforms do not resend a batch they got a 4xx for.
+    rejected: list[str] = field(default_factory=list)
+
+    def screened(self) -> WebhookEvents:
+        """The same events with every message put through inbound_clean (one that fails
+        moves to `rejected`), and every field of an agent reply cleaned (its ids capped)."""
+        messages = []
+        for inbound in self.messages:
+            try:
+                messages.append(inbound_clean(inbound))
+            except ValueError as exc:
+                self.rejected.append(f"message {str(inbound.external_id)[:80]!r}: {exc}")
+        self.messages = messages
+        self.agent_replies = [{str(k): capped_id(clean_text(str(v)), AGENT_REPLY_FIELD_MAX)
+                               if k != "text" else clean_text(str(v))
+                               for k, v in reply.items()} for reply in self.agent_replies]
+        return self
+
+    @property
+    def only_rejected(self) -> bool:
+        """Nothing in the payload could be read: answered 4xx, with nothing stored."""
+        return bool(self.rejected) and not (self.messages or self.statuses
+                                            or self.agent_replies or self.response)
 
 
 class ChannelAdapter(Protocol):
@@ -97,3 +126,128 @@ def numbered_text(text: str, buttons: list[str]) -> str:
         return text
     choices = "\n".join(f"{i}. {label}" for i, label in enumerate(buttons, 1))
     return f"{text}\n{choices}"
+
+
+# --- Odd input ---------------------------------------------------------------------------
+# Platforms pass on whatever their users typed, and PostgreSQL refuses some of it: a NUL
+# in text or JSON, a lone UTF-16 surrogate (which is not UTF-8 at all), a value longer
+# than its column. Every inbound message is cleaned here before it is stored, so odd
+# input is kept as well as it can be, or refused as a bad request, never a server error.
+
+# Columns an inbound message fills: Message.external_id and ChannelIdentity.external_id,
+# Customer.email, and names.
+EXTERNAL_ID_MAX = 255
+SENDER_MAX = 255
+EMAIL_MAX = 254
+NAME_MAX = 200
+# Ids an agent reply carries (a Slack event id is part of a 160-character key).
+AGENT_REPLY_FIELD_MAX = 120
+# No platform nests its payloads anywhere near this deep; Python's parser would give up
+# (RecursionError) at about a thousand.
+JSON_MAX_DEPTH = 64
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class InboundRejected(ValueError):
+    """An inbound message that cannot be stored as it is (a bad request, not a fault)."""
+
+
+def clean_text(value: str) -> str:
+    """Text PostgreSQL can store: NULs removed, lone surrogates replaced by U+FFFD."""
+    if _UNSTORABLE.search(value) is None:
+        return value
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def clean_json(value: Any) -> Any:
+    """A JSON value (a message's payload) with every string and key cleaned, and the
+    non-finite numbers JSONB refuses (NaN, Infinity) as null."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return clean_text(str(value))
+
+
+def capped_id(value: str, limit: int = EXTERNAL_ID_MAX) -> str:
+    """An id that fits its column. A longer one keeps its start and ends in a digest of
+    the whole, so the same id always maps to the same value (a redelivery is still seen
+    as one) and two long ids that share a start stay apart."""
+    if len(value) <= limit:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    return f"{value[:limit - len(digest) - 1]}~{digest}"
+
+
+def json_body(body: bytes | str, what: str = "The body") -> Any:
+    """Strict JSON, or ValueError: nesting deeper than JSON_MAX_DEPTH and the NaN and
+    Infinity literals (which JSON does not have) are refused like any malformed body."""
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        data = json.loads(body, parse_constant=no_constant)
+    except RecursionError as exc:
+        raise ValueError(f"{what} is nested too deeply.") from exc
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{what} is not JSON.") from exc
+    # Only a body with more brackets than the limit can nest deeper than it: the usual
+    # webhook is never walked.
+    opens = (body.count(b"[") + body.count(b"{") if isinstance(body, bytes)
+             else body.count("[") + body.count("{"))
+    if opens > JSON_MAX_DEPTH and _depth_over(data, JSON_MAX_DEPTH):
+        raise ValueError(f"{what} is nested too deeply.")
+    return data
+
+
+def _depth_over(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children
+                         if isinstance(child, dict | list))
+    return False
+
+
+def inbound_clean(inbound: Inbound) -> Inbound:
+    """The message as it can be stored, or InboundRejected saying why it cannot: fields
+    of the wrong type, no sender, or a sender too long to be an address or id. Text is
+    cleaned; an over-long message id is capped (see capped_id), a name cut."""
+    for name in ("channel", "sender_id", "text", "display_name"):
+        if not isinstance(getattr(inbound, name), str):
+            raise InboundRejected(f"{name} is not a string")
+    external_id = inbound.external_id
+    if isinstance(external_id, int) and not isinstance(external_id, bool):
+        external_id = str(external_id)
+    if external_id is not None and not isinstance(external_id, str):
+        raise InboundRejected("the message id is not a string")
+    if not isinstance(inbound.payload, dict):
+        raise InboundRejected("payload is not an object")
+    sender = clean_text(inbound.sender_id).strip()
+    if not sender:
+        raise InboundRejected("no sender")
+    limit = EMAIL_MAX if inbound.channel == "email" else SENDER_MAX
+    if len(sender) > limit:
+        raise InboundRejected(f"the sender is longer than {limit} characters")
+    hint = inbound.conversation_hint
+    try:
+        payload = clean_json(inbound.payload)
+    except RecursionError as exc:
+        raise InboundRejected("payload is nested too deeply") from exc
+    return dataclasses.replace(
+        inbound, sender_id=sender, text=clean_text(inbound.text),
+        external_id=capped_id(clean_text(external_id)) if external_id else None,
+        display_name=clean_text(inbound.display_name).strip()[:NAME_MAX], payload=payload,
+        conversation_hint=hint if isinstance(hint, int) and not isinstance(hint, bool)
+        else None)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import smtplib
 from collections.abc import Callable, Mapping
@@ -37,6 +36,7 @@ from channels_adapters.base import (
     StatusUpdate,
     TemporaryError,
     WebhookEvents,
+    json_body,
     numbered_text,
 )
 from conversations import selectors
@@ -51,6 +51,13 @@ CHANNEL = "email"
 SIGNATURE_MAX_AGE = 15 * 60
 RAW_TEXT_LIMIT = 100_000
 MAX_REFERENCES = 20
+# Longer values cannot be stored (a message id is a 255-character key, an address 254) or
+# sent back in a header line (998 characters at most, RFC 5322): an over-long Message-ID
+# is replaced by one made from the mail's content, a subject is cut.
+MESSAGE_ID_MAX = 255
+ADDRESS_MAX = 254
+SUBJECT_MAX = 998
+REPLY_SUBJECT_MAX = 200
 SMTP_TIMEOUT = 20
 _REPLY_SALT = "onethread.email.reply-to"
 
@@ -87,6 +94,16 @@ class Mail:
 
 def mail_from_bytes(raw: bytes, recipient: str = "") -> Mail:
     """A raw RFC 822 message as an MTA hands it over; ValueError if it is not one."""
+    try:
+        return _mail_from_bytes(raw, recipient)
+    except (email_errors.MessageError, LookupError, UnicodeError, TypeError, AttributeError,
+            RecursionError) as exc:
+        # The standard library's parser is lenient until a part is read: a malformed
+        # header or a multipart nested without end fails there, and is a bad message.
+        raise ValueError(f"The message cannot be read: {exc!r}"[:300]) from exc
+
+
+def _mail_from_bytes(raw: bytes, recipient: str) -> Mail:
     if not raw.strip():
         raise ValueError("The message is empty.")
     msg = BytesParser(policy=policy.default).parsebytes(raw)
@@ -127,8 +144,8 @@ def mail_from_mailgun(fields: Mapping[str, str], files: Mapping[str, Any] | None
     """Mailgun's routes "forward" POST: headers and bodies as form fields."""
     given = {str(k).lower(): str(v) for k, v in fields.items()}
     try:
-        headers = {str(k).lower(): str(v) for k, v in json.loads(
-            given.get("message-headers") or "[]")}
+        headers = {str(k).lower(): str(v) for k, v in json_body(
+            given.get("message-headers") or "[]", "message-headers")}
     except (ValueError, TypeError):
         headers = {}
 
@@ -220,7 +237,7 @@ def _mail_from_headers(get: Callable[[str], str], recipients: list[str],
     sender = address.strip().lower()
     auto_submitted = get("Auto-Submitted").lower()
     return Mail(
-        sender=sender, display_name=name.strip(), subject=get("Subject"),
+        sender=sender, display_name=name.strip(), subject=get("Subject")[:SUBJECT_MAX],
         message_id=next(iter(_message_ids(get("Message-ID"))), ""),
         in_reply_to=in_reply_to, references=references[-MAX_REFERENCES:],
         recipients=_addresses(recipients), date=get("Date"),
@@ -236,6 +253,8 @@ def _mail_from_headers(get: Callable[[str], str], recipients: list[str],
 def _checked(mail: Mail) -> Mail:
     if not mail.automatic and not _ADDRESS.match(mail.sender):
         raise ValueError("The message has no sender address (From).")
+    if len(mail.sender) > ADDRESS_MAX:
+        raise ValueError(f"The sender address is longer than {ADDRESS_MAX} characters.")
     return mail
 
 
@@ -249,7 +268,7 @@ def _message_ids(value: str) -> list[str]:
     found = _MESSAGE_ID.findall(value)
     if not found:
         found = [f"<{token.strip('<>')}>" for token in value.split() if "@" in token]
-    return found
+    return [m for m in found if len(m) <= MESSAGE_ID_MAX]
 
 
 def _addresses(values: list[str]) -> list[str]:
@@ -536,7 +555,11 @@ def _subject(message: Message, parent: Message | None) -> str:
     if not subject and parent is not None:
         original = str(parent.payload.get("subject") or "")
         subject = original if _RE_PREFIX.match(original) or not original else f"Re: {original}"
-    return " ".join((subject or f"Your message to {settings.SHOP_NAME}").split())
+    # Words are folded onto header lines of their own when sent; a word can't be, so a
+    # long subject is cut to keep every line within what SMTP servers accept.
+    subject = " ".join((subject or f"Your message to {settings.SHOP_NAME}").split())
+    return subject if len(subject) <= REPLY_SUBJECT_MAX else (
+        subject[:REPLY_SUBJECT_MAX - 3].rstrip() + "...")
 
 
 def _body(message: Message) -> str:

@@ -8,7 +8,6 @@ the bot invited to SLACK_HANDOFF_CHANNEL.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.signature import SignatureVerifier
 
-from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents
+from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents, json_body
 
 if TYPE_CHECKING:
     from conversations.models import Handoff, Message
@@ -59,10 +58,7 @@ class SlackAdapter:
         return None
 
     def parse(self, request: HttpRequest) -> WebhookEvents:
-        try:
-            body = json.loads(request.body)
-        except ValueError as exc:
-            raise ValueError("The Slack event is not JSON.") from exc
+        body = json_body(request.body, "The Slack event")
         if not isinstance(body, dict):
             # The webhook view answers a ValueError with a 400.
             raise ValueError("The Slack event is not a JSON object.")
@@ -71,12 +67,15 @@ class SlackAdapter:
         event = body.get("event") if body.get("type") == "event_callback" else None
         if not isinstance(event, dict) or not _is_agent_reply(event):
             return WebhookEvents()
+        # Slack retries an event it thinks was missed (X-Slack-Retry-Num); the event id is
+        # the same on every attempt, and the reply is sent once per id. Without one, a
+        # retry could not be told apart from a new reply.
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            raise ValueError("The Slack event has no event_id.")
         return WebhookEvents(agent_replies=[{
             "thread": event["thread_ts"], "channel": str(event.get("channel", "")),
-            "text": plain_text(event["text"]), "user": event["user"],
-            # Slack retries an event it thinks was missed (X-Slack-Retry-Num); the event
-            # id is the same on every attempt, and the reply is sent once per id.
-            "event_id": str(body.get("event_id", "")),
+            "text": plain_text(event["text"]), "user": event["user"], "event_id": event_id,
         }])
 
     def send(self, message: Message) -> str:
@@ -196,7 +195,8 @@ def _is_agent_reply(event: dict[str, Any]) -> bool:
     return (event.get("type") == "message"
             and event.get("subtype") in (None, "thread_broadcast")
             and not event.get("bot_id")
-            and bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
+            and isinstance(event.get("thread_ts"), str) and bool(event["thread_ts"])
+            and event.get("thread_ts") != event.get("ts")
             and isinstance(event.get("user"), str) and bool(event["user"])
             and isinstance(event.get("text"), str) and bool(event["text"].strip()))
 

@@ -10,7 +10,6 @@ Register the webhook once, with the secret Telegram then echoes on every call:
 from __future__ import annotations
 
 import hmac
-import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ from telegram import Message as TelegramMessage
 from telegram import error as tg
 from telegram.request import HTTPXRequest
 
-from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents
+from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents, json_body
 from conversations.services import Inbound
 
 if TYPE_CHECKING:
@@ -58,22 +57,15 @@ class TelegramAdapter:
         return None
 
     def parse(self, request: HttpRequest) -> WebhookEvents:
+        data = json_body(request.body, "The Telegram update")
+        if not isinstance(data, dict):
+            raise ValueError("Not a Telegram update: not a JSON object.")
+        # python-telegram-bot reads what it is given without checking it: a field of the
+        # wrong type or a message without its chat fails anywhere from here on.
         try:
-            data = json.loads(request.body)
-            update = Update.de_json(data if isinstance(data, dict) else {}, bot=None)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise ValueError(f"Not a Telegram update: {exc}") from exc
-        if update.message is not None:
-            inbound = _from_message(update.message)
-            return WebhookEvents(messages=[inbound] if inbound else [])
-        if update.callback_query is not None:
-            query = update.callback_query
-            inbound = _from_button(query)
-            # Telegram shows a spinner on the button until the query is answered. Answering
-            # in the webhook's own reply costs no API call and never delays the webhook.
-            return WebhookEvents(messages=[inbound] if inbound else [], response={
-                "method": "answerCallbackQuery", "callback_query_id": query.id})
-        return WebhookEvents()
+            return _events(Update.de_json(data, bot=None))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise ValueError(f"Not a Telegram update: {exc!r}"[:300]) from exc
 
     def send(self, message: Message) -> str:
         chat_id = message.payload.get("to", "")
@@ -132,6 +124,20 @@ def _seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _events(update: Update) -> WebhookEvents:
+    if update.message is not None:
+        inbound = _from_message(update.message)
+        return WebhookEvents(messages=[inbound] if inbound else [])
+    if update.callback_query is not None:
+        query = update.callback_query
+        inbound = _from_button(query)
+        # Telegram shows a spinner on the button until the query is answered. Answering
+        # in the webhook's own reply costs no API call and never delays the webhook.
+        return WebhookEvents(messages=[inbound] if inbound else [], response={
+            "method": "answerCallbackQuery", "callback_query_id": str(query.id)})
+    return WebhookEvents()
+
+
 def _from_message(message: TelegramMessage) -> Inbound | None:
     # Only one-to-one chats: in a group, one chat id would be many people sharing a
     # verified identity and its orders.
@@ -143,6 +149,8 @@ def _from_message(message: TelegramMessage) -> Inbound | None:
         largest = max(message.photo, key=lambda size: size.width * size.height)
         attachments.append({"type": "image", "file_id": largest.file_id})
     text = message.text or message.caption or ""
+    if not isinstance(text, str) or not isinstance(message.chat.id, int | str):
+        raise TypeError("the text or the chat id is of the wrong type")
     if not text and not attachments:
         return None
     return Inbound(

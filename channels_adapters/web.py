@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from channels_adapters.base import InboundRejected, clean_text, json_body
 from conversations import selectors as conversation_selectors
 from conversations import services as conversation_services
 from conversations.models import Message
@@ -89,12 +90,28 @@ class SiteChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(group_for(self.session), self.channel_name)
 
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
+                      **kwargs: Any) -> None:
+        # Channels' own JSON decoding lets a bad frame escape as an exception, which closes
+        # the socket (1011); the shopper gets an error frame instead and may go on.
+        if text_data is None:
+            await self.send_json({"type": "error", "error": "Send JSON as a text frame."})
+            return
+        try:
+            content = json_body(text_data, "The message")
+        except ValueError as exc:
+            await self.send_json({"type": "error", "error": str(exc)})
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "message":
             await self.send_json({"type": "error", "error": "Expected {type: 'message', text}."})
             return
         text = content.get("text")
         client_id = content.get("client_id")
+        if isinstance(text, str):
+            text = clean_text(text)
         if not isinstance(text, str) or not text.strip():
             await self.send_json({"type": "error", "error": "The message is empty."})
             return
@@ -107,9 +124,13 @@ class SiteChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "error": "Invalid client_id."})
             return
         external_id = f"{self.session}:{client_id}" if client_id else None
-        message = await database_sync_to_async(conversation_services.message_receive)(
-            conversation_services.Inbound(channel="web", sender_id=self.session,
-                                          text=text.strip(), external_id=external_id))
+        try:
+            message = await database_sync_to_async(conversation_services.message_receive)(
+                conversation_services.Inbound(channel="web", sender_id=self.session,
+                                              text=text.strip(), external_id=external_id))
+        except InboundRejected as exc:
+            await self.send_json({"type": "error", "error": f"The message was refused: {exc}."})
+            return
         if message is None:
             return
         await self.send_json({"type": "message", "message": message_event(message)})

@@ -26,15 +26,28 @@ def webhook(request: HttpRequest, channel: str) -> HttpResponse:
         return answer if answer is not None else HttpResponse(status=405)
     if request.method != "POST":
         return HttpResponse(status=405)
-    if not adapter.verify(request):
+    try:
+        verified = adapter.verify(request)
+    except ValueError:
+        # A signature header or timestamp too odd to even check is not a valid one.
+        verified = False
+    if not verified:
         return JsonResponse({"error": "invalid signature"}, status=403)
     try:
-        events = adapter.parse(request)
+        events = adapter.parse(request).screened()
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    if events.rejected:
+        logger.warning("Unreadable items in a %s webhook: %s", channel,
+                       "; ".join(events.rejected)[:2000])
+    if events.only_rejected:
+        return JsonResponse({"error": "; ".join(events.rejected)[:1000]}, status=400)
     stored = services.webhook_ingest(channel, events)
     for reply in events.agent_replies:
         services.agent_reply_from_platform(channel, reply)
     if events.response is not None:
         return JsonResponse(events.response)
-    return JsonResponse({"ok": True, "stored": len(stored)})
+    answer: dict[str, object] = {"ok": True, "stored": len(stored)}
+    if events.rejected:
+        answer["rejected"] = len(events.rejected)
+    return JsonResponse(answer)

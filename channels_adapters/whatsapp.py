@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -34,6 +33,7 @@ from channels_adapters.base import (
     StatusUpdate,
     TemporaryError,
     WebhookEvents,
+    json_body,
     numbered_text,
     outbound_key,
 )
@@ -105,20 +105,26 @@ class WhatsAppAdapter:
         return HttpResponse("Forbidden", status=403, content_type="text/plain")
 
     def parse(self, request: HttpRequest) -> WebhookEvents:
-        try:
-            data = json.loads(request.body)
-        except ValueError as exc:
-            raise ValueError("The WhatsApp webhook body is not JSON.") from exc
+        data = json_body(request.body, "The WhatsApp webhook body")
         if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
             raise ValueError("Not a WhatsApp Business Account webhook.")
+        entries = data.get("entry") or []
+        if not isinstance(entries, list):
+            raise ValueError("Malformed WhatsApp webhook: entry is not a list.")
         events = WebhookEvents()
-        try:
-            for entry in data.get("entry") or []:
-                for change in entry.get("changes") or []:
-                    if change.get("field") == "messages":
-                        _read_change(change.get("value") or {}, events)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"Malformed WhatsApp webhook: {exc!r}") from exc
+        # Meta batches several entries, changes and messages in one webhook and does not
+        # resend a batch it got a 4xx for: each item is read on its own, and one that
+        # cannot be is set aside without losing the others.
+        for i, entry in enumerate(entries):
+            changes = entry.get("changes") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not isinstance(changes, list | None):
+                events.rejected.append(f"entry {i} is not an object with a list of changes")
+                continue
+            for change in changes or []:
+                if not isinstance(change, dict):
+                    events.rejected.append(f"entry {i}: a change is not an object")
+                elif change.get("field") == "messages":
+                    _read_change(change.get("value") or {}, events)
         return events
 
     def send(self, message: Message) -> str:
@@ -189,67 +195,119 @@ class _Rebase(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def _read_change(value: dict[str, Any], events: WebhookEvents) -> None:
+def _read_change(value: Any, events: WebhookEvents) -> None:
+    if not isinstance(value, dict):
+        events.rejected.append("a change's value is not an object")
+        return
     # One app's webhook hears every number of the business account; answer only ours.
-    phone_number_id = (value.get("metadata") or {}).get("phone_number_id")
+    metadata = value.get("metadata")
+    phone_number_id = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
     if phone_number_id and phone_number_id != settings.WHATSAPP_PHONE_NUMBER_ID:
         logger.info("Ignored a WhatsApp webhook for phone number id %s", phone_number_id)
         return
     contacts = value.get("contacts") or []
-    for message in value.get("messages") or []:
-        inbound = _inbound(message, contacts)
+    messages = value.get("messages") or []
+    statuses = value.get("statuses") or []
+    for name, items in (("messages", messages), ("statuses", statuses)):
+        if not isinstance(items, list):
+            events.rejected.append(f"{name} is not a list")
+    for message in messages if isinstance(messages, list) else []:
+        try:
+            inbound = _inbound(message, contacts)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            events.rejected.append(f"message {_id_of(message)}: {_reason(exc)}")
+            continue
         if inbound is not None:
             events.messages.append(inbound)
-    for status in value.get("statuses") or []:
-        if status.get("status") in STATUSES:
-            errors = status.get("errors") or []
-            events.statuses.append(StatusUpdate(
-                external_id=status["id"], status=status["status"],
-                error=_error_text(errors[0]) if errors else "",
-                callback_data=str(status.get("biz_opaque_callback_data") or "")))
+    for status in statuses if isinstance(statuses, list) else []:
+        try:
+            update = _status(status)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            events.rejected.append(f"status {_id_of(status)}: {_reason(exc)}")
+            continue
+        if update is not None:
+            events.statuses.append(update)
 
 
-def _inbound(message: dict[str, Any], contacts: list[dict[str, Any]]) -> Inbound | None:
-    kind = message["type"]
+def _status(status: dict[str, Any]) -> StatusUpdate | None:
+    if not isinstance(status, dict):
+        raise TypeError("not an object")
+    if status.get("status") not in STATUSES:
+        return None
+    errors = status.get("errors") or []
+    if not isinstance(errors, list):
+        raise TypeError("errors is not a list")
+    return StatusUpdate(external_id=_string(status, "id"), status=status["status"],
+                        error=_error_text(errors[0]) if errors else "",
+                        callback_data=str(status.get("biz_opaque_callback_data") or "")[:200])
+
+
+def _inbound(message: dict[str, Any], contacts: Any) -> Inbound | None:
+    if not isinstance(message, dict):
+        raise TypeError("not an object")
+    kind = _string(message, "type")
     if kind in IGNORED_TYPES or "group_id" in message:
         return None
+    external_id = message["id"]
+    if not isinstance(external_id, str | int) or isinstance(external_id, bool):
+        raise TypeError("id is not a string")
     sender_id, name = _sender(message, contacts)
     if not sender_id:
-        logger.warning("Skipped WhatsApp message %s: no sender", message.get("id"))
+        logger.warning("Skipped WhatsApp message %s: no sender", _id_of(message))
         return None
     text, payload = _content(kind, message)
     return Inbound(channel=CHANNEL, sender_id=sender_id, text=text,
-                   external_id=message["id"], display_name=name, payload=payload)
+                   external_id=str(external_id), display_name=name, payload=payload)
 
 
-def _sender(message: dict[str, Any], contacts: list[dict[str, Any]]) -> tuple[str, str]:
+def _string(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    """data[key], which must be a string (KeyError when missing and no default)."""
+    value = data.get(key, default) if default is not None else data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not a string")
+    return value
+
+
+def _id_of(item: Any) -> str:
+    value = item.get("id") if isinstance(item, dict) else None
+    return repr(str(value)[:80]) if value is not None else "without an id"
+
+
+def _reason(exc: Exception) -> str:
+    return f"missing {exc}" if isinstance(exc, KeyError) else str(exc)[:200]
+
+
+def _sender(message: dict[str, Any], contacts: Any) -> tuple[str, str]:
     """The shopper's number as E.164 ("+" and the wa_id), and their profile name."""
-    wa_id = message.get("from", "")
+    wa_id = _string(message, "from", "")
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+        raise TypeError("contacts is not a list of objects")
     contact = next((c for c in contacts if c.get("wa_id") == wa_id and wa_id),
                    contacts[0] if len(contacts) == 1 else {})
-    name = (contact.get("profile") or {}).get("name", "")
+    profile = contact.get("profile") or {}
+    name = _string(profile, "name", "") if isinstance(profile, dict) else ""
     if wa_id:
         return _e164(wa_id), name
     # A shopper known only by a business-scoped user id (no number shared with us).
-    return contact.get("user_id", ""), name
+    return _string(contact, "user_id", ""), name
 
 
 def _content(kind: str, message: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if kind == "text":
-        return message["text"]["body"], {}
+        return _string(message["text"], "body"), {}
     if kind == "interactive":
         interactive = message["interactive"]
-        choice = interactive.get(interactive.get("type", ""))
+        choice = interactive.get(_string(interactive, "type", ""))
         if interactive.get("type") in ("button_reply", "list_reply") and choice:
-            return choice.get("title", ""), {"reply_id": choice.get("id", "")}
+            return _string(choice, "title", ""), {"reply_id": choice.get("id", "")}
         return _unsupported(f"interactive {interactive.get('type', '')}".strip(), {})
     if kind == "button":
-        return message["button"].get("text", ""), {
+        return _string(message["button"], "text", ""), {
             "reply_id": message["button"].get("payload", "")}
     if kind in MEDIA_TYPES:
         media = message[kind]
-        caption = media.get("caption", "")
-        attachment = {"type": kind, "media_id": media["id"],
+        caption = _string(media, "caption", "")
+        attachment = {"type": kind, "media_id": _string(media, "id"),
                       "mime_type": media.get("mime_type", ""), "caption": caption}
         if media.get("filename"):
             attachment["filename"] = media["filename"]

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from channels_adapters.base import inbound_clean
 from commerce.policy import Decision
 from conversations.models import (
     ActionRecord,
@@ -57,6 +58,19 @@ class Reply:
 
 
 def _identity_resolve(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
+    # Two first messages from one sender can arrive at once. The guest customer and the
+    # identity are created together in one savepoint: the request that loses the race
+    # fails on a unique key (the identity's, or a guest's email), both its rows are rolled
+    # back, so it leaves no orphan guest behind, and its next lookup finds the winner's.
+    for _ in range(2):
+        try:
+            return _identity_get_or_create(channel, sender_id, display_name)
+        except IntegrityError:
+            continue
+    return _identity_get_or_create(channel, sender_id, display_name)
+
+
+def _identity_get_or_create(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
     identity = ChannelIdentity.objects.select_related("customer").filter(
         channel=channel, external_id=sender_id).first()
     if identity is not None:
@@ -69,23 +83,25 @@ def _identity_resolve(channel: str, sender_id: str, display_name: str) -> Channe
         match = _phone_match(sender_id)
     elif channel == Channel.EMAIL:
         match = _single(Customer.objects.filter(email__iexact=sender_id, is_guest=False))
-    customer = match or Customer.objects.create(
-        is_guest=True, name=display_name[:200], created_at=now,
-        email=sender_id if channel == Channel.EMAIL else "",
-        phone=sender_id if channel == Channel.WHATSAPP else "",
-    )
-    try:
-        with transaction.atomic():
-            return ChannelIdentity.objects.create(
-                customer=customer, channel=channel, external_id=sender_id,
-                display_name=display_name[:200], created_at=now,
-                verified_at=now if match else None,
-                verified_via=ChannelIdentity.Verification.CONTACT_MATCH if match else "",
-            )
-    except IntegrityError:
-        # Two first messages from one sender at once: the other request won.
-        return ChannelIdentity.objects.select_related("customer").get(
-            channel=channel, external_id=sender_id)
+    with transaction.atomic():
+        customer = match or _guest_for(channel, sender_id, display_name, now)
+        return ChannelIdentity.objects.create(
+            customer=customer, channel=channel, external_id=sender_id,
+            display_name=display_name[:200], created_at=now,
+            verified_at=now if match else None,
+            verified_via=ChannelIdentity.Verification.CONTACT_MATCH if match else "",
+        )
+
+
+def _guest_for(channel: str, sender_id: str, display_name: str, now: Any) -> Customer:
+    """The guest customer a new sender starts as, with their address or number when it
+    fits its column and (an email) is on no other customer."""
+    email = sender_id if channel == Channel.EMAIL and len(sender_id) <= 254 else ""
+    if email and Customer.objects.filter(email=email).exists():
+        email = ""
+    phone = sender_id if channel == Channel.WHATSAPP and len(sender_id) <= 32 else ""
+    return Customer.objects.create(is_guest=True, name=display_name[:200], created_at=now,
+                                   email=email, phone=phone)
 
 
 def phone_digits(phone: str) -> str:
@@ -155,7 +171,9 @@ def mask_card_numbers(text: str) -> str:
 
 
 def message_receive(inbound: Inbound) -> Message | None:
-    """Store an inbound message once. Returns None when it was already stored."""
+    """Store an inbound message once. Returns None when it was already stored; raises
+    InboundRejected (a ValueError) for a message that cannot be stored as it is."""
+    inbound = inbound_clean(inbound)
     if inbound.external_id and Message.objects.filter(
             channel=inbound.channel, external_id=inbound.external_id).exists():
         return None
@@ -382,25 +400,29 @@ def inbound_recover(older_than: timedelta = timedelta(seconds=60)) -> list[int]:
         .values_list("pk", flat=True)[:500])
 
 
-STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
+# Receipts arrive late, twice or out of order, so a message's state only moves forward.
+# A failure ranks above "sent" and below "delivered": a late "failed" after "read" is
+# noise, and a "delivered" after "failed" shows the message got there after all.
+STATUS_RANK = {"pending": 0, "sending": 0, "sent": 1, "failed": 2, "delivered": 3, "read": 4}
 
 
 def message_status_update(channel: str, external_id: str, status: str, error: str = "",
                           callback_data: str = "") -> bool:
-    """A platform's receipt for something we sent (sent → delivered → read, or failed)."""
-    message = Message.objects.filter(channel=channel, external_id=external_id,
-                                     direction=Message.Direction.OUTBOUND).first()
-    if message is None:
-        return _message_reconcile(channel, external_id, status, error, callback_data)
-    if status == "failed":
-        message.delivery = Message.Delivery.FAILED
-        message.last_error = error[:2000]
-    elif STATUS_ORDER.get(status, 0) > STATUS_ORDER.get(message.delivery, 0):
-        message.delivery = status
-    else:
+    """A platform's receipt for something we sent (sent → delivered → read, or failed).
+    One conditional UPDATE, so two receipts handled at once cannot step it back; a receipt
+    for a message whose id a crash kept us from recording is matched by its tag."""
+    rank = STATUS_RANK.get(status, 0)
+    if not rank:
         return False
-    message.save(update_fields=["delivery", "last_error"])
-    return True
+    earlier = [state for state, r in STATUS_RANK.items() if r < rank]
+    outbound = Message.objects.filter(channel=channel, external_id=external_id,
+                                      direction=Message.Direction.OUTBOUND)
+    if outbound.filter(delivery__in=earlier).update(
+            delivery=status, last_error=error[:2000] if status == "failed" else ""):
+        return True
+    if callback_data and not outbound.exists():
+        return _message_reconcile(channel, external_id, status, error, callback_data)
+    return False
 
 
 def _message_reconcile(channel: str, external_id: str, status: str, error: str,
@@ -411,7 +433,7 @@ def _message_reconcile(channel: str, external_id: str, status: str, error: str,
     from channels_adapters.base import outbound_key_id
 
     row = outbound_key_id(callback_data)
-    if row is None or not external_id or status not in {*STATUS_ORDER, "failed"}:
+    if row is None or not external_id or status not in STATUS_RANK:
         return False
     # Left "sending" by the crash, or already marked failed for it by outbox_recover.
     return bool(Message.objects.filter(

@@ -40,9 +40,12 @@ class Command(BaseCommand):
         raw = sys.stdin.buffer.read()
         try:
             events = email_channel.events_from(
-                email_channel.mail_from_bytes(raw, options["recipient"]))
+                email_channel.mail_from_bytes(raw, options["recipient"])).screened()
         except ValueError as exc:
             raise CommandError(f"Unreadable email: {exc}", returncode=EX_DATAERR) from exc
+        if events.only_rejected:
+            raise CommandError(f"Unreadable email: {'; '.join(events.rejected)}",
+                               returncode=EX_DATAERR)
         try:
             stored = services.webhook_ingest(email_channel.CHANNEL, events)
         except DatabaseError as exc:
