@@ -173,6 +173,11 @@ WHATSAPP_TEMPLATES = {
 EMAIL_ENABLED = _env_bool("EMAIL_ENABLED")
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 EMAIL_INBOUND_SIGNING_KEY = os.environ.get("EMAIL_INBOUND_SIGNING_KEY", "")
+# The authserv-id of our own MTA's Authentication-Results header (RFC 8601), e.g. the
+# MTA's host name: only that header's SPF/DKIM/DMARC verdicts count (anyone can add one).
+EMAIL_AUTHSERV_ID = os.environ.get("EMAIL_AUTHSERV_ID", "")
+# Check DKIM signatures of piped mail ourselves (DNS lookups of the signers' keys).
+EMAIL_DKIM_VERIFY = _env_bool("EMAIL_DKIM_VERIFY", True)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

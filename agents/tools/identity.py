@@ -178,6 +178,11 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
             "This conversation is already verified for another customer, so I can't discuss "
             "that order here. The order's owner can contact us directly.")]}
+    if matches and not conv.customer.is_guest and order.customer_id != conv.customer_id:
+        # Someone else writing into a customer's thread (an email reply): their own case.
+        return False, {"memory": {**mem, "pending": None}, "replies": [reply(
+            "This conversation belongs to another customer, so I can't discuss that order "
+            "here. Please write to us in a new message about your own order.")]}
     if not matches:
         attempts = int(mem.get("verify_failures", 0)) + 1
         mem["verify_failures"] = attempts
