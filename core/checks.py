@@ -40,3 +40,20 @@ def carrier_tracking_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                   "is missing.",
                   hint="Set it in the environment; .env.example lists every variable.",
                   id="onethread.aftership.E001")]
+
+
+@register(deploy=False)
+def allowed_hosts_named(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Outside the local demo, the site answers only to the host names it is given: a "*"
+    (or no host at all) would let any Host header through, and with it any WebSocket
+    origin (core/asgi.py checks origins against ALLOWED_HOSTS)."""
+    if settings.DEBUG or settings.LOCAL_MODE:
+        return []
+    hosts = list(settings.ALLOWED_HOSTS)
+    if hosts and "*" not in hosts:
+        return []
+    return [Error(
+        "ALLOWED_HOSTS is " + ("'*'" if hosts else "empty") + " with a DATABASE_URL set: "
+        "a deployment must name the host names it answers to.",
+        hint="Set ALLOWED_HOSTS to a comma-separated list, e.g. shop.example,www.shop.example.",
+        id="onethread.E001")]
