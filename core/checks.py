@@ -42,15 +42,17 @@ def carrier_tracking_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                   id="onethread.aftership.E001")]
 
 
-@register(deploy=False)
+@register()
 def allowed_hosts_named(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return hosts_errors(list(settings.ALLOWED_HOSTS), debug=settings.DEBUG,
+                        local=settings.LOCAL_MODE)
+
+
+def hosts_errors(hosts: list[str], *, debug: bool, local: bool) -> list[Error]:
     """Outside the local demo, the site answers only to the host names it is given: a "*"
     (or no host at all) would let any Host header through, and with it any WebSocket
     origin (core/asgi.py checks origins against ALLOWED_HOSTS)."""
-    if settings.DEBUG or settings.LOCAL_MODE:
-        return []
-    hosts = list(settings.ALLOWED_HOSTS)
-    if hosts and "*" not in hosts:
+    if debug or local or (hosts and "*" not in hosts):
         return []
     return [Error(
         "ALLOWED_HOSTS is " + ("'*'" if hosts else "empty") + " with a DATABASE_URL set: "

@@ -14,7 +14,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from core import checks
@@ -72,10 +72,15 @@ def test_hosts_default_to_none_outside_the_demo_and_to_local_names_in_it():
     pytest.param(False, True, ["*"], [], id="wildcard-with-debug"),
 ])
 def test_a_deployment_must_name_its_hosts(local, debug, hosts, errors):
-    with override_settings(LOCAL_MODE=local, DEBUG=debug, ALLOWED_HOSTS=hosts):
-        found = checks.allowed_hosts_named()
+    found = checks.hosts_errors(hosts, debug=debug, local=local)
 
     assert [e.id for e in found] == errors
+
+
+def test_the_system_check_reads_the_settings(settings):
+    settings.LOCAL_MODE, settings.DEBUG, settings.ALLOWED_HOSTS = False, False, ["*"]
+
+    assert [e.id for e in checks.allowed_hosts_named()] == ["onethread.E001"]
 
 
 @pytest.mark.django_db
