@@ -442,10 +442,11 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
     identity = ChannelIdentity.objects.get(channel=identity_channel,
                                            external_id=identity_external_id)
     guest = conversation.customer if conversation.customer_id != customer.pk else None
-    if guest is not None and not guest.is_guest:
-        # Only a guest's conversation is handed to the customer proved: someone writing
-        # into a real customer's thread never moves it, nor their identities, elsewhere.
-        raise ValueError(f"Conversation {conversation.pk} belongs to another customer.")
+    if guest is not None and (not guest.is_guest or identity.customer_id != guest.pk):
+        # Only a guest's own conversation is handed to the customer they proved to be:
+        # someone writing into another person's thread never moves it, nor that person's
+        # identities, elsewhere.
+        raise ValueError(f"Conversation {conversation.pk} belongs to someone else.")
     if guest is not None:
         existing = Conversation.objects.select_for_update().filter(
             customer=customer, status="open").exclude(pk=conversation.pk).first()

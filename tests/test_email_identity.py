@@ -72,3 +72,19 @@ def test_proving_another_order_inside_a_customers_thread_moves_nothing():
     assert thread.customer.email == "maya@example.com"
     assert sorted(thread.customer.identities.values_list("external_id", flat=True)) == [
         "maya@example.com"]
+
+
+def test_proving_an_order_inside_a_strangers_thread_takes_over_neither_thread_nor_stranger():
+    now = timezone.now()
+    shop.build(now)
+    with clock.frozen_at(now), captured():
+        mail("new.shopper@example.net", "Where is my order?")
+        thread = Conversation.objects.get(messages__payload__from="new.shopper@example.net")
+        answer = mail("tom@example.org", "order 2001, postcode M1 1AE", thread=thread.pk)
+
+    assert [m.text for m in answer] == [
+        "This conversation belongs to another customer, so I can't discuss that order here. "
+        "Please write to us in a new message about your own order."]
+    thread.refresh_from_db()
+    assert thread.customer.is_guest
+    assert thread.customer.identities.get().external_id == "new.shopper@example.net"
