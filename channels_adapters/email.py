@@ -7,6 +7,10 @@ agent. A reply never opens a new case: when it names one of our Message-IDs in I
 or References, or was sent to a conversation's signed reply address
 (support+c<id>.<sig>@domain), it is stored in that conversation. That decides where the
 message goes, never who the sender is: a thread is no proof of identity.
+
+Nor is the From address, unless the mail is authenticated for it (SPF, DKIM, DMARC: see
+email_auth). The verdict travels on the normalised message (`sender_authenticated`) and
+the pipeline decides what it allows.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import errors as email_errors
 from email import policy
 from email.message import EmailMessage
@@ -31,6 +36,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import linebreaks, urlize
 
+from channels_adapters import email_auth
 from channels_adapters.base import (
     PermanentError,
     StatusUpdate,
@@ -88,6 +94,9 @@ class Mail:
     automatic: bool = False
     # Our Message-IDs that a delivery report says could not be delivered.
     bounced: list[str] = field(default_factory=list)
+    # Whether SPF/DKIM/DMARC vouch for the From address (email_auth).
+    authentication: email_auth.Verdict = field(
+        default_factory=lambda: email_auth.Verdict(email_auth.FAIL, "", "not checked"))
 
 
 # --- Inbound --------------------------------------------------------------------------
@@ -131,6 +140,8 @@ def _mail_from_bytes(raw: bytes, recipient: str) -> Mail:
         # A multipart without its boundary, or a body of an odd type: read it as text.
         mail.plain = _decoded(msg.get_payload(decode=True))
     mail.attachments = _attachments(msg)
+    if not mail.automatic:
+        mail.authentication = email_auth.from_raw(raw, _raw_headers(msg), mail.sender)
     if not mail.message_id:
         # Without a Message-ID, a redelivery of the same mail must still be seen as one.
         mail.message_id = f"<{hashlib.sha256(raw).hexdigest()[:40]}@onethread.invalid>"
@@ -144,10 +155,11 @@ def mail_from_mailgun(fields: Mapping[str, str], files: Mapping[str, Any] | None
     """Mailgun's routes "forward" POST: headers and bodies as form fields."""
     given = {str(k).lower(): str(v) for k, v in fields.items()}
     try:
-        headers = {str(k).lower(): str(v) for k, v in json_body(
-            given.get("message-headers") or "[]", "message-headers")}
+        header_list = [(str(k), str(v)) for k, v in json_body(
+            given.get("message-headers") or "[]", "message-headers")]
     except (ValueError, TypeError):
-        headers = {}
+        header_list = []
+    headers = {k.lower(): v for k, v in header_list}
 
     def get(name: str) -> str:
         return " ".join((given.get(name.lower()) or headers.get(name.lower(), "")).split())
@@ -160,6 +172,10 @@ def mail_from_mailgun(fields: Mapping[str, str], files: Mapping[str, Any] | None
         mail.plain = given.get("stripped-text", "")
     mail.attachments = [_attachment(f.content_type or "", f.name or "")
                         for f in (files or {}).values()]
+    verdicts = [(name, given[name.lower()]) for name in (
+        "X-Mailgun-Spf", "X-Mailgun-Dkim-Check-Result") if name.lower() in given]
+    mail.authentication = email_auth.from_mailgun(
+        header_list + verdicts, given.get("sender", ""), mail.sender)
     return _checked(mail)
 
 
@@ -174,8 +190,10 @@ def inbound_from(mail: Mail) -> Inbound:
         payload={"subject": mail.subject, "message_id": message_id,
                  "in_reply_to": mail.in_reply_to, "references": mail.references,
                  "to": mail.recipients, "raw_text": raw_text[:RAW_TEXT_LIMIT],
-                 "attachments": mail.attachments},
+                 "attachments": mail.attachments,
+                 "authentication": mail.authentication.as_payload()},
         conversation_hint=thread_conversation(mail),
+        sender_authenticated=mail.authentication.authenticated,
     )
 
 
@@ -248,6 +266,13 @@ def _mail_from_headers(get: Callable[[str], str], recipients: list[str],
                    or sender.split("@")[0] in ("mailer-daemon", "postmaster")
                    or _is_ours(sender)),
     )
+
+
+def _raw_headers(msg: EmailMessage) -> list[tuple[str, str]]:
+    try:
+        return [(str(k), str(v)) for k, v in msg.raw_items()]
+    except (email_errors.MessageError, ValueError, TypeError):
+        return []
 
 
 def _checked(mail: Mail) -> Mail:
@@ -489,7 +514,14 @@ class EmailAdapter:
             return False
         expected = hmac.new(key.encode(), (timestamp + token).encode(),
                             hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
+        if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
+            return False
+        # The signature covers timestamp+token only: a token is good for one message.
+        from channels_adapters.services import webhook_token_claim
+
+        return webhook_token_claim(
+            CHANNEL, token, _request_fingerprint(request),
+            datetime.fromtimestamp(int(timestamp), tz=UTC), timedelta(seconds=SIGNATURE_MAX_AGE))
 
     def challenge(self, request: HttpRequest) -> None:
         return None
@@ -548,6 +580,19 @@ def outbound_message_id(message_id: int) -> str:
     digest = salted_hmac("onethread.email.message-id", str(message_id)).hexdigest()[:20]
     domain = _support_address().rpartition("@")[2] or "onethread.invalid"
     return f"<onethread.{message_id}.{digest}@{domain}>"
+
+
+def _request_fingerprint(request: HttpRequest) -> str:
+    """A digest of everything a Mailgun POST carries besides its signature."""
+    digest = hashlib.sha256()
+    for name in sorted(k for k in request.POST if k not in ("timestamp", "token", "signature")):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}\0{value}\0".encode("utf-8", "surrogatepass"))
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}\0{upload.name}\0{upload.size}\0".encode(
+                "utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _subject(message: Message, parent: Message | None) -> str:

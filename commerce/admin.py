@@ -50,6 +50,41 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class CustomerPrivacyMixin:
+    """Who wrote a review or asked for a stock alert is personal data: only staff who may
+    view customers (agents, admins) see the customer, or search by name, email or phone.
+    Marketers see the rows without anyone's name on them."""
+
+    customer_fields: tuple[str, ...] = ("customer",)
+
+    def _sees_customers(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("core.view_customer")
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)  # type: ignore[misc]
+        if self._sees_customers(request):
+            return shown
+        return [f for f in shown if f not in self.customer_fields]
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        fields = super().get_search_fields(request)  # type: ignore[misc]
+        if self._sees_customers(request):
+            return fields
+        return [f for f in fields if not f.startswith("customer")]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        excluded = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        if not self._sees_customers(request):
+            excluded += [f for f in self.customer_fields if f not in excluded]
+        return excluded
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        if self._sees_customers(request):
+            return fields
+        return [f for f in fields if f not in self.customer_fields]
+
+
 # --- Catalogue -------------------------------------------------------------------------
 
 
@@ -80,7 +115,7 @@ class VariantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(CustomerPrivacyMixin, admin.ModelAdmin):
     list_display = ("product", "rating", "title", "customer", "created_at")
     list_filter = ("rating", "product__category")
     search_fields = ("product__name", "title", "body", "customer__name", "customer__email")
@@ -311,7 +346,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(BackInStockSubscription)
-class BackInStockSubscriptionAdmin(admin.ModelAdmin):
+class BackInStockSubscriptionAdmin(CustomerPrivacyMixin, admin.ModelAdmin):
     list_display = ("customer", "variant", "channel", "created_at", "notified_at")
     list_filter = ("channel", "variant__product__category")
     search_fields = ("customer__name", "customer__email", "customer__phone", "variant__sku",

@@ -48,6 +48,10 @@ class Inbound:
     # Message-ID or signed reply address). It decides where the message is stored, never
     # who the sender is: it links and verifies nothing.
     conversation_hint: int | None = None
+    # False when the channel cannot vouch that sender_id wrote this (an email without an
+    # SPF/DKIM/DMARC pass for its From address): the sender is then an unknown contact,
+    # whatever the address, and the message carries no verification.
+    sender_authenticated: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,20 +61,22 @@ class Reply:
     attachments: list[dict[str, str]] = field(default_factory=list)
 
 
-def _identity_resolve(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
+def _identity_resolve(channel: str, sender_id: str, display_name: str,
+                      vouched: bool = True) -> ChannelIdentity:
     # Two first messages from one sender can arrive at once. The guest customer and the
     # identity are created together in one savepoint: the request that loses the race
     # fails on a unique key (the identity's, or a guest's email), both its rows are rolled
     # back, so it leaves no orphan guest behind, and its next lookup finds the winner's.
     for _ in range(2):
         try:
-            return _identity_get_or_create(channel, sender_id, display_name)
+            return _identity_get_or_create(channel, sender_id, display_name, vouched)
         except IntegrityError:
             continue
-    return _identity_get_or_create(channel, sender_id, display_name)
+    return _identity_get_or_create(channel, sender_id, display_name, vouched)
 
 
-def _identity_get_or_create(channel: str, sender_id: str, display_name: str) -> ChannelIdentity:
+def _identity_get_or_create(channel: str, sender_id: str, display_name: str,
+                            vouched: bool) -> ChannelIdentity:
     identity = ChannelIdentity.objects.select_related("customer").filter(
         channel=channel, external_id=sender_id).first()
     if identity is not None:
@@ -81,8 +87,10 @@ def _identity_get_or_create(channel: str, sender_id: str, display_name: str) -> 
     match: Customer | None = None
     if channel == Channel.WHATSAPP:
         match = _phone_match(sender_id)
-    elif channel == Channel.EMAIL:
-        match = _single(Customer.objects.filter(email__iexact=sender_id, is_guest=False))
+    elif channel == Channel.EMAIL and vouched:
+        # Only an authenticated sender (SPF/DKIM/DMARC) is proof of the address; anyone
+        # else using a customer's address is a guest without that address.
+        match = _email_match(sender_id)
     with transaction.atomic():
         customer = match or _guest_for(channel, sender_id, display_name, now)
         return ChannelIdentity.objects.create(
@@ -97,7 +105,7 @@ def _guest_for(channel: str, sender_id: str, display_name: str, now: Any) -> Cus
     """The guest customer a new sender starts as, with their address or number when it
     fits its column and (an email) is on no other customer."""
     email = sender_id if channel == Channel.EMAIL and len(sender_id) <= 254 else ""
-    if email and Customer.objects.filter(email=email).exists():
+    if email and Customer.objects.filter(email__iexact=email).exists():
         email = ""
     phone = sender_id if channel == Channel.WHATSAPP and len(sender_id) <= 32 else ""
     return Customer.objects.create(is_guest=True, name=display_name[:200], created_at=now,
@@ -122,6 +130,10 @@ def _phone_match(sender_id: str) -> Customer | None:
     # Numbers are stored as written; the last digits rarely hold a space.
     candidates = Customer.objects.filter(phone__endswith=wanted[-6:], is_guest=False)
     return _single([c for c in candidates[:50] if phone_digits(c.phone) == wanted])
+
+
+def _email_match(sender_id: str) -> Customer | None:
+    return _single(Customer.objects.filter(email__iexact=sender_id, is_guest=False))
 
 
 def _single(qs: Any) -> Customer | None:
@@ -178,17 +190,34 @@ def message_receive(inbound: Inbound) -> Message | None:
             channel=inbound.channel, external_id=inbound.external_id).exists():
         return None
     with transaction.atomic():
-        identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
+        identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name,
+                                     vouched=inbound.sender_authenticated)
         hinted = None
         if inbound.conversation_hint:
             hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
                                                  status="open").first()
         conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
+        if (inbound.channel == Channel.EMAIL and inbound.sender_authenticated
+                and not identity.is_verified and identity.customer.is_guest):
+            # The customer's own address, now authenticated (its first mail was not).
+            match = _email_match(inbound.sender_id)
+            if match is not None and conversation.customer_id == identity.customer_id:
+                conversation = conversation_verify(
+                    conversation, match, ChannelIdentity.Verification.CONTACT_MATCH,
+                    inbound.channel, inbound.sender_id)
+                identity.refresh_from_db()
         now = clock.now()
-        if (identity.is_verified and not conversation.is_verified
-                and identity.customer_id == conversation.customer_id):
+        # The answer goes to whoever wrote this message, so it rests on their own proof:
+        # never on what someone else proved in this thread, nor on an address alone.
+        sender_verified = (identity.is_verified and inbound.sender_authenticated
+                           and identity.customer_id == conversation.customer_id)
+        if sender_verified and not conversation.is_verified:
             conversation.verified_at = now
             conversation.verified_via = identity.verified_via
+        elif (not sender_verified and conversation.is_verified
+              and (hinted is not None or not inbound.sender_authenticated)):
+            conversation.verified_at = None
+            conversation.verified_via = ""
         conversation.channel = inbound.channel
         conversation.last_inbound_at = now
         conversation.updated_at = now
@@ -473,6 +502,11 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
     identity = ChannelIdentity.objects.get(channel=identity_channel,
                                            external_id=identity_external_id)
     guest = conversation.customer if conversation.customer_id != customer.pk else None
+    if guest is not None and (not guest.is_guest or identity.customer_id != guest.pk):
+        # Only a guest's own conversation is handed to the customer they proved to be:
+        # someone writing into another person's thread never moves it, nor that person's
+        # identities, elsewhere.
+        raise ValueError(f"Conversation {conversation.pk} belongs to someone else.")
     if guest is not None:
         existing = Conversation.objects.select_for_update().filter(
             customer=customer, status="open").exclude(pk=conversation.pk).first()

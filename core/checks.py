@@ -40,3 +40,22 @@ def carrier_tracking_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                   "is missing.",
                   hint="Set it in the environment; .env.example lists every variable.",
                   id="onethread.aftership.E001")]
+
+
+@register()
+def allowed_hosts_named(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return hosts_errors(list(settings.ALLOWED_HOSTS), debug=settings.DEBUG,
+                        local=settings.LOCAL_MODE)
+
+
+def hosts_errors(hosts: list[str], *, debug: bool, local: bool) -> list[Error]:
+    """Outside the local demo, the site answers only to the host names it is given: a "*"
+    (or no host at all) would let any Host header through, and with it any WebSocket
+    origin (core/asgi.py checks origins against ALLOWED_HOSTS)."""
+    if debug or local or (hosts and "*" not in hosts):
+        return []
+    return [Error(
+        "ALLOWED_HOSTS is " + ("'*'" if hosts else "empty") + " with a DATABASE_URL set: "
+        "a deployment must name the host names it answers to.",
+        hint="Set ALLOWED_HOSTS to a comma-separated list, e.g. shop.example,www.shop.example.",
+        id="onethread.E001")]

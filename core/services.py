@@ -18,17 +18,22 @@ from core.models import Channel, ChannelIdentity, Customer, IdentityLinkCode
 
 
 @transaction.atomic
-def admin_user_ensure(username: str) -> str:
-    """Create or update the superuser `username` with a fresh random password, and return it.
+def admin_user_ensure(username: str) -> str | None:
+    """Create the superuser `username`, or give the active one a fresh random password;
+    return the password. None when that user was deactivated: it stays so.
 
     `make run` calls this on every start and prints the password, so a demo
-    install never has a fixed password and whoever started it can always log in.
+    install never has a fixed password and whoever started it can always log in. A
+    deactivated `admin` was switched off by someone on purpose; a restart must not
+    bring it back (with a new password in the service's log).
     """
     user_model = get_user_model()
     password = secrets.token_urlsafe(16)
-    user, _ = user_model.objects.select_for_update().get_or_create(
+    user, created = user_model.objects.select_for_update().get_or_create(
         **{user_model.USERNAME_FIELD: username}
     )
+    if not created and not user.is_active:
+        return None
     user.is_active = True
     user.is_staff = True
     user.is_superuser = True

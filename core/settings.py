@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,12 +31,34 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# The embedded demo (no DATABASE_URL) serves whoever started it on this machine; a real
+# deployment names its own hosts (core/checks.py refuses "*" there).
+LOCAL_MODE = not os.environ.get("DATABASE_URL")
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if LOCAL_MODE else "")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS. Outside the local demo, cookies go over HTTPS only. Behind a proxy that ends TLS,
+# SECURE_PROXY_SSL_HEADER names the header it sets ("HTTP_X_FORWARDED_PROTO=https"); set
+# it only when the proxy always sets or strips that header. HSTS is opt-in: browsers
+# remember it for SECURE_HSTS_SECONDS.
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", not LOCAL_MODE)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", not LOCAL_MODE)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+# The webhooks and the health check answer over plain HTTP too (a proxy's own probe).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_header, _, _proxy_value = os.environ.get("SECURE_PROXY_SSL_HEADER", "").partition("=")
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_header.strip(), _proxy_value.strip()) if _proxy_header.strip() else None
+)
 
 INSTALLED_APPS = [
     "daphne",
@@ -46,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
+    "axes",
     "core",
     "commerce",
     "conversations",
@@ -55,13 +80,49 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this site or inline with the
+# page's nonce (`nonce="{{ request.csp_nonce }}"`), never inline event handlers. Styles may
+# be inline: the admin's own templates use style attributes.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        # The chat and the inbox open WebSockets back to this same site.
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "core.auth.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "core.urls"
 ASGI_APPLICATION = "core.asgi.application"
@@ -92,7 +153,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -174,6 +238,11 @@ WHATSAPP_TEMPLATES = {
 EMAIL_ENABLED = _env_bool("EMAIL_ENABLED")
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 EMAIL_INBOUND_SIGNING_KEY = os.environ.get("EMAIL_INBOUND_SIGNING_KEY", "")
+# The authserv-id of our own MTA's Authentication-Results header (RFC 8601), e.g. the
+# MTA's host name: only that header's SPF/DKIM/DMARC verdicts count (anyone can add one).
+EMAIL_AUTHSERV_ID = os.environ.get("EMAIL_AUTHSERV_ID", "")
+# Check DKIM signatures of piped mail ourselves (DNS lookups of the signers' keys).
+EMAIL_DKIM_VERIFY = _env_bool("EMAIL_DKIM_VERIFY", True)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -86,7 +86,11 @@ def daphne() -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "SERVE_STATIC": "true",
            "ONETHREAD_DATA_DIR": str(settings.DATA_DIR), "PYTHONUNBUFFERED": "1",
-           "SITE_URL": f"http://127.0.0.1:{port}"}
+           "SITE_URL": f"http://127.0.0.1:{port}",
+           # A DATABASE_URL makes it a deployment, which must name its host; and this one
+           # is served over plain HTTP.
+           "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "false",
+           "CSRF_COOKIE_SECURE": "false"}
     for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     log = (Path(settings.DATA_DIR) / f"daphne-inbox-{port}.log").open("w")

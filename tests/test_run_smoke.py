@@ -263,14 +263,27 @@ def test_admin_user_ensure_replaces_the_password_on_every_call() -> None:
 
 
 @pytest.mark.django_db
-def test_admin_user_ensure_restores_rights_taken_from_the_admin_user() -> None:
-    get_user_model().objects.create_user("admin", is_staff=False, is_active=False)
+def test_admin_user_ensure_restores_rights_taken_from_the_active_admin_user() -> None:
+    get_user_model().objects.create_user("admin", is_staff=False, is_active=True)
 
     password = admin_user_ensure("admin")
 
     user = authenticate(username="admin", password=password)
     assert user is not None
     assert (user.is_superuser, user.is_staff) == (True, True)
+
+
+@pytest.mark.django_db
+def test_admin_user_ensure_never_reenables_a_deactivated_admin_user() -> None:
+    get_user_model().objects.create_user("admin", password="old-secret-1234",
+                                         is_staff=False, is_active=False)
+
+    password = admin_user_ensure("admin")
+
+    assert password is None
+    user = get_user_model().objects.get(username="admin")
+    assert (user.is_active, user.is_staff, user.is_superuser) == (False, False, False)
+    assert user.check_password("old-secret-1234")
 
 
 @pytest.fixture

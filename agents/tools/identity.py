@@ -232,6 +232,11 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
             "This conversation is already verified for another customer, so I can't discuss "
             "that order here. The order's owner can contact us directly.")]}
+    if matches and order.customer_id != conv.customer_id and not _writes_as_owner(state, conv):
+        # Someone else writing into another person's thread (an email reply): their own case.
+        return False, {"memory": {**mem, "pending": None}, "replies": [reply(
+            "This conversation belongs to another customer, so I can't discuss that order "
+            "here. Please write to us in a new message about your own order.")]}
     if not matches:
         attempts = int(mem.get("verify_failures", 0)) + 1
         mem["verify_failures"] = attempts
@@ -264,6 +269,14 @@ CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
 def _identity(state: TurnState) -> ChannelIdentity | None:
     return ChannelIdentity.objects.filter(channel=state.get("channel", ""),
                                           external_id=state.get("sender_id", "")).first()
+
+
+def _writes_as_owner(state: TurnState, conv: Any) -> bool:
+    """Whether the sender is the conversation's own guest, whose case becomes the proven
+    customer's; never someone who replied into another person's thread."""
+    identity = _identity(state)
+    return (conv.customer.is_guest and identity is not None
+            and identity.customer_id == conv.customer_id)
 
 
 def _send_code(state: TurnState, contact: str) -> str | None:

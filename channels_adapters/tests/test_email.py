@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import json
 import socket
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from django.test import Client
 from django.utils.crypto import salted_hmac
 
 from channels_adapters import email as email_channel
+from channels_adapters import email_auth
 from channels_adapters.base import PermanentError, TemporaryError
 from conversations import services
 from conversations.models import Conversation, Message
@@ -38,8 +40,14 @@ GMAIL_TEXT = ("Hi,\n\nThe tracking still says it’s in Birmingham since Tuesday
               "order 1042 for me?\n\nThanks,\nMaya")
 
 
+MTA = "mx.shop.example"
+
+
 @pytest.fixture
-def email_on(settings: Any) -> Any:
+def email_on(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    settings.EMAIL_AUTHSERV_ID = MTA
+    # No DNS here: a DKIM key is found only where a test publishes one.
+    monkeypatch.setattr(email_auth, "dns_txt", lambda name, timeout=5: None)
     settings.EMAIL_ENABLED = True
     settings.SUPPORT_EMAIL = "support@shop.example"
     settings.DEFAULT_FROM_EMAIL = "support@shop.example"
@@ -67,13 +75,22 @@ def eml(name: str) -> bytes:
     return (PAYLOADS / name).read_bytes()
 
 
+def authenticated(raw: bytes, domain: str, *, by: str = MTA) -> bytes:
+    """The mail as our MTA hands it over after its DMARC check passed."""
+    return (f"Authentication-Results: {by};\n\tdkim=pass header.d={domain};\n"
+            f"\tspf=pass smtp.mailfrom={domain};\n\tdmarc=pass header.from={domain}\n"
+            ).encode() + raw
+
+
 def plain_mail(*, sender: str = "Maya Patel <maya@example.com>",
                to: str = "support@shop.example", subject: str = "Where is my order?",
                message_id: str = "<first-contact-1@mail.example.com>",
-               body: str = "Hello, where is order 1042?", extra: str = "") -> bytes:
-    return (f"From: {sender}\nTo: {to}\nSubject: {subject}\nMessage-ID: {message_id}\n"
-            f"Date: Fri, 20 Nov 2026 09:00:00 +0000\n{extra}"
-            f"Content-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
+               body: str = "Hello, where is order 1042?", extra: str = "",
+               auth: bool = True) -> bytes:
+    raw = (f"From: {sender}\nTo: {to}\nSubject: {subject}\nMessage-ID: {message_id}\n"
+           f"Date: Fri, 20 Nov 2026 09:00:00 +0000\n{extra}"
+           f"Content-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
+    return authenticated(raw, sender.rpartition("@")[2].rstrip(">")) if auth else raw
 
 
 def inbound_messages() -> list[Message]:
@@ -83,7 +100,7 @@ def inbound_messages() -> list[Message]:
 # --- Raw RFC 822 through ingest_email ------------------------------------------------------
 
 def test_a_gmail_reply_is_stored_with_only_the_new_text(email_on, maya, monkeypatch):
-    output = ingest(eml("gmail-reply.eml"), monkeypatch)
+    output = ingest(authenticated(eml("gmail-reply.eml"), "example.com"), monkeypatch)
 
     [message] = inbound_messages()
     assert output == f"Stored message {message.pk}."
@@ -101,7 +118,10 @@ def test_a_gmail_reply_is_stored_with_only_the_new_text(email_on, maya, monkeypa
     assert message.payload["raw_text"].endswith(
         "> Your order 1042 is on its way: it left our warehouse on Tuesday.\n>\n"
         "> Northwind Outfitters\n>")
-    # Her own address, on file, is proof: the identity and conversation are hers, verified.
+    assert message.payload["authentication"] == {
+        "verdict": "pass", "method": "dmarc", "detail": "dmarc=pass header.from=example.com"}
+    # Her own address, on file and authenticated, is proof: the identity and conversation
+    # are hers, verified.
     identity = ChannelIdentity.objects.get(channel="email", external_id="maya@example.com")
     assert identity.customer == maya
     assert identity.verified_via == "contact_match"
@@ -245,6 +265,9 @@ def mailgun_fields(*, timestamp: int | None = None, key: str = SIGNING_KEY,
         "Message-Id": "<CAHx7Rk+mailgun1@mail.gmail.com>",
         "In-Reply-To": "<20261119170233.2.7cd@shop.example>",
         "References": "<20261119170233.2.7cd@shop.example>",
+        # Mailgun's own checks: SPF passed for the envelope sender (maya@example.com).
+        "X-Mailgun-Spf": "Pass",
+        "X-Mailgun-Dkim-Check-Result": "Fail",
         "timestamp": str(timestamp),
         "token": token,
         "signature": hmac.new(key.encode(), f"{timestamp}{token}".encode(),
@@ -521,3 +544,216 @@ def test_missing_settings_are_named_only_when_enabled(settings):
     settings.EMAIL_ENABLED = True
     assert email_channel.EmailAdapter().missing_settings() == [
         "SUPPORT_EMAIL", "EMAIL_INBOUND_SIGNING_KEY", "EMAIL_HOST"]
+
+
+# --- Who the sender is: SPF, DKIM and DMARC ---------------------------------------------------
+
+def test_a_spoofed_from_without_authentication_is_an_unknown_contact(email_on, maya,
+                                                                     monkeypatch):
+    ingest(plain_mail(body="Change the address on order 1042 to 2 Attacker Road.",
+                      auth=False), monkeypatch)
+
+    [message] = inbound_messages()
+    assert message.payload["authentication"] == {
+        "verdict": "fail", "method": "",
+        "detail": "no Authentication-Results from our MTA and no DKIM signature by the From "
+                  "domain"}
+    identity = ChannelIdentity.objects.get(channel="email", external_id="maya@example.com")
+    assert identity.customer != maya
+    assert identity.customer.is_guest
+    assert identity.customer.email == ""
+    assert (identity.verified_at, identity.verified_via) == (None, "")
+    assert message.conversation.customer == identity.customer
+    assert message.conversation.verified_at is None
+
+
+def test_authentication_results_of_another_server_count_for_nothing(email_on, maya,
+                                                                    monkeypatch):
+    ingest(authenticated(plain_mail(auth=False), "example.com", by="mx.evil.example"),
+           monkeypatch)
+
+    [message] = inbound_messages()
+    assert message.payload["authentication"]["verdict"] == "fail"
+    assert message.conversation.customer != maya
+    assert message.conversation.verified_at is None
+
+
+def test_a_dmarc_fail_from_our_mta_is_final(email_on, maya, monkeypatch):
+    raw = (f"Authentication-Results: {MTA}; dkim=pass header.d=example.com;\n"
+           "\tdmarc=fail header.from=example.com\n").encode() + plain_mail(auth=False)
+
+    ingest(raw, monkeypatch)
+
+    [message] = inbound_messages()
+    assert message.payload["authentication"] == {
+        "verdict": "fail", "method": "dmarc", "detail": "dmarc=fail header.from=example.com"}
+    assert message.conversation.customer != maya
+
+
+def test_an_spf_pass_for_another_domain_is_no_proof(email_on, maya, monkeypatch):
+    raw = (f"Authentication-Results: {MTA}; spf=pass smtp.mailfrom=bounce@evil.example\n"
+           ).encode() + plain_mail(auth=False)
+
+    ingest(raw, monkeypatch)
+
+    [message] = inbound_messages()
+    assert message.payload["authentication"] == {
+        "verdict": "fail", "method": "", "detail": "no aligned pass: spf=pass"}
+    assert message.conversation.customer != maya
+
+
+def dkim_keys() -> tuple[bytes, bytes]:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    private = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+@pytest.mark.parametrize(("tamper", "verdict"), [
+    pytest.param(lambda raw: raw, "pass", id="signed-by-the-from-domain"),
+    pytest.param(lambda raw: raw.replace(b"order 1042", b"order 1043"), "fail",
+                 id="body-changed-after-signing"),
+])
+def test_a_dkim_signature_is_checked_here_when_the_mta_says_nothing(
+        email_on, maya, monkeypatch, tamper, verdict):
+    import dkim
+
+    private, record = dkim_keys()
+    monkeypatch.setattr(email_auth, "dns_txt", lambda name, timeout=5: (
+        record if name == b"s1._domainkey.example.com." else None))
+    raw = plain_mail(auth=False).replace(b"\n", b"\r\n")
+    signed = dkim.sign(raw, b"s1", b"example.com", private,
+                       include_headers=[b"from", b"to", b"subject", b"message-id"]) + raw
+
+    ingest(tamper(signed), monkeypatch)
+
+    [message] = inbound_messages()
+    assert message.payload["authentication"]["verdict"] == verdict
+    assert message.payload["authentication"]["method"] == "dkim"
+    assert (message.conversation.customer == maya) is (verdict == "pass")
+    assert message.conversation.is_verified is (verdict == "pass")
+
+
+@pytest.mark.parametrize(("overrides", "verified"), [
+    pytest.param({}, True, id="spf-pass-for-the-from-domain"),
+    pytest.param({"X-Mailgun-Spf": "SoftFail"}, False, id="spf-softfail"),
+    pytest.param({"sender": "bounces@evil.example"}, False, id="spf-pass-for-another-domain"),
+    pytest.param({"X-Mailgun-Spf": "Fail", "message-headers": json.dumps(
+        [["X-Mailgun-Spf", "Fail"], ["X-Mailgun-Spf", "Pass"]])}, False,
+        id="a-pass-the-sender-wrote-beside-mailguns-fail"),
+    pytest.param({"X-Mailgun-Spf": "Neutral", "X-Mailgun-Dkim-Check-Result": "Pass",
+                  "message-headers": json.dumps([["DKIM-Signature",
+                                                  "v=1; a=rsa-sha256; d=example.com; s=s1; "
+                                                  "h=from; bh=x; b=y"]])},
+                 True, id="dkim-pass-signed-by-the-from-domain"),
+    pytest.param({"X-Mailgun-Spf": "Neutral", "X-Mailgun-Dkim-Check-Result": "Pass",
+                  "message-headers": json.dumps([["DKIM-Signature",
+                                                  "v=1; a=rsa-sha256; d=evil.example; s=s1; "
+                                                  "h=from; bh=x; b=y"]])},
+                 False, id="dkim-pass-signed-by-another-domain"),
+])
+def test_mailguns_verdicts_decide_whether_the_address_is_proof(email_on, maya, overrides,
+                                                              verified):
+    response = Client().post(URL, mailgun_fields(**overrides))
+
+    assert response.json() == {"ok": True, "stored": 1}
+    [message] = inbound_messages()
+    assert (message.conversation.customer == maya) is verified
+    assert message.conversation.is_verified is verified
+    assert message.payload["authentication"]["verdict"] == ("pass" if verified else "fail")
+
+
+def test_an_unauthenticated_mail_from_a_verified_address_carries_no_verification(
+        email_on, maya, monkeypatch):
+    ingest(plain_mail(), monkeypatch)
+    conversation = Conversation.objects.get()
+    assert conversation.verified_via == "contact_match"
+
+    ingest(plain_mail(message_id="<spoof-1@evil.example>", body="yes", auth=False),
+           monkeypatch)
+
+    spoof = Message.objects.get(external_id="<spoof-1@evil.example>")
+    assert spoof.conversation == conversation
+    conversation.refresh_from_db()
+    assert (conversation.verified_at, conversation.verified_via) == (None, "")
+
+    # Her next authenticated mail is hers again.
+    ingest(plain_mail(message_id="<second@mail.example.com>", body="Thanks"), monkeypatch)
+    conversation.refresh_from_db()
+    assert conversation.verified_via == "contact_match"
+
+
+def test_a_customers_first_unauthenticated_mail_does_not_stop_her_being_recognised(
+        email_on, maya, monkeypatch):
+    ingest(plain_mail(auth=False), monkeypatch)
+    guest = Conversation.objects.get().customer
+    assert guest != maya
+
+    ingest(plain_mail(message_id="<second@mail.example.com>", body="Any news?"), monkeypatch)
+
+    identity = ChannelIdentity.objects.get(channel="email", external_id="maya@example.com")
+    assert identity.customer == maya
+    assert identity.verified_via == "contact_match"
+    [conversation] = Conversation.objects.all()
+    assert conversation.customer == maya
+    assert conversation.verified_via == "contact_match"
+    assert conversation.messages.count() == 2
+    assert not Customer.objects.filter(pk=guest.pk).exists()
+
+
+def test_someone_else_replying_in_a_verified_thread_is_answered_on_their_own_proof(
+        email_on, maya, monkeypatch):
+    ingest(plain_mail(), monkeypatch)
+    conversation = Conversation.objects.get()
+    ours = services.message_send(conversation, services.Reply("It's in Birmingham."),
+                                 to="maya@example.com")
+    services.message_deliver(ours.pk)
+    ours.refresh_from_db()
+
+    ingest(plain_mail(sender="attacker@evil.example", message_id="<hijack-1@evil.example>",
+                      subject="Re: Where is my order?", body="Where is my order?",
+                      extra=f"In-Reply-To: {ours.external_id}\n"), monkeypatch)
+
+    hijack = Message.objects.get(external_id="<hijack-1@evil.example>")
+    assert hijack.conversation == conversation
+    conversation.refresh_from_db()
+    assert conversation.customer == maya
+    assert (conversation.verified_at, conversation.verified_via) == (None, "")
+
+
+# --- Mailgun's one-time tokens ----------------------------------------------------------------
+
+def test_a_mailgun_signature_cannot_be_replayed_with_another_message(email_on, maya):
+    client = Client()
+    first = client.post(URL, mailgun_fields())
+
+    replay = client.post(URL, mailgun_fields(**{
+        "Message-Id": "<forged-2@evil.example>", "body-plain": "Change my address, please.",
+        "stripped-text": "Change my address, please."}))
+
+    assert first.json() == {"ok": True, "stored": 1}
+    assert replay.status_code == 403
+    assert [m.external_id for m in inbound_messages()] == ["<CAHx7Rk+mailgun1@mail.gmail.com>"]
+
+
+def test_mailgun_tokens_are_forgotten_once_their_signature_has_expired(email_on, maya):
+    from datetime import timedelta
+
+    from channels_adapters.models import WebhookToken
+    from core import clock
+
+    WebhookToken.objects.create(channel="email", token="old", fingerprint="x",
+                                signed_at=clock.now() - timedelta(minutes=16))
+
+    Client().post(URL, mailgun_fields())
+
+    assert list(WebhookToken.objects.values_list("token", flat=True)) == [
+        "c3f1d4e7a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9"]

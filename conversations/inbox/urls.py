@@ -7,6 +7,7 @@ from django.urls import path
 
 from conversations.inbox import views
 from conversations.inbox.consumers import InboxConsumer
+from core.origins import SameOriginValidator
 
 app_name = "inbox"
 
@@ -25,4 +26,5 @@ urlpatterns = [
     path("c/<int:pk>/hand-back/", views.hand_back, name="hand-back"),
 ]
 
-websocket_urlpatterns = [path("ws/inbox/", InboxConsumer.as_asgi())]
+# The staff socket acts with the agent's session: only a page of this site may open it.
+websocket_urlpatterns = [path("ws/inbox/", SameOriginValidator(InboxConsumer.as_asgi()))]

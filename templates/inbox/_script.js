@@ -1,5 +1,11 @@
 (function () {
   "use strict";
+  // The filters apply as soon as one is picked (a listener here: the Content-Security-Policy
+  // allows no inline handlers).
+  document.addEventListener("change", event => {
+    const select = event.target.closest ? event.target.closest("select[data-autosubmit]") : null;
+    if (select && select.form) select.form.submit();
+  });
   const page = document.querySelector(".ib-page");
   if (!page) return;
   const live = document.getElementById("ib-live");

@@ -166,7 +166,8 @@ class Command(BaseCommand):
         _seed_demo_in_child(settings.DATA_DIR)
 
     def _print_banner(
-        self, host: str, port: int, password: str, shoppers: list[str], *, workers: bool
+        self, host: str, port: int, password: str | None, shoppers: list[str], *,
+        workers: bool,
     ) -> None:
         site = f"{_site_url(host, port)}/"
         lines = [
@@ -175,10 +176,14 @@ class Command(BaseCommand):
             f"  Site chat:      {site}",
             f"  Admin:          {site}admin/",
             f"  Agent inbox:    {site}admin/inbox/",
-            f"  Admin username: {ADMIN_USERNAME}",
-            f"  Admin password: {password}",
-            "  (a new admin password is generated on every start)",
         ]
+        if password is None:
+            lines.append(f"  Admin user:     {ADMIN_USERNAME} is deactivated; log in with your "
+                         "own staff account")
+        else:
+            lines += [f"  Admin username: {ADMIN_USERNAME}",
+                      f"  Admin password: {password}",
+                      "  (a new admin password is generated on every start)"]
         if not workers:
             lines.append("  Celery worker and beat are not running (--no-workers).")
         if shoppers:
