@@ -216,7 +216,8 @@ def unsupported_request(text: str) -> str:
 # "Both orders", "all my unshipped orders", "cancel everything that hasn't shipped".
 ORDER_SET = re.compile(
     r"\b(both|all|every|each)\b( of)?( my| the| these| those)?( \w+){0,2} (orders|ones)\b|"
-    r"\bboth( of them)?\b|\b(all|everything) (that|which) (hasn'?t|has not|haven'?t|isn'?t|"
+    r"\bboth( of them)?\b|\ball (of )?(them|those|these|three|four|my orders)\b|"
+    r"\b(all|everything) (that|which) (hasn'?t|has not|haven'?t|isn'?t|"
     r"aren'?t|not)\b|\b(orders|ones) (that|which) (haven'?t|have not|aren'?t) (shipped|been "
     r"sent|gone out|dispatched)", re.I)
 EXCEPT = re.compile(r"\b(except|apart from|but not|other than|not the|excluding|besides)\b(.*)$",

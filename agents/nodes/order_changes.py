@@ -39,7 +39,7 @@ def cancel_order(state: TurnState) -> dict[str, Any]:
         return lookup.update
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
-    if several_orders(state.get("message_text") or state.get("text", "")):
+    if several_orders(state.get("text", "")):
         return _cancel_several(state, mem, orders_in_set(state, "cancel_order") or [order])
     decision = decide(state, rules.cancel_decision(order), order)
     if not decision.allowed:
@@ -215,8 +215,12 @@ def change_address(state: TurnState) -> dict[str, Any]:
             f"OK — order #{order.number} stays addressed to {order.shipping_address}.")]}
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
-    if address is None and not state.get("details_only"):
-        address = _address_on_file(state, order, source) or _corrected(state, mem, order)
+    if not state.get("details_only") and (address is None
+                                          or not re.search(r"\d", address["line1"])):
+        # No street of its own: an address on file, or the proposal with its postcode
+        # corrected ("sorry, the postcode is BS1 5LS").
+        address = (_address_on_file(state, order, source) or _corrected(state, mem, order)
+                   or address)
     if address is None:
         mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
         return {"memory": mem, "replies": [reply(

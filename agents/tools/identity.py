@@ -73,7 +73,8 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
         order = store.order_get(relative.number)
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
-    named = _orders_named(orders, text)
+    left_out = excluded_part(text)
+    named = _orders_named(orders, text.replace(left_out, " ") if left_out else text)
     if named:
         order = store.order_get(_likeliest(named, intent).number)
         mem["order"] = order.number
@@ -134,7 +135,7 @@ def orders_in_set(state: TurnState, intent: str) -> list[Order]:
     "both" / "all my unshipped orders" (those in the statuses the request concerns), less
     the ones it leaves out ("except the boots")."""
     conv = conversation(state)
-    text = state.get("message_text") or state.get("text", "")
+    text = state.get("text", "")
     orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
     left_out = excluded_part(text)
     asked = text.replace(left_out, " ") if left_out else text
