@@ -98,9 +98,15 @@ class SiteChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "error": "Invalid client_id."})
             return
         external_id = f"{self.session}:{client_id}" if client_id else None
+        # The address the browser connected from: what verification guesses and anonymous
+        # handoffs are rationed by, whatever session token the page makes up. Behind a
+        # reverse proxy, Daphne's --proxy-headers puts the visitor's address here.
+        address = (self.scope.get("client") or [""])[0]
         message = await database_sync_to_async(conversation_services.message_receive)(
-            conversation_services.Inbound(channel="web", sender_id=self.session,
-                                          text=text.strip(), external_id=external_id))
+            conversation_services.Inbound(
+                channel="web", sender_id=self.session, text=text.strip(),
+                external_id=external_id,
+                payload={"client": f"ip:{address}"} if address else {}))
         if message is None:
             return
         await self.send_json({"type": "message", "message": message_event(message)})
