@@ -496,6 +496,11 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
         if guest.is_guest and not guest.orders.exists():
             guest.delete()
     identity.refresh_from_db()
+    if identity.customer_id != customer.pk and identity.customer.is_guest:
+        # A guest writing into a conversation they were not in from the start (an email
+        # reply to a thread) becomes its customer's only now, with this proof.
+        identity.customer = customer
+        identity.save(update_fields=["customer"])
     if not identity.is_verified:
         # What the shopper knew, or a code read back in a browser, proves who is writing
         # now, in this conversation, not who will write from this identity next time.

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core import clock
 from core.models import (
+    AnonymousHandoff,
     Channel,
     ChannelIdentity,
     Customer,
@@ -321,3 +322,14 @@ def knowledge_check(guesses: Sequence[Guess], client: str,
                 counts[k] = counts.get(k, 0) + 1
         locked = any(counts.get(k, 0) >= limits[k[0]] for k in all_keys)
     return KnowledgeCheck("locked" if locked else "failed", failures=failures)
+
+
+def identity_attempts_purge() -> int:
+    """Delete the verification failures and anonymous handoffs that have left their
+    windows: they no longer count towards any limit. Returns how many rows went."""
+    now = clock.now()
+    failures, _ = VerificationFailure.objects.filter(created_at__lte=now - timedelta(
+        minutes=settings.VERIFY_FAILURE_WINDOW_MINUTES)).delete()
+    handoffs, _ = AnonymousHandoff.objects.filter(created_at__lte=now - timedelta(
+        minutes=settings.ANONYMOUS_HANDOFF_WINDOW_MINUTES)).delete()
+    return failures + handoffs

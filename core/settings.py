@@ -141,6 +141,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "recover-outbox": {"task": "conversations.tasks.recover_outbox", "schedule": 60.0},
+    "purge-identity-attempts": {"task": "core.tasks.purge_identity_attempts",
+                                "schedule": 3600.0},
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.
@@ -220,6 +222,9 @@ VERIFY_FAILURES_PER_CLIENT = int(os.environ.get("VERIFY_FAILURES_PER_CLIENT", "1
 VERIFICATION_TTL_MINUTES = int(os.environ.get("VERIFICATION_TTL_MINUTES", "60"))
 # Handoffs to a person that shoppers who have not proven who they are may ask for, per
 # client (IP address in the site chat, the channel identity elsewhere) and window.
+# Behind a reverse proxy: the header it puts the visitor's address in (X-Forwarded-For,
+# X-Real-IP), read by the site chat. Empty: the address the connection came from.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 ANONYMOUS_HANDOFFS_PER_CLIENT = int(os.environ.get("ANONYMOUS_HANDOFFS_PER_CLIENT", "3"))
 ANONYMOUS_HANDOFF_WINDOW_MINUTES = int(os.environ.get("ANONYMOUS_HANDOFF_WINDOW_MINUTES",
                                                       "60"))

@@ -5,17 +5,23 @@ has moved on."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from channels_adapters.registry import captured
+from channels_adapters.web import client_address
 from conversations import services
 from conversations.models import Conversation, Message
 from core import clock
+from core.asgi import application
 from core.models import ChannelIdentity, VerificationFailure
+from core.services import identity_attempts_purge
 from tests import shop
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +196,70 @@ def test_a_name_with_the_wrong_postcode_proves_nothing_and_counts(now):
     assert sorted(VerificationFailure.objects.values_list("kind", "key")) == [
         ("client", "ip:203.0.113.13"), ("contact", "name:maya patel"),
         ("contact", "postcode:M11AE")]
+
+
+def test_guesses_older_than_the_window_are_forgotten(now):
+    with clock.frozen_at(now):
+        say("session-old-0001", "where is order 1001, email maya@example.com",
+            client="ip:203.0.113.14")
+    with clock.frozen_at(now + timedelta(minutes=1439)):
+        kept = identity_attempts_purge()
+    with clock.frozen_at(now + timedelta(minutes=1441)):
+        removed = identity_attempts_purge()
+
+    assert (kept, removed) == (0, 3)
+    assert not VerificationFailure.objects.exists()
+
+
+async def _chat(app: Any, session: str, text: str) -> str:
+    communicator = WebsocketCommunicator(app, f"/ws/chat/?session={session}",
+                                         headers=[(b"host", b"localhost"),
+                                                  (b"origin", b"http://localhost")])
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from(timeout=10)  # hello
+    await communicator.send_json_to({"type": "message", "text": text,
+                                     "client_id": uuid.uuid4().hex})
+    await communicator.receive_json_from(timeout=30)  # the shopper's own message
+    reply = await communicator.receive_json_from(timeout=30)
+    await communicator.disconnect()
+    return reply["message"]["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_site_chat_counts_guesses_by_the_address_the_browser_connects_from(
+        settings):
+    settings.VERIFY_FAILURES_PER_CLIENT = 2
+    await database_sync_to_async(shop.build)(timezone.now())
+
+    def connecting_from(address: str) -> Any:
+        async def app(scope: Any, receive: Any, send: Any) -> Any:
+            return await application({**scope, "client": [address, 50123]}, receive, send)
+        return app
+
+    attacker = connecting_from("203.0.113.99")
+    await _chat(attacker, "sessionAAAAAAAAAAAAAAAA1", "where is order 3001, email a@example.net")
+    await _chat(attacker, "sessionAAAAAAAAAAAAAAAA2", "where is order 3002, email b@example.net")
+    refused = await _chat(attacker, "sessionAAAAAAAAAAAAAAAA3",
+                          "where is order 2001, email tom@example.org")
+    tom = await _chat(connecting_from("192.0.2.44"), "sessionTOMTOMTOMTOMTOM01",
+                      "where is order 2001, email tom@example.org")
+
+    assert refused == LOCKED
+    assert "held at customs" in tom
+    keys = await database_sync_to_async(lambda: sorted(set(
+        VerificationFailure.objects.filter(kind="client").values_list("key", flat=True))))()
+    assert keys == ["ip:203.0.113.99"]
+
+
+def test_behind_a_proxy_the_visitor_address_is_the_last_one_the_proxy_wrote(settings):
+    scope = {"client": ["10.0.0.2", 41000],
+             "headers": [(b"host", b"shop.example"),
+                         (b"x-forwarded-for", b"6.6.6.6, 203.0.113.5")]}
+
+    settings.CLIENT_IP_HEADER = ""
+    direct = client_address(scope)
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    proxied = client_address(scope)
+
+    assert (direct, proxied) == ("10.0.0.2", "203.0.113.5")

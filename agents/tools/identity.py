@@ -301,7 +301,7 @@ NOT_NAME = {"and", "my", "postcode", "post", "code", "zip", "the", "at", "from",
 def _names(text: str, postcode: str) -> list[str]:
     """Full names (two to four words) the shopper gives with a postcode: after "my name
     is", or, from someone who writes "I'm"/"this is", in capitals; or a message that is
-    nothing but a name and the postcode ("Maya Patel, SW1A 1AA")."""
+    nothing but a capitalised name and the postcode ("Maya Patel, SW1A 1AA")."""
     found: list[str] = []
     for m in NAME_CUE.finditer(text):
         strong = m.group("cue").lower().startswith(("my", "name"))
@@ -317,8 +317,9 @@ def _names(text: str, postcode: str) -> list[str]:
         rest = re.sub(spaced, " ", text, flags=re.I)
         rest = re.sub(r"\b(postcode|post code|zip|name|is|my|and)\b", " ", rest, flags=re.I)
         words = re.sub(r"[,.;:!()\-]", " ", rest).split()
+        # Capitalised, so that "can you cancel order" is not taken for a name.
         if 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_]+(?:['’][^\W\d_]+)?", w)
-                                        for w in words):
+                                        and w[0].isupper() for w in words):
             found.append(" ".join(words))
     return list(dict.fromkeys(found))[:MAX_CANDIDATES]
 
