@@ -187,6 +187,7 @@ def test_the_shop_can_require_a_code_before_an_address_change(now, email_on):
         asked = say("session-stranger-03", "order 1050, postcode SW1A 1AA - please change the "
                                            "delivery address")
         code_message = outbox("one_time_code")
+        address_first = say("session-stranger-03", "7 Station Road, Cambridge, CB1 2JW")
         wrong = say("session-stranger-03", "000000" if "000000" not in code_message[0].text
                     else "111111")
         unchanged = Order.objects.get(number="1050").ship_postcode
@@ -201,7 +202,11 @@ def test_the_shop_can_require_a_code_before_an_address_change(now, email_on):
         "here within 10 minutes.")
     assert [(m.channel, m.payload["to"]) for m in code_message] == [
         ("email", "maya@example.com")]
-    assert "didn't work" in wrong
+    assert address_first == (
+        "To change the delivery address I first need the 6-digit code I sent to the email "
+        "address or phone number on your account. Please send it here.")
+    assert wrong == ("That code didn't work. Check the latest message we sent you and send "
+                     "the 6-digit code here.")
     assert unchanged == "SW1A 1AA"
     assert "new address" in accepted
     assert "CB1 2JW" in summary
@@ -209,6 +214,23 @@ def test_the_shop_can_require_a_code_before_an_address_change(now, email_on):
     assert Order.objects.get(number="1050").ship_postcode == "CB1 2JW"
     # Proven by a code sent to the contact on file: the owner already heard from us.
     assert outbox("owner_notice") == []
+
+
+def test_two_wrong_codes_leave_the_address_as_it_is(now, email_on):
+    ShopPolicy.objects.update(address_change_requires_code=True)
+    with clock.frozen_at(now):
+        say("session-stranger-04", "order 1050, postcode SW1A 1AA - please change the "
+                                   "delivery address")
+        code = re.search(r"\b(\d{6})\b", outbox("one_time_code")[0].text)[1]
+        wrong = [c for c in ("000000", "111111", "222222") if c != code][:2]
+        say("session-stranger-04", wrong[0])
+        gave_up = say("session-stranger-04", wrong[1])
+        late = say("session-stranger-04", code)
+
+    assert gave_up == ("That code didn't work, so I've left the address as it is. Ask me "
+                       "again to change it and I'll send a new code.")
+    assert "new address" not in late
+    assert Order.objects.get(number="1050").ship_postcode == "SW1A 1AA"
 
 
 # --- Offers and handoffs give nothing away and cannot be flooded -------------------------

@@ -169,9 +169,22 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         pending["code_failures"] = int(pending.get("code_failures", 0)) + 1
         if pending["code_failures"] >= 2:
             pending["code_sent"] = False
+        if pending.get("step_up") and not pending["code_sent"]:
+            mem["pending"] = None
+            return False, {"memory": mem, "replies": [reply(
+                "That code didn't work, so I've left the address as it is. Ask me again to "
+                "change it and I'll send a new code.")]}
+        if pending.get("step_up"):
+            return False, {"memory": mem, "replies": [reply(
+                "That code didn't work. Check the latest message we sent you and send the "
+                "6-digit code here.")]}
         return False, {"memory": mem, "replies": [reply(
             "That code didn't work. Check the latest message we sent you, or send your order "
             "number and the email or postcode on it instead.")]}
+    if pending.get("step_up") and pending.get("code_sent"):
+        return False, {"memory": mem, "replies": [reply(
+            "To change the delivery address I first need the 6-digit code I sent to the "
+            "email address or phone number on your account. Please send it here.")]}
     if (not number and (email or details.get("phone")) and not pending.get("code_sent")
             and _send_code(state, email or details.get("phone", ""))):
         pending["code_sent"] = True
@@ -342,7 +355,8 @@ def _step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, An
             "one-time code sent to the email or phone number on your account, and I can't "
             "send one right now. Please try again later, or ask to talk to a person.")]}
     mem["pending"] = {"kind": "verify", "intent": intent, "entities": {},
-                      "text": state.get("text", "")[-1000:], "code_sent": True}
+                      "text": state.get("text", "")[-1000:], "code_sent": True,
+                      "step_up": True}
     return {"memory": mem, "replies": [reply(
         "For your security, changing a delivery address needs one more check: I've sent a "
         "6-digit code to the email address or phone number on your account. Please send it "
