@@ -18,6 +18,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "text": message.text,
         "channel": message.channel,
         "sender_id": message.payload.get("from", ""),
+        "client": services.client_key(message),
         "attachments": message.payload.get("attachments", []),
         "memory": dict(conversation.state or {}),
         "replies": [],
@@ -41,8 +42,12 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}
+    replies = [Reply(text=r["text"], buttons=r.get("buttons", []),
+                     attachments=r.get("attachments", [])) for r in result.get("replies", [])]
     if result.get("handoff"):
         packet = result["handoff"]
-        services.handoff_create(conversation, packet["reason"], packet)
-    return [Reply(text=r["text"], buttons=r.get("buttons", []),
-                  attachments=r.get("attachments", [])) for r in result.get("replies", [])]
+        if services.handoff_create(conversation, packet["reason"], packet,
+                                   client=state["client"]) is None:
+            # The last reply promised a person: none is coming.
+            replies[-1:] = [Reply(services.HANDOFF_REFUSED)]
+    return replies

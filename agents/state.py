@@ -12,6 +12,7 @@ class TurnState(TypedDict, total=False):
     text: str
     channel: str
     sender_id: str
+    client: str  # who guesses and asks for people are rationed by (conversations.services)
     attachments: list[dict[str, Any]]
     # Set by understand.
     message_text: str  # this message alone ("text" may gain the earlier request's words)

@@ -39,6 +39,22 @@ def message_event(message: Message) -> dict[str, Any]:
     }
 
 
+def client_address(scope: dict[str, Any]) -> str:
+    """The address the browser connected from: what verification guesses and anonymous
+    handoffs are rationed by, whatever session token the page makes up. Behind a reverse
+    proxy every visitor comes from the proxy, so CLIENT_IP_HEADER names the header it
+    writes the visitor's address into (the last address in it is the one the proxy saw;
+    the ones before it are whatever the client claimed)."""
+    from django.conf import settings
+
+    header = settings.CLIENT_IP_HEADER.strip().lower().encode("latin-1")
+    if header:
+        for name, value in scope.get("headers") or []:
+            if name.lower() == header:
+                return value.decode("latin-1").split(",")[-1].strip()[:64]
+    return str((scope.get("client") or [""])[0])[:64]
+
+
 class WebAdapter:
     """The site chat needs no configuration and no webhook: it has its own WebSocket."""
 
@@ -124,10 +140,13 @@ class SiteChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "error": "Invalid client_id."})
             return
         external_id = f"{self.session}:{client_id}" if client_id else None
+        address = client_address(self.scope)
         try:
             message = await database_sync_to_async(conversation_services.message_receive)(
-                conversation_services.Inbound(channel="web", sender_id=self.session,
-                                              text=text.strip(), external_id=external_id))
+                conversation_services.Inbound(
+                    channel="web", sender_id=self.session, text=text.strip(),
+                    external_id=external_id,
+                    payload={"client": f"ip:{address}"} if address else {}))
         except InboundRejected as exc:
             await self.send_json({"type": "error", "error": f"The message was refused: {exc}."})
             return

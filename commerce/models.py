@@ -410,6 +410,11 @@ class ShopPolicy(models.Model):
         help_text="Send requests to pay for an order another way to a person instead of "
                   "letting the bot change it.")
     currency = models.CharField(max_length=3, default="GBP")
+    address_change_requires_code = models.BooleanField(
+        default=False,
+        help_text="Before changing a delivery address for a shopper who proved who they are "
+                  "only with what they know (order number and postcode, say), send a "
+                  "one-time code to the email or phone on file and wait for it.")
 
     class Meta:
         verbose_name_plural = "shop policy"

@@ -82,6 +82,19 @@ def order_matches_contact(order: Order, *, email: str = "", postcode: str = "") 
         normalise_postcode(order.ship_postcode) == normalise_postcode(postcode))
 
 
+def customer_by_name_and_postcode(name: str, postcode: str) -> Customer | None:
+    """The one customer with this full name who had an order shipped to this postcode;
+    None when there is none, or more than one."""
+    name = " ".join(name.split())
+    wanted = normalise_postcode(postcode)
+    if not name or not wanted:
+        return None
+    ids = {customer_id for customer_id, shipped_to in Order.objects.filter(
+        customer__name__iexact=name, customer__is_guest=False).values_list(
+        "customer_id", "ship_postcode") if normalise_postcode(shipped_to) == wanted}
+    return Customer.objects.get(pk=ids.pop()) if len(ids) == 1 else None
+
+
 def shipment_latest(order: Order) -> Shipment | None:
     shipments = list(order.shipments.all())
     return max(shipments, key=lambda s: s.created_at) if shipments else None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from conversations.models import Conversation, Message
+from core import clock
 from core.models import ChannelIdentity, Customer
 
 
@@ -15,13 +16,26 @@ def conversation_open_get(customer: Customer) -> Conversation | None:
 
 
 def message_list_for_identity(channel: str, external_id: str, limit: int = 200) -> list[Message]:
-    identity = ChannelIdentity.objects.filter(channel=channel, external_id=external_id).first()
+    """What this identity itself wrote and was sent in its open conversation, for a site
+    chat that reconnects: never what the customer said or was told on their other
+    channels or devices, and nothing once a proof that lasted one conversation has run
+    out (whoever holds the session now may not be who proved it)."""
+    from conversations.services import verification_ttl
+
+    identity = ChannelIdentity.objects.select_related("customer").filter(
+        channel=channel, external_id=external_id).first()
     if identity is None:
         return []
     conversation = conversation_open_get(identity.customer)
     if conversation is None:
         return []
-    messages = conversation.messages.order_by("-created_at", "-id")[:limit]
+    if (identity.proven_for_one_conversation and not identity.customer.is_guest
+            and identity.proof_for(conversation.pk, clock.now(), verification_ttl()) is None):
+        return []
+    own = (Q(direction=Message.Direction.INBOUND, payload__from=external_id)
+           | Q(direction=Message.Direction.OUTBOUND, payload__to=external_id))
+    messages = conversation.messages.filter(own, channel=channel).order_by(
+        "-created_at", "-id")[:limit]
     return list(reversed(messages))
 
 

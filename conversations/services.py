@@ -10,10 +10,10 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
 from channels_adapters.base import inbound_clean
@@ -26,7 +26,13 @@ from conversations.models import (
     PolicyDecision,
 )
 from core import clock
-from core.models import Channel, ChannelIdentity, Customer
+from core.models import (
+    KNOWLEDGE_PROOFS,
+    AnonymousHandoff,
+    Channel,
+    ChannelIdentity,
+    Customer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +188,57 @@ def mask_card_numbers(text: str) -> str:
     return _CARD_RUN.sub(run, _CARD_GROUPED.sub(grouped, text))
 
 
+def verification_ttl() -> timedelta:
+    from django.conf import settings
+
+    return timedelta(minutes=settings.VERIFICATION_TTL_MINUTES)
+
+
+def _identity_lapse(identity: ChannelIdentity, now: datetime) -> ChannelIdentity:
+    """An identity that became a customer's by a proof lasting one conversation (what the
+    shopper knew; a code read back in the site chat) stays theirs only while that proof
+    holds in the customer's open conversation. After that it is a new guest's again, so
+    whoever writes from it next starts a conversation of their own: they neither write
+    into the customer's history nor read it, and they must prove who they are anew."""
+    if not identity.proven_for_one_conversation or identity.customer.is_guest:
+        return identity
+    identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
+        pk=identity.pk)
+    if not identity.proven_for_one_conversation or identity.customer.is_guest:
+        return identity
+    conversation = Conversation.objects.filter(customer_id=identity.customer_id,
+                                               status="open").first()
+    if conversation is not None and identity.proof_for(conversation.pk, now,
+                                                       verification_ttl()) is not None:
+        return identity
+    identity.customer = Customer.objects.create(is_guest=True, name=identity.display_name,
+                                                created_at=now)
+    identity.verified_at = None
+    identity.verified_via = ""
+    identity.verified_in_conversation = None
+    identity.save(update_fields=["customer", "verified_at", "verified_via",
+                                 "verified_in_conversation"])
+    return identity
+
+
+def _sender_proof(conversation: Conversation, identity: ChannelIdentity | None,
+                  now: datetime) -> list[str]:
+    """Make the conversation's verified flag say whether `identity`, who wrote its newest
+    message, has proven they are the conversation's customer, now. Every check of
+    `conversation.is_verified` (the bot's, the inbox's) is then about that sender, never
+    about someone else who wrote in the same conversation before. Returns the fields
+    changed."""
+    proof = None
+    if identity is not None and identity.customer_id == conversation.customer_id:
+        proof = identity.proof_for(conversation.pk, now, verification_ttl())
+    verified_at, via = proof if proof is not None else (None, "")
+    if (conversation.verified_at, conversation.verified_via) == (verified_at, via):
+        return []
+    conversation.verified_at = verified_at
+    conversation.verified_via = via
+    return ["verified_at", "verified_via"]
+
+
 def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored; raises
     InboundRejected (a ValueError) for a message that cannot be stored as it is."""
@@ -190,8 +247,10 @@ def message_receive(inbound: Inbound) -> Message | None:
             channel=inbound.channel, external_id=inbound.external_id).exists():
         return None
     with transaction.atomic():
+        now = clock.now()
         identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name,
                                      vouched=inbound.sender_authenticated)
+        identity = _identity_lapse(identity, now)
         hinted = None
         if inbound.conversation_hint:
             hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
@@ -206,18 +265,9 @@ def message_receive(inbound: Inbound) -> Message | None:
                     conversation, match, ChannelIdentity.Verification.CONTACT_MATCH,
                     inbound.channel, inbound.sender_id)
                 identity.refresh_from_db()
-        now = clock.now()
         # The answer goes to whoever wrote this message, so it rests on their own proof:
         # never on what someone else proved in this thread, nor on an address alone.
-        sender_verified = (identity.is_verified and inbound.sender_authenticated
-                           and identity.customer_id == conversation.customer_id)
-        if sender_verified and not conversation.is_verified:
-            conversation.verified_at = now
-            conversation.verified_via = identity.verified_via
-        elif (not sender_verified and conversation.is_verified
-              and (hinted is not None or not inbound.sender_authenticated)):
-            conversation.verified_at = None
-            conversation.verified_via = ""
+        _sender_proof(conversation, identity if inbound.sender_authenticated else None, now)
         conversation.channel = inbound.channel
         conversation.last_inbound_at = now
         conversation.updated_at = now
@@ -263,6 +313,14 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
     from agents.runner import bot_turn
 
     sent: list[Message] = []
+    sender = ChannelIdentity.objects.filter(channel=message.channel,
+                                            external_id=message.payload.get("from", "")).first()
+    if (message.payload.get("authentication") or {}).get("verdict", "pass") != "pass":
+        # An email whose sender SPF/DKIM/DMARC don't vouch for proves nothing.
+        sender = None
+    changed = _sender_proof(conversation, sender, clock.now())
+    if changed:
+        conversation.save(update_fields=changed)
     flooding = _flooding(conversation, message)
     if flooding is not None:
         message.payload = {**message.payload, "throttled": True}
@@ -506,7 +564,8 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
         # Only a guest's own conversation is handed to the customer they proved to be:
         # someone writing into another person's thread never moves it, nor that person's
         # identities, elsewhere.
-        raise ValueError(f"Conversation {conversation.pk} belongs to someone else.")
+        raise ValueError("The conversation belongs to another customer: it cannot be "
+                         "verified for this one.")
     if guest is not None:
         existing = Conversation.objects.select_for_update().filter(
             customer=customer, status="open").exclude(pk=conversation.pk).first()
@@ -514,6 +573,8 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
             Message.objects.filter(conversation=existing).update(conversation=conversation)
             Handoff.objects.filter(conversation=existing).update(conversation=conversation)
             PolicyDecision.objects.filter(conversation=existing).update(conversation=conversation)
+            ChannelIdentity.objects.filter(verified_in_conversation=existing.pk).update(
+                verified_in_conversation=conversation.pk)
             if existing.mode == Conversation.Mode.HUMAN:
                 conversation.mode = Conversation.Mode.HUMAN
                 conversation.assigned_to_id = existing.assigned_to_id
@@ -525,11 +586,22 @@ def conversation_verify(conversation: Conversation, customer: Customer, via: str
         if guest.is_guest and not guest.orders.exists():
             guest.delete()
     identity.refresh_from_db()
-    identity.verified_at = identity.verified_at or now
-    identity.verified_via = identity.verified_via or via
-    identity.save(update_fields=["verified_at", "verified_via"])
-    conversation.verified_at = now
-    conversation.verified_via = via
+    if identity.customer_id != customer.pk and identity.customer.is_guest:
+        # A guest writing into a conversation they were not in from the start (an email
+        # reply to a thread) becomes its customer's only now, with this proof.
+        identity.customer = customer
+        identity.save(update_fields=["customer"])
+    if not identity.is_verified:
+        # What the shopper knew, or a code read back in a browser, proves who is writing
+        # now, in this conversation, not who will write from this identity next time.
+        lasting = via not in KNOWLEDGE_PROOFS and identity.channel != Channel.WEB
+        identity.verified_at = now
+        identity.verified_via = via
+        identity.verified_in_conversation = None if lasting else conversation.pk
+        identity.save(update_fields=["verified_at", "verified_via",
+                                     "verified_in_conversation"])
+    conversation.verified_at = identity.verified_at
+    conversation.verified_via = identity.verified_via
     conversation.updated_at = now
     conversation.save(update_fields=["verified_at", "verified_via", "updated_at"])
     return conversation
@@ -546,7 +618,10 @@ def decision_record(conversation: Conversation, decision: Decision,
 def action_run(key: str, kind: str, conversation: Conversation | None, order_number: str,
                run: Callable[[], dict[str, Any]],
                actor: str = "bot") -> tuple[dict[str, Any], bool]:
-    """Run a consequential action once per key. Returns its result and whether it ran now."""
+    """Run a consequential action once per key. Returns its result and whether it ran now.
+
+    A cancellation or address change asked for by a shopper who proved who they are only
+    with what they know is also told to the contact on file (owner_notice_send)."""
     existing = ActionRecord.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing.result, False
@@ -555,13 +630,98 @@ def action_run(key: str, kind: str, conversation: Conversation | None, order_num
         ActionRecord.objects.create(idempotency_key=key, kind=kind, conversation=conversation,
                                     order_number=order_number, result=result, actor=actor,
                                     created_at=clock.now())
+        if (conversation is not None and kind in OWNER_NOTICES
+                and conversation.verified_via in KNOWLEDGE_PROOFS):
+            owner_notice_send(conversation, kind, order_number)
     return result, True
 
 
-def handoff_create(conversation: Conversation, reason: str, packet: dict[str, Any]) -> Handoff:
-    """Hand the conversation to a person; the bot stays silent until it is handed back."""
+OWNER_NOTICES = {
+    "cancel": ("Order #{number} cancelled",
+               "Your {shop} order #{number} was cancelled in a chat with us just now."),
+    "change_address": ("Order #{number}: new delivery address",
+                       "The delivery address of your {shop} order #{number} was changed to "
+                       "{address} in a chat with us just now."),
+}
+NOTICE_CHANNELS = (Channel.EMAIL, Channel.WHATSAPP, Channel.TELEGRAM)
+
+
+def owner_notice_send(conversation: Conversation, kind: str, order_number: str) -> Message | None:
+    """Tell the customer, at a contact already on file (never at the sender who asked),
+    that a change that matters was made to their order, so that if it was not them they
+    can say so: through the outbox, on their preferred channel when it can carry it, else
+    by email, WhatsApp or a Telegram chat linked by proof. None when no channel that can
+    reach them is switched on."""
+    from django.conf import settings
+
+    from commerce.models import Order
+
+    order = Order.objects.select_related("customer").filter(number=order_number).first()
+    if order is None:
+        return None
+    customer = order.customer
+    contacts = {Channel.EMAIL: order.email or customer.email,
+                Channel.WHATSAPP: customer.phone or order.phone,
+                Channel.TELEGRAM: next((i.external_id for i in customer.identities.filter(
+                    channel=Channel.TELEGRAM) if i.is_verified), "")}
+    preferred = [c for c in NOTICE_CHANNELS if c == customer.preferred_channel]
+    route = next(((c, contacts[c]) for c in [*preferred, *NOTICE_CHANNELS]
+                  if contacts[c] and getattr(settings, f"{c.upper()}_ENABLED", False)), None)
+    if route is None:
+        logger.warning("No channel to tell customer %s about the %s of order %s",
+                       customer.pk, kind, order_number)
+        return None
+    channel, to = route
+    subject, text = OWNER_NOTICES[kind]
+    fields = {"shop": settings.SHOP_NAME, "number": order.number,
+              "address": order.shipping_address}
+    message = message_send(conversation, Reply(
+        f"{text.format(**fields)}\n\nIf this wasn't you, reply to this message and we'll "
+        "look into it straight away."), to=to, sender=Message.Sender.SYSTEM, channel=channel)
+    message.payload = {**message.payload, "purpose": "owner_notice",
+                       "subject": subject.format(**fields)}
+    if channel == Channel.WHATSAPP:
+        # Outside the 24-hour window only an approved template reaches the number
+        # (WHATSAPP_TEMPLATES: owner_notice=<name>:<language>, the order number its parameter).
+        message.payload["template"] = {"purpose": "owner_notice", "params": [order.number]}
+    message.save(update_fields=["payload"])
+    return message
+
+
+def client_key(message: Message) -> str:
+    """Who is on the other end of `message`, for rationing what anyone may try: the IP
+    address the site chat saw, or the channel identity (a WhatsApp number, a Telegram
+    chat, an email address) on the other channels."""
+    return str(message.payload.get("client") or
+               f"{message.channel}:{message.payload.get('from', '')}")[:255]
+
+
+HANDOFF_REFUSED = ("I can't pass this chat to a colleague right now: a lot of requests for "
+                   "a person have come from here recently. Please try again later.")
+
+
+def handoff_create(conversation: Conversation, reason: str, packet: dict[str, Any], *,
+                   client: str = "") -> Handoff | None:
+    """Hand the conversation to a person; the bot stays silent until it is handed back.
+
+    A shopper who has not proven who they are may start ANONYMOUS_HANDOFFS_PER_CLIENT
+    handoffs per ANONYMOUS_HANDOFF_WINDOW_MINUTES from one `client` (client_key): more
+    would bury the agents' queue. Over that, nothing is handed off and None is returned,
+    so the caller must not tell the shopper that a person is coming."""
+    from django.conf import settings
+
     open_handoff = conversation.handoffs.filter(
         status__in=[Handoff.Status.WAITING, Handoff.Status.ASSIGNED]).first()
+    if open_handoff is None and client and not conversation.is_verified:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                           [f"handoff:{client}"])
+        since = clock.now() - timedelta(minutes=settings.ANONYMOUS_HANDOFF_WINDOW_MINUTES)
+        if AnonymousHandoff.objects.filter(
+                client=client[:255],
+                created_at__gt=since).count() >= settings.ANONYMOUS_HANDOFFS_PER_CLIENT:
+            return None
+        AnonymousHandoff.objects.create(client=client[:255], created_at=clock.now())
     Conversation.objects.filter(pk=conversation.pk).update(mode=Conversation.Mode.HUMAN,
                                                            updated_at=clock.now())
     conversation.mode = Conversation.Mode.HUMAN
@@ -570,7 +730,6 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
     handoff = Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
                                      created_at=clock.now())
     _inbox_event("handoff", conversation.pk)
-    from django.conf import settings
 
     if settings.SLACK_ENABLED:
         from channels_adapters.tasks import post_handoff_to_slack

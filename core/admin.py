@@ -13,7 +13,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from conversations.models import Conversation, Message
-from core.models import ChannelIdentity, Customer, IdentityLinkCode, MarketingConsent
+from core.models import (
+    ChannelIdentity,
+    Customer,
+    IdentityLinkCode,
+    MarketingConsent,
+    VerificationFailure,
+)
 
 admin.site.site_header = "OneThread"
 admin.site.site_title = "OneThread"
@@ -180,6 +186,24 @@ class IdentityLinkCodeAdmin(admin.ModelAdmin):
     list_select_related = ("identity", "customer")
     date_hierarchy = "created_at"
     exclude = ("code_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(VerificationFailure)
+class VerificationFailureAdmin(admin.ModelAdmin):
+    """Audit only: guesses at a shopper's identity that did not match, as
+    core.services.knowledge_check counts them (one row per order number, contact detail
+    and client guessed). Deleting rows lifts a lock early."""
+
+    list_display = ("created_at", "kind", "key")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

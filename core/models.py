@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 
 from core import clock
@@ -67,6 +69,7 @@ class ChannelIdentity(models.Model):
         CONTACT_MATCH = "contact_match", "Matches a contact on file"
         ORDER_DETAILS = "order_details", "Order number and email or postcode"
         ONE_TIME_CODE = "one_time_code", "One-time code"
+        NAME_POSTCODE = "name_postcode", "Full name and postcode"
         AGENT = "agent", "Confirmed by an agent"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
@@ -75,6 +78,10 @@ class ChannelIdentity(models.Model):
     display_name = models.CharField(max_length=200, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_via = models.CharField(max_length=32, choices=Verification.choices, blank=True)
+    # Set when the proof holds for that one conversation only (what the shopper knew, or a
+    # code read back in the site chat, where a browser is no one's own device); empty when
+    # the identity itself is proven (a number or address the platform vouches for).
+    verified_in_conversation = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -89,7 +96,75 @@ class ChannelIdentity(models.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.verified_at is not None
+        """The identity itself is proven, for as long as it exists."""
+        return (self.verified_at is not None and self.verified_in_conversation is None
+                and self.verified_via in LASTING_PROOFS and self.channel != Channel.WEB)
+
+    def proof_for(self, conversation_id: int, now: datetime,
+                  ttl: timedelta) -> tuple[datetime, str] | None:
+        """When and how this sender proved they are the customer, if that proof still
+        holds in the conversation `conversation_id` at `now`: a lasting proof of the
+        identity, or one given in that very conversation less than `ttl` ago."""
+        if self.verified_at is None:
+            return None
+        if self.is_verified:
+            return self.verified_at, self.verified_via
+        if (self.verified_in_conversation == conversation_id
+                and self.verified_at > now - ttl):
+            return self.verified_at, self.verified_via
+        return None
+
+    @property
+    def proven_for_one_conversation(self) -> bool:
+        """It was linked to its customer by a proof that lasts one conversation."""
+        return self.verified_at is not None and not self.is_verified
+
+
+# Proofs that make the identity itself the customer's: the platform vouches for the number
+# or address, a code reached the contact on file, or a person checked.
+LASTING_PROOFS = {ChannelIdentity.Verification.CONTACT_MATCH,
+                  ChannelIdentity.Verification.ONE_TIME_CODE,
+                  ChannelIdentity.Verification.AGENT}
+# Proofs made of what a shopper knows: anyone who learnt them can give them.
+KNOWLEDGE_PROOFS = {ChannelIdentity.Verification.ORDER_DETAILS,
+                    ChannelIdentity.Verification.NAME_POSTCODE}
+
+
+class VerificationFailure(models.Model):
+    """A guess that did not match: an order number with an email, phone or postcode, or a
+    full name with a postcode, that do not belong together. One row per thing guessed
+    (the order number, each contact detail) and one for the client that guessed (an IP
+    address in the site chat, the channel identity elsewhere), so that guessing is
+    limited per order, per contact and per client, over every conversation, session,
+    device and channel (see core.services.knowledge_check)."""
+
+    class Kind(models.TextChoices):
+        ORDER = "order", "Order number"
+        CONTACT = "contact", "Email, phone, postcode or name"
+        CLIENT = "client", "Client"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "created_at"],
+                                name="verification_failure_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+
+class AnonymousHandoff(models.Model):
+    """A handoff to a person asked for by a shopper who had not proven who they are,
+    kept per client to ration them (see conversations.services.handoff_create)."""
+
+    client = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "created_at"],
+                                name="anonymous_handoff_lookup")]
 
 
 class IdentityLinkCode(models.Model):

@@ -3,18 +3,30 @@ the customers' channel identities (linking a new one to a customer only with pro
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Count, F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core import clock
-from core.models import Channel, ChannelIdentity, Customer, IdentityLinkCode
+from core.models import (
+    AnonymousHandoff,
+    Channel,
+    ChannelIdentity,
+    Customer,
+    IdentityLinkCode,
+    VerificationFailure,
+)
+
+T = TypeVar("T")
 
 
 @transaction.atomic
@@ -68,10 +80,6 @@ def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
     phone `contact` is. The code never goes to what the shopper typed unless that is
     exactly the customer's own contact, and it proves nothing until read back through
     identity_link_confirm from the same identity."""
-    from conversations import services as conversation_services
-    from conversations.models import Conversation, Message
-
-    now = clock.now()
     with transaction.atomic():
         identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
             pk=identity.pk)
@@ -80,50 +88,79 @@ def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
         customer, routes = _customer_for_contact(contact)
         if customer is None:
             return LinkAttempt(False, "not_on_file")
-        route = next(((channel, to) for channel, to in routes
-                      if to and getattr(settings, f"{channel.upper()}_ENABLED", False)), None)
-        if route is None:
-            return LinkAttempt(False, "no_channel")
-        recent = IdentityLinkCode.objects.filter(created_at__gt=now - timedelta(hours=1))
-        if (recent.filter(identity=identity).count() >= LINK_CODES_PER_IDENTITY_HOUR
-                or recent.filter(customer=customer).count() >= LINK_CODES_PER_CUSTOMER_HOUR):
-            return LinkAttempt(False, "too_many")
-        # Only the newest code counts.
-        IdentityLinkCode.objects.filter(identity=identity, used_at__isnull=True,
-                                        expires_at__gt=now).update(expires_at=now)
-        channel, to = route
-        code = f"{secrets.randbelow(10**6):06d}"
-        link = IdentityLinkCode.objects.create(
-            identity=identity, customer=customer, channel=channel, contact=to,
-            code_hash=_code_hash(identity.pk, customer.pk, code), expires_at=now + LINK_CODE_TTL,
-            created_at=now)
-        # The code goes in a conversation of the customer's own, closed at once: never into
-        # the asking shopper's conversation, whose history they can read back.
-        notice = Conversation.objects.create(customer=customer, channel=channel,
-                                             status=Conversation.Status.RESOLVED,
-                                             created_at=now, updated_at=now)
-        minutes = int(LINK_CODE_TTL.total_seconds() // 60)
-        message = conversation_services.message_send(
-            notice, conversation_services.Reply(
-                f"Your {settings.SHOP_NAME} code is {code}.\n\nSomeone asked to link a "
-                f"{identity.get_channel_display()} chat to your account. If that was you, "
-                f"send this code in that chat within {minutes} minutes. If it wasn't you, "
-                "ignore this message: nothing changes without the code."),
-            to=to, sender=Message.Sender.SYSTEM, channel=channel)
-        message.payload = {**message.payload, "purpose": "one_time_code",
-                           "subject": f"Your {settings.SHOP_NAME} code"}
-        if channel == Channel.WHATSAPP:
-            # Outside the 24-hour window only an approved template reaches the number
-            # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
-            message.payload["template"] = {"purpose": "one_time_code", "params": [code]}
-        message.save(update_fields=["payload"])
+        return _code_send(identity, customer, routes,
+                          f"Someone asked to link a {identity.get_channel_display()} chat "
+                          "to your account.")
+
+
+def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttempt:
+    """Send a one-time code to the contact on file of the customer `identity` already
+    belongs to: a stronger proof before something that matters (`purpose`, e.g. "change
+    a delivery address"), asked of a shopper who proved who they are only with what they
+    know. Read back through identity_link_confirm."""
+    with transaction.atomic():
+        identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
+            pk=identity.pk)
+        customer = identity.customer
+        if customer.is_guest:
+            return LinkAttempt(False, "not_on_file")
+        routes = [(Channel.EMAIL.value, customer.email), (Channel.WHATSAPP.value, customer.phone)]
+        return _code_send(identity, customer, routes,
+                          f"Someone asked to {purpose} in a {identity.get_channel_display()} "
+                          "chat with us.")
+
+
+def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple[str, str]],
+               why: str) -> LinkAttempt:
+    from conversations import services as conversation_services
+    from conversations.models import Conversation, Message
+
+    now = clock.now()
+    route = next(((channel, to) for channel, to in routes
+                  if to and getattr(settings, f"{channel.upper()}_ENABLED", False)), None)
+    if route is None:
+        return LinkAttempt(False, "no_channel")
+    recent = IdentityLinkCode.objects.filter(created_at__gt=now - timedelta(hours=1))
+    if (recent.filter(identity=identity).count() >= LINK_CODES_PER_IDENTITY_HOUR
+            or recent.filter(customer=customer).count() >= LINK_CODES_PER_CUSTOMER_HOUR):
+        return LinkAttempt(False, "too_many")
+    # Only the newest code counts.
+    IdentityLinkCode.objects.filter(identity=identity, used_at__isnull=True,
+                                    expires_at__gt=now).update(expires_at=now)
+    channel, to = route
+    code = f"{secrets.randbelow(10**6):06d}"
+    link = IdentityLinkCode.objects.create(
+        identity=identity, customer=customer, channel=channel, contact=to,
+        code_hash=_code_hash(identity.pk, customer.pk, code), expires_at=now + LINK_CODE_TTL,
+        created_at=now)
+    # The code goes in a conversation of the customer's own, closed at once: never into
+    # the asking shopper's conversation, whose history they can read back.
+    notice = Conversation.objects.create(customer=customer, channel=channel,
+                                         status=Conversation.Status.RESOLVED,
+                                         created_at=now, updated_at=now)
+    minutes = int(LINK_CODE_TTL.total_seconds() // 60)
+    message = conversation_services.message_send(
+        notice, conversation_services.Reply(
+            f"Your {settings.SHOP_NAME} code is {code}.\n\n{why} If that was you, send "
+            f"this code in that chat within {minutes} minutes. If it wasn't you, ignore "
+            "this message: nothing changes without the code."),
+        to=to, sender=Message.Sender.SYSTEM, channel=channel)
+    message.payload = {**message.payload, "purpose": "one_time_code",
+                       "subject": f"Your {settings.SHOP_NAME} code"}
+    if channel == Channel.WHATSAPP:
+        # Outside the 24-hour window only an approved template reaches the number
+        # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
+        message.payload["template"] = {"purpose": "one_time_code", "params": [code]}
+    message.save(update_fields=["payload"])
     return LinkAttempt(True, "sent", channel, link.expires_at)
 
 
 def identity_link_confirm(identity: ChannelIdentity, code: str) -> Customer | None:
     """The shopper read back the code: link the identity to the customer (verified by
-    one-time code) and move their conversation into the customer's one history. None when
-    there is no live code, it is wrong, expired or locked after LINK_CODE_MAX_TRIES."""
+    one-time code) and move their conversation into the customer's one history; or, for
+    an identity already the customer's (identity_step_up_start), prove it by code now.
+    None when there is no live code, it is wrong, expired or locked after
+    LINK_CODE_MAX_TRIES."""
     from conversations import selectors as conversation_selectors
     from conversations import services as conversation_services
 
@@ -144,7 +181,7 @@ def identity_link_confirm(identity: ChannelIdentity, code: str) -> Customer | No
         link.used_at = now
         link.save(update_fields=["used_at"])
         identity = ChannelIdentity.objects.select_related("customer").get(pk=identity.pk)
-        if not identity.customer.is_guest:
+        if not identity.customer.is_guest and identity.customer_id != link.customer_id:
             return None
         customer = link.customer
         conversation = conversation_selectors.conversation_open_get(identity.customer)
@@ -155,7 +192,8 @@ def identity_link_confirm(identity: ChannelIdentity, code: str) -> Customer | No
         else:
             ChannelIdentity.objects.filter(pk=identity.pk).update(
                 customer=customer, verified_at=now,
-                verified_via=ChannelIdentity.Verification.ONE_TIME_CODE)
+                verified_via=ChannelIdentity.Verification.ONE_TIME_CODE,
+                verified_in_conversation=None)
     return customer
 
 
@@ -186,3 +224,117 @@ def _code_hash(identity_id: int, customer_id: int, code: str) -> str:
     # Keyed with SECRET_KEY: a copy of the table alone cannot be searched for the code.
     return salted_hmac(_CODE_SALT, f"{identity_id}:{customer_id}:{code}",
                        algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One try at proving who a shopper is with what they know: an order number with a
+    contact detail, or contact details alone (a full name with a postcode). Contacts are
+    (what, value) pairs, `what` one of email, phone, postcode, name."""
+
+    order: str = ""
+    contacts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeCheck(Generic[T]):
+    """What knowledge_check found. `status` is one of:
+
+    - matched: a guess matched (`found` says what it matched);
+    - failed: none matched, and more guesses may still be checked;
+    - locked: none matched, and a limit is now reached: the next guesses on the same order
+      number, contact or client are refused, right or wrong, until the window moves on;
+    - refused: a limit was already reached, so nothing (or nothing more) was checked."""
+
+    status: str
+    found: T | None = None
+    failures: int = 0
+
+
+def _proof_key(what: str, value: str) -> str:
+    value = value.strip()
+    if what == "email":
+        value = value.lower()
+    elif what == "phone":
+        digits = "".join(c for c in value if c.isdigit())
+        value = digits[2:] if value.startswith("00") else digits
+        value = "44" + value[1:] if value.startswith("0") else value
+    elif what == "postcode":
+        value = re.sub(r"\s+", "", value).upper()
+    elif what == "order":
+        value = re.sub(r"^(?:#|ord(?:er)?[-\s]?)", "", value, flags=re.I).upper()
+    else:
+        value = " ".join(value.casefold().split())
+    return f"{what}:{value}"[:255]
+
+
+def _guess_keys(guess: Guess, client: str) -> list[tuple[str, str]]:
+    keys = [(VerificationFailure.Kind.CONTACT.value, _proof_key(what, value))
+            for what, value in guess.contacts if value]
+    if guess.order:
+        keys.append((VerificationFailure.Kind.ORDER.value, _proof_key("order", guess.order)))
+    if client:
+        keys.append((VerificationFailure.Kind.CLIENT.value, client[:255]))
+    return keys
+
+
+def _failure_limits() -> dict[str, int]:
+    return {VerificationFailure.Kind.ORDER: settings.VERIFY_FAILURES_PER_ORDER,
+            VerificationFailure.Kind.CONTACT: settings.VERIFY_FAILURES_PER_CONTACT,
+            VerificationFailure.Kind.CLIENT: settings.VERIFY_FAILURES_PER_CLIENT}
+
+
+def knowledge_check(guesses: Sequence[Guess], client: str,
+                    match: Callable[[Guess], T | None]) -> KnowledgeCheck[T]:
+    """Try each guess with `match`, in order, until one matches, counting every one that
+    does not against its order number, each of its contact details and the client.
+
+    The limits (VERIFY_FAILURES_PER_ORDER, _PER_CONTACT, _PER_CLIENT over the last
+    VERIFY_FAILURE_WINDOW_MINUTES) are looked at BEFORE a guess is checked: once one of
+    its keys is at its limit the guess is refused unchecked, even when it would match, so
+    a right answer found by trying is worth nothing. The counts are rows in the database,
+    shared by every conversation, session, device and channel, and the keys are locked
+    for the check, so parallel tries cannot all slip under a limit at once. A guess that
+    names an order that does not exist counts the same as one that names someone else's:
+    the limits never tell whether an order exists."""
+    client = client[:255]
+    limits = _failure_limits()
+    since = clock.now() - timedelta(minutes=settings.VERIFY_FAILURE_WINDOW_MINUTES)
+    all_keys = sorted({key for guess in guesses for key in _guess_keys(guess, client)})
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # One key at a time, in one order for everyone, so two checks never deadlock.
+            for kind, key in all_keys:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                               [f"verify:{kind}:{key}"])
+        counts: dict[tuple[str, str], int] = {
+            (row["kind"], row["key"]): row["n"] for row in VerificationFailure.objects.filter(
+                key__in={key for _, key in all_keys}, created_at__gt=since)
+            .values("kind", "key").annotate(n=Count("id"))}
+        failures = 0
+        for guess in guesses:
+            keys = _guess_keys(guess, client)
+            if any(counts.get(k, 0) >= limits[k[0]] for k in keys):
+                return KnowledgeCheck("refused", failures=failures)
+            found = match(guess)
+            if found is not None:
+                return KnowledgeCheck("matched", found, failures)
+            now = clock.now()
+            VerificationFailure.objects.bulk_create(
+                [VerificationFailure(kind=kind, key=key, created_at=now) for kind, key in keys])
+            failures += 1
+            for k in keys:
+                counts[k] = counts.get(k, 0) + 1
+        locked = any(counts.get(k, 0) >= limits[k[0]] for k in all_keys)
+    return KnowledgeCheck("locked" if locked else "failed", failures=failures)
+
+
+def identity_attempts_purge() -> int:
+    """Delete the verification failures and anonymous handoffs that have left their
+    windows: they no longer count towards any limit. Returns how many rows went."""
+    now = clock.now()
+    failures, _ = VerificationFailure.objects.filter(created_at__lte=now - timedelta(
+        minutes=settings.VERIFY_FAILURE_WINDOW_MINUTES)).delete()
+    handoffs, _ = AnonymousHandoff.objects.filter(created_at__lte=now - timedelta(
+        minutes=settings.ANONYMOUS_HANDOFF_WINDOW_MINUTES)).delete()
+    return failures + handoffs

@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "recover-outbox": {"task": "conversations.tasks.recover_outbox", "schedule": 60.0},
+    "purge-identity-attempts": {"task": "core.tasks.purge_identity_attempts",
+                                "schedule": 3600.0},
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.
@@ -275,6 +277,27 @@ OUTBOUND_PER_SECOND = {
     "email": int(os.environ.get("EMAIL_PER_SECOND", "10")),
     "slack": int(os.environ.get("SLACK_PER_SECOND", "1")),
 }
+
+# Proving who a shopper is with what they know (an order number with its email or
+# postcode, a full name with a postcode). Guesses that do not match are counted in the
+# database per order number, per contact detail and per client (IP address in the site
+# chat, the channel identity elsewhere), over a sliding window; at a limit every check
+# of it is refused, correct details too, until the window has moved on.
+VERIFY_FAILURE_WINDOW_MINUTES = int(os.environ.get("VERIFY_FAILURE_WINDOW_MINUTES", "1440"))
+VERIFY_FAILURES_PER_ORDER = int(os.environ.get("VERIFY_FAILURES_PER_ORDER", "5"))
+VERIFY_FAILURES_PER_CONTACT = int(os.environ.get("VERIFY_FAILURES_PER_CONTACT", "5"))
+VERIFY_FAILURES_PER_CLIENT = int(os.environ.get("VERIFY_FAILURES_PER_CLIENT", "10"))
+# A proof of what the shopper knows (or a code read back in the site chat) holds for
+# the conversation it was given in, and for at most this long.
+VERIFICATION_TTL_MINUTES = int(os.environ.get("VERIFICATION_TTL_MINUTES", "60"))
+# Handoffs to a person that shoppers who have not proven who they are may ask for, per
+# client (IP address in the site chat, the channel identity elsewhere) and window.
+# Behind a reverse proxy: the header it puts the visitor's address in (X-Forwarded-For,
+# X-Real-IP), read by the site chat. Empty: the address the connection came from.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+ANONYMOUS_HANDOFFS_PER_CLIENT = int(os.environ.get("ANONYMOUS_HANDOFFS_PER_CLIENT", "3"))
+ANONYMOUS_HANDOFF_WINDOW_MINUTES = int(os.environ.get("ANONYMOUS_HANDOFF_WINDOW_MINUTES",
+                                                      "60"))
 
 LOGGING = {
     "version": 1,

@@ -13,14 +13,20 @@ from agents.nlu.cues import (
     OTHER_ONE,
     excluded_part,
 )
+from agents.nlu.entities import extract_entities
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
+from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 from conversations import services
-from core.models import ChannelIdentity
+from core.models import KNOWLEDGE_PROOFS, ChannelIdentity, Customer
+from core.services import Guess, identity_step_up_start, knowledge_check
 
-MAX_VERIFY_ATTEMPTS = 3
+# After this many misses in one conversation the reply points to the confirmation email.
+STILL_WRONG_AFTER = 3
+# Candidates of each kind tried from one message ("1042 or 1043", two email addresses).
+MAX_CANDIDATES = 3
 
 ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
                "the order number and the email address or postcode used at checkout.")
@@ -49,13 +55,21 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
     mem = memory(state)
     number = entities.get("order_number") or ""
     if not conv.is_verified:
-        if number and (entities.get("email") or entities.get("postcode")):
+        postcode = entities.get("postcode") or ""
+        if (number and (entities.get("email") or postcode)) or (
+                postcode and _names(_this_message(state), postcode)):
             verified, update = verify_with_details(state)
             if not verified:
                 return OrderLookup(None, update)
             update.pop("route", None)
-            return OrderLookup(store.order_get(number), update)
+            # Verified now: the order is found as for any verified shopper.
+            verified_state: TurnState = {**state, "memory": update["memory"],
+                                         "entities": update["entities"]}
+            found = order_for_turn(verified_state, intent)
+            return OrderLookup(found.order, {**update, **found.update})
         return OrderLookup(None, ask_verification(state, intent))
+    if intent == "change_address" and _code_needed(conv):
+        return OrderLookup(None, _step_up(state, mem, intent))
     if number:
         order = store.order_get(number)
         if order is None or order.customer_id != conv.customer_id:
@@ -184,8 +198,11 @@ def _orders_named(orders: list[Order], text: str) -> list[Order]:
 
 
 def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
-    """Check an order number against the email or postcode on it. Never says which part
-    was wrong, and never reveals whether an order exists."""
+    """Check an order number against the email or postcode on it, or a full name against
+    the postcode of one of that customer's orders. Never says which part was wrong, and
+    never reveals whether an order exists. Every guess that does not match counts against
+    its order number, contact details and client, across conversations, sessions and
+    channels, and at a limit every check is refused, right or wrong (knowledge_check)."""
     mem = memory(state)
     pending = dict(mem.get("pending") or {})
     if pending.get("kind") != "verify":
@@ -197,7 +214,7 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
                                details.get("postcode", ""))
     pending["entities"] = details
     mem["pending"] = pending
-    text = state.get("message_text") or state.get("text", "")
+    text = _this_message(state)
     if pending.get("code_sent") and ONE_TIME_CODE.fullmatch(text.strip()):
         linked = _confirm_code(state, text.strip())
         if linked is not None:
@@ -207,60 +224,203 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         pending["code_failures"] = int(pending.get("code_failures", 0)) + 1
         if pending["code_failures"] >= 2:
             pending["code_sent"] = False
+        if pending.get("step_up") and not pending["code_sent"]:
+            mem["pending"] = None
+            return False, {"memory": mem, "replies": [reply(
+                "That code didn't work, so I've left the address as it is. Ask me again to "
+                "change it and I'll send a new code.")]}
+        if pending.get("step_up"):
+            return False, {"memory": mem, "replies": [reply(
+                "That code didn't work. Check the latest message we sent you and send the "
+                "6-digit code here.")]}
         return False, {"memory": mem, "replies": [reply(
             "That code didn't work. Check the latest message we sent you, or send your order "
             "number and the email or postcode on it instead.")]}
-    if not number and (email or details.get("phone")) and not pending.get("code_sent"):
-        attempt = _send_code(state, email or details.get("phone", ""))
-        if attempt is not None:
-            pending["code_sent"] = True
-            return False, {"memory": mem, "replies": [reply(
-                "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
-                f"to it by {attempt} — send it here within 10 minutes. Or send your order "
-                "number and the email or postcode on it instead.")]}
-    if not number:
+    if pending.get("step_up") and pending.get("code_sent"):
+        return False, {"memory": mem, "replies": [reply(
+            "To change the delivery address I first need the 6-digit code I sent to the "
+            "email address or phone number on your account. Please send it here.")]}
+    if (not number and (email or details.get("phone")) and not pending.get("code_sent")
+            and _send_code(state, email or details.get("phone", ""))):
+        pending["code_sent"] = True
+        # The same words whether or not it is a customer's, and whichever way it went.
+        return False, {"memory": mem, "replies": [reply(
+            "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
+            "to it — send it here within 10 minutes. Or send your order number and the "
+            "email or postcode on it instead.")]}
+    names = _names(text, postcode) if postcode and not number else []
+    if not number and not names:
         return False, {"memory": mem, "replies": [reply(
             "Thanks. What's the order number? It's in your order confirmation email.")]}
-    if not (email or postcode):
+    if number and not (email or postcode):
         return False, {"memory": mem, "replies": [reply(
             f"Thanks. To confirm order {number} is yours, what's the email address or the "
             "delivery postcode on it?")]}
     conv = conversation(state)
-    order = store.order_get(number)
-    matches = order is not None and store.order_matches_contact(order, email=email,
-                                                                  postcode=postcode)
-    if matches and conv.is_verified and order.customer_id != conv.customer_id:
+    checked = knowledge_check(_guesses(text, number, email, postcode, names),
+                              _client(state), _match)
+    if checked.status == "refused":
+        mem["pending"] = None
+        return False, {"memory": mem, "replies": [reply(
+            "I can't check those details right now: there have been too many attempts with "
+            "details that didn't match. Please try again later, or ask to talk to a "
+            "person.")]}
+    if checked.found is None:
+        misses = int(mem.get("verify_failures", 0)) + checked.failures
+        mem["verify_failures"] = misses
+        # The number may be right and the contact detail wrong: keep only the number.
+        pending["entities"] = {"order_number": number} if number else {}
+        if checked.status == "locked":
+            mem["pending"] = None
+            return False, {"memory": mem, "replies": [reply(
+                "Sorry, I couldn't match those details to an order. There have now been too "
+                "many attempts that didn't match, so for a while I can't check any more "
+                "details, even correct ones. Please try again later, or ask to talk to a "
+                "person.")]}
+        if misses >= STILL_WRONG_AFTER:
+            return False, {"memory": mem, "replies": [reply(
+                "Those details still don't match an order I can show you. Please look at "
+                "your order confirmation email for the exact order number and the email "
+                "address it was sent to.")]}
+        return False, {"memory": mem, "replies": [reply(
+            "Sorry, I couldn't match those details to an order. Please check the order "
+            "number and use the email address or postcode given at checkout.")]}
+    customer, order = checked.found
+    if conv.customer_id != customer.pk and (conv.is_verified or not conv.customer.is_guest):
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
             "This conversation is already verified for another customer, so I can't discuss "
             "that order here. The order's owner can contact us directly.")]}
-    if matches and order.customer_id != conv.customer_id and not _writes_as_owner(state, conv):
+    if conv.customer_id != customer.pk and not _writes_as_owner(state, conv):
         # Someone else writing into another person's thread (an email reply): their own case.
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
             "This conversation belongs to another customer, so I can't discuss that order "
             "here. Please write to us in a new message about your own order.")]}
-    if not matches:
-        attempts = int(mem.get("verify_failures", 0)) + 1
-        mem["verify_failures"] = attempts
-        # The number may be right and the contact detail wrong: keep only the number.
-        pending["entities"] = {"order_number": number}
-        if attempts >= MAX_VERIFY_ATTEMPTS:
-            mem["pending"] = None
-            return False, {"memory": mem, "replies": [reply(
-                "Those details still don't match an order I can show you, so for your "
-                "security I'll stop checking here. Please look at your order confirmation "
-                "email for the exact order number and the email address it was sent to.")]}
-        return False, {"memory": mem, "replies": [reply(
-            "Sorry, I couldn't match those details to an order. Please check the order "
-            "number and use the email address or postcode given at checkout.")]}
-    target = services.conversation_verify(conv, order.customer, "order_details",
-                                          state["channel"], state["sender_id"])
+    via = (ChannelIdentity.Verification.ORDER_DETAILS if order is not None
+           else ChannelIdentity.Verification.NAME_POSTCODE)
+    target = services.conversation_verify(conv, customer, via, state["channel"],
+                                          state["sender_id"])
     mem["verify_failures"] = 0
-    mem["order"] = order.number
+    if order is not None:
+        mem["order"] = order.number
+    else:
+        mem.pop("order", None)
     mem["pending"] = None
-    mem["verified_name"] = order.customer.name
+    mem["verified_name"] = customer.name
     return True, {"memory": mem, "route": pending.get("intent") or "order_status",
                   "entities": details, "conversation_id": target.pk,
                   "text": f"{pending.get('text', '')} {state.get('text', '')}".strip()}
+
+
+def _this_message(state: TurnState) -> str:
+    return state.get("message_text") or state.get("text", "")
+
+
+def _client(state: TurnState) -> str:
+    return state.get("client") or f"{state.get('channel', '')}:{state.get('sender_id', '')}"
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
+
+
+def _order_numbers(text: str, first: str) -> list[str]:
+    """The order number understood, then any others written in the same message."""
+    found = [first] if first else []
+    rest = text
+    for _ in range(MAX_CANDIDATES):
+        number = extract_entities(rest).get("order_number")
+        if not number:
+            break
+        if number not in found:
+            found.append(number)
+        rest = rest.replace(number, " ", 1)
+    return found[:MAX_CANDIDATES]
+
+
+def _guesses(text: str, number: str, email: str, postcode: str,
+             names: list[str]) -> list[Guess]:
+    """Each order number with each contact detail given, and each full name with the
+    postcode: several candidates in one message are each tried, and each one that does
+    not match counts."""
+    if names:
+        return [Guess(contacts=(("name", name), ("postcode", postcode))) for name in names]
+    emails = list(dict.fromkeys([e for e in [email, *(m.group(0).rstrip(".") for m in
+                                                      EMAIL.finditer(text))] if e]))
+    contacts = [("email", e) for e in emails[:MAX_CANDIDATES]]
+    if postcode:
+        contacts.append(("postcode", postcode))
+    return [Guess(order=n, contacts=(contact,))
+            for n in _order_numbers(text, number) for contact in contacts]
+
+
+def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
+    contacts = dict(guess.contacts)
+    if guess.order:
+        order = store.order_get(guess.order)
+        if order is not None and store.order_matches_contact(
+                order, email=contacts.get("email", ""), postcode=contacts.get("postcode", "")):
+            return order.customer, order
+        return None
+    customer = store.customer_by_name_and_postcode(contacts.get("name", ""),
+                                                   contacts.get("postcode", ""))
+    return (customer, None) if customer is not None else None
+
+
+NAME_CUE = re.compile(r"\b(?P<cue>my (?:full )?name is|name(?:\s+is|:)|i am|i'm|i’m|this is|"
+                      r"it's|it’s)\s+(?P<name>[^\W\d_]+(?:[ '’-]+[^\W\d_]+){1,4})", re.I)
+NOT_NAME = {"and", "my", "postcode", "post", "code", "zip", "the", "at", "from", "with",
+            "order", "email", "i", "live", "in", "here", "a", "customer", "of", "on", "is"}
+
+
+def _names(text: str, postcode: str) -> list[str]:
+    """Full names (two to four words) the shopper gives with a postcode: after "my name
+    is", or, from someone who writes "I'm"/"this is", in capitals; or a message that is
+    nothing but a capitalised name and the postcode ("Maya Patel, SW1A 1AA")."""
+    found: list[str] = []
+    for m in NAME_CUE.finditer(text):
+        strong = m.group("cue").lower().startswith(("my", "name"))
+        words: list[str] = []
+        for word in m.group("name").split():
+            if word.lower() in NOT_NAME or not (strong or word[0].isupper()):
+                break
+            words.append(word)
+        if 2 <= len(words) <= 4:
+            found.append(" ".join(words))
+    if not found and postcode:
+        spaced = r"\s*".join(re.escape(c) for c in postcode.replace(" ", ""))
+        rest = re.sub(spaced, " ", text, flags=re.I)
+        rest = re.sub(r"\b(postcode|post code|zip|name|is|my|and)\b", " ", rest, flags=re.I)
+        words = re.sub(r"[,.;:!()\-]", " ", rest).split()
+        # Capitalised, so that "can you cancel order" is not taken for a name.
+        if 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_]+(?:['’][^\W\d_]+)?", w)
+                                        and w[0].isupper() for w in words):
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))[:MAX_CANDIDATES]
+
+
+def _code_needed(conv: Any) -> bool:
+    """The shop wants a one-time code before an address change, and this shopper proved
+    who they are only with what they know."""
+    return conv.verified_via in KNOWLEDGE_PROOFS and rules.policy_get().address_change_requires_code
+
+
+def _step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
+    identity = _identity(state)
+    attempt = (identity_step_up_start(identity, "change a delivery address")
+               if identity is not None else None)
+    mem = dict(mem)
+    if attempt is None or not attempt.sent:
+        mem["pending"] = None
+        return {"memory": mem, "replies": [reply(
+            "For your security, I can only change a delivery address after you read back a "
+            "one-time code sent to the email or phone number on your account, and I can't "
+            "send one right now. Please try again later, or ask to talk to a person.")]}
+    mem["pending"] = {"kind": "verify", "intent": intent, "entities": {},
+                      "text": state.get("text", "")[-1000:], "code_sent": True,
+                      "step_up": True}
+    return {"memory": mem, "replies": [reply(
+        "For your security, changing a delivery address needs one more check: I've sent a "
+        "6-digit code to the email address or phone number on your account. Please send it "
+        "here within 10 minutes.")]}
 
 
 ONE_TIME_CODE = re.compile(r"\d{3}\s?\d{3}")
@@ -280,24 +440,22 @@ def _writes_as_owner(state: TurnState, conv: Any) -> bool:
             and identity.customer_id == conv.customer_id)
 
 
-def _send_code(state: TurnState, contact: str) -> str | None:
-    """Offer a one-time code to the contact on file. Says the same whether or not the
-    contact is a customer's (None only when no channel could carry a code at all, in
-    which case the order-number check is the way)."""
+def _send_code(state: TurnState, contact: str) -> bool:
+    """Offer a one-time code to the contact on file. Whether or not the contact is a
+    customer's, and whether or not a code could go (no channel for that customer, too
+    many asked for), the shopper hears the same words: False only when no channel could
+    carry a code for anyone, in which case the order-number check is the way."""
     from django.conf import settings
 
     from core.services import identity_link_start
 
     if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
-        return None
+        return False
     identity = _identity(state)
     if identity is None:
-        return None
-    attempt = identity_link_start(identity, contact)
-    if attempt.reason == "no_channel":
-        return None
-    return CODE_ROUTES.get(attempt.channel, "email or WhatsApp") if attempt.sent else (
-        "email or WhatsApp")
+        return False
+    identity_link_start(identity, contact)
+    return True
 
 
 def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | None:
