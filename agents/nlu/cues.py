@@ -277,7 +277,8 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bwhat orders (do i have|have i got)\b", re.I)),
     ("total", re.compile(
         r"\bhow much (did i|have i|was i) (pay|spend|paid|spent|charged)\b|\b(order|the) total\b|"
-        r"\bhow much (was|is|did) (it|the order|that order|my order|that)( cost)?\b|"
+        r"\bhow much (was|did) (it|the order|that order|my order|that)( cost)?\b|"
+        r"\bhow much is (the|my|that) order\b|"
         r"\bwhat did (it|the order|that order|that) cost\b", re.I)),
     ("tracking", re.compile(r"\btracking (number|no|code|id|ref\w*)\b", re.I)),
 )

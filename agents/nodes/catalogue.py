@@ -146,7 +146,8 @@ want buy get sell sold there some which one ones what best rated top highest low
 reviews cheap cheaper affordable much how many the and for with your are is it its can could
 would will please thanks hi hello hey also me my i im i'm a an of in on to up at or that this
 these those max maximum within most come comes available stock options option version versions
-sort kind kinds type types different also them they their
+sort kind kinds type types different also them they their top tops clothing clothes gear
+thing things stuff wear small medium large xs xl xxl extra then ok okay so well
 """
 _BROWSE_STOP = frozenset(_BROWSE_STOP_WORDS.split())
 
@@ -184,6 +185,11 @@ def _comes_in(variants: list[Variant]) -> str:
         bits.append("colours " + ", ".join(_colours(variants)))
     if _sizes(variants):
         bits.append("sizes " + ", ".join(_sizes(variants)))
+    for key in sorted({k for v in variants for k in v.options} - {"colour", "size"}):
+        values = sorted({str(v.options[key]) for v in variants
+                         if isinstance(v.options.get(key), str)})
+        if len(values) > 1:
+            bits.append(f"{key} " + ", ".join(values))
     return "; ".join(bits)
 
 
@@ -199,6 +205,11 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())
              if w not in _BROWSE_STOP and len(w) > 2}
     kinds = {stem(p.kind.lower()) for p in store.product_list_with_variants()} & words
+    mem = memory(state)
+    if not kinds and re.search(r"\b(one|ones)\b", text, re.I) and mem.get("kinds"):
+        # "What's the cheapest waterproof one then?": of the kind asked about just before.
+        kinds = set(mem["kinds"])
+    mem["kinds"] = sorted(kinds)
     named = store.product_search(text) if not kinds else []
     products = (store.product_list_with_variants(kinds) if kinds else
                 named if named and len(words) <= 3 else store.product_list_with_variants())
@@ -226,13 +237,13 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     limits = (f" under {fmt.money(cap)}" if cap is not None else "") + (
         f" over {fmt.money(floor)}" if floor is not None else "")
     if not matches:
-        return {"replies": [reply(f"Sorry — we have no {what}{limits}: nothing in the "
-                                  "catalogue matches all of that.")]}
+        return {"memory": mem, "replies": [reply(f"Sorry — we have no {what}{limits}: nothing "
+                                                 "in the catalogue matches all of that.")]}
     in_stock = [(p, [v for v in vs if v.stock > 0]) for p, vs in matches]
     in_stock = [(p, vs) for p, vs in in_stock if vs]
     if not in_stock:
         names = ", ".join(p.name for p, _ in matches[:5])
-        return {"replies": [reply(f"{names} would match{limits}, but "
+        return {"memory": mem, "replies": [reply(f"{names} would match{limits}, but "
                                   f"{'it is' if len(matches) == 1 else 'they are'} out of "
                                   "stock right now — I can tell you when it's back.")]}
     if rank == "best":
@@ -243,6 +254,7 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     else:
         in_stock.sort(key=lambda item: min(v.price for v in item[1]),
                       reverse=rank == "dearest")
+    mem["product"] = in_stock[0][0].pk
     if rank:
         product, variants = in_stock[0]
         price = min(v.price for v in variants) if rank != "dearest" else max(
@@ -250,20 +262,37 @@ def browse(state: TurnState) -> dict[str, Any] | None:
         label = {"cheapest": "The cheapest", "dearest": "The most expensive",
                  "best": "The best rated"}[rank]
         comes = _comes_in(variants)
-        return {"replies": [reply(f"{label} of our {what}{limits} in stock is {product.name} "
+        return {"memory": mem, "replies": [reply(
+            f"{label} of our {what}{limits} in stock is {product.name} "
                                   f"at {fmt.money(price)}"
                                   + (f". It comes in {comes}." if comes else "."))]}
     lines = "\n".join(
         f"- {p.name}: {fmt.money(min(v.price for v in vs))}"
         + (f" ({_comes_in(vs)})" if _comes_in(vs) else "") for p, vs in in_stock[:6])
-    return {"replies": [reply(f"In stock{limits}:\n{lines}")]}
+    return {"memory": mem, "replies": [reply(f"In stock{limits}:\n{lines}")]}
 
 
-def _options_answer(text: str, product: Product) -> str:
-    """How many versions, which colours, which sizes: from the product's own variants."""
+IN_STOCK_NOW = re.compile(r"\b(got|have|in stock|available|at the moment|right now|left|now)\b",
+                          re.I)
+
+
+def _options_answer(text: str, product: Product, colour: str = "") -> str:
+    """How many versions, which colours, which sizes, which ones have an option the
+    shopper names ("which are long sleeve"): from the product's own variants."""
     variants = store.variant_list_for_product(product)
+    if colour and any(str(v.options.get("colour", "")).lower() == colour for v in variants):
+        variants = [v for v in variants if str(v.options.get("colour", "")).lower() == colour]
     available = [v for v in variants if v.stock > 0]
     parts = []
+    named = [v for v in variants if any(
+        k not in {"size", "colour"} and isinstance(x, str) and len(x) > 2
+        and re.search(rf"(?<![\w.]){re.escape(x)}(?![\w.])", text, re.I)
+        for k, x in v.options.items())]
+    if named and re.search(r"\b(which|what)\b", text, re.I) and len(named) < len(variants):
+        parts.append("These: " + "; ".join(
+            f"{v.option_label()} at {fmt.money(v.price)}"
+            + ("" if v.stock > 0 else " (out of stock)") for v in named) + ".")
+        return " ".join(parts)
     if COUNT_Q.search(text):
         parts.append(f"{product.name} comes in {len(variants)} version"
                      f"{'s' if len(variants) != 1 else ''}"
@@ -273,9 +302,35 @@ def _options_answer(text: str, product: Product) -> str:
         parts.append(f"{product.name} comes in {', '.join(_colours(variants))}."
                      + (f" Out of stock right now: {', '.join(out)}." if out else ""))
     if SIZES_Q.search(text) and _sizes(variants) and not COUNT_Q.search(text):
-        parts.append(f"Sizes: {', '.join(_sizes(variants))}; in stock now: "
-                     f"{', '.join(_sizes(available)) or 'none'}.")
+        if IN_STOCK_NOW.search(text):
+            parts.append(f"In stock now: {', '.join(_sizes(available)) or 'none'}.")
+        else:
+            parts.append(f"Sizes: {', '.join(_sizes(variants))}; in stock now: "
+                         f"{', '.join(_sizes(available)) or 'none'}.")
     return " ".join(parts)
+
+
+def _price_sentence(product: Product) -> str:
+    prices = sorted({v.price for v in store.variant_list_for_product(product)})
+    if not prices:
+        return ""
+    price = (fmt.money(prices[0]) if len(prices) == 1 else
+             f"{fmt.money(prices[0])}–{fmt.money(prices[-1])}")
+    return f"It costs {price}."
+
+
+def _material(product: Product) -> str:
+    """What it's made of: the product's own fields, else a material option of its
+    variants."""
+    told = " ".join(x for x in (product.material, product.care) if x)
+    if told:
+        return told
+    values = sorted({str(v.options[k]) for v in store.variant_list_for_product(product)
+                     for k in v.options if k in {"material", "fabric"}
+                     and isinstance(v.options[k], str)})
+    if values:
+        return f"{product.name} is made of {', '.join(values)}."
+    return product.description or f"I don't have material or care details for {product.name}."
 
 
 def product_question(state: TurnState) -> dict[str, Any]:
@@ -302,8 +357,12 @@ def product_question(state: TurnState) -> dict[str, Any]:
             "(like TEE-HARB-BLK-M) and I'll check sizes, stock and reviews.")]}
     mem = memory(state)
     mem["product"] = product.pk
-    options = _options_answer(text, product)
+    # "Does it come in a large?" asks about one size, not for the list of options.
+    options = "" if size_asked(text, dict(state.get("entities") or {})) else _options_answer(
+        text, product, (state.get("entities") or {}).get("colour", "").lower())
     if options:
+        if PRICE_Q.search(text) and "at £" not in options:
+            options += " " + _price_sentence(product)
         return {"memory": mem, "replies": [reply(options)]}
     entities = dict(state.get("entities") or {})
     size = size_asked(text, entities)
@@ -322,12 +381,14 @@ def product_question(state: TurnState) -> dict[str, Any]:
     else:
         parts[0] += ":"
     if MATERIAL_Q.search(text):
-        parts.append(" ".join(x for x in (product.material, product.care) if x)
-                     or product.description
-                     or f"I don't have material or care details for {product.name}.")
+        parts.append(_material(product))
     if SIZING_Q.search(text):
         parts.append(_fit_summary(product))
-    if STOCK_Q.search(text) or entities.get("size") or entities.get("colour"):
+    if (entities.get("size") or entities.get("colour")) and not variants:
+        every = store.variant_list_for_product(product)
+        asked = " ".join(x for x in (entities.get("colour", ""), entities.get("size", "")) if x)
+        parts.append(f"Sorry — it doesn't come in {asked}. It comes in {_comes_in(every)}.")
+    elif STOCK_Q.search(text) or entities.get("size") or entities.get("colour"):
         parts.append(_stock_text(product, variants))
     if any(v.final_sale for v in store.variant_list_for_product(product)):
         parts.append("Some options are final sale and can't be returned.")

@@ -74,7 +74,9 @@ SHOP_WORDS: list[tuple[str, re.Pattern[str]]] = [
         r"in time for|here (by|before|in time))\b", re.I)),
     ("refund_status", re.compile(r"\b(refund|money back)\b", re.I)),
     ("promo_question", re.compile(r"\b(discount|voucher|promo|loyalty|points)\b", re.I)),
-    ("product_question", re.compile(r"\b(in stock|sizing|how much (is|are|does))\b", re.I)),
+    ("product_question", re.compile(
+        r"\b(in stock|sizing|how much (is|are|does)|cheapest|least expensive|what colou?rs?|"
+        r"which (colou?rs?|sizes?)|made of|how many versions|under £\d+)\b", re.I)),
 ]
 
 PAYMENT_CUE = re.compile(
@@ -287,6 +289,11 @@ def understand(state: TurnState) -> dict[str, Any]:
     if intent != "promo_question" and not details_only and _names_a_code(text):
         # "Does WINTER15 work on a £60 basket?": a code the shop has is a promo question.
         intent, confidence = "promo_question", max(confidence, SWITCH_CONFIDENCE)
+
+    if intent in {"other", "greeting", "complaint"} and mem.get("product") and \
+            not entities.get("order_number") and shop_words_intent(text) == "product_question":
+        # "What colours do you have then?" after a question about a product: about it.
+        intent, confidence = "product_question", max(confidence, SWITCH_CONFIDENCE)
 
     if REFUND_ELSEWHERE.search(text) and (
             re.search(r"\b(refund|money)", text, re.I)
