@@ -280,7 +280,8 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bhow much (was|did) (it|the order|that order|my order|that)( cost)?\b|"
         r"\bhow much is (the|my|that) order\b|"
         r"\bwhat did (it|the order|that order|that) cost\b", re.I)),
-    ("tracking", re.compile(r"\btracking (number|no|code|id|ref\w*)\b", re.I)),
+    ("tracking", re.compile(r"\btracking (number|no|code|id|ref\w*)\b|\b(who|which|what)('?s| is| "
+                            r"was)? (the )?(courier|carrier|delivery company)\b", re.I)),
 )
 
 

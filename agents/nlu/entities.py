@@ -148,7 +148,7 @@ def _phone(t: _Text) -> str | None:
 
 # ---------------------------------------------------------------------------- postcode
 _UK_POSTCODE = re.compile(
-    r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[ABD-HJLNP-UW-Z]{2})\b", _I
+    r"\b([A-Z]{1,2}\d[A-Z\d]?)[ \t]{0,4}(\d[ABD-HJLNP-UW-Z]{2})\b", _I
 )
 _POSTCODE_CUE = re.compile(
     r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?|plz|postleitzahl|code\s+postal|"
@@ -173,7 +173,9 @@ def _postcode(t: _Text) -> str | None:
         outward, inward = m.group(1), m.group(2)
         # Lower-case look-alikes ("a1 1aa" is rare; "to 2nd" is not) need a letter-led
         # outward code and either capitals as written or a postcode cue before them.
-        if not m.group(0).isupper() and not _near_cue(t.raw, m.start(), _POSTCODE_CUE, 40):
+        # Written as one word ("m145tq") it can hardly be anything else.
+        if not m.group(0).isupper() and not m.group(0).isalnum() and not _near_cue(
+                t.raw, m.start(), _POSTCODE_CUE, 40):
             continue
         t.claim(*m.span())
         return f"{outward.upper()} {inward.upper()}"

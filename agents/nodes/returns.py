@@ -107,10 +107,12 @@ def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
     text = state.get("text", "").lower()
     left_out = excluded_part(text)
     if left_out and len(items) > 1:
-        named = _pick_named({**state, "text": text.replace(left_out.lower(), " ")}, items)
-        out = _pick_named({**state, "text": left_out, "entities": {}}, items)
+        rest = text.replace(left_out.lower(), " ")
+        named = _pick_named({**state, "text": rest, "entities": {}}, items)
+        out = (_pick_named({**state, "text": left_out.lower(), "entities": {}}, items)
+               or _by_options(left_out.lower(), items, only_named=True))
         kept = [i for i in (named or items) if i not in out]
-        if out and kept:
+        if kept and (out or named):
             return kept
     return _pick_named(state, items)
 
@@ -154,7 +156,7 @@ BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\
 SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
 
 
-def _by_options(text: str, items: list[OrderItem]) -> list[OrderItem]:
+def _by_options(text: str, items: list[OrderItem], only_named: bool = False) -> list[OrderItem]:
     def said(item: OrderItem) -> int:
         return sum(1 for k, v in item.variant.options.items() if isinstance(v, str)
                    and item.variant.options and len({str(i.variant.options.get(k)) for i in
@@ -164,6 +166,8 @@ def _by_options(text: str, items: list[OrderItem]) -> list[OrderItem]:
     best = max(hits.values())
     if best:
         return [i for i in items if hits[i.pk] == best]
+    if only_named:
+        return []
     sized = [i for i in items if i.variant.options.get("size")]
     if len(sized) == len(items) and (BIGGER_ONE.search(text) or SMALLER_ONE.search(text)):
         pick = max if BIGGER_ONE.search(text) else min
@@ -486,6 +490,13 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
                                f"a different product ({other.name}).",
                        suggested="Cancel and reorder, or return and buy, as the shopper "
                                  "prefers.")}
+    left_out = excluded_part(state.get("message_text") or state.get("text", ""))
+    if left_out:
+        # "The black one is fine": its colour is not the one wanted.
+        state = {**state, "text": state.get("text", "").replace(left_out, " "),
+                 "message_text": (state.get("message_text") or "").replace(left_out, " "),
+                 "entities": {k: v for k, v in (state.get("entities") or {}).items()
+                              if k not in {"colour", "size"}}}
     if order.status in {OrderStatus.PENDING, OrderStatus.PROCESSING}:
         return change_items(state, order, mem, items)
     if len(items) > 1:
