@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 from commerce.policy import Decision
 from conversations.models import (
@@ -155,45 +157,111 @@ def mask_card_numbers(text: str) -> str:
 
 
 def message_receive(inbound: Inbound) -> Message | None:
-    """Store an inbound message once. Returns None when it was already stored."""
-    if inbound.external_id and Message.objects.filter(
-            channel=inbound.channel, external_id=inbound.external_id).exists():
-        return None
+    """Store an inbound message once. Returns None when it was already stored.
+
+    One transaction, with as few round trips as the webhook can have: for a known sender
+    writing into their open conversation (nearly every message) one statement finds and
+    touches both the identity and the conversation, and one inserts the message with
+    ON CONFLICT DO NOTHING. A redelivery inserts nothing, and then everything this
+    attempt touched is rolled back with it, so a duplicate changes nothing.
+    """
     with transaction.atomic():
-        identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
-        hinted = None
-        if inbound.conversation_hint:
-            hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
-                                                 status="open").first()
-        conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
         now = clock.now()
-        if (identity.is_verified and not conversation.is_verified
-                and identity.customer_id == conversation.customer_id):
-            conversation.verified_at = now
-            conversation.verified_via = identity.verified_via
-        conversation.channel = inbound.channel
-        conversation.last_inbound_at = now
-        conversation.updated_at = now
-        conversation.save(update_fields=["verified_at", "verified_via", "channel",
-                                         "last_inbound_at", "updated_at"])
-        ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    conversation=conversation, channel=inbound.channel,
-                    direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-                    text=mask_card_numbers(inbound.text[:10000]),
-                    payload={"from": inbound.sender_id, **{
-                        k: mask_card_numbers(v) if isinstance(v, str) else v
-                        for k, v in inbound.payload.items()}},
-                    external_id=inbound.external_id or None,
-                    delivery=Message.Delivery.RECEIVED, created_at=now,
-                )
-        except IntegrityError:
+        touched = None if inbound.conversation_hint else _known_sender_touch(inbound, now)
+        if touched is not None:
+            conversation_id, mode = touched
+        else:
+            conversation = _conversation_for_inbound(inbound, now)
+            conversation_id, mode = conversation.pk, conversation.mode
+        message = _message_insert_once(Message(
+            conversation_id=conversation_id, channel=inbound.channel,
+            direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
+            text=mask_card_numbers(inbound.text[:10000]),
+            payload={"from": inbound.sender_id, **{
+                k: mask_card_numbers(v) if isinstance(v, str) else v
+                for k, v in inbound.payload.items()}},
+            external_id=inbound.external_id or None,
+            delivery=Message.Delivery.RECEIVED, created_at=now,
+        ))
+        if message is None:
+            transaction.set_rollback(True)
             return None
-        if conversation.mode == Conversation.Mode.HUMAN:
-            _inbox_event("message", conversation.pk)
+        if mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation_id)
         return message
+
+
+# The identity is touched first and the conversation second, in one statement: the same
+# lock order as the general path below, so two messages of one sender never deadlock.
+# A verified identity verifies the conversation it writes into (the same customer's).
+_KNOWN_SENDER_TOUCH = """
+WITH identity AS (
+    UPDATE core_channelidentity SET last_seen_at = %(now)s
+    WHERE channel = %(channel)s AND external_id = %(sender)s
+    RETURNING customer_id, verified_at, verified_via
+)
+UPDATE conversations_conversation AS c
+SET channel = %(channel)s, last_inbound_at = %(now)s, updated_at = %(now)s,
+    verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                       THEN %(now)s ELSE c.verified_at END,
+    verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                        THEN identity.verified_via ELSE c.verified_via END
+FROM identity
+WHERE c.customer_id = identity.customer_id AND c.status = 'open'
+RETURNING c.id, c.mode
+"""
+
+
+def _known_sender_touch(inbound: Inbound, now: Any) -> tuple[int, str] | None:
+    """The open conversation of a sender we know, touched as a new message arrives; None
+    when the sender is new or has no open conversation (the general path handles it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_KNOWN_SENDER_TOUCH, {"now": now, "channel": inbound.channel,
+                                             "sender": inbound.sender_id})
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _conversation_for_inbound(inbound: Inbound, now: Any) -> Conversation:
+    identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name)
+    hinted = None
+    if inbound.conversation_hint:
+        hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
+                                             status="open").first()
+    conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
+    if (identity.is_verified and not conversation.is_verified
+            and identity.customer_id == conversation.customer_id):
+        conversation.verified_at = now
+        conversation.verified_via = identity.verified_via
+    conversation.channel = inbound.channel
+    conversation.last_inbound_at = now
+    conversation.updated_at = now
+    conversation.save(update_fields=["verified_at", "verified_via", "channel",
+                                     "last_inbound_at", "updated_at"])
+    ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
+    return conversation
+
+
+def _message_insert_once(message: Message) -> Message | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the message, or None when its
+    (channel, external id) is stored already. One round trip, where a savepoint around
+    a plain INSERT takes three; built by Django's own compiler from the model's fields,
+    so it keeps up with the model."""
+    fields = [f for f in Message._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(Message, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [message])
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    compiler.returning_fields = [Message._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = DEFAULT_DB_ALIAS
+    return message
 
 
 def message_process(message_id: int) -> list[Message]:
@@ -371,20 +439,18 @@ STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3}
 
 
 def message_status_update(channel: str, external_id: str, status: str, error: str = "") -> bool:
-    """A platform's receipt for something we sent (sent → delivered → read, or failed)."""
-    message = Message.objects.filter(channel=channel, external_id=external_id,
-                                     direction=Message.Direction.OUTBOUND).first()
-    if message is None:
-        return False
+    """A platform's receipt for something we sent (sent → delivered → read, or failed).
+    One conditional UPDATE: a receipt never moves a message back (a late "sent" after
+    "read"), however the platform orders or repeats them."""
+    sent = Message.objects.filter(channel=channel, external_id=external_id,
+                                  direction=Message.Direction.OUTBOUND)
     if status == "failed":
-        message.delivery = Message.Delivery.FAILED
-        message.last_error = error[:2000]
-    elif STATUS_ORDER.get(status, 0) > STATUS_ORDER.get(message.delivery, 0):
-        message.delivery = status
-    else:
+        return bool(sent.update(delivery=Message.Delivery.FAILED, last_error=error[:2000]))
+    rank = STATUS_ORDER.get(status, 0)
+    if not rank:
         return False
-    message.save(update_fields=["delivery", "last_error"])
-    return True
+    return bool(sent.exclude(delivery__in=[s for s, r in STATUS_ORDER.items() if r >= rank])
+                .update(delivery=status))
 
 
 def webhook_ingest(channel: str, events: Any) -> list[int]:
