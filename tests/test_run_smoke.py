@@ -6,6 +6,9 @@ so it initialises, migrates and stops its own embedded PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import re
 import signal
@@ -17,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -39,8 +43,10 @@ PASSWORD_LINE = re.compile(r"^\s*Admin password: (\S+)\s*$", re.MULTILINE)
 class Run:
     """One `manage.py run` in a subprocess, its output collected as it comes."""
 
-    def __init__(self, data_dir: Path, port: int) -> None:
-        env = {**os.environ, "ONETHREAD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    def __init__(self, data_dir: Path, port: int, extra_env: dict[str, str] | None = None,
+                 ) -> None:
+        env = {**os.environ, "ONETHREAD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+               **(extra_env or {})}
         # Self-contained: its own embedded database and in-memory channel layer, never
         # the database or Redis the test session may have been pointed at.
         for name in ("DATABASE_URL", "REDIS_URL", "HOST", "PORT"):
@@ -76,6 +82,15 @@ class Run:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body,
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
 
     def wait_until_serving(self) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -149,6 +164,63 @@ def test_run_serves_the_site_and_admin_and_stops_everything_on_ctrl_c(tmp_path: 
     assert len(passwords) == 2
     assert passwords[0] != passwords[1]
     assert all(len(p) >= 20 for p in passwords)
+
+
+WHATSAPP_ENV = {"WHATSAPP_ENABLED": "true", "WHATSAPP_APP_SECRET": "smoke-secret",
+                "WHATSAPP_PHONE_NUMBER_ID": "1065", "WHATSAPP_ACCESS_TOKEN": "token",
+                "WHATSAPP_VERIFY_TOKEN": "verify"}
+
+
+def _signed_whatsapp(message_id: str) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "1", "phone_number_id": "1065"},
+            "contacts": [{"profile": {"name": "Noor"}, "wa_id": "447700900777"}],
+            "messages": [{"from": "447700900777", "id": message_id, "timestamp": "1700000000",
+                          "type": "text", "text": {"body": "hello"}}]}}]}]}).encode()
+    digest = hmac.new(b"smoke-secret", body, hashlib.sha256).hexdigest()
+    return body, {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
+
+
+def test_run_stores_each_signed_webhook_once_and_answers_on_the_site_chat_socket(
+        tmp_path: Path) -> None:
+    from websockets.sync.client import connect
+
+    data_dir = tmp_path / "data"
+    run = Run(data_dir, _free_port(), extra_env={**WHATSAPP_ENV, "WEB_PROCESSES": "2"})
+    try:
+        run.wait_until_serving()
+
+        # A signed webhook is stored once, however often the platform delivers it
+        body, headers = _signed_whatsapp("wamid.smoke1")
+        answers = [run.post("/webhooks/whatsapp/", body, headers) for _ in range(3)]
+        assert answers == [(200, {"ok": True, "stored": 1}), (200, {"ok": True, "stored": 0}),
+                           (200, {"ok": True, "stored": 0})]
+        # and one with a bad signature is refused
+        assert run.post("/webhooks/whatsapp/", body, {**headers, "X-Hub-Signature-256":
+                                                      "sha256=" + "0" * 64})[0] == 403
+
+        # The site chat's socket is served by the same server, and the bot answers on it
+        with connect(f"ws://127.0.0.1:{run.port}/ws/chat/?session=smokesession0123456",
+                     origin=f"http://127.0.0.1:{run.port}", open_timeout=30) as socket_:
+            hello = json.loads(socket_.recv(timeout=30))
+            assert (hello["type"], hello["session"], hello["history"]) == (
+                "hello", "smokesession0123456", [])
+            socket_.send(json.dumps({"type": "message", "text": "hello",
+                                     "client_id": "smokeclient1"}))
+            echo = json.loads(socket_.recv(timeout=30))
+            assert (echo["message"]["direction"], echo["message"]["text"]) == ("in", "hello")
+            reply = json.loads(socket_.recv(timeout=180))
+            assert (reply["type"], reply["message"]["direction"],
+                    reply["message"]["sender"]) == ("message", "out", "bot")
+            assert reply["message"]["text"]
+
+        assert run.interrupt() == 0, run.output
+    finally:
+        run.kill()
+        embedded_db.stop(data_dir)
+    assert _processes_using(data_dir) == []
 
 
 @pytest.mark.django_db

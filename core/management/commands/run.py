@@ -2,7 +2,8 @@
 
 On start: the database (importing settings starts the embedded PostgreSQL when
 DATABASE_URL is unset), migrations, the demo shop on the first start only, a
-fresh password for the `admin` superuser, then Daphne, a Celery worker and
+fresh password for the `admin` superuser, then the web server (Uvicorn, one worker
+process per core when a Redis channel layer is configured), a Celery worker and
 Celery beat as child processes with the same environment. On Ctrl-C or SIGTERM
 it stops every child (terminate, wait, kill) and then the embedded PostgreSQL;
 if a child dies on its own it stops the rest and exits non-zero.
@@ -56,14 +57,15 @@ class Child:
 class Command(BaseCommand):
     help = (
         "Run OneThread: migrate, seed the demo shop on first start, print an admin login, "
-        "then supervise Daphne, a Celery worker and Celery beat until Ctrl-C."
+        "then supervise the web server, a Celery worker and Celery beat until Ctrl-C."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--no-workers", action="store_true", help="Run Daphne only, no Celery worker or beat."
+            "--no-workers", action="store_true",
+            help="Run the web server only, no Celery worker or beat."
         )
         parser.add_argument(
             "--skip-seed", action="store_true",
@@ -94,7 +96,8 @@ class Command(BaseCommand):
 
             env = _child_env(data_dir)
             for name, argv in _commands(host, port, workers=not options["no_workers"]):
-                children.append(Child(name, _spawn(argv, env)))
+                child_env = web_server_env(env) if name == WEB_SERVER else env
+                children.append(Child(name, _spawn(argv, child_env)))
             _wait_until_listening(host, port, children)
 
             self._print_banner(host, port, password, shoppers, workers=not options["no_workers"])
@@ -216,9 +219,7 @@ def _accepts_connections(host: str, port: int) -> bool:
 
 def _commands(host: str, port: int, *, workers: bool) -> list[tuple[str, list[str]]]:
     python = sys.executable
-    commands = [
-        ("Daphne", [python, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"])
-    ]
+    commands = [(WEB_SERVER, web_server_command(host, port, web_processes()))]
     if workers:
         celery = [python, "-m", "celery", "-A", "core"]
         schedule = str(settings.CELERY_BEAT_SCHEDULE_FILENAME)
@@ -228,6 +229,42 @@ def _commands(host: str, port: int, *, workers: bool) -> list[tuple[str, list[st
             ("Celery beat", [*celery, "beat", "-l", "warning", "--schedule", schedule]),
         ]
     return commands
+
+
+WEB_SERVER = "Web server"
+
+
+def web_processes() -> int:
+    """How many processes serve HTTP and the sockets: WEB_PROCESSES, or one per core.
+
+    Several need a channel layer that reaches across processes (Redis): an agent's
+    reply sent from one process must reach the shopper's chat socket held by another.
+    The in-memory layer of the embedded mode reaches only its own process, so there it
+    is one process unless WEB_PROCESSES says otherwise.
+    """
+    if configured := os.environ.get("WEB_PROCESSES", "").strip():
+        return max(1, int(configured))
+    if not settings.REDIS_URL:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def web_server_command(host: str, port: int, processes: int) -> list[str]:
+    """Uvicorn for HTTP and the WebSockets: one parent holding the socket and `processes`
+    workers accepting from it (the parent replaces a worker that dies)."""
+    return [
+        sys.executable, "-m", "uvicorn", "core.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(processes),
+        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        "--timeout-graceful-shutdown", "10",
+    ]
+
+
+def web_server_env(env: dict[str, str]) -> dict[str, str]:
+    """The web server's processes share a few pooled database connections each instead
+    of opening one per request (see DATABASE_POOL_SIZE in the settings)."""
+    return {**env, "DATABASE_POOL_SIZE": env.get("DATABASE_POOL_SIZE") or "8"}
 
 
 def _child_env(data_dir: Path) -> dict[str, str]:
@@ -278,7 +315,7 @@ def _wait_until_listening(host: str, port: int, children: list[Child]) -> None:
             )
         if time.monotonic() > deadline:
             raise CommandError(
-                f"Daphne did not accept connections on {host}:{port} within "
+                f"The web server did not accept connections on {host}:{port} within "
                 f"{STARTUP_TIMEOUT_SECONDS:.0f} seconds.",
                 returncode=1,
             )
