@@ -47,9 +47,9 @@ def test_the_web_server_is_uvicorn_with_that_many_workers_on_the_host_and_port()
     assert web_server_command("0.0.0.0", 8001, 2) == [
         sys.executable, "-m", "uvicorn", "core.asgi:application",
         "--host", "0.0.0.0", "--port", "8001", "--workers", "2",
-        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
         "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-        "--timeout-graceful-shutdown", "10",
+        "--timeout-graceful-shutdown", "10", "--timeout-worker-healthcheck", "60",
     ]
 
 

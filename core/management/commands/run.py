@@ -251,13 +251,15 @@ def web_processes() -> int:
 
 def web_server_command(host: str, port: int, processes: int) -> list[str]:
     """Uvicorn for HTTP and the WebSockets: one parent holding the socket and `processes`
-    workers accepting from it (the parent replaces a worker that dies)."""
+    workers accepting from it (the parent replaces a worker that dies). A worker loading
+    the language model on a busy machine can take a while to answer the parent's health
+    check; it is not hung, so it gets a minute rather than Uvicorn's five seconds."""
     return [
         sys.executable, "-m", "uvicorn", "core.asgi:application",
         "--host", host, "--port", str(port), "--workers", str(processes),
-        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
         "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-        "--timeout-graceful-shutdown", "10",
+        "--timeout-graceful-shutdown", "10", "--timeout-worker-healthcheck", "60",
     ]
 
 
