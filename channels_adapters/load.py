@@ -65,7 +65,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     length, chunked = 0, False
@@ -93,7 +93,7 @@ async def _sender(host: str, port: int, requests: list[bytes], result: LoadResul
             result.sent += 1
             try:
                 writer.write(request)
-                status = await _read_response(reader)
+                status = await read_response(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 result.errors += 1
                 writer.close()
