@@ -11,6 +11,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -187,7 +188,14 @@ def test_run_stores_each_signed_webhook_once_and_answers_on_the_site_chat_socket
         tmp_path: Path) -> None:
     from websockets.sync.client import connect
 
+    from agents.nlu import warm_up
+    from agents.nlu.model import cache_dir
+
+    # The language model trained once for the test session, so the server loads it
+    # instead of training it again in a new data folder.
+    warm_up()
     data_dir = tmp_path / "data"
+    shutil.copytree(cache_dir(), data_dir / "nlu")
     run = Run(data_dir, _free_port(), extra_env={**WHATSAPP_ENV, "WEB_PROCESSES": "2"})
     try:
         run.wait_until_serving()
@@ -211,7 +219,7 @@ def test_run_stores_each_signed_webhook_once_and_answers_on_the_site_chat_socket
                                      "client_id": "smokeclient1"}))
             echo = json.loads(socket_.recv(timeout=30))
             assert (echo["message"]["direction"], echo["message"]["text"]) == ("in", "hello")
-            reply = json.loads(socket_.recv(timeout=180))
+            reply = json.loads(socket_.recv(timeout=120))
             assert (reply["type"], reply["message"]["direction"],
                     reply["message"]["sender"]) == ("message", "out", "bot")
             assert reply["message"]["text"]
