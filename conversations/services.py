@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 from channels_adapters.base import inbound_clean
 from commerce.policy import Decision
@@ -241,56 +243,127 @@ def _sender_proof(conversation: Conversation, identity: ChannelIdentity | None,
 
 def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored; raises
-    InboundRejected (a ValueError) for a message that cannot be stored as it is."""
+    InboundRejected (a ValueError) for a message that cannot be stored as it is.
+
+    One transaction, with as few round trips as the webhook can have: for a known sender
+    whose identity is theirs for good (a number the platform vouches for, a code), writing
+    into their open conversation (nearly every message), one statement finds and touches
+    both the identity and the conversation, and one inserts the message with ON CONFLICT
+    DO NOTHING. A redelivery inserts nothing, and then everything this attempt touched is
+    rolled back with it, so a duplicate changes nothing. Email (whose sender's proof
+    depends on each mail's authentication) and identities proven for one conversation only
+    take the general path, which checks them.
+    """
     inbound = inbound_clean(inbound)
-    if inbound.external_id and Message.objects.filter(
-            channel=inbound.channel, external_id=inbound.external_id).exists():
-        return None
     with transaction.atomic():
         now = clock.now()
-        identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name,
-                                     vouched=inbound.sender_authenticated)
-        identity = _identity_lapse(identity, now)
-        hinted = None
-        if inbound.conversation_hint:
-            hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
-                                                 status="open").first()
-        conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
-        if (inbound.channel == Channel.EMAIL and inbound.sender_authenticated
-                and not identity.is_verified and identity.customer.is_guest):
-            # The customer's own address, now authenticated (its first mail was not).
-            match = _email_match(inbound.sender_id)
-            if match is not None and conversation.customer_id == identity.customer_id:
-                conversation = conversation_verify(
-                    conversation, match, ChannelIdentity.Verification.CONTACT_MATCH,
-                    inbound.channel, inbound.sender_id)
-                identity.refresh_from_db()
-        # The answer goes to whoever wrote this message, so it rests on their own proof:
-        # never on what someone else proved in this thread, nor on an address alone.
-        _sender_proof(conversation, identity if inbound.sender_authenticated else None, now)
-        conversation.channel = inbound.channel
-        conversation.last_inbound_at = now
-        conversation.updated_at = now
-        conversation.save(update_fields=["verified_at", "verified_via", "channel",
-                                         "last_inbound_at", "updated_at"])
-        ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    conversation=conversation, channel=inbound.channel,
-                    direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-                    text=mask_card_numbers(inbound.text[:10000]),
-                    payload={"from": inbound.sender_id, **{
-                        k: mask_card_numbers(v) if isinstance(v, str) else v
-                        for k, v in inbound.payload.items()}},
-                    external_id=inbound.external_id or None,
-                    delivery=Message.Delivery.RECEIVED, created_at=now,
-                )
-        except IntegrityError:
+        fast = not inbound.conversation_hint and inbound.channel != Channel.EMAIL
+        touched = _known_sender_touch(inbound, now) if fast else None
+        if touched is not None:
+            conversation_id, mode = touched
+        else:
+            conversation = _conversation_for_inbound(inbound, now)
+            conversation_id, mode = conversation.pk, conversation.mode
+        message = _message_insert_once(Message(
+            conversation_id=conversation_id, channel=inbound.channel,
+            direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
+            text=mask_card_numbers(inbound.text[:10000]),
+            payload={"from": inbound.sender_id, **{
+                k: mask_card_numbers(v) if isinstance(v, str) else v
+                for k, v in inbound.payload.items()}},
+            external_id=inbound.external_id or None,
+            delivery=Message.Delivery.RECEIVED, created_at=now,
+        ))
+        if message is None:
+            transaction.set_rollback(True)
             return None
-        if conversation.mode == Conversation.Mode.HUMAN:
-            _inbox_event("message", conversation.pk)
+        if mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation_id)
         return message
+
+
+# The identity is touched first and the conversation second, in one statement: the same
+# lock order as the general path below, so two messages of one sender never deadlock.
+# A verified identity verifies the conversation it writes into (the same customer's).
+_KNOWN_SENDER_TOUCH = """
+WITH identity AS (
+    UPDATE core_channelidentity SET last_seen_at = %(now)s
+    WHERE channel = %(channel)s AND external_id = %(sender)s
+      AND verified_in_conversation IS NULL
+    RETURNING customer_id, verified_at, verified_via
+)
+UPDATE conversations_conversation AS c
+SET channel = %(channel)s, last_inbound_at = %(now)s, updated_at = %(now)s,
+    verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                       THEN %(now)s ELSE c.verified_at END,
+    verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                        THEN identity.verified_via ELSE c.verified_via END
+FROM identity
+WHERE c.customer_id = identity.customer_id AND c.status = 'open'
+RETURNING c.id, c.mode
+"""
+
+
+def _known_sender_touch(inbound: Inbound, now: Any) -> tuple[int, str] | None:
+    """The open conversation of a sender we know, touched as a new message arrives; None
+    when the sender is new or has no open conversation (the general path handles it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_KNOWN_SENDER_TOUCH, {"now": now, "channel": inbound.channel,
+                                             "sender": inbound.sender_id})
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _conversation_for_inbound(inbound: Inbound, now: Any) -> Conversation:
+    identity = _identity_resolve(inbound.channel, inbound.sender_id, inbound.display_name,
+                                 vouched=inbound.sender_authenticated)
+    identity = _identity_lapse(identity, now)
+    hinted = None
+    if inbound.conversation_hint:
+        hinted = Conversation.objects.filter(pk=inbound.conversation_hint,
+                                             status="open").first()
+    conversation = hinted or conversation_open_for(identity.customer, inbound.channel)
+    if (inbound.channel == Channel.EMAIL and inbound.sender_authenticated
+            and not identity.is_verified and identity.customer.is_guest):
+        # The customer's own address, now authenticated (its first mail was not).
+        match = _email_match(inbound.sender_id)
+        if match is not None and conversation.customer_id == identity.customer_id:
+            conversation = conversation_verify(
+                conversation, match, ChannelIdentity.Verification.CONTACT_MATCH,
+                inbound.channel, inbound.sender_id)
+            identity.refresh_from_db()
+    # The answer goes to whoever wrote this message, so it rests on their own proof:
+    # never on what someone else proved in this thread, nor on an address alone.
+    _sender_proof(conversation, identity if inbound.sender_authenticated else None, now)
+    conversation.channel = inbound.channel
+    conversation.last_inbound_at = now
+    conversation.updated_at = now
+    conversation.save(update_fields=["verified_at", "verified_via", "channel",
+                                     "last_inbound_at", "updated_at"])
+    ChannelIdentity.objects.filter(pk=identity.pk).update(last_seen_at=now)
+    return conversation
+
+
+def _message_insert_once(message: Message) -> Message | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the message, or None when its
+    (channel, external id) is stored already. One round trip, where a savepoint around
+    a plain INSERT takes three; built by Django's own compiler from the model's fields,
+    so it keeps up with the model."""
+    fields = [f for f in Message._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(Message, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [message])
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    compiler.returning_fields = [Message._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = DEFAULT_DB_ALIAS
+    return message
 
 
 def message_process(message_id: int) -> list[Message]:

@@ -13,6 +13,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from channels_adapters.asgi import with_webhooks  # noqa: E402
 from channels_adapters.routing import websocket_urlpatterns  # noqa: E402
 from conversations.inbox.urls import websocket_urlpatterns as inbox_websockets  # noqa: E402
 from core.health import warm_up_in_background  # noqa: E402
@@ -28,7 +29,8 @@ def _serve_static() -> bool:
     return bool(settings.SERVE_STATIC)
 
 
-http_app = ASGIStaticFilesHandler(django_asgi_app) if _serve_static() else django_asgi_app
+site_app = ASGIStaticFilesHandler(django_asgi_app) if _serve_static() else django_asgi_app
+http_app = with_webhooks(site_app)
 
 application = ProtocolTypeRouter(
     {

@@ -143,12 +143,22 @@ TEMPLATES = [
     },
 ]
 
+# Connections per process kept open and shared by its requests (psycopg's pool). The
+# web server processes need it: under ASGI every request runs in a thread of its own, so
+# without a pool each one opens (and pays for) a new connection. Off (0) elsewhere: a
+# Celery prefork worker must not inherit a pool from the process it was forked from.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "0"))
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=0 if DATABASE_POOL_SIZE else 60)}
 else:
     from core.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(DATA_DIR)}
+if DATABASE_POOL_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 10}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

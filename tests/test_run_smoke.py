@@ -6,9 +6,12 @@ so it initialises, migrates and stops its own embedded PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -106,6 +110,15 @@ class Run:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body,
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
 
     def wait_until_serving(self) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -234,6 +247,70 @@ def test_run_restarts_a_killed_worker_and_a_killed_database_and_stays_up(
         assert "stopped the rest" not in run.output
 
         # And Ctrl-C still stops everything
+        assert run.interrupt() == 0, run.output
+    finally:
+        run.kill()
+        embedded_db.stop(data_dir)
+    assert _processes_using(data_dir) == []
+
+
+WHATSAPP_ENV = {"WHATSAPP_ENABLED": "true", "WHATSAPP_APP_SECRET": "smoke-secret",
+                "WHATSAPP_PHONE_NUMBER_ID": "1065", "WHATSAPP_ACCESS_TOKEN": "token",
+                "WHATSAPP_VERIFY_TOKEN": "verify"}
+
+
+def _signed_whatsapp(message_id: str) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "1", "phone_number_id": "1065"},
+            "contacts": [{"profile": {"name": "Noor"}, "wa_id": "447700900777"}],
+            "messages": [{"from": "447700900777", "id": message_id, "timestamp": "1700000000",
+                          "type": "text", "text": {"body": "hello"}}]}}]}]}).encode()
+    digest = hmac.new(b"smoke-secret", body, hashlib.sha256).hexdigest()
+    return body, {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
+
+
+def test_run_stores_each_signed_webhook_once_and_answers_on_the_site_chat_socket(
+        tmp_path: Path) -> None:
+    from websockets.sync.client import connect
+
+    from agents.nlu import warm_up
+    from agents.nlu.model import cache_dir
+
+    # The language model trained once for the test session, so the server loads it
+    # instead of training it again in a new data folder.
+    warm_up()
+    data_dir = tmp_path / "data"
+    shutil.copytree(cache_dir(), data_dir / "nlu")
+    run = Run(data_dir, _free_port(), extra_env={**WHATSAPP_ENV, "WEB_PROCESSES": "2"})
+    try:
+        run.wait_until_serving()
+
+        # A signed webhook is stored once, however often the platform delivers it
+        body, headers = _signed_whatsapp("wamid.smoke1")
+        answers = [run.post("/webhooks/whatsapp/", body, headers) for _ in range(3)]
+        assert answers == [(200, {"ok": True, "stored": 1}), (200, {"ok": True, "stored": 0}),
+                           (200, {"ok": True, "stored": 0})]
+        # and one with a bad signature is refused
+        assert run.post("/webhooks/whatsapp/", body, {**headers, "X-Hub-Signature-256":
+                                                      "sha256=" + "0" * 64})[0] == 403
+
+        # The site chat's socket is served by the same server, and the bot answers on it
+        with connect(f"ws://127.0.0.1:{run.port}/ws/chat/?session=smokesession0123456",
+                     origin=f"http://127.0.0.1:{run.port}", open_timeout=30) as socket_:
+            hello = json.loads(socket_.recv(timeout=30))
+            assert (hello["type"], hello["session"], hello["history"]) == (
+                "hello", "smokesession0123456", [])
+            socket_.send(json.dumps({"type": "message", "text": "hello",
+                                     "client_id": "smokeclient1"}))
+            echo = json.loads(socket_.recv(timeout=30))
+            assert (echo["message"]["direction"], echo["message"]["text"]) == ("in", "hello")
+            reply = json.loads(socket_.recv(timeout=120))
+            assert (reply["type"], reply["message"]["direction"],
+                    reply["message"]["sender"]) == ("message", "out", "bot")
+            assert reply["message"]["text"]
+
         assert run.interrupt() == 0, run.output
     finally:
         run.kill()

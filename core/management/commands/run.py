@@ -2,7 +2,8 @@
 
 On start: the database (importing settings starts the embedded PostgreSQL when
 DATABASE_URL is unset), migrations, the demo shop on the first start only, a
-fresh password for the `admin` superuser, then Daphne, a Celery worker and
+fresh password for the `admin` superuser, then the web server (Uvicorn, one worker
+process per core when a Redis channel layer is configured), a Celery worker and
 Celery beat as child processes with the same environment. On Ctrl-C or SIGTERM
 it stops every child (terminate, wait, kill) and then the embedded PostgreSQL.
 
@@ -84,6 +85,7 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     argv: list[str] = field(default_factory=list)
+    env: dict[str, str] | None = None  # its own environment, when not the shared one
     restart_at: float | None = None
     restarts: Restarts = field(init=False)
 
@@ -94,14 +96,15 @@ class Child:
 class Command(BaseCommand):
     help = (
         "Run OneThread: migrate, seed the demo shop on first start, print an admin login, "
-        "then supervise Daphne, a Celery worker and Celery beat until Ctrl-C."
+        "then supervise the web server, a Celery worker and Celery beat until Ctrl-C."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--no-workers", action="store_true", help="Run Daphne only, no Celery worker or beat."
+            "--no-workers", action="store_true",
+            help="Run the web server only, no Celery worker or beat."
         )
         parser.add_argument(
             "--skip-seed", action="store_true",
@@ -133,7 +136,8 @@ class Command(BaseCommand):
             env = _child_env(data_dir)
             env.setdefault("SITE_URL", _site_url(host, port))
             for name, argv in _commands(host, port, workers=not options["no_workers"]):
-                children.append(Child(name, _spawn(argv, env), argv))
+                child_env = web_server_env(env) if name == WEB_SERVER else env
+                children.append(Child(name, _spawn(argv, child_env), argv, child_env))
             _wait_until_listening(host, port, children)
             self.stdout.write("Warming up the bot…")
             self.stdout.flush()
@@ -255,9 +259,7 @@ def _accepts_connections(host: str, port: int) -> bool:
 
 def _commands(host: str, port: int, *, workers: bool) -> list[tuple[str, list[str]]]:
     python = sys.executable
-    commands = [
-        ("Daphne", [python, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"])
-    ]
+    commands = [(WEB_SERVER, web_server_command(host, port, web_processes()))]
     if workers:
         celery = [python, "-m", "celery", "-A", "core"]
         schedule = str(settings.CELERY_BEAT_SCHEDULE_FILENAME)
@@ -267,6 +269,44 @@ def _commands(host: str, port: int, *, workers: bool) -> list[tuple[str, list[st
             ("Celery beat", [*celery, "beat", "-l", "warning", "--schedule", schedule]),
         ]
     return commands
+
+
+WEB_SERVER = "Web server"
+
+
+def web_processes() -> int:
+    """How many processes serve HTTP and the sockets: WEB_PROCESSES, or one per core.
+
+    Several need a channel layer that reaches across processes (Redis): an agent's
+    reply sent from one process must reach the shopper's chat socket held by another.
+    The in-memory layer of the embedded mode reaches only its own process, so there it
+    is one process unless WEB_PROCESSES says otherwise.
+    """
+    if configured := os.environ.get("WEB_PROCESSES", "").strip():
+        return max(1, int(configured))
+    if not settings.REDIS_URL:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def web_server_command(host: str, port: int, processes: int) -> list[str]:
+    """Uvicorn for HTTP and the WebSockets: one parent holding the socket and `processes`
+    workers accepting from it (the parent replaces a worker that dies). A worker loading
+    the language model on a busy machine can take a while to answer the parent's health
+    check; it is not hung, so it gets a minute rather than Uvicorn's five seconds."""
+    return [
+        sys.executable, "-m", "uvicorn", "core.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(processes),
+        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
+        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        "--timeout-graceful-shutdown", "10", "--timeout-worker-healthcheck", "60",
+    ]
+
+
+def web_server_env(env: dict[str, str]) -> dict[str, str]:
+    """The web server's processes share a few pooled database connections each instead
+    of opening one per request (see DATABASE_POOL_SIZE in the settings)."""
+    return {**env, "DATABASE_POOL_SIZE": env.get("DATABASE_POOL_SIZE") or "8"}
 
 
 def _child_env(data_dir: Path) -> dict[str, str]:
@@ -317,7 +357,7 @@ def _wait_until_listening(host: str, port: int, children: list[Child]) -> None:
             )
         if time.monotonic() > deadline:
             raise CommandError(
-                f"Daphne did not accept connections on {host}:{port} within "
+                f"The web server did not accept connections on {host}:{port} within "
                 f"{STARTUP_TIMEOUT_SECONDS:.0f} seconds.",
                 returncode=1,
             )
@@ -347,7 +387,7 @@ def _tend(child: Child, env: dict[str, str], now: float) -> None:
         child.restart_at = now + delay
         _log(f"{child.name} {cause}; restarting it in {delay:g} s.")
     elif now >= child.restart_at:
-        child.process = _spawn(child.argv, env)
+        child.process = _spawn(child.argv, child.env or env)
         child.restart_at = None
         _log(f"{child.name} restarted (pid {child.process.pid}).")
 
