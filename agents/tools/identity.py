@@ -377,7 +377,12 @@ def _names(text: str, postcode: str) -> list[str]:
     nothing but a capitalised name and the postcode ("Maya Patel, SW1A 1AA")."""
     found: list[str] = []
     for m in NAME_CUE.finditer(text):
-        strong = m.group("cue").lower().startswith(("my", "name"))
+        # "it's ellie brennan, EH3 9DR": a name written in lower case right before the
+        # postcode is as clear as one after "my name is".
+        strong = m.group("cue").lower().startswith(("my", "name")) or bool(postcode and re.match(
+            r"\s*,?\s*(?:postcode\s*)?" + r"\s*".join(re.escape(c) for c in
+                                                   postcode.replace(" ", "")),
+            text[m.end():], re.I))
         words: list[str] = []
         for word in m.group("name").split():
             if word.lower() in NOT_NAME or not (strong or word[0].isupper()):
@@ -387,6 +392,12 @@ def _names(text: str, postcode: str) -> list[str]:
             found.append(" ".join(words))
     if not found and postcode:
         spaced = r"\s*".join(re.escape(c) for c in postcode.replace(" ", ""))
+        # "…i'll reorder later. tom hughes, M14 5TQ": a sentence of its own, a name and
+        # the postcode.
+        signed = re.search(r"(?:^|[.!?;]\s*|,\s*)([^\W\d_]+(?:\s+[^\W\d_]+){1,2})\s*,?\s*"
+                           + spaced + r"\W*$", text, re.I)
+        if signed and not {w.lower() for w in signed.group(1).split()} & NOT_NAME:
+            found.append(signed.group(1))
         rest = re.sub(spaced, " ", text, flags=re.I)
         rest = re.sub(r"\b(postcode|post code|zip|name|is|my|and)\b", " ", rest, flags=re.I)
         words = re.sub(r"[,.;:!()\-]", " ", rest).split()
