@@ -190,7 +190,7 @@ def test_run_serves_the_site_and_admin_and_stops_everything_on_ctrl_c(tmp_path: 
                     assert run.get("/") == 200
                 passwords.append(PASSWORD_LINE.findall(run.output)[-1])
                 # And links in replies (return labels) name the address it really serves
-                assert run.child("daphne").environ()["SITE_URL"] == (
+                assert run.child("uvicorn").environ()["SITE_URL"] == (
                     f"http://127.0.0.1:{run.port}")
                 # And the first start printed no warning (a missing static folder, say)
                 assert "WARNING" not in run.output and "?: (" not in run.output

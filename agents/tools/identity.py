@@ -286,15 +286,15 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
             "Sorry, I couldn't match those details to an order. Please check the order "
             "number and use the email address or postcode given at checkout.")]}
     customer, order = checked.found
-    if conv.customer_id != customer.pk and (conv.is_verified or not conv.customer.is_guest):
-        return False, {"memory": {**mem, "pending": None}, "replies": [reply(
-            "This conversation is already verified for another customer, so I can't discuss "
-            "that order here. The order's owner can contact us directly.")]}
     if conv.customer_id != customer.pk and not _writes_as_owner(state, conv):
         # Someone else writing into another person's thread (an email reply): their own case.
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
             "This conversation belongs to another customer, so I can't discuss that order "
             "here. Please write to us in a new message about your own order.")]}
+    if conv.customer_id != customer.pk and (conv.is_verified or not conv.customer.is_guest):
+        return False, {"memory": {**mem, "pending": None}, "replies": [reply(
+            "This conversation is already verified for another customer, so I can't discuss "
+            "that order here. The order's owner can contact us directly.")]}
     via = (ChannelIdentity.Verification.ORDER_DETAILS if order is not None
            else ChannelIdentity.Verification.NAME_POSTCODE)
     target = services.conversation_verify(conv, customer, via, state["channel"],
