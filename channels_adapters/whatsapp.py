@@ -33,6 +33,7 @@ from channels_adapters.base import (
     StatusUpdate,
     TemporaryError,
     WebhookEvents,
+    clean_text,
     json_body,
     numbered_text,
     outbound_key,
@@ -251,6 +252,10 @@ def _inbound(message: dict[str, Any], contacts: Any) -> Inbound | None:
     external_id = message["id"]
     if not isinstance(external_id, str | int) or isinstance(external_id, bool):
         raise TypeError("id is not a string")
+    # Meta gives every message a wamid, and a redelivery is recognised by it: a message
+    # without one (or with one of only NULs) would be stored again on every redelivery.
+    if not clean_text(str(external_id)):
+        raise ValueError("no message id")
     sender_id, name = _sender(message, contacts)
     if not sender_id:
         logger.warning("Skipped WhatsApp message %s: no sender", _id_of(message))

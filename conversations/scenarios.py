@@ -624,14 +624,22 @@ def _event_turn(event: dict[str, Any], where: str) -> TurnResult:
                       language=_language(sent))
 
 
+_EAGER_KEYS = ("task_always_eager", "task_eager_propagates")
+
+
 @contextlib.contextmanager
 def _world_at_work() -> Iterator[None]:
     """Outside the scenario's own transaction an event's after-commit work (a task queued,
     a message delivered) would run once it commits; here it runs at the end of the event,
     tasks run inline, and anything sent is captured instead of reaching a platform."""
     queued = len(connection.run_on_commit)
-    eager = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    # Set for the event only, then put back as it was: an override Celery did not have
+    # before is removed, not written back as a fixed value, or it would hide the
+    # CELERY_TASK_ALWAYS_EAGER setting from everything that runs after (its tasks queued
+    # for a worker, or run inline, whatever the setting says).
+    overridden = {key: celery_app.conf.changes[key] for key in _EAGER_KEYS
+                  if key in celery_app.conf.changes}
+    celery_app.conf.update(dict.fromkeys(_EAGER_KEYS, True))
     try:
         with captured():
             yield
@@ -639,7 +647,9 @@ def _world_at_work() -> Iterator[None]:
                 _, callback, _ = connection.run_on_commit.pop(queued)
                 callback()
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager
+        for key in _EAGER_KEYS:
+            celery_app.conf.changes.pop(key, None)
+        celery_app.conf.update(overridden)
 
 
 def _restock(body: dict[str, Any], where: str) -> None:

@@ -259,6 +259,19 @@ def test_a_batch_with_one_malformed_message_still_stores_the_good_one(on):
         ("wamid.GOOD1", "where is order 1042"), ("wamid.GOOD3", "thanks")]
 
 
+def test_a_whatsapp_message_without_an_id_is_refused_and_a_redelivery_stores_nothing(on):
+    """Without an id a redelivery could not be told from a new message: it would be stored
+    and answered again each time Meta resent the batch."""
+    payload = p.wa_webhook([p.wa_text(""), p.wa_text("\x00"), p.wa_text("wamid.GOOD1")])
+
+    response = p.wa_post(payload)
+    again = p.wa_post(payload)
+
+    assert response.json() == {"ok": True, "stored": 1, "rejected": 2}
+    assert again.json() == {"ok": True, "stored": 0, "rejected": 2}
+    assert [m.external_id for m in inbound()] == ["wamid.GOOD1"]
+
+
 def test_a_batch_with_one_malformed_entry_still_stores_the_other_entries(on):
     payload = p.wa_webhook([p.wa_text("wamid.GOOD1")])
     payload["entry"] = [5, {"id": "1", "changes": "nope"}, *payload["entry"]]

@@ -62,9 +62,21 @@ odd_text = st.one_of(
 form_text = odd_text.map(lambda s: re.sub("[\ud800-\udfff]", "", s))
 odd_scalar = st.one_of(odd_text, st.integers(), st.integers(-2**80, 2**80), st.booleans(),
                        st.none(), st.floats(allow_nan=True, allow_infinity=True))
-odd_json = st.recursive(odd_scalar, lambda inner: st.lists(inner, max_size=3)
+
+
+def _nested(scalar: Any) -> Any:
+    return st.recursive(scalar, lambda inner: st.lists(inner, max_size=3)
                         | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                         max_leaves=8)
+
+
+odd_json = _nested(odd_scalar)
+# What a platform's serialiser can write: JSON has no NaN or Infinity (RFC 8259), and a
+# body holding them is not JSON, so it is refused whole (see json_body). Where a test needs
+# the rest of a body read (a batch's good messages), odd values are drawn from these.
+platform_json = _nested(st.one_of(odd_text, st.integers(), st.integers(-2**80, 2**80),
+                                  st.booleans(), st.none(),
+                                  st.floats(allow_nan=False, allow_infinity=False)))
 DEEP = "@@deep:{}@@"
 
 
@@ -87,9 +99,9 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 @st.composite
-def mutated(draw: Any, template: Any, deep: bool = True) -> Any:
-    """The template with one to three values anywhere replaced by odd JSON, removed, or
-    (when `deep`) replaced by nesting up to 5,000 deep."""
+def mutated(draw: Any, template: Any, deep: bool = True, values: Any = odd_json) -> Any:
+    """The template with one to three values anywhere replaced by odd JSON (drawn from
+    `values`), removed, or (when `deep`) replaced by nesting up to 5,000 deep."""
     payload = copy.deepcopy(template)
     for _ in range(draw(st.integers(1, 3))):
         paths = _paths(payload)
@@ -105,7 +117,7 @@ def mutated(draw: Any, template: Any, deep: bool = True) -> Any:
         elif action == "deep":
             parent[path[-1]] = DEEP.format(draw(st.integers(1, 5000)))
         else:
-            parent[path[-1]] = draw(odd_json)
+            parent[path[-1]] = draw(values)
     return payload
 
 
@@ -139,10 +151,10 @@ def good_whatsapp_message(draw: Any, i: int) -> tuple[dict[str, Any], dict[str, 
         message["image"] = {"caption": text, "mime_type": "image/jpeg",
                             "sha256": "x", "id": draw(odd_text)}
     elif kind == "button":
-        message["button"] = {"text": text, "payload": draw(odd_json)}
+        message["button"] = {"text": text, "payload": draw(platform_json)}
     else:
         message["interactive"] = {"type": "button_reply",
-                                  "button_reply": {"id": draw(odd_json), "title": text}}
+                                  "button_reply": {"id": draw(platform_json), "title": text}}
     contact = {"profile": {"name": draw(odd_text)}, "wa_id": wa_id}
     return message, contact
 
@@ -150,9 +162,11 @@ def good_whatsapp_message(draw: Any, i: int) -> tuple[dict[str, Any], dict[str, 
 @st.composite
 def whatsapp_batch(draw: Any) -> tuple[dict[str, Any], list[str]]:
     """A batch of good messages and malformed ones, in any order; and the good ones' ids.
-    (A body nested too deeply anywhere cannot be read at all: that is the next test's.)"""
+    (A body nested too deeply, or holding NaN or Infinity, anywhere cannot be read at all:
+    that is the next tests'.)"""
     goods = [draw(good_whatsapp_message(i)) for i in range(draw(st.integers(1, 3)))]
-    bads = [draw(mutated(message, deep=False) | odd_json) for message, _ in
+    bads = [draw(mutated(message, deep=False, values=platform_json) | platform_json)
+            for message, _ in
             [draw(good_whatsapp_message(10 + i)) for i in range(draw(st.integers(0, 3)))]]
     messages = draw(st.permutations([m for m, _ in goods] + bads))
     contacts = [c for _, c in goods]

@@ -107,3 +107,18 @@ def test_a_policy_setting_that_cannot_be_used_is_a_clear_error(
 
     assert str(error.value).startswith(message)
     assert not ShopPolicy.objects.exists()
+
+
+def test_after_a_scenario_event_celery_follows_the_eager_setting_again(settings):
+    """Inside an event tasks run inline; after it, CELERY_TASK_ALWAYS_EAGER decides again
+    (an override left behind kept later webhooks' messages queued and unanswered)."""
+    from core.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with scenarios._world_at_work():
+        assert app.conf.task_always_eager is True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    eager_after = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    assert (eager_after, app.conf.task_always_eager) == (True, False)
