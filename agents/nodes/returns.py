@@ -420,7 +420,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         options["colour"] = wanted_colour
     variants = store.variant_list_for_product(item.variant.product)
     for key in options:
-        if key in {"size", "colour"}:
+        if key == "size" or (key == "colour" and wanted_colour):
             continue
         # Any other option the shopper names: "the long-sleeve one", "long leg".
         values = {str(v.options.get(key)) for v in variants if v.options.get(key) is not None}
