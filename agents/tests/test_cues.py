@@ -151,3 +151,20 @@ def test_questions_about_facts_of_an_order(text, facts):
     from agents.nlu.cues import asked_facts
 
     assert asked_facts(text) == facts
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("ok then, actually send it to my office instead: 12 High Street, Leeds, LS1 4AP",
+     {"line1": "12 High Street", "line2": "", "city": "Leeds", "postcode": "LS1 4AP"}),
+    ("could you send it to my new place? Flat 2, 9 Mill Lane, York YO1 7HH thanks",
+     {"line1": "Flat 2", "line2": "9 Mill Lane", "city": "York", "postcode": "YO1 7HH"}),
+    ("Oops, sorry, the postcode is BS1 5LS, not 5LJ.", None),
+])
+def test_an_address_inside_a_sentence_is_read_and_a_sentence_is_not_an_address(text, address):
+    from agents.nodes.order_changes import parse_address
+
+    parsed = parse_address(text)
+    if address is None:
+        assert parsed is None or not any(c.isdigit() for c in parsed["line1"])
+    else:
+        assert parsed == address
