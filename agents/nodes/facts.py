@@ -7,8 +7,8 @@ from typing import Any
 
 from agents import format as fmt
 from agents.state import TurnState
-from agents.tools.context import conversation, memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.context import conversation, reply
+from agents.tools.identity import order_for_turn_remembering
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 
@@ -97,15 +97,11 @@ def order_facts(state: TurnState) -> dict[str, Any]:
     facts = [name for name in state.get("facts") or [] if name in ANSWERS]
     if "open_orders" in (state.get("facts") or []) and conversation(state).is_verified:
         return _open_orders(state)
-    lookup = order_for_turn(state, "order_status")
-    mem = dict(lookup.update.get("memory") or memory(state))
+    lookup = order_for_turn_remembering(state, "order_status", facts=facts)
     if lookup.order is None:
-        # Asked again once the shopper has proved the order is theirs.
-        mem["facts"] = facts
-        return {**lookup.update, "memory": mem}
-    mem.pop("facts", None)
+        return lookup.update
     order = lookup.order
     if not facts:
-        return {**lookup.update, "memory": mem, **_open_orders(state)}
-    return {**lookup.update, "memory": mem,
+        return {**lookup.update, **_open_orders(state)}
+    return {**lookup.update,
             "replies": [reply("\n".join(ANSWERS[name](order) for name in facts))]}

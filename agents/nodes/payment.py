@@ -11,7 +11,7 @@ from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.identity import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
 
@@ -156,13 +156,10 @@ def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
 
 def change_payment(state: TurnState) -> dict[str, Any]:
     """Pay for an order that hasn't shipped with another method saved on the account."""
-    lookup = order_for_turn(state, "payment_issue")
-    mem = dict(lookup.update.get("memory") or memory(state))
+    lookup = order_for_turn_remembering(state, "payment_issue", changes_payment=True)
     if lookup.order is None:
-        # Asked again once the shopper has proved the order is theirs.
-        mem["changes_payment"] = True
-        return {**lookup.update, "memory": mem}
-    mem.pop("changes_payment", None)
+        return lookup.update
+    mem = dict(lookup.update["memory"])
     order = lookup.order
     decision = decide(state, rules.payment_change_decision(order, rules.policy_get()), order)
     if not decision.allowed:

@@ -48,6 +48,19 @@ def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> 
     return {"memory": mem, "replies": [reply(text)]}
 
 
+def order_for_turn_remembering(state: TurnState, intent: str, **asked: Any) -> OrderLookup:
+    """order_for_turn for a request that must survive the proof of identity: what was
+    asked is kept in memory while the bot asks for proof, and dropped once answered."""
+    lookup = order_for_turn(state, intent)
+    mem = dict(lookup.update.get("memory") or memory(state))
+    for key, value in asked.items():
+        if lookup.order is None:
+            mem[key] = value
+        else:
+            mem.pop(key, None)
+    return OrderLookup(lookup.order, {**lookup.update, "memory": mem})
+
+
 def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
     """The verified customer's order this turn is about, or the reply asking for proof."""
     conv = conversation(state)
