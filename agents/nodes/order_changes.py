@@ -9,12 +9,12 @@ from typing import Any
 from agents.nlu.cues import ORDER_NUMBERS, several_orders, yes_or_no
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
-from agents.tools.actions import decide
+from agents.tools.actions import decide, hand_off
 from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn, orders_in_set
 from commerce import policy as rules
 from commerce import selectors as store
-from commerce.models import Order, OrderStatus
+from commerce.models import ExceptionKind, Order, OrderStatus
 
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
 US_ZIP = re.compile(r"\b(\d{5}(?:-\d{4})?)\b")
@@ -192,6 +192,38 @@ def _corrected(state: TurnState, mem: dict[str, Any], order: Order) -> dict[str,
     return {**proposed["address"], "postcode": f"{new[:-3]} {new[-3:]}"}
 
 
+def _held_for_address(order: Order) -> bool:
+    """The carrier holds the parcel because of a problem with its address."""
+    events = sorted(store.order_events(order), key=lambda e: e.at)
+    return bool(events) and events[-1].exception == ExceptionKind.ADDRESS_ISSUE
+
+
+def _address_for_carrier(state: TurnState, mem: dict[str, Any], order: Order,
+                         decision: rules.Decision) -> dict[str, Any]:
+    """A parcel the carrier holds for an address problem: the bot can't re-address it, a
+    person can, with the carrier. The corrected address goes to them, as the status
+    reply promised."""
+    address = None if state.get("details_only") else parse_address(
+        state.get("message_text") or state.get("text", ""), order.ship_postcode)
+    if address is None:
+        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        return {"memory": mem, "replies": [reply(
+            f"The carrier is holding order #{order.number} because of a problem with the "
+            "address. What's the correct address? Please include the street, town and "
+            "postcode, and I'll pass it to a colleague who will give it to the carrier.")]}
+    mem["pending"] = None
+    where = ", ".join(p for p in (address["line1"], address["line2"], address["city"],
+                                  address["postcode"]) if p)
+    return {"memory": mem, "replies": [reply(
+        f"Thank you — I've passed the corrected address ({where}) to a colleague, who will "
+        "give it to the carrier and reply here.")],
+        **hand_off(state, "unsupported_request", order=order, decision=decision,
+                   summary=f"The carrier holds order #{order.number} for an address problem; "
+                           f"the shopper gives the corrected address: {where}.",
+                   suggested="Give the carrier the corrected address and confirm to the "
+                             "shopper.")}
+
+
 def change_address(state: TurnState) -> dict[str, Any]:
     source, target = _source_and_target(state)
     if target:
@@ -202,6 +234,8 @@ def change_address(state: TurnState) -> dict[str, Any]:
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
     decision = decide(state, rules.address_change_decision(order), order)
+    if not decision.allowed and _held_for_address(order):
+        return _address_for_carrier(state, mem, order, decision)
     if not decision.allowed:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(_shipped_reply(
