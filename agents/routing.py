@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agents.nlu.cues import yes_or_no
+from agents.nlu.cues import UK_POSTCODE, yes_or_no
 from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP
 from agents.nodes.payment import is_fraud_claim
 from agents.nodes.talk import is_instruction
@@ -31,7 +31,7 @@ FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "compla
                 "account", "promo_question", "back_in_stock"}
 # A question about the address that asks to change it.
 CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
-                          r"deliver it to)\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
+                          r"deliver it to)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -79,7 +79,8 @@ def route_after_understand(state: TurnState) -> str:
     asked = state.get("message_text") or text
     if state.get("facts") and kind in {None, "verify", "clarify"} and (
             intent in FACT_INTENTS
-            or (intent == "change_address" and not CHANGE_WORDS.search(asked))):
+            or (intent == "change_address" and not CHANGE_WORDS.search(asked)
+                and not UK_POSTCODE.search(asked))):
         return "verify" if kind == "verify" and state.get("details_only") else "order_facts"
     if kind == "confirm":
         if state.get("answer"):

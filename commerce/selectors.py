@@ -221,6 +221,11 @@ def payment_method_get(customer: Customer, pk: int) -> PaymentMethod | None:
     return PaymentMethod.objects.filter(customer=customer, pk=pk).first()
 
 
+def product_kind_list() -> list[str]:
+    """The kinds of product the shop sells ("boots", "jacket"), each once."""
+    return list(Product.objects.order_by().values_list("kind", flat=True).distinct())
+
+
 def product_list_with_variants(kinds: set[str] | None = None) -> list[Product]:
     """Products (of the given kinds, stemmed, when named) with their variants and reviews
     loaded, for questions that compare or filter the catalogue."""

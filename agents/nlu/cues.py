@@ -51,6 +51,9 @@ def negated_actions(text: str) -> set[str]:
     return found
 
 
+# A UK postcode as shoppers write it, with or without the space ("LS1 4AP", "ls14ap").
+UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
+
 CLAUSE = re.compile(r"[^,.;!?\n]+(?:[,.;!?\n]+|$)")
 _CLAUSE_BREAK = re.compile(r"\s+\b(but|instead|rather|so|just)\b\s+", re.I)
 

@@ -204,7 +204,7 @@ def browse(state: TurnState) -> dict[str, Any] | None:
         return None
     words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())
              if w not in _BROWSE_STOP and len(w) > 2}
-    kinds = {stem(p.kind.lower()) for p in store.product_list_with_variants()} & words
+    kinds = {stem(kind.lower()) for kind in store.product_kind_list()} & words
     mem = memory(state)
     if not kinds and re.search(r"\b(one|ones)\b", text, re.I) and mem.get("kinds"):
         # "What's the cheapest waterproof one then?": of the kind asked about just before.

@@ -14,7 +14,7 @@ from commerce.models import Order, OrderStatus
 
 
 def _paid_with(order: Order) -> str:
-    method = getattr(order, "paid_with", None)
+    method = order.paid_with
     if method is not None:
         return f"Order #{order.number} was paid with {method}."
     payment = order.payments.filter(status="captured").order_by("created_at").first()

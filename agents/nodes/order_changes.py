@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from agents.nlu.cues import ORDER_NUMBERS, several_orders, yes_or_no
+from agents.nlu.cues import ORDER_NUMBERS, UK_POSTCODE, several_orders, yes_or_no
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -16,7 +16,6 @@ from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import ExceptionKind, Order, OrderStatus
 
-UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b", re.I)
 US_ZIP = re.compile(r"\b(\d{5}(?:-\d{4})?)\b")
 
 

@@ -238,12 +238,12 @@ def relative_size(text: str) -> int:
     return -steps if {"down", "smaller"} & set(words) else steps
 
 
-def _size_stepped(item: OrderItem, steps: int) -> str:
-    """The size ``steps`` away from the item's in the product's own size run, or ""."""
+def _size_stepped(item: OrderItem, steps: int, variants: list[Variant]) -> str:
+    """The size ``steps`` away from the item's in its product's own size run (the
+    product's ``variants``), or ""."""
     current = str(item.variant.options.get("size", ""))
-    sizes = sorted({str(v.options.get("size")) for v in
-                    store.variant_list_for_product(item.variant.product)
-                    if v.options.get("size")}, key=size_key)
+    sizes = sorted({str(v.options.get("size")) for v in variants if v.options.get("size")},
+                   key=size_key)
     if current not in sizes:
         return ""
     index = sizes.index(current) + steps
@@ -404,6 +404,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
     text = state.get("text", "")
     entities = state.get("entities") or {}
     options = dict(item.variant.options)
+    variants = store.variant_list_for_product(item.variant.product)
     wanted_size = ""
     for m in TARGET_SIZE.finditer(text):
         value = m.group(1).lower()
@@ -412,13 +413,12 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         wanted_size = entities["size"].upper().replace("SIZE", "").strip()
     steps = relative_size(text)
     if steps:
-        wanted_size = _size_stepped(item, steps) or wanted_size
+        wanted_size = _size_stepped(item, steps, variants) or wanted_size
     wanted_colour = (entities.get("colour") or "").lower()
     if wanted_size and str(options.get("size", "")).upper() != wanted_size.upper():
-        options["size"] = _size_as_listed(item, wanted_size)
+        options["size"] = _size_as_listed(wanted_size, variants)
     if wanted_colour and str(options.get("colour", "")).lower() != wanted_colour:
         options["colour"] = wanted_colour
-    variants = store.variant_list_for_product(item.variant.product)
     for key in options:
         if key == "size" or (key == "colour" and wanted_colour):
             continue
@@ -434,17 +434,17 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
             return offered, offered.option_label()
         return None, ""
     norm = {k: str(v).lower() for k, v in options.items()}
-    for v in store.variant_list_for_product(item.variant.product):
+    for v in variants:
         if {k: str(x).lower() for k, x in v.options.items()} == norm:
             return v, ", ".join(str(x) for x in options.values())
     return None, ", ".join(str(x) for x in options.values())
 
 
-def _size_as_listed(item: OrderItem, wanted: str) -> str:
-    """The product's own spelling of a size the shopper gave: "8" or "uk 8" is "UK 8"
-    where the shop lists UK sizes."""
+def _size_as_listed(wanted: str, variants: list[Variant]) -> str:
+    """The product's own spelling (among its ``variants``) of a size the shopper gave: "8"
+    or "uk 8" is "UK 8" where the shop lists UK sizes."""
     digits = re.sub(r"^(UK|EU|US)\s*", "", wanted.strip(), flags=re.I).upper()
-    for v in store.variant_list_for_product(item.variant.product):
+    for v in variants:
         size = str(v.options.get("size", ""))
         if size.upper() == wanted.upper() or re.sub(
                 r"^(UK|EU|US)\s*", "", size, flags=re.I).upper() == digits:

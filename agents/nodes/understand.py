@@ -18,6 +18,7 @@ from typing import Any
 
 from agents.nlu.cues import (
     CORRECTION,
+    UK_POSTCODE,
     asked_facts,
     brings_something_else,
     changes_payment,
@@ -125,7 +126,6 @@ def is_frustrated(text: str) -> bool:
 
 CARD_DIGITS = re.compile(r"\b(?:ending|ends|ending in|ends in|last (?:four|4)(?: digits)?)"
                          r"(?: in| with| are| is|:)?\s*(\d{4})\b", re.I)
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
 WHERE_IS = re.compile(r"\bwhere('?s| is| are|'?re| has| have)\b|\bgot to\b", re.I)
 CODE_LIKE = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9-]{3,19}\b")
 
@@ -233,14 +233,15 @@ def understand(state: TurnState) -> dict[str, Any]:
     pending = mem.get("pending") or {}
     kind = pending.get("kind")
 
-    if entities.get("order_number") and CARD_DIGITS.search(text) and \
-            CARD_DIGITS.search(text).group(1) == entities["order_number"]:
+    shop_words = shop_words_intent(text)
+    card = CARD_DIGITS.search(text)
+    if card is not None and entities.get("order_number") == card.group(1):
         # "my visa ending 1881" names a card, not an order.
         del entities["order_number"]
     if not entities.get("order_number"):
         number = order_number_fallback(text, entities, asked=kind == "verify",
                                        about_orders=intent in ORDER_INTENTS
-                                       or shop_words_intent(text) in ORDER_INTENTS)
+                                       or shop_words in ORDER_INTENTS)
         if number:
             entities["order_number"] = number
 
@@ -257,7 +258,7 @@ def understand(state: TurnState) -> dict[str, Any]:
             if second.intent not in {"greeting", "other"} and second.confidence >= UNSURE:
                 intent, confidence = str(second.intent), float(second.confidence)
     if not details_only:
-        guess = shop_words_intent(text)
+        guess = shop_words
         small_talk = intent in {"greeting", "other"} and confidence < SURE_SMALL_TALK
         cue = {"change_address": ADDRESS_CUE, "back_in_stock": BACK_IN_STOCK_CUE,
                "payment_issue": PAYMENT_CUE}.get(intent)
@@ -291,7 +292,7 @@ def understand(state: TurnState) -> dict[str, Any]:
         intent, confidence = "promo_question", max(confidence, SWITCH_CONFIDENCE)
 
     if intent in {"other", "greeting", "complaint"} and mem.get("product") and \
-            not entities.get("order_number") and shop_words_intent(text) == "product_question":
+            not entities.get("order_number") and shop_words == "product_question":
         # "What colours do you have then?" after a question about a product: about it.
         intent, confidence = "product_question", max(confidence, SWITCH_CONFIDENCE)
 
@@ -319,7 +320,7 @@ def understand(state: TurnState) -> dict[str, Any]:
             request = _request_in(rest, answer == "")
             retarget = bool(CORRECTION.search(text) or (
                 entities.get("order_number") and entities["order_number"] != action.get("order"))
-                or (action.get("kind") == "address" and POSTCODE.search(text)))
+                or (action.get("kind") == "address" and UK_POSTCODE.search(text)))
             if changes_payment(rest) or unsupported_request(rest):
                 mem["pending"], replaces_pending, answer = None, True, ""
             elif retarget and pending_intent and (
