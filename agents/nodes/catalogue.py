@@ -181,10 +181,11 @@ def _sizes(variants: list[Variant]) -> list[str]:
 
 def _comes_in(variants: list[Variant]) -> str:
     bits = []
-    if _colours(variants):
-        bits.append("colours " + ", ".join(_colours(variants)))
-    if _sizes(variants):
-        bits.append("sizes " + ", ".join(_sizes(variants)))
+    colours, sizes = _colours(variants), _sizes(variants)
+    if colours:
+        bits.append("colours " + ", ".join(colours))
+    if sizes:
+        bits.append("sizes " + ", ".join(sizes))
     for key in sorted({k for v in variants for k in v.options} - {"colour", "size"}):
         values = sorted({str(v.options[key]) for v in variants
                          if isinstance(v.options.get(key), str)})
@@ -243,9 +244,9 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     in_stock = [(p, vs) for p, vs in in_stock if vs]
     if not in_stock:
         names = ", ".join(p.name for p, _ in matches[:5])
-        return {"memory": mem, "replies": [reply(f"{names} would match{limits}, but "
-                                  f"{'it is' if len(matches) == 1 else 'they are'} out of "
-                                  "stock right now — I can tell you when it's back.")]}
+        return {"memory": mem, "replies": [reply(
+            f"{names} would match{limits}, but {'it is' if len(matches) == 1 else 'they are'}"
+            " out of stock right now — I can tell you when it's back.")]}
     if rank == "best":
         def rating(item: tuple[Product, list[Variant]]) -> float:
             ratings = [r.rating for r in item[0].reviews.all()]
@@ -263,9 +264,8 @@ def browse(state: TurnState) -> dict[str, Any] | None:
                  "best": "The best rated"}[rank]
         comes = _comes_in(variants)
         return {"memory": mem, "replies": [reply(
-            f"{label} of our {what}{limits} in stock is {product.name} "
-                                  f"at {fmt.money(price)}"
-                                  + (f". It comes in {comes}." if comes else "."))]}
+            f"{label} of our {what}{limits} in stock is {product.name} at {fmt.money(price)}"
+            + (f". It comes in {comes}." if comes else "."))]}
     lines = "\n".join(
         f"- {p.name}: {fmt.money(min(v.price for v in vs))}"
         + (f" ({_comes_in(vs)})" if _comes_in(vs) else "") for p, vs in in_stock[:6])
@@ -310,13 +310,18 @@ def _options_answer(text: str, product: Product, colour: str = "") -> str:
     return " ".join(parts)
 
 
-def _price_sentence(product: Product) -> str:
+def _price_range(product: Product) -> str:
+    """"£55.00", or "£36.00–£42.00" when its versions cost different amounts; "" if none."""
     prices = sorted({v.price for v in store.variant_list_for_product(product)})
     if not prices:
         return ""
-    price = (fmt.money(prices[0]) if len(prices) == 1 else
-             f"{fmt.money(prices[0])}–{fmt.money(prices[-1])}")
-    return f"It costs {price}."
+    return (fmt.money(prices[0]) if len(prices) == 1 else
+            f"{fmt.money(prices[0])}–{fmt.money(prices[-1])}")
+
+
+def _price_sentence(product: Product) -> str:
+    price = _price_range(product)
+    return f"It costs {price}." if price else ""
 
 
 def _material(product: Product) -> str:
@@ -369,12 +374,10 @@ def product_question(state: TurnState) -> dict[str, Any]:
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
-    price_range = sorted({v.price for v in store.variant_list_for_product(product)})
     parts = [f"{product.name}"]
     if PRICE_Q.search(text) or not (SIZING_Q.search(text) or STOCK_Q.search(text)
                                     or MATERIAL_Q.search(text)):
-        price = (fmt.money(price_range[0]) if len(price_range) == 1 else
-                 f"{fmt.money(price_range[0])}–{fmt.money(price_range[-1])}") if price_range else ""
+        price = _price_range(product)
         parts[0] += f" costs {price}." if price else "."
         if product.description:
             parts.append(product.description)
