@@ -2833,6 +2833,7 @@ def _delete_demo_customers() -> None:
     ActionRecord.objects.filter(order_number__in=numbers).delete()
     orders.delete()
     customers.delete()
+    _analyze()
 
 
 def _embeddings(plan: _Plan, stdout: TextIO | None) -> tuple[list[list[float]], list[list[float]]]:
@@ -2920,6 +2921,21 @@ def _write(
         (LoyaltyTransaction, plan.loyalty),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    _analyze()
+
+
+# The tables the demo fills in bulk. Right after thousands of rows arrive (or leave),
+# often inside one transaction that autovacuum never sees, PostgreSQL's statistics still
+# describe the tables as they were, and it can pick a plan that runs for many minutes (a
+# nested loop over a "tiny" table) for the summary's counts or the next seed's deletes.
+DEMO_TABLES = (Customer, PaymentMethod, Order, OrderItem, Payment, Shipment, TrackingEvent,
+               Return, ReturnItem, Refund, LoyaltyTransaction, Review, Variant, Product)
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        for model in DEMO_TABLES:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _summary(action: str, plan: _Plan, started: float) -> DemoSummary:
