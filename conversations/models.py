@@ -4,6 +4,7 @@ the policy decisions the bot made, and the outbox of everything we send."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core import clock
@@ -36,6 +37,10 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
+    # When and why the conversation was closed (resolved by the bot or a person, closed
+    # after the shopper went silent, ...); empty while it is open.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -216,3 +221,34 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SatisfactionRating(models.Model):
+    """A shopper's answer to "how did we do?" (1–5), at most one per conversation. `agent`
+    is the person who handled the conversation; empty when the bot resolved it alone."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="rating"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ratings")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="ratings",
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 on conversation #{self.conversation_id}"
