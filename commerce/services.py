@@ -311,12 +311,18 @@ def reship_create(order: Order, *, key: str) -> Order:
 
 @transaction.atomic
 def refund_create(order: Order, customer: Customer, amount: Decimal, *, reason: str, key: str,
-                  actor: str = "bot", approved: bool = False) -> Refund:
+                  actor: str = "bot", approved: bool = False,
+                  method: str = Refund.Method.ORIGINAL_PAYMENT) -> Refund:
+    """Money back without a return, to the original payment method or as store credit.
+    Idempotent by ``key``."""
     _check_owner(order, customer)
+    replay = Refund.objects.filter(idempotency_key=key).first()
+    if replay is not None:
+        return replay
     decision = rules.refund_decision(amount, rules.policy_get())
     if not decision.allowed and not approved:
         raise ActionRefused(decision)
-    return _refund(order, amount, Refund.Method.ORIGINAL_PAYMENT, reason, key, actor)
+    return _refund(order, amount, method, reason, key, actor)
 
 
 def apology_code_create(order: Order, percent: int) -> DiscountCode:

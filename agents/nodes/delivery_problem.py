@@ -13,6 +13,7 @@ from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
+from commerce.actions import ResolveMissingParcel
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
 
@@ -178,7 +179,8 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
                        summary=f"Order #{order.number} ({fmt.money(order.total)}) reported "
                                "not received.",
                        suggested="Open a carrier claim; reship or refund once confirmed.",
-                       tried=["Checked the carrier scans"])}
+                       tried=["Checked the carrier scans"],
+                       proposed=ResolveMissingParcel(order.number))}
     conv = conversation(state)
     if conv.customer.is_vip:
         return {"memory": mem, "replies": [reply(
