@@ -443,8 +443,10 @@ def _run(action: Action, order: Order, customer: Customer, resolved: dict[str, A
         code = services.apology_code_create(order, resolved["percent"])
         facts.update(code=code.code, percent=str(int(code.value)))
     elif isinstance(action, ResolveMissingParcel):
-        facts.update(services.missing_parcel_resolve(order, customer, remedy=action.remedy,
-                                                     key=key, actor=actor, approved=approved))
+        outcome = services.missing_parcel_resolve(order, customer, remedy=action.remedy,
+                                                  key=key, actor=actor, approved=approved)
+        facts.update(remedy=outcome["remedy"], amount=outcome.get("amount", ""),
+                     replacement=outcome.get("order", ""))
     return ActionResult(action.kind, order.number, facts)
 
 

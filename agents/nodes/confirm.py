@@ -109,8 +109,8 @@ def done(result: ActionResult) -> dict[str, Any]:
     if facts.get("remedy") == "refund":
         return reply(f"Done — I've refunded {fmt.money(facts['amount'], currency)} to your "
                      f"original payment method; {BANK_DAYS}")
-    return reply(f"Done — a replacement is being prepared as order #{facts['order']}. You'll "
-                 "get tracking as soon as it ships.")
+    return reply(f"Done — a replacement is being prepared as order #{facts['replacement']}. "
+                 "You'll get tracking as soon as it ships.")
 
 
 def _return_done(facts: dict[str, str], currency: str | None) -> dict[str, Any]:

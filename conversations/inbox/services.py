@@ -278,7 +278,7 @@ def _approval_text(pending: selectors.PendingDecision,
             {"type": "document", "url": url, "title": f"Return label {facts['return']}"}]
     if result.kind == "missing" and facts.get("remedy") == "reship":
         return (f"Good news: we're sending a free replacement for order #{number} as order "
-                f"#{facts['order']}. You'll get tracking as soon as it ships."), []
+                f"#{facts['replacement']}. You'll get tracking as soon as it ships."), []
     if result.kind == "refund" and facts.get("method") == "store_credit":
         return (f"Good news: I've added {money(facts['amount'], currency)} store credit to "
                 f"your account for order #{number}."), []
