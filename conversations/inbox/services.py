@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -30,38 +28,20 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
+from conversations.realtime import INBOX_GROUP, inbox_event_on_commit
 from core import clock
 from core.models import Channel
 
+__all__ = ["INBOX_GROUP", "InboxRefused"]
+
 logger = logging.getLogger(__name__)
 
-INBOX_GROUP = "inbox"
 BACK_WITH_THE_BOT = ("You're back with the assistant — our team has finished here. Ask me "
                      "anything about an order, a return or our products.")
 
 
 class InboxRefused(ValueError):
     """What an agent asked cannot be done as it is; the message says why, for them."""
-
-
-# --- Realtime -------------------------------------------------------------------------
-
-
-def inbox_event_on_commit(kind: str, conversation_id: int) -> None:
-    """Tell every open inbox page that something changed, once the change is committed.
-    Pages fetch what they show again, so the event carries only what changed where."""
-    event = {"kind": kind, "conversation": conversation_id}
-    transaction.on_commit(lambda: _push(event))
-
-
-def _push(event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(INBOX_GROUP, {"type": "inbox.event", "event": event})
-    except Exception:  # a live update is a courtesy: the pages also poll
-        logger.warning("Could not push an inbox event", exc_info=True)
 
 
 # --- Claim and assign -----------------------------------------------------------------
