@@ -18,7 +18,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
@@ -108,6 +108,18 @@ class StatusUpdate:
     callback_data: str = ""
 
 
+@dataclass(frozen=True)
+class OneTimeToken:
+    """A token a platform signed instead of the body (Mailgun signs timestamp+token): the
+    webhook accepts it once, with what it first came with, while the signature is valid."""
+
+    channel: str
+    token: str
+    fingerprint: str  # a digest of what the token came with
+    signed_at: datetime
+    valid_for: timedelta
+
+
 @dataclass
 class WebhookEvents:
     messages: list[Inbound] = field(default_factory=list)
@@ -156,7 +168,10 @@ class ChannelAdapter(Protocol):
         """Is this request really from the platform (signature, secret token)?"""
 
     def challenge(self, request: HttpRequest) -> HttpResponse | None:
-        """Answer a platform's GET verification handshake, if it has one."""
+        """Answer a platform's GET verification handshake, if it has one.
+
+        An adapter whose platform signs a one-time token rather than the body also has
+        ``one_time_token(request) -> OneTimeToken``; the webhook remembers it."""
 
     def parse(self, request: HttpRequest) -> WebhookEvents:
         """The platform's payload as normalised events; ValueError if malformed."""

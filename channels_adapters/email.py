@@ -40,6 +40,7 @@ from channels_adapters import email_auth
 from channels_adapters.base import (
     EmailThread,
     Inbound,
+    OneTimeToken,
     Outbound,
     PermanentError,
     StatusUpdate,
@@ -510,14 +511,15 @@ class EmailAdapter:
             return False
         expected = hmac.new(key.encode(), (timestamp + token).encode(),
                             hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
-            return False
-        # The signature covers timestamp+token only: a token is good for one message.
-        from channels_adapters.services import webhook_token_claim
+        return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
 
-        return webhook_token_claim(
-            CHANNEL, token, _request_fingerprint(request),
-            datetime.fromtimestamp(int(timestamp), tz=UTC), timedelta(seconds=SIGNATURE_MAX_AGE))
+    def one_time_token(self, request: HttpRequest) -> OneTimeToken:
+        """The signature covers timestamp+token only: a token is good for one message,
+        which the webhook remembers (with what it came with) while the signature holds."""
+        return OneTimeToken(
+            CHANNEL, request.POST.get("token", ""), _request_fingerprint(request),
+            datetime.fromtimestamp(int(request.POST.get("timestamp", "0")), tz=UTC),
+            timedelta(seconds=SIGNATURE_MAX_AGE))
 
     def challenge(self, request: HttpRequest) -> None:
         return None

@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from conversations.models import Message
+from channels_adapters.base import Outbound
 
 ADAPTERS = {
     "web": "channels_adapters.web.WebAdapter",
@@ -25,9 +24,9 @@ class CaptureAdapter:
     channel = "*"
 
     def __init__(self) -> None:
-        self.sent: list[Message] = []
+        self.sent: list[Outbound] = []
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         self.sent.append(message)
         return f"captured-{message.pk}"
 

@@ -35,6 +35,9 @@ WIRING = {
     "core/urls.py": "the URL map routes to every app's views",
     "core/asgi.py": "the ASGI router mounts every app's WebSocket consumers",
     "core/celery.py": "the worker warms the bot's classifier when it starts",
+    "core/apps.py": "registers the system checks when Django is ready",
+    "core/views.py": "the project's own pages: the home page and /healthz",
+    "core/webhook_asgi.py": "the webhooks' own ASGI handler, mounted by core/asgi.py",
     "core/checks.py": "the system checks read every channel's and the store's settings",
     "core/health.py": "/healthz reports on the bot's model and the workers",
     "core/management/commands/run.py": "the supervisor starts and seeds the whole product",
@@ -43,12 +46,17 @@ WIRING = {
 # Function-level imports of project modules that are lazy for a reason other than a
 # cycle: (importing module, imported module) -> why.
 LAZY_ALLOWED = {
-    ("commerce/services.py", "commerce.tracking"):
-        "the carriers' HTTP clients load only when a shipment is refreshed",
     ("commerce/selectors.py", "core.encoder"):
-        "the sentence encoder (torch) loads only for a semantic search",
+        "the sentence encoder brings torch, needed only by a semantic search",
+    ("agents/nlu/__init__.py", "agents.nlu.model"):
+        "the classifier brings torch; importing the package must not load it",
+    ("agents/management/commands/evaluate_nlu.py", "agents.nlu.evaluation"):
+        "the classifier (torch) loads when the command runs, not for `manage.py help`",
+    ("conversations/services.py", "conversations.tasks"):
+        "Celery's service/task pair: the tasks run these services, and the services queue "
+        "the tasks once a write commits",
     ("core/apps.py", "core.checks"):
-        "system checks register when the app is ready, not at import",
+        "Django's convention: system checks register when the app is ready",
 }
 
 # Function-level imports inside agents/ that only the node-to-node calls need; they go

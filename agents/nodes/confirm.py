@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.actions import action_confirm, actions_from_pending, decide, hand_off
 from agents.tools.context import conversation, memory, reply
@@ -15,6 +14,7 @@ from commerce import selectors as store
 from commerce.actions import ActionInvalid, ActionResult, ResolveMissingParcel
 from commerce.services import ActionRefused
 from core import clock
+from core import formatting as fmt
 
 
 def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents import format as fmt
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -16,6 +15,7 @@ from commerce import selectors as store
 from commerce.actions import ResolveMissingParcel
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
+from core import formatting as fmt
 
 DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
                      r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from agents import format as fmt
 from agents.nlu.cues import excluded_part
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
@@ -29,6 +28,7 @@ from commerce.models import (
     size_key,
 )
 from core import clock
+from core import formatting as fmt
 
 SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
                          r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"

@@ -24,7 +24,8 @@ from django.db.models import (
     Sum,
 )
 
-from agents.format import money
+from channels_adapters import whatsapp
+from channels_adapters.whatsapp import TEMPLATE_PURPOSES
 from commerce import selectors as store
 from commerce.actions import (
     Action,
@@ -45,7 +46,9 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
+from conversations.selectors import whatsapp_window_open
 from core import clock
+from core.formatting import money
 from core.models import Channel, Customer
 
 OPEN_STATUSES = (Handoff.Status.WAITING, Handoff.Status.ASSIGNED)
@@ -494,11 +497,9 @@ def reply_channel(conversation: Conversation) -> ReplyChannel:
     label = Channel(channel).label if channel in Channel.values else channel
     if channel != Channel.WHATSAPP:
         return ReplyChannel(channel, label)
-    from channels_adapters import whatsapp
-
     identity = (conversation.customer.identities.filter(channel=channel)
                 .order_by("-last_seen_at").first())
-    is_open = bool(identity) and whatsapp.window_open(identity.external_id)
+    is_open = bool(identity) and whatsapp_window_open(identity.external_id)
     last = (Message.objects.filter(conversation=conversation, channel=channel,
                                    direction=Message.Direction.INBOUND)
             .order_by("-created_at").values_list("created_at", flat=True).first())
@@ -511,8 +512,6 @@ def whatsapp_templates() -> list[str]:
     """The template purposes an agent may send: those configured in WHATSAPP_TEMPLATES
     (the documented purposes first), never the one-time code, which only identity
     linking sends."""
-    from channels_adapters.whatsapp import TEMPLATE_PURPOSES
-
     configured = [p for p in settings.WHATSAPP_TEMPLATES if p != "one_time_code"]
     return ([p for p in TEMPLATE_PURPOSES if p in configured]
             + [p for p in configured if p not in TEMPLATE_PURPOSES])
@@ -545,9 +544,13 @@ def placeholder_values(conversation: Conversation, agent: Any) -> dict[str, str]
     return {k: v for k, v in values.items() if v}
 
 
-def canned_list(conversation: Conversation, agent: Any) -> list[tuple[CannedResponse, str]]:
-    from conversations.inbox.services import canned_render
+def canned_render(text: str, values: dict[str, str]) -> str:
+    """Fill {placeholders} from `values`; unknown or missing ones stay as written, so the
+    agent sees what is left to fill in before sending."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
+
+def canned_list(conversation: Conversation, agent: Any) -> list[tuple[CannedResponse, str]]:
     values = placeholder_values(conversation, agent)
     return [(c, canned_render(c.text, values)) for c in CannedResponse.objects.all()]
 

@@ -14,13 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from agents.format import money
 from commerce.actions import ActionResult, action_with_option
 from commerce.services import ActionRefused
 from conversations import services as conversation_services
 from conversations.actions import action_perform
 from conversations.inbox import selectors
-from conversations.inbox.selectors import OPEN_STATUSES, PLACEHOLDER, PLACEHOLDERS
+from conversations.inbox.selectors import (
+    OPEN_STATUSES,
+    PLACEHOLDER,
+    PLACEHOLDERS,
+)
 from conversations.models import (
     Conversation,
     Handoff,
@@ -28,11 +31,10 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
-from conversations.realtime import INBOX_GROUP, inbox_event_on_commit
+from conversations.realtime import inbox_event_on_commit
 from core import clock
+from core.formatting import money
 from core.models import Channel
-
-__all__ = ["INBOX_GROUP", "InboxRefused"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +96,6 @@ def _claim_if_waiting(conversation: Conversation, agent: Any) -> None:
 
 
 # --- Replies, notes, canned responses -------------------------------------------------
-
-
-def canned_render(text: str, values: dict[str, str]) -> str:
-    """Fill {placeholders} from `values`; unknown or missing ones stay as written, so the
-    agent sees what is left to fill in before sending."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def reply_send(conversation: Conversation, agent: Any, text: str, *,
