@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "conversations",
     "channels_adapters",
     "agents",
+    "devtools",
 ]
 
 MIDDLEWARE = [
