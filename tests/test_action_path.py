@@ -23,14 +23,15 @@ from channels_adapters.registry import captured
 from commerce import actions
 from commerce.models import Order, Refund, Return, ShopPolicy
 from commerce.services import ActionRefused
-from conversations import scenario_writes, services
+from conversations import services
 from conversations.inbox import selectors
 from conversations.inbox import services as inbox
 from conversations.inbox.roles import AGENTS, roles_ensure
 from conversations.models import ActionRecord, Conversation, Handoff, PolicyDecision
-from conversations.scenarios import build_store
 from core import clock
 from core.models import Customer
+from devtools import scenario_writes
+from devtools.scenarios import build_store
 
 pytestmark = pytest.mark.django_db
 

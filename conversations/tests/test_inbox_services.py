@@ -40,9 +40,9 @@ from conversations.models import (
     PolicyDecision,
 )
 from conversations.realtime import INBOX_GROUP
-from conversations.scenarios import build_store
 from core import clock
 from core.models import Customer
+from devtools.scenarios import build_store
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from channels_adapters.load import percentile, read_response, signed_post, whatsapp_webhook
+from devtools.load import percentile, read_response, signed_post, whatsapp_webhook
 
 CHAT_TEXTS = ("where is my order", "does the hoodie run small?", "hi there",
               "what is your returns policy?", "thanks")
