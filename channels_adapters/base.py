@@ -157,6 +157,9 @@ class WebhookEvents:
 
 class ChannelAdapter(Protocol):
     channel: str
+    # What the outbox works out before send, only for adapters that use it.
+    needs_window: bool  # Outbound.in_window (WhatsApp's 24-hour window)
+    needs_thread: bool  # Outbound.thread (the email a reply answers)
 
     def enabled(self) -> bool:
         """Is the channel switched on (its <NAME>_ENABLED setting)?"""

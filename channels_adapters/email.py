@@ -485,6 +485,8 @@ def html_to_text(html: str) -> str:
 
 class EmailAdapter:
     channel = CHANNEL
+    needs_window = False
+    needs_thread = True  # Outbound.thread: the email a reply answers
     # A message sent again keeps its Message-ID (outbound_message_id), which mail systems
     # and clients use to keep one copy.
     resend_after_crash = True

@@ -22,6 +22,9 @@ class CaptureAdapter:
     """Records what would have been sent instead of reaching the outside service."""
 
     channel = "*"
+    # What reaches no platform needs none of what only a platform does.
+    needs_window = False
+    needs_thread = False
 
     def __init__(self) -> None:
         self.sent: list[Outbound] = []

@@ -35,6 +35,8 @@ SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 class SlackAdapter:
     channel = "slack"
+    needs_window = False
+    needs_thread = False
     # Slack's Web API root. Tests point it at a local HTTP server, so only the HTTP
     # boundary is faked.
     api_url = WebClient.BASE_URL

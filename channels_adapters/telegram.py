@@ -41,6 +41,8 @@ CALLBACK_DATA_BYTES = 64
 
 class TelegramAdapter:
     channel = "telegram"
+    needs_window = False
+    needs_thread = False
     # The Bot's HTTP transport. None is the real network; tests put an httpx.MockTransport
     # here, so only the HTTP boundary is faked.
     transport: httpx.AsyncBaseTransport | None = None

@@ -66,6 +66,8 @@ class WebAdapter:
     """The site chat needs no configuration and no webhook: it has its own WebSocket."""
 
     channel = "web"
+    needs_window = False
+    needs_thread = False
     # The page shows each message id once, so a second push of a reply is harmless.
     resend_after_crash = True
 

@@ -70,6 +70,8 @@ RETRYABLE_CODES = frozenset({2, 4, 80007, 130429, 131016, 131056})
 
 class WhatsAppAdapter:
     channel = CHANNEL
+    needs_window = True  # Outbound.in_window: free-form text only inside the 24 hours
+    needs_thread = False
     # The HTTP transport under the Graph API client; None is httpx's own (the network).
     transport: httpx.BaseTransport | None = None
 

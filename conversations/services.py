@@ -459,18 +459,20 @@ def responder() -> Callable[..., Any]:
     return import_string(settings.ONETHREAD_RESPONDER)
 
 
-def outbound_for(message: Message) -> Outbound:
-    """The stored message as its adapter delivers it, with what only the store knows:
-    whether WhatsApp's 24-hour window is open, which email the reply answers."""
+def outbound_for(message: Message, adapter: Any = None) -> Outbound:
+    """The stored message as its adapter delivers it, with what only the store knows and
+    the adapter says it needs (``needs_window``: whether WhatsApp's 24-hour window is
+    open; ``needs_thread``: which email the reply answers). Without an adapter, all of it."""
     payload = message.payload or {}
+    window = getattr(adapter, "needs_window", True) and message.channel == Channel.WHATSAPP
+    thread = getattr(adapter, "needs_thread", True) and message.channel == Channel.EMAIL
     return Outbound(
         pk=message.pk, channel=message.channel, text=message.text, payload=payload,
         conversation_id=message.conversation_id, sender=message.sender,
         direction=message.direction, created_at=message.created_at,
-        in_window=(selectors.whatsapp_window_open(str(payload.get("to") or ""))
-                   if message.channel == Channel.WHATSAPP else True),
-        thread=(selectors.email_thread(message.conversation_id)
-                if message.channel == Channel.EMAIL else None))
+        in_window=selectors.whatsapp_window_open(str(payload.get("to") or ""))
+        if window else True,
+        thread=selectors.email_thread(message.conversation_id) if thread else None)
 
 
 def message_deliver(message_id: int) -> DeliveryResult:
@@ -488,7 +490,8 @@ def message_deliver(message_id: int) -> DeliveryResult:
         return DeliveryResult("not_pending")
     message = Message.objects.select_related("conversation").get(pk=message_id)
     try:
-        external_id = adapter_for(message.channel).send(outbound_for(message))
+        adapter = adapter_for(message.channel)
+        external_id = adapter.send(outbound_for(message, adapter))
     except TemporaryError as exc:
         give_up = message.attempts >= MAX_ATTEMPTS
         Message.objects.filter(pk=message_id).update(
