@@ -1,9 +1,13 @@
-"""The one small interface every channel adapter implements (after Rasa's channels).
+"""The one small interface every channel adapter implements (after Rasa's channels),
+with the plain message objects that cross it: ``Inbound`` (what a platform brought, as
+``parse`` hands it over) and ``Outbound`` (one stored reply, as ``send`` delivers it).
 
-An adapter knows its platform's payloads and nothing of the ORM or the graph beyond the
-outbound Message it is handed to deliver. Adding a channel: a module here with an
-adapter class, a line in registry.ADAPTERS, its settings in core/settings.py and
-.env.example, and tests replaying the platform's own payloads.
+An adapter knows its platform's payloads and nothing of the ORM, the conversations or
+the graph: what only the store knows (is WhatsApp's 24-hour window open? which email
+does this reply answer?) is worked out by the outbox and handed over in the Outbound.
+Adding a channel: a module here with an adapter class, a line in registry.ADAPTERS, its
+settings in core/settings.py and .env.example, and tests replaying the platform's own
+payloads.
 """
 
 from __future__ import annotations
@@ -14,13 +18,69 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from django.http import HttpRequest, HttpResponse
 
-if TYPE_CHECKING:
-    from conversations.models import Message
-    from conversations.services import Inbound
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message as a channel adapter hands it over, after the platform's own parsing."""
+
+    channel: str
+    sender_id: str
+    text: str
+    external_id: str | None = None
+    display_name: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    # The conversation the platform says this continues (an email reply naming our
+    # Message-ID or signed reply address). It decides where the message is stored, never
+    # who the sender is: it links and verifies nothing.
+    conversation_hint: int | None = None
+    # The platform's ids of earlier messages this one answers, newest first (an email's
+    # In-Reply-To and References): the pipeline finds the conversation of ours it names.
+    replying_to: tuple[str, ...] = ()
+    # False when the channel cannot vouch that sender_id wrote this (an email without an
+    # SPF/DKIM/DMARC pass for its From address): the sender is then an unknown contact,
+    # whatever the address, and the message carries no verification.
+    sender_authenticated: bool = True
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[str] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EmailThread:
+    """The shopper's email a reply answers: its Message-ID, the References before it and
+    its subject, for the reply's In-Reply-To, References and "Re:" subject."""
+
+    parent_id: str = ""
+    references: tuple[str, ...] = ()
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One stored outbound message as an adapter delivers it. ``pk`` names the outbox row
+    (the platform carries it back in receipts); ``payload`` holds ``to`` and what the
+    reply carries (buttons, attachments, a template, a subject, Slack blocks)."""
+
+    pk: int
+    channel: str
+    text: str
+    payload: dict[str, Any]
+    conversation_id: int
+    sender: str = "bot"
+    direction: str = "out"
+    created_at: datetime | None = None
+    # WhatsApp: may a free-form message reach the shopper now (they wrote within 24 hours)?
+    in_window: bool = True
+    thread: EmailThread | None = None
 
 
 class TemporaryError(Exception):
@@ -46,6 +106,18 @@ class StatusUpdate:
     # What we attached to the message when sending it (WhatsApp's biz_opaque_callback_data):
     # names our row even when a crash kept us from recording the platform's id.
     callback_data: str = ""
+
+
+@dataclass(frozen=True)
+class OneTimeToken:
+    """A token a platform signed instead of the body (Mailgun signs timestamp+token): the
+    webhook accepts it once, with what it first came with, while the signature is valid."""
+
+    channel: str
+    token: str
+    fingerprint: str  # a digest of what the token came with
+    signed_at: datetime
+    valid_for: timedelta
 
 
 @dataclass
@@ -85,6 +157,9 @@ class WebhookEvents:
 
 class ChannelAdapter(Protocol):
     channel: str
+    # What the outbox works out before send, only for adapters that use it.
+    needs_window: bool  # Outbound.in_window (WhatsApp's 24-hour window)
+    needs_thread: bool  # Outbound.thread (the email a reply answers)
 
     def enabled(self) -> bool:
         """Is the channel switched on (its <NAME>_ENABLED setting)?"""
@@ -96,12 +171,15 @@ class ChannelAdapter(Protocol):
         """Is this request really from the platform (signature, secret token)?"""
 
     def challenge(self, request: HttpRequest) -> HttpResponse | None:
-        """Answer a platform's GET verification handshake, if it has one."""
+        """Answer a platform's GET verification handshake, if it has one.
+
+        An adapter whose platform signs a one-time token rather than the body also has
+        ``one_time_token(request) -> OneTimeToken``; the webhook remembers it."""
 
     def parse(self, request: HttpRequest) -> WebhookEvents:
         """The platform's payload as normalised events; ValueError if malformed."""
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         """Deliver one stored outbound message; return the platform's message id.
         Raise TemporaryError to retry later, PermanentError to give up."""
 
@@ -140,6 +218,8 @@ EXTERNAL_ID_MAX = 255
 SENDER_MAX = 255
 EMAIL_MAX = 254
 NAME_MAX = 200
+# Earlier messages an inbound one may name (an email's References can run long).
+MAX_REPLYING_TO = 50
 # Ids an agent reply carries (a Slack event id is part of a 160-character key).
 AGENT_REPLY_FIELD_MAX = 120
 # No platform nests its payloads anywhere near this deep; Python's parser would give up
@@ -241,6 +321,7 @@ def inbound_clean(inbound: Inbound) -> Inbound:
     if len(sender) > limit:
         raise InboundRejected(f"the sender is longer than {limit} characters")
     hint = inbound.conversation_hint
+    replying_to = inbound.replying_to if isinstance(inbound.replying_to, list | tuple) else ()
     try:
         payload = clean_json(inbound.payload)
     except RecursionError as exc:
@@ -249,5 +330,7 @@ def inbound_clean(inbound: Inbound) -> Inbound:
         inbound, sender_id=sender, text=clean_text(inbound.text),
         external_id=capped_id(clean_text(external_id)) if external_id else None,
         display_name=clean_text(inbound.display_name).strip()[:NAME_MAX], payload=payload,
+        replying_to=tuple(capped_id(clean_text(r)) for r in replying_to
+                          if isinstance(r, str) and r)[:MAX_REPLYING_TO],
         conversation_hint=hint if isinstance(hint, int) and not isinstance(hint, bool)
         else None)

@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formataddr, getaddresses, parseaddr
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -38,6 +38,10 @@ from django.utils.html import linebreaks, urlize
 
 from channels_adapters import email_auth
 from channels_adapters.base import (
+    EmailThread,
+    Inbound,
+    OneTimeToken,
+    Outbound,
     PermanentError,
     StatusUpdate,
     TemporaryError,
@@ -45,12 +49,7 @@ from channels_adapters.base import (
     json_body,
     numbered_text,
 )
-from conversations import selectors
-from conversations.services import Inbound
 from core import clock
-
-if TYPE_CHECKING:
-    from conversations.models import Message
 
 CHANNEL = "email"
 # Mailgun signs timestamp+token; an older signature is a replay, whatever its validity.
@@ -192,6 +191,7 @@ def inbound_from(mail: Mail) -> Inbound:
                  "to": mail.recipients, "raw_text": raw_text[:RAW_TEXT_LIMIT],
                  "attachments": mail.attachments,
                  "authentication": mail.authentication.as_payload()},
+        replying_to=tuple(m for m in [mail.in_reply_to, *reversed(mail.references)] if m),
         conversation_hint=thread_conversation(mail),
         sender_authenticated=mail.authentication.authenticated,
     )
@@ -207,12 +207,9 @@ def events_from(mail: Mail) -> WebhookEvents:
 
 
 def thread_conversation(mail: Mail) -> int | None:
-    """The conversation a reply continues: one of our Message-IDs it names (which follows
-    the message if conversations were merged since), else a signed reply address."""
-    named = [m for m in [mail.in_reply_to, *reversed(mail.references)] if m]
-    conversation_id = selectors.conversation_id_for_reply(CHANNEL, named)
-    if conversation_id is not None:
-        return conversation_id
+    """The conversation a signed reply address names. One of our Message-IDs the reply
+    names (``Inbound.replying_to``) comes first: the pipeline looks those up, as they
+    follow the message if conversations were merged since."""
     for address in mail.recipients:
         conversation_id = conversation_from_address(address)
         if conversation_id is not None:
@@ -488,6 +485,8 @@ def html_to_text(html: str) -> str:
 
 class EmailAdapter:
     channel = CHANNEL
+    needs_window = False
+    needs_thread = True  # Outbound.thread: the email a reply answers
     # A message sent again keeps its Message-ID (outbound_message_id), which mail systems
     # and clients use to keep one copy.
     resend_after_crash = True
@@ -514,14 +513,15 @@ class EmailAdapter:
             return False
         expected = hmac.new(key.encode(), (timestamp + token).encode(),
                             hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
-            return False
-        # The signature covers timestamp+token only: a token is good for one message.
-        from channels_adapters.services import webhook_token_claim
+        return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
 
-        return webhook_token_claim(
-            CHANNEL, token, _request_fingerprint(request),
-            datetime.fromtimestamp(int(timestamp), tz=UTC), timedelta(seconds=SIGNATURE_MAX_AGE))
+    def one_time_token(self, request: HttpRequest) -> OneTimeToken:
+        """The signature covers timestamp+token only: a token is good for one message,
+        which the webhook remembers (with what it came with) while the signature holds."""
+        return OneTimeToken(
+            CHANNEL, request.POST.get("token", ""), _request_fingerprint(request),
+            datetime.fromtimestamp(int(request.POST.get("timestamp", "0")), tz=UTC),
+            timedelta(seconds=SIGNATURE_MAX_AGE))
 
     def challenge(self, request: HttpRequest) -> None:
         return None
@@ -529,23 +529,23 @@ class EmailAdapter:
     def parse(self, request: HttpRequest) -> WebhookEvents:
         return events_from(mail_from_mailgun(request.POST, request.FILES))
 
-    def send(self, message: Message) -> str:
-        """Send one outbound message as a threaded reply; return its Message-ID."""
+    def send(self, message: Outbound) -> str:
+        """Send one outbound message as a threaded reply (to ``message.thread``, the
+        shopper's last email); return its Message-ID."""
         to = str(message.payload.get("to") or "").strip()
         if not _ADDRESS.match(to):
             raise PermanentError(f"No email address to send to ({to!r}).")
-        parent = selectors.message_last_inbound(message.conversation_id, CHANNEL)
+        thread = message.thread
         message_id = outbound_message_id(message.pk)
         headers = {"Message-ID": message_id}
-        parent_id = (parent.payload.get("message_id") or parent.external_id or ""
-                     ) if parent else ""
-        if parent_id:
-            earlier = [r for r in parent.payload.get("references") or [] if r != parent_id]
-            headers["In-Reply-To"] = parent_id
-            headers["References"] = " ".join([*earlier[-(MAX_REFERENCES - 1):], parent_id])
+        if thread is not None and thread.parent_id:
+            earlier = [r for r in thread.references if r != thread.parent_id]
+            headers["In-Reply-To"] = thread.parent_id
+            headers["References"] = " ".join([*earlier[-(MAX_REFERENCES - 1):],
+                                              thread.parent_id])
         body = _body(message)
         mail = EmailMultiAlternatives(
-            subject=_subject(message, parent), body=body,
+            subject=_subject(message, thread), body=body,
             from_email=formataddr((settings.SHOP_NAME, _support_address())), to=[to],
             reply_to=[reply_address(message.conversation_id)], headers=headers,
             connection=get_connection(
@@ -595,10 +595,10 @@ def _request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _subject(message: Message, parent: Message | None) -> str:
+def _subject(message: Outbound, thread: EmailThread | None) -> str:
     subject = message.payload.get("subject") or ""
-    if not subject and parent is not None:
-        original = str(parent.payload.get("subject") or "")
+    if not subject and thread is not None:
+        original = thread.subject
         subject = original if _RE_PREFIX.match(original) or not original else f"Re: {original}"
     # Words are folded onto header lines of their own when sent; a word can't be, so a
     # long subject is cut to keep every line within what SMTP servers accept.
@@ -607,7 +607,7 @@ def _subject(message: Message, parent: Message | None) -> str:
         subject[:REPLY_SUBJECT_MAX - 3].rstrip() + "...")
 
 
-def _body(message: Message) -> str:
+def _body(message: Outbound) -> str:
     text = numbered_text(message.text, list(message.payload.get("buttons") or []))
     links = [f"{a.get('title') or a.get('filename') or 'Attachment'}: {a['url']}"
              for a in message.payload.get("attachments") or [] if a.get("url")]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from conversations.models import Message
+from channels_adapters.base import Outbound
 
 ADAPTERS = {
     "web": "channels_adapters.web.WebAdapter",
@@ -23,11 +22,14 @@ class CaptureAdapter:
     """Records what would have been sent instead of reaching the outside service."""
 
     channel = "*"
+    # What reaches no platform needs none of what only a platform does.
+    needs_window = False
+    needs_thread = False
 
     def __init__(self) -> None:
-        self.sent: list[Message] = []
+        self.sent: list[Outbound] = []
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         self.sent.append(message)
         return f"captured-{message.pk}"
 

@@ -1,5 +1,6 @@
-"""Slack, the human side: each handoff is posted to a channel, and a person's reply in
-that post's thread reaches the shopper on whichever channel they last wrote from.
+"""Slack, the human side: each handoff is posted to a channel (the post itself is made
+by conversations.handoff_notices), and a person's reply in that post's thread reaches the
+shopper on whichever channel they last wrote from.
 
 Slack app setup: a bot token with chat:write; Event Subscriptions on
 <SITE_URL>/webhooks/slack/ with message.channels (message.groups for a private channel);
@@ -9,19 +10,21 @@ the bot invited to SLACK_HANDOFF_CHANNEL.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.signature import SignatureVerifier
 
-from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents, json_body
-
-if TYPE_CHECKING:
-    from conversations.models import Handoff, Message
+from channels_adapters.base import (
+    Outbound,
+    PermanentError,
+    TemporaryError,
+    WebhookEvents,
+    json_body,
+)
 
 # Block Kit's limits: a section's text, and each of its fields.
 SECTION_CHARS = 3000
@@ -32,6 +35,8 @@ SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 class SlackAdapter:
     channel = "slack"
+    needs_window = False
+    needs_thread = False
     # Slack's Web API root. Tests point it at a local HTTP server, so only the HTTP
     # boundary is faked.
     api_url = WebClient.BASE_URL
@@ -78,7 +83,7 @@ class SlackAdapter:
             "text": plain_text(event["text"]), "user": event["user"], "event_id": event_id,
         }])
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         return self.post(message.text, message.payload.get("blocks"))["ts"]
 
     def post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str, str]:
@@ -103,66 +108,6 @@ class SlackAdapter:
         return {"channel": response["channel"], "ts": response["ts"]}
 
 
-def slack_handoff_post(handoff_id: int) -> dict[str, str] | None:
-    """Post one handoff to the handoff channel and keep where it went in
-    `packet["slack"]`; None when it had been posted already or Slack is off.
-
-    The one place this module touches a row: the handoff is locked while it is posted, so
-    a task delivered twice posts it once."""
-    from conversations.models import Handoff
-
-    adapter = SlackAdapter()
-    if not adapter.enabled() or adapter.missing_settings():
-        return None
-    with transaction.atomic():
-        handoff = (Handoff.objects.select_for_update().select_related("conversation")
-                   .filter(pk=handoff_id).first())
-        if handoff is None or handoff.packet.get("slack"):
-            return None
-        posted = adapter.post(*handoff_message(handoff))
-        handoff.packet = {**handoff.packet, "slack": posted}
-        handoff.save(update_fields=["packet"])
-    return posted
-
-
-def handoff_message(handoff: Handoff) -> tuple[str, list[dict[str, Any]]]:
-    """The handoff as a Slack message: fallback text, and blocks with what a person needs
-    to pick it up without reading the whole history."""
-    packet = handoff.packet
-    conversation = handoff.conversation
-    customer = packet.get("customer") or {}
-    policy = packet.get("policy") or {}
-    reason = handoff.get_reason_display()
-    who = " · ".join(filter(None, [customer.get("name") or "Guest", customer.get("email"),
-                                   customer.get("phone")]))
-    if customer.get("tags"):
-        who += f" ({', '.join(customer['tags'])})"
-    verified = _verified(packet)
-    order = f"#{packet['order']}" if packet.get("order") else "—"
-    rule = f"{policy['rule']}: {policy.get('explanation', '')}" if policy.get("rule") else "—"
-    fields = [("Reason", reason), ("Customer", who), ("Verified identity", verified),
-              ("Order", order), ("Policy rule", rule),
-              ("Suggested resolution", packet.get("suggested_resolution") or "—")]
-    summary = packet.get("summary") or reason
-    link = (f"{settings.SITE_URL.rstrip('/')}/admin/conversations/conversation/"
-            f"{conversation.pk}/change/")
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Handoff: {reason}"[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": _clip(_escape(summary))}},
-        {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": _clip(f"*{label}*\n{_escape(value)}", FIELD_CHARS)}
-            for label, value in fields]},
-    ]
-    if packet.get("last_message"):
-        quoted = "\n".join(f">{line}" for line in _escape(packet["last_message"]).splitlines())
-        blocks.append({"type": "section",
-                       "text": {"type": "mrkdwn", "text": _clip(f"*Last message*\n{quoted}")}})
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-        f"<{link}|Open conversation #{conversation.pk} in the inbox> · The shopper is on "
-        f"{conversation.get_channel_display()}; reply in this thread to answer them.")}]})
-    return f"Handoff ({reason}): {summary}", blocks
-
-
 def plain_text(text: str) -> str:
     """A Slack message as the shopper should read it: links spelled out, mentions of
     colleagues dropped, Slack's three HTML escapes undone."""
@@ -180,15 +125,6 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
-def _verified(packet: dict[str, Any]) -> str:
-    from core.models import ChannelIdentity
-
-    if not packet.get("verified"):
-        return "No"
-    how = dict(ChannelIdentity.Verification.choices).get(packet.get("verified_via") or "")
-    return f"Yes: {how}" if packet.get("verified_via") and how else "Yes"
-
-
 def _is_agent_reply(event: dict[str, Any]) -> bool:
     # A person's reply in a thread. thread_broadcast is the same reply also sent to the
     # channel; other subtypes are edits, deletions and joins; bot_id is our own posts.
@@ -201,10 +137,10 @@ def _is_agent_reply(event: dict[str, Any]) -> bool:
             and isinstance(event.get("text"), str) and bool(event["text"].strip()))
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     # Shopper text must not become Slack markup (<!channel>, fake links).
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _clip(text: str, limit: int = SECTION_CHARS) -> str:
+def clip(text: str, limit: int = SECTION_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -22,13 +22,17 @@ from telegram import Message as TelegramMessage
 from telegram import error as tg
 from telegram.request import HTTPXRequest
 
-from channels_adapters.base import PermanentError, TemporaryError, WebhookEvents, json_body
-from conversations.services import Inbound
+from channels_adapters.base import (
+    Inbound,
+    Outbound,
+    PermanentError,
+    TemporaryError,
+    WebhookEvents,
+    json_body,
+)
 
 if TYPE_CHECKING:
     from telegram import CallbackQuery
-
-    from conversations.models import Message
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # The Bot API's limit on an inline button's callback_data.
@@ -37,6 +41,8 @@ CALLBACK_DATA_BYTES = 64
 
 class TelegramAdapter:
     channel = "telegram"
+    needs_window = False
+    needs_thread = False
     # The Bot's HTTP transport. None is the real network; tests put an httpx.MockTransport
     # here, so only the HTTP boundary is faked.
     transport: httpx.AsyncBaseTransport | None = None
@@ -67,7 +73,7 @@ class TelegramAdapter:
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
             raise ValueError(f"Not a Telegram update: {exc!r}"[:300]) from exc
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         chat_id = message.payload.get("to", "")
         if not chat_id:
             raise PermanentError("The message has no Telegram chat to go to.")
@@ -114,7 +120,7 @@ def callback_data(label: str) -> str:
     return label.encode()[:CALLBACK_DATA_BYTES].decode(errors="ignore")
 
 
-def _text(message: Message) -> str:
+def _text(message: Outbound) -> str:
     links = [f"{a.get('title') or a.get('name') or 'Link'}: {a['url']}"
              for a in message.payload.get("attachments") or [] if a.get("url")]
     return "\n\n".join(filter(None, [message.text, "\n".join(links)]))

@@ -1,21 +1,18 @@
-"""The site chat: a WebSocket per browser tab, identified by a session token the page
-keeps in localStorage, so reloading the page shows the same history."""
+"""The site chat's adapter: a WebSocket per browser tab, identified by a session token the
+page keeps in localStorage (the socket itself is conversations.consumers.SiteChatConsumer,
+which stores and answers what the page sends)."""
 
 from __future__ import annotations
 
 import re
-import secrets
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 
-from channels_adapters.base import InboundRejected, clean_text, json_body
-from conversations import selectors as conversation_selectors
-from conversations import services as conversation_services
-from conversations.models import Message
+from channels_adapters.base import Outbound
 
 SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -26,7 +23,19 @@ def group_for(session: str) -> str:
     return f"web.{session}"
 
 
-def message_event(message: Message) -> dict[str, Any]:
+class ChatMessage(Protocol):
+    """What the page shows of a message, stored (history) or being sent (Outbound)."""
+
+    pk: int
+    direction: str
+    sender: str
+    channel: str
+    text: str
+    payload: dict[str, Any]
+    created_at: datetime | None
+
+
+def message_event(message: ChatMessage) -> dict[str, Any]:
     return {
         "id": message.pk,
         "direction": message.direction,
@@ -35,7 +44,7 @@ def message_event(message: Message) -> dict[str, Any]:
         "text": message.text,
         "buttons": message.payload.get("buttons", []),
         "attachments": message.payload.get("attachments", []),
-        "at": message.created_at.isoformat(),
+        "at": message.created_at.isoformat() if message.created_at else "",
     }
 
 
@@ -45,8 +54,6 @@ def client_address(scope: dict[str, Any]) -> str:
     proxy every visitor comes from the proxy, so CLIENT_IP_HEADER names the header it
     writes the visitor's address into (the last address in it is the one the proxy saw;
     the ones before it are whatever the client claimed)."""
-    from django.conf import settings
-
     header = settings.CLIENT_IP_HEADER.strip().lower().encode("latin-1")
     if header:
         for name, value in scope.get("headers") or []:
@@ -59,6 +66,8 @@ class WebAdapter:
     """The site chat needs no configuration and no webhook: it has its own WebSocket."""
 
     channel = "web"
+    needs_window = False
+    needs_thread = False
     # The page shows each message id once, so a second push of a reply is harmless.
     resend_after_crash = True
 
@@ -77,87 +86,10 @@ class WebAdapter:
     def parse(self, request: Any) -> Any:
         raise ValueError("The site chat has no webhook.")
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         session = message.payload.get("to", "")
         if not SESSION_RE.match(session):
             raise ValueError("web message has no session to deliver to")
         async_to_sync(get_channel_layer().group_send)(
             group_for(session), {"type": "chat.message", "message": message_event(message)})
         return f"web-{message.pk}"
-
-
-class SiteChatConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self) -> None:
-        query = self.scope.get("query_string", b"").decode()
-        requested = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("session", "")
-        self.session = requested if SESSION_RE.match(requested) else secrets.token_urlsafe(24)
-        await self.channel_layer.group_add(group_for(self.session), self.channel_name)
-        await self.accept()
-        history = await database_sync_to_async(self._history)()
-        await self.send_json({"type": "hello", "session": self.session, "history": history})
-        # A message this session sent just before a crash (of this process, or of the
-        # database) is answered now, as the page reconnects, rather than by beat's
-        # recovery a minute later; answering is idempotent, so the two never both reply.
-        leftover = await database_sync_to_async(
-            conversation_selectors.message_unanswered_last)("web", self.session)
-        if leftover is not None:
-            await database_sync_to_async(conversation_services.message_process)(leftover)
-
-    async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(group_for(self.session), self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
-                      **kwargs: Any) -> None:
-        # Channels' own JSON decoding lets a bad frame escape as an exception, which closes
-        # the socket (1011); the shopper gets an error frame instead and may go on.
-        if text_data is None:
-            await self.send_json({"type": "error", "error": "Send JSON as a text frame."})
-            return
-        try:
-            content = json_body(text_data, "The message")
-        except ValueError as exc:
-            await self.send_json({"type": "error", "error": str(exc)})
-            return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "message":
-            await self.send_json({"type": "error", "error": "Expected {type: 'message', text}."})
-            return
-        text = content.get("text")
-        client_id = content.get("client_id")
-        if isinstance(text, str):
-            text = clean_text(text)
-        if not isinstance(text, str) or not text.strip():
-            await self.send_json({"type": "error", "error": "The message is empty."})
-            return
-        if len(text) > MAX_TEXT:
-            await self.send_json(
-                {"type": "error", "error": f"Messages are limited to {MAX_TEXT} characters."})
-            return
-        if client_id is not None and not (isinstance(client_id, str)
-                                          and CLIENT_ID_RE.match(client_id)):
-            await self.send_json({"type": "error", "error": "Invalid client_id."})
-            return
-        external_id = f"{self.session}:{client_id}" if client_id else None
-        address = client_address(self.scope)
-        try:
-            message = await database_sync_to_async(conversation_services.message_receive)(
-                conversation_services.Inbound(
-                    channel="web", sender_id=self.session, text=text.strip(),
-                    external_id=external_id,
-                    payload={"client": f"ip:{address}"} if address else {}))
-        except InboundRejected as exc:
-            await self.send_json({"type": "error", "error": f"The message was refused: {exc}."})
-            return
-        if message is None:
-            return
-        await self.send_json({"type": "message", "message": message_event(message)})
-        await database_sync_to_async(conversation_services.message_process)(message.pk)
-
-    async def chat_message(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
-
-    def _history(self) -> list[dict[str, Any]]:
-        return [message_event(m) for m in
-                conversation_selectors.message_list_for_identity("web", self.session)]

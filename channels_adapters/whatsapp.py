@@ -20,7 +20,7 @@ import hmac
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -29,6 +29,8 @@ from pywa import WhatsApp
 from pywa.errors import WhatsAppError
 
 from channels_adapters.base import (
+    Inbound,
+    Outbound,
     PermanentError,
     StatusUpdate,
     TemporaryError,
@@ -38,12 +40,6 @@ from channels_adapters.base import (
     numbered_text,
     outbound_key,
 )
-from conversations import selectors
-from conversations.services import Inbound
-from core import clock
-
-if TYPE_CHECKING:
-    from conversations.models import Message
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +68,10 @@ LIST_BUTTON = "Choose an option"
 RETRYABLE_CODES = frozenset({2, 4, 80007, 130429, 131016, 131056})
 
 
-def window_open(external_id: str) -> bool:
-    """May a free-form message reach this shopper now (they wrote within 24 hours)?"""
-    last = selectors.last_inbound_at(CHANNEL, _e164(external_id))
-    return last is not None and clock.now() - last < WINDOW
-
-
 class WhatsAppAdapter:
     channel = CHANNEL
+    needs_window = True  # Outbound.in_window: free-form text only inside the 24 hours
+    needs_thread = False
     # The HTTP transport under the Graph API client; None is httpx's own (the network).
     transport: httpx.BaseTransport | None = None
 
@@ -128,14 +120,14 @@ class WhatsAppAdapter:
                     _read_change(change.get("value") or {}, events)
         return events
 
-    def send(self, message: Message) -> str:
+    def send(self, message: Outbound) -> str:
         payload = message.payload or {}
         to = payload.get("to", "")
         recipient = _recipient(to)
         template = payload.get("template")
         # Inside the window a message goes out as written (its text is what the inbox
         # shows); its template is only the way to reach a shopper outside it.
-        if window_open(to) and (message.text or not template):
+        if message.in_window and (message.text or not template):
             requests = _free_form(message.text, payload.get("buttons") or [],
                                   payload.get("attachments") or [])
         elif template:
@@ -292,7 +284,7 @@ def _sender(message: dict[str, Any], contacts: Any) -> tuple[str, str]:
     profile = contact.get("profile") or {}
     name = _string(profile, "name", "") if isinstance(profile, dict) else ""
     if wa_id:
-        return _e164(wa_id), name
+        return e164(wa_id), name
     # A shopper known only by a business-scoped user id (no number shared with us).
     return _string(contact, "user_id", ""), name
 
@@ -337,7 +329,7 @@ def _error_text(error: dict[str, Any]) -> str:
     return f"{text}: {details}" if details else text
 
 
-def _e164(number: str) -> str:
+def e164(number: str) -> str:
     digits = number.removeprefix("+")
     return f"+{digits}" if digits.isdigit() else number
 

@@ -241,6 +241,7 @@ def product_semantic_search(text: str, limit: int = 3) -> list[Product]:
 
     if not Product.objects.exclude(embedding=None).exists():
         return []
+    # Lazy: the encoder brings torch, needed only by a semantic search.
     from core.encoder import embed_texts
 
     vector = embed_texts([text])[0]
@@ -263,6 +264,7 @@ def article_search(text: str, topic: str | None = None, limit: int = 1) -> list[
     if qs.exclude(embedding=None).exists():
         from pgvector.django import CosineDistance
 
+        # Lazy: the encoder brings torch, needed only by a semantic search.
         from core.encoder import embed_texts
 
         vector = embed_texts([text])[0]

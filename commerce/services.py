@@ -7,14 +7,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
 from commerce import policy as rules
-from commerce import selectors
+from commerce import selectors, tracking
 from commerce.labels import return_label_render
 from commerce.models import (
     BackInStockSubscription,
@@ -33,9 +32,6 @@ from commerce.models import (
 )
 from core import clock
 from core.models import Customer
-
-if TYPE_CHECKING:
-    from commerce.tracking import Checkpoint
 
 
 class ActionRefused(Exception):
@@ -311,12 +307,18 @@ def reship_create(order: Order, *, key: str) -> Order:
 
 @transaction.atomic
 def refund_create(order: Order, customer: Customer, amount: Decimal, *, reason: str, key: str,
-                  actor: str = "bot", approved: bool = False) -> Refund:
+                  actor: str = "bot", approved: bool = False,
+                  method: str = Refund.Method.ORIGINAL_PAYMENT) -> Refund:
+    """Money back without a return, to the original payment method or as store credit.
+    Idempotent by ``key``."""
     _check_owner(order, customer)
+    replay = Refund.objects.filter(idempotency_key=key).first()
+    if replay is not None:
+        return replay
     decision = rules.refund_decision(amount, rules.policy_get())
     if not decision.allowed and not approved:
         raise ActionRefused(decision)
-    return _refund(order, amount, Refund.Method.ORIGINAL_PAYMENT, reason, key, actor)
+    return _refund(order, amount, method, reason, key, actor)
 
 
 def apology_code_create(order: Order, percent: int) -> DiscountCode:
@@ -341,13 +343,11 @@ def back_in_stock_subscribe(customer: Customer, variant: Variant,
 def shipment_tracking_refresh(shipment: Shipment) -> int:
     """Store the carrier's checkpoints this shipment doesn't have yet; how many were new.
     Raises tracking.TrackingUnavailable when the carrier can't be read in time."""
-    from commerce import tracking
-
     checkpoints = tracking.checkpoints_fetch(shipment.carrier, shipment.tracking_number)
     return shipment_checkpoints_store(shipment, checkpoints)
 
 
-def shipment_checkpoints_store(shipment: Shipment, checkpoints: list[Checkpoint]) -> int:
+def shipment_checkpoints_store(shipment: Shipment, checkpoints: list[tracking.Checkpoint]) -> int:
     """A carrier's update: store the checkpoints the shipment doesn't have yet; how many
     were new."""
     known = {(e.at, e.status, e.location) for e in shipment.events.all()}

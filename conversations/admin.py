@@ -13,8 +13,15 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from conversations.models import ActionRecord, Conversation, Handoff, Message, PolicyDecision
+from core.admin import CustomerAdmin
+from core.models import Customer
+
+# A long-standing customer can have thousands of messages; the page shows the latest.
+HISTORY_LIMIT = 500
 
 
 class ReadOnlyMixin:
@@ -149,3 +156,86 @@ class ActionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("order_number", "idempotency_key")
     list_select_related = ("conversation__customer",)
     date_hierarchy = "created_at"
+
+
+class ConversationInline(admin.TabularInline):
+    model = Conversation
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("channel", "status", "mode", "assigned_to", "message_count", "updated_at")
+    readonly_fields = fields
+    ordering = ("-updated_at",)
+    verbose_name_plural = "conversations"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
+        return (
+            super().get_queryset(request)
+            .select_related("assigned_to")
+            .annotate(message_count=Count("messages"))
+        )
+
+    @admin.display(description="messages")
+    def message_count(self, obj: Conversation) -> int:
+        return obj.message_count  # type: ignore[attr-defined]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CustomerWithHistoryAdmin(CustomerAdmin):
+    """The customer's page, with their conversations and one history across channels."""
+
+    inlines = (*CustomerAdmin.inlines, ConversationInline)
+    readonly_fields = (*CustomerAdmin.readonly_fields, "history")
+    fieldsets = (*CustomerAdmin.fieldsets,
+                 ("History across channels", {"fields": ("history",)}))
+
+    @admin.display(description="messages, oldest first")
+    def history(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "—"
+        latest = list(
+            Message.objects.filter(conversation__customer=obj)
+            .select_related("agent")
+            .order_by("-created_at", "-id")[: HISTORY_LIMIT + 1]
+        )
+        if not latest:
+            return "No messages yet."
+        note = ""
+        if len(latest) > HISTORY_LIMIT:
+            latest = latest[:HISTORY_LIMIT]
+            note = format_html("<p>Showing the latest {} messages.</p>", HISTORY_LIMIT)
+        rows = format_html_join(
+            "\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            '<td style="white-space: pre-wrap">{}</td><td>{}</td></tr>',
+            (
+                (
+                    localtime(m.created_at).strftime("%Y-%m-%d %H:%M"),
+                    m.get_channel_display(),
+                    m.conversation_id,
+                    _sender(m),
+                    m.text,
+                    m.intent,
+                )
+                for m in reversed(latest)
+            ),
+        )
+        return format_html(
+            "{}<table><thead><tr><th>When</th><th>Channel</th><th>Conversation</th>"
+            "<th>From</th><th>Text</th><th>Intent</th></tr></thead><tbody>{}</tbody></table>",
+            note,
+            rows,
+        )
+
+
+def _sender(message: Message) -> str:
+    if message.sender == Message.Sender.AGENT and message.agent is not None:
+        return f"Agent {message.agent.get_username()}"
+    return message.get_sender_display()
+
+
+admin.site.unregister(Customer)
+admin.site.register(Customer, CustomerWithHistoryAdmin)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Max, Q
 
+from channels_adapters import whatsapp
+from channels_adapters.base import EmailThread
 from conversations.models import Conversation, Message
 from core import clock
 from core.models import ChannelIdentity, Customer
+
+
+def verification_ttl() -> timedelta:
+    """How long a proof lasting one conversation holds (VERIFICATION_TTL_MINUTES)."""
+    return timedelta(minutes=settings.VERIFICATION_TTL_MINUTES)
 
 
 def conversation_open_get(customer: Customer) -> Conversation | None:
@@ -20,8 +28,6 @@ def message_list_for_identity(channel: str, external_id: str, limit: int = 200) 
     chat that reconnects: never what the customer said or was told on their other
     channels or devices, and nothing once a proof that lasted one conversation has run
     out (whoever holds the session now may not be who proved it)."""
-    from conversations.services import verification_ttl
-
     identity = ChannelIdentity.objects.select_related("customer").filter(
         channel=channel, external_id=external_id).first()
     if identity is None:
@@ -76,3 +82,21 @@ def message_last_inbound(conversation_id: int, channel: str) -> Message | None:
     return (Message.objects.filter(conversation_id=conversation_id, channel=channel,
                                    direction=Message.Direction.INBOUND)
             .order_by("-created_at", "-id").first())
+
+
+def whatsapp_window_open(external_id: str) -> bool:
+    """May a free-form WhatsApp message reach this shopper now (they wrote within 24
+    hours)? Outside it only an approved template does."""
+    last = last_inbound_at(whatsapp.CHANNEL, whatsapp.e164(external_id))
+    return last is not None and clock.now() - last < whatsapp.WINDOW
+
+
+def email_thread(conversation_id: int) -> EmailThread | None:
+    """The shopper's last email in the conversation, which a reply answers."""
+    parent = message_last_inbound(conversation_id, "email")
+    if parent is None:
+        return None
+    return EmailThread(
+        parent_id=str(parent.payload.get("message_id") or parent.external_id or ""),
+        references=tuple(str(r) for r in parent.payload.get("references") or []),
+        subject=str(parent.payload.get("subject") or ""))

@@ -6,20 +6,34 @@ Realtime pushes happen here, after commit, never in views or consumers.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
+from django.utils.module_loading import import_string
 
-from channels_adapters.base import inbound_clean
+from channels_adapters.base import (
+    Inbound,
+    Outbound,
+    PermanentError,
+    Reply,
+    TemporaryError,
+    inbound_clean,
+    outbound_key_id,
+)
+from channels_adapters.registry import adapter_for, is_captured, resendable_channels
+from commerce.models import Order
 from commerce.policy import Decision
+from conversations import selectors
 from conversations.models import (
     ActionRecord,
     Conversation,
@@ -27,6 +41,8 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
+from conversations.realtime import inbox_event_on_commit
+from conversations.selectors import verification_ttl
 from core import clock
 from core.models import (
     KNOWLEDGE_PROOFS,
@@ -40,33 +56,6 @@ logger = logging.getLogger(__name__)
 
 # Each reply the bot sends takes a moment on a frozen (scenario) clock, to keep order.
 _ONE_SECOND = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """A message as a channel adapter hands it over, after the platform's own parsing."""
-
-    channel: str
-    sender_id: str
-    text: str
-    external_id: str | None = None
-    display_name: str = ""
-    payload: dict[str, Any] = field(default_factory=dict)
-    # The conversation the platform says this continues (an email reply naming our
-    # Message-ID or signed reply address). It decides where the message is stored, never
-    # who the sender is: it links and verifies nothing.
-    conversation_hint: int | None = None
-    # False when the channel cannot vouch that sender_id wrote this (an email without an
-    # SPF/DKIM/DMARC pass for its From address): the sender is then an unknown contact,
-    # whatever the address, and the message carries no verification.
-    sender_authenticated: bool = True
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: list[str] = field(default_factory=list)
-    attachments: list[dict[str, str]] = field(default_factory=list)
 
 
 def _identity_resolve(channel: str, sender_id: str, display_name: str,
@@ -190,12 +179,6 @@ def mask_card_numbers(text: str) -> str:
     return _CARD_RUN.sub(run, _CARD_GROUPED.sub(grouped, text))
 
 
-def verification_ttl() -> timedelta:
-    from django.conf import settings
-
-    return timedelta(minutes=settings.VERIFICATION_TTL_MINUTES)
-
-
 def _identity_lapse(identity: ChannelIdentity, now: datetime) -> ChannelIdentity:
     """An identity that became a customer's by a proof lasting one conversation (what the
     shopper knew; a code read back in the site chat) stays theirs only while that proof
@@ -255,6 +238,12 @@ def message_receive(inbound: Inbound) -> Message | None:
     take the general path, which checks them.
     """
     inbound = inbound_clean(inbound)
+    if inbound.replying_to:
+        # One of our own messages the reply names follows the message if conversations
+        # were merged since: it comes before any other hint.
+        named = selectors.conversation_id_for_reply(inbound.channel, list(inbound.replying_to))
+        if named is not None:
+            inbound = dataclasses.replace(inbound, conversation_hint=named)
     with transaction.atomic():
         now = clock.now()
         fast = not inbound.conversation_hint and inbound.channel != Channel.EMAIL
@@ -383,8 +372,7 @@ def message_process(message_id: int) -> list[Message]:
 
 
 def _answer(conversation: Conversation, message: Message) -> list[Message]:
-    from agents.runner import bot_turn
-
+    bot_turn = responder()
     sent: list[Message] = []
     sender = ChannelIdentity.objects.filter(channel=message.channel,
                                             external_id=message.payload.get("from", "")).first()
@@ -418,8 +406,6 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
 def _flooding(conversation: Conversation, message: Message) -> bool | None:
     """None when within the limit; True for the first message over it (which gets the
     explanation), False for the ones after it."""
-    from django.conf import settings
-
     window = message.created_at - timedelta(minutes=1)
     recent = list(conversation.messages.filter(
         direction=Message.Direction.INBOUND, created_at__gte=window,
@@ -451,8 +437,6 @@ def message_send(conversation: Conversation, reply: Reply, *, to: str = "",
 
 
 def _dispatch(message_id: int, channel: str) -> None:
-    from channels_adapters.registry import is_captured
-
     if channel == "web" or is_captured():
         message_deliver(message_id)
         return
@@ -469,12 +453,31 @@ class DeliveryResult:
     retry_after: float | None = None
 
 
+def responder() -> Callable[..., Any]:
+    """What answers a shopper's message: the bot (settings.ONETHREAD_RESPONDER), plugged
+    in from the app above by name, as Django plugs in its backends."""
+    return import_string(settings.ONETHREAD_RESPONDER)
+
+
+def outbound_for(message: Message, adapter: Any = None) -> Outbound:
+    """The stored message as its adapter delivers it, with what only the store knows and
+    the adapter says it needs (``needs_window``: whether WhatsApp's 24-hour window is
+    open; ``needs_thread``: which email the reply answers). Without an adapter, all of it."""
+    payload = message.payload or {}
+    window = getattr(adapter, "needs_window", True) and message.channel == Channel.WHATSAPP
+    thread = getattr(adapter, "needs_thread", True) and message.channel == Channel.EMAIL
+    return Outbound(
+        pk=message.pk, channel=message.channel, text=message.text, payload=payload,
+        conversation_id=message.conversation_id, sender=message.sender,
+        direction=message.direction, created_at=message.created_at,
+        in_window=selectors.whatsapp_window_open(str(payload.get("to") or ""))
+        if window else True,
+        thread=selectors.email_thread(message.conversation_id) if thread else None)
+
+
 def message_deliver(message_id: int) -> DeliveryResult:
     """Send one outbox row. It is claimed with a conditional UPDATE first, so two workers
     (or a restart resending what is pending) never send the same message twice."""
-    from channels_adapters.base import PermanentError, TemporaryError
-    from channels_adapters.registry import adapter_for
-
     channel = Message.objects.filter(pk=message_id).values_list("channel", flat=True).first()
     if channel and channel != "web" and not _outbound_capacity(channel):
         return DeliveryResult("pending", retry=True, error="channel rate limit")
@@ -487,7 +490,8 @@ def message_deliver(message_id: int) -> DeliveryResult:
         return DeliveryResult("not_pending")
     message = Message.objects.select_related("conversation").get(pk=message_id)
     try:
-        external_id = adapter_for(message.channel).send(message)
+        adapter = adapter_for(message.channel)
+        external_id = adapter.send(outbound_for(message, adapter))
     except TemporaryError as exc:
         give_up = message.attempts >= MAX_ATTEMPTS
         Message.objects.filter(pk=message_id).update(
@@ -508,8 +512,6 @@ def message_deliver(message_id: int) -> DeliveryResult:
 
 def _outbound_capacity(channel: str) -> bool:
     """Per-channel throughput cap, so a burst never trips the platform's own limits."""
-    from django.conf import settings
-
     cap = settings.OUTBOUND_PER_SECOND.get(channel)
     if not cap:
         return True
@@ -531,8 +533,6 @@ STUCK_FAILED = "The sending worker stopped mid-send; not resent to avoid a dupli
 
 def outbox_recover(older_than: timedelta = timedelta(seconds=30)) -> list[int]:
     """After a crash or restart: the outbound messages still waiting to be sent."""
-    from channels_adapters.registry import resendable_channels
-
     now = clock.now()
     stuck = Message.objects.filter(direction=Message.Direction.OUTBOUND,
                                    delivery=Message.Delivery.SENDING,
@@ -590,8 +590,6 @@ def _message_reconcile(channel: str, external_id: str, status: str, error: str,
     """A receipt for a message whose id we never recorded: the worker sending it died
     after the platform took it. The tag we sent with it names the row, which now learns
     its id and state instead of waiting to be marked failed."""
-    from channels_adapters.base import outbound_key_id
-
     row = outbound_key_id(callback_data)
     if row is None or not external_id or status not in STATUS_RANK:
         return False
@@ -725,10 +723,6 @@ def owner_notice_send(conversation: Conversation, kind: str, order_number: str) 
     can say so: through the outbox, on their preferred channel when it can carry it, else
     by email, WhatsApp or a Telegram chat linked by proof. None when no channel that can
     reach them is switched on."""
-    from django.conf import settings
-
-    from commerce.models import Order
-
     order = Order.objects.select_related("customer").filter(number=order_number).first()
     if order is None:
         return None
@@ -781,8 +775,6 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
     handoffs per ANONYMOUS_HANDOFF_WINDOW_MINUTES from one `client` (client_key): more
     would bury the agents' queue. Over that, nothing is handed off and None is returned,
     so the caller must not tell the shopper that a person is coming."""
-    from django.conf import settings
-
     open_handoff = conversation.handoffs.filter(
         status__in=[Handoff.Status.WAITING, Handoff.Status.ASSIGNED]).first()
     if open_handoff is None and client and not conversation.is_verified:
@@ -805,7 +797,7 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
     _inbox_event("handoff", conversation.pk)
 
     if settings.SLACK_ENABLED:
-        from channels_adapters.tasks import post_handoff_to_slack
+        from conversations.tasks import post_handoff_to_slack
 
         transaction.on_commit(lambda: post_handoff_to_slack.delay(handoff.pk))
     return handoff
@@ -851,8 +843,6 @@ def agent_reply_send(conversation: Conversation, text: str, *, agent: Any = None
 
 
 def _inbox_event(kind: str, conversation_id: int) -> None:
-    from conversations.inbox.services import inbox_event_on_commit
-
     inbox_event_on_commit(kind, conversation_id)
 
 

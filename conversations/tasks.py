@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
+from channels_adapters.base import PermanentError, TemporaryError
 from conversations import services
+from conversations.handoff_notices import slack_handoff_post
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -33,3 +39,19 @@ def recover_outbox() -> int:
     for message_id in pending:
         deliver_message.delay(message_id)
     return len(unanswered) + len(pending)
+
+
+# The name it had in the adapters' app, so a notice queued before an upgrade still runs.
+@shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS,
+             name="channels_adapters.tasks.post_handoff_to_slack")
+def post_handoff_to_slack(self, handoff_id: int) -> str:
+    try:
+        posted = slack_handoff_post(handoff_id)
+    except TemporaryError as exc:
+        backoff = 2 ** min(self.request.retries + 1, 5)
+        raise self.retry(countdown=max(backoff, exc.retry_after or 0), exc=exc) from exc
+    except PermanentError as exc:
+        # The handoff still waits in the admin inbox; only the Slack notice is lost.
+        logger.error("Handoff %s was not posted to Slack: %s", handoff_id, exc)
+        return "failed"
+    return "posted" if posted else "skipped"

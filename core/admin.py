@@ -1,5 +1,6 @@
-"""The customer in the admin: who they are, where they write from, and their one
-history across every channel."""
+"""The customer in the admin: who they are and where they write from. Their
+conversations and their one history across every channel are added to the same page by
+conversations.admin."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ from django.contrib import admin
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 
-from conversations.models import Conversation, Message
 from core.models import (
     ChannelIdentity,
     Customer,
@@ -24,9 +22,6 @@ from core.models import (
 admin.site.site_header = "OneThread"
 admin.site.site_title = "OneThread"
 admin.site.index_title = "Support"
-
-# A long-standing customer can have thousands of messages; the page shows the latest.
-HISTORY_LIMIT = 500
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -63,32 +58,6 @@ class MarketingConsentInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
-class ConversationInline(admin.TabularInline):
-    model = Conversation
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    fields = ("channel", "status", "mode", "assigned_to", "message_count", "updated_at")
-    readonly_fields = fields
-    ordering = ("-updated_at",)
-    verbose_name_plural = "conversations"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
-        return (
-            super().get_queryset(request)
-            .select_related("assigned_to")
-            .annotate(message_count=Count("messages"))
-        )
-
-    @admin.display(description="messages")
-    def message_count(self, obj: Conversation) -> int:
-        return obj.message_count  # type: ignore[attr-defined]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("__str__", "email", "phone", "is_guest", "tag_list", "preferred_channel",
@@ -98,12 +67,12 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "phone", "identities__external_id",
                      "identities__display_name", "orders__number")
     date_hierarchy = "created_at"
-    inlines = (ChannelIdentityInline, MarketingConsentInline, ConversationInline)
-    readonly_fields = ("created_at", "history")
-    fieldsets = (
+    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = (
+        ChannelIdentityInline, MarketingConsentInline)
+    readonly_fields: tuple[str, ...] = ("created_at",)
+    fieldsets: tuple[tuple[str | None, dict[str, Any]], ...] = (
         (None, {"fields": ("name", "email", "phone", "is_guest", "tags", "language",
                            "preferred_channel", "marketing_consent", "created_at")}),
-        ("History across channels", {"fields": ("history",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
@@ -117,50 +86,6 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="channels", ordering="identity_count")
     def identity_count(self, obj: Customer) -> int:
         return obj.identity_count  # type: ignore[attr-defined]
-
-    @admin.display(description="messages, oldest first")
-    def history(self, obj: Customer) -> str:
-        if obj.pk is None:
-            return "—"
-        latest = list(
-            Message.objects.filter(conversation__customer=obj)
-            .select_related("agent")
-            .order_by("-created_at", "-id")[: HISTORY_LIMIT + 1]
-        )
-        if not latest:
-            return "No messages yet."
-        note = ""
-        if len(latest) > HISTORY_LIMIT:
-            latest = latest[:HISTORY_LIMIT]
-            note = format_html("<p>Showing the latest {} messages.</p>", HISTORY_LIMIT)
-        rows = format_html_join(
-            "\n",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            '<td style="white-space: pre-wrap">{}</td><td>{}</td></tr>',
-            (
-                (
-                    localtime(m.created_at).strftime("%Y-%m-%d %H:%M"),
-                    m.get_channel_display(),
-                    m.conversation_id,
-                    _sender(m),
-                    m.text,
-                    m.intent,
-                )
-                for m in reversed(latest)
-            ),
-        )
-        return format_html(
-            "{}<table><thead><tr><th>When</th><th>Channel</th><th>Conversation</th>"
-            "<th>From</th><th>Text</th><th>Intent</th></tr></thead><tbody>{}</tbody></table>",
-            note,
-            rows,
-        )
-
-
-def _sender(message: Message) -> str:
-    if message.sender == Message.Sender.AGENT and message.agent is not None:
-        return f"Agent {message.agent.get_username()}"
-    return message.get_sender_display()
 
 
 @admin.register(ChannelIdentity)
@@ -176,7 +101,8 @@ class ChannelIdentityAdmin(admin.ModelAdmin):
 
 @admin.register(IdentityLinkCode)
 class IdentityLinkCodeAdmin(admin.ModelAdmin):
-    """Audit only: codes are made and checked by core.services, and only their hash is kept."""
+    """Audit only: codes are made and checked by conversations.identity_links, and only
+    their hash is kept."""
 
     list_display = ("created_at", "identity", "customer", "channel", "contact", "expires_at",
                     "attempts", "used_at")

@@ -13,10 +13,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from channels_adapters.asgi import with_webhooks  # noqa: E402
-from channels_adapters.routing import websocket_urlpatterns  # noqa: E402
 from conversations.inbox.urls import websocket_urlpatterns as inbox_websockets  # noqa: E402
+from conversations.routing import websocket_urlpatterns  # noqa: E402
 from core.health import warm_up_in_background  # noqa: E402
+from core.webhook_asgi import with_webhooks  # noqa: E402
 
 
 def _serve_static() -> bool:

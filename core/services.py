@@ -1,5 +1,7 @@
 """Services of the core app: the writes that concern the people who run the shop, and
-the customers' channel identities (linking a new one to a customer only with proof)."""
+the proofs of who a shopper is (knowledge checks and their limits). Linking a new
+identity to a customer by a one-time code sends a message, so it lives with the
+conversations (conversations.identity_links)."""
 
 from __future__ import annotations
 
@@ -7,22 +9,17 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, F
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.db.models import Count
 
 from core import clock
 from core.models import (
     AnonymousHandoff,
-    Channel,
-    ChannelIdentity,
-    Customer,
-    IdentityLinkCode,
     VerificationFailure,
 )
 
@@ -52,178 +49,6 @@ def admin_user_ensure(username: str) -> str | None:
     user.set_password(password)
     user.save()
     return password
-
-
-LINK_CODE_TTL = timedelta(minutes=10)
-LINK_CODE_MAX_TRIES = 5
-# Codes one identity may ask for, and one customer may be sent, per hour: with five tries
-# each, guessing stays hopeless, and nobody can flood a customer's inbox with codes.
-LINK_CODES_PER_IDENTITY_HOUR = 3
-LINK_CODES_PER_CUSTOMER_HOUR = 5
-_CODE_SALT = "onethread.identity-link-code"
-
-
-@dataclass(frozen=True)
-class LinkAttempt:
-    """What identity_link_start did. The shopper must be told the same thing whatever
-    `sent` says ("if that is the contact on your account, a code is on its way"), so that
-    nobody learns from us whether an address or number belongs to a customer."""
-
-    sent: bool
-    reason: str  # sent | not_on_file | already_linked | too_many | no_channel
-    channel: str = ""
-    expires_at: datetime | None = None
-
-
-def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
-    """Send a one-time code to the contact ON FILE for the one customer whose email or
-    phone `contact` is. The code never goes to what the shopper typed unless that is
-    exactly the customer's own contact, and it proves nothing until read back through
-    identity_link_confirm from the same identity."""
-    with transaction.atomic():
-        identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
-            pk=identity.pk)
-        if not identity.customer.is_guest:
-            return LinkAttempt(False, "already_linked")
-        customer, routes = _customer_for_contact(contact)
-        if customer is None:
-            return LinkAttempt(False, "not_on_file")
-        return _code_send(identity, customer, routes,
-                          f"Someone asked to link a {identity.get_channel_display()} chat "
-                          "to your account.")
-
-
-def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttempt:
-    """Send a one-time code to the contact on file of the customer `identity` already
-    belongs to: a stronger proof before something that matters (`purpose`, e.g. "change
-    a delivery address"), asked of a shopper who proved who they are only with what they
-    know. Read back through identity_link_confirm."""
-    with transaction.atomic():
-        identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
-            pk=identity.pk)
-        customer = identity.customer
-        if customer.is_guest:
-            return LinkAttempt(False, "not_on_file")
-        routes = [(Channel.EMAIL.value, customer.email), (Channel.WHATSAPP.value, customer.phone)]
-        return _code_send(identity, customer, routes,
-                          f"Someone asked to {purpose} in a {identity.get_channel_display()} "
-                          "chat with us.")
-
-
-def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple[str, str]],
-               why: str) -> LinkAttempt:
-    from conversations import services as conversation_services
-    from conversations.models import Conversation, Message
-
-    now = clock.now()
-    route = next(((channel, to) for channel, to in routes
-                  if to and getattr(settings, f"{channel.upper()}_ENABLED", False)), None)
-    if route is None:
-        return LinkAttempt(False, "no_channel")
-    recent = IdentityLinkCode.objects.filter(created_at__gt=now - timedelta(hours=1))
-    if (recent.filter(identity=identity).count() >= LINK_CODES_PER_IDENTITY_HOUR
-            or recent.filter(customer=customer).count() >= LINK_CODES_PER_CUSTOMER_HOUR):
-        return LinkAttempt(False, "too_many")
-    # Only the newest code counts.
-    IdentityLinkCode.objects.filter(identity=identity, used_at__isnull=True,
-                                    expires_at__gt=now).update(expires_at=now)
-    channel, to = route
-    code = f"{secrets.randbelow(10**6):06d}"
-    link = IdentityLinkCode.objects.create(
-        identity=identity, customer=customer, channel=channel, contact=to,
-        code_hash=_code_hash(identity.pk, customer.pk, code), expires_at=now + LINK_CODE_TTL,
-        created_at=now)
-    # The code goes in a conversation of the customer's own, closed at once: never into
-    # the asking shopper's conversation, whose history they can read back.
-    notice = Conversation.objects.create(customer=customer, channel=channel,
-                                         status=Conversation.Status.RESOLVED,
-                                         created_at=now, updated_at=now)
-    minutes = int(LINK_CODE_TTL.total_seconds() // 60)
-    message = conversation_services.message_send(
-        notice, conversation_services.Reply(
-            f"Your {settings.SHOP_NAME} code is {code}.\n\n{why} If that was you, send "
-            f"this code in that chat within {minutes} minutes. If it wasn't you, ignore "
-            "this message: nothing changes without the code."),
-        to=to, sender=Message.Sender.SYSTEM, channel=channel)
-    message.payload = {**message.payload, "purpose": "one_time_code",
-                       "subject": f"Your {settings.SHOP_NAME} code"}
-    if channel == Channel.WHATSAPP:
-        # Outside the 24-hour window only an approved template reaches the number
-        # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
-        message.payload["template"] = {"purpose": "one_time_code", "params": [code]}
-    message.save(update_fields=["payload"])
-    return LinkAttempt(True, "sent", channel, link.expires_at)
-
-
-def identity_link_confirm(identity: ChannelIdentity, code: str) -> Customer | None:
-    """The shopper read back the code: link the identity to the customer (verified by
-    one-time code) and move their conversation into the customer's one history; or, for
-    an identity already the customer's (identity_step_up_start), prove it by code now.
-    None when there is no live code, it is wrong, expired or locked after
-    LINK_CODE_MAX_TRIES."""
-    from conversations import selectors as conversation_selectors
-    from conversations import services as conversation_services
-
-    digits = "".join(ch for ch in code if ch in "0123456789")
-    now = clock.now()
-    with transaction.atomic():
-        link = (IdentityLinkCode.objects.select_for_update().select_related("customer")
-                .filter(identity_id=identity.pk, used_at__isnull=True)
-                .order_by("-created_at", "-id").first())
-        if link is None or link.expires_at <= now or link.attempts >= LINK_CODE_MAX_TRIES:
-            return None
-        if len(digits) != 6:
-            return None
-        if not constant_time_compare(link.code_hash,
-                                     _code_hash(identity.pk, link.customer_id, digits)):
-            IdentityLinkCode.objects.filter(pk=link.pk).update(attempts=F("attempts") + 1)
-            return None
-        link.used_at = now
-        link.save(update_fields=["used_at"])
-        identity = ChannelIdentity.objects.select_related("customer").get(pk=identity.pk)
-        if not identity.customer.is_guest and identity.customer_id != link.customer_id:
-            return None
-        customer = link.customer
-        conversation = conversation_selectors.conversation_open_get(identity.customer)
-        if conversation is not None:
-            conversation_services.conversation_verify(
-                conversation, customer, ChannelIdentity.Verification.ONE_TIME_CODE,
-                identity.channel, identity.external_id)
-        else:
-            ChannelIdentity.objects.filter(pk=identity.pk).update(
-                customer=customer, verified_at=now,
-                verified_via=ChannelIdentity.Verification.ONE_TIME_CODE,
-                verified_in_conversation=None)
-    return customer
-
-
-def _customer_for_contact(contact: str) -> tuple[Customer | None, list[tuple[str, str]]]:
-    """The one non-guest customer with this email or phone on file, and where a code can
-    reach them (the kind of contact given first)."""
-    contact = contact.strip()
-    if "@" in contact:
-        customer = _single(Customer.objects.filter(email__iexact=contact, is_guest=False))
-    else:
-        digits = "".join(ch for ch in contact if ch.isdigit())
-        if contact.startswith("00"):
-            digits = digits[2:]
-        customer = _single(Customer.objects.filter(
-            phone__in=[f"+{digits}", digits], is_guest=False)) if len(digits) >= 7 else None
-    if customer is None:
-        return None, []
-    by_email = [(Channel.EMAIL.value, customer.email), (Channel.WHATSAPP.value, customer.phone)]
-    return customer, by_email if "@" in contact else by_email[::-1]
-
-
-def _single(queryset: object) -> Customer | None:
-    found = list(queryset[:2])  # type: ignore[index]
-    return found[0] if len(found) == 1 else None
-
-
-def _code_hash(identity_id: int, customer_id: int, code: str) -> str:
-    # Keyed with SECRET_KEY: a copy of the table alone cannot be searched for the code.
-    return salted_hmac(_CODE_SALT, f"{identity_id}:{customer_id}:{code}",
-                       algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "conversations",
     "channels_adapters",
     "agents",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,9 @@ CELERY_BEAT_SCHEDULE = {
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SHOP_NAME = os.environ.get("SHOP_NAME", "Northwind Outfitters")
 SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "GBP")
+# What answers a shopper's message: conversations calls it by name, so the pipeline never
+# imports the bot that sits above it.
+ONETHREAD_RESPONDER = "agents.runner.bot_turn"
 # How old the newest carrier scan may be before the bot calls the data stale.
 CARRIER_STALE_AFTER_HOURS = int(os.environ.get("CARRIER_STALE_AFTER_HOURS", "72"))
 

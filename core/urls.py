@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from channels_adapters import views as channel_views
-from channels_adapters.webhooks import webhook
+from commerce.views import return_label
+from conversations.webhooks import webhook
+from core.views import healthz, site_chat
 
 urlpatterns = [
-    path("", channel_views.site_chat, name="site-chat"),
-    path("healthz", channel_views.healthz, name="healthz"),
-    path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
+    path("", site_chat, name="site-chat"),
+    path("healthz", healthz, name="healthz"),
+    path("labels/<str:token>.pdf", return_label, name="return-label"),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
     path("admin/inbox/", include("conversations.inbox.urls")),
     path("admin/", admin.site.urls),

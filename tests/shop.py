@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations.scenarios import build_store
 from core.models import Customer
+from devtools.scenarios import build_store
 
 STORE: dict[str, Any] = {
     "customers": [

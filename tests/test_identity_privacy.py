@@ -16,9 +16,9 @@ from channels_adapters.registry import captured
 from commerce.models import Order, ShopPolicy
 from conversations import selectors, services
 from conversations.models import Conversation, Handoff, Message
-from conversations.scenarios import build_store
 from core import clock
 from core.models import ChannelIdentity
+from devtools.scenarios import build_store
 from tests import shop
 
 pytestmark = pytest.mark.django_db

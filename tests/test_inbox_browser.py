@@ -37,7 +37,7 @@ from commerce.models import Return
 from conversations import services
 from conversations.inbox.roles import AGENTS, roles_ensure
 from conversations.models import Conversation, Handoff, Message
-from conversations.scenarios import build_store
+from devtools.scenarios import build_store
 from tests import shop
 from tests.celery_worker import database_url
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from django.conf import settings
 
-from commerce.demo import _normalise_anchor, _plan_shop
 from core.management.commands.run import shopper_line
+from devtools.demo import _normalise_anchor, _plan_shop
 
 README = settings.BASE_DIR / "README.md"
 

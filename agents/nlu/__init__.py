@@ -48,6 +48,7 @@ class Understanding:
 
 def warm_up() -> None:
     """Load (or train and cache) the model now rather than on the first message."""
+    # Lazy: the model brings torch; importing the package must not load it.
     from agents.nlu.model import get_model
 
     get_model()
@@ -59,6 +60,7 @@ def understand(text: str) -> Understanding:
 
 def understand_many(texts: list[str]) -> list[Understanding]:
     """Classify a batch: the same answers as one at a time, with less overhead."""
+    # Lazy: the model brings torch; importing the package must not load it.
     from agents.nlu.model import get_model
 
     results: list[Understanding | None] = [None] * len(texts)

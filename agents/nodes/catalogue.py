@@ -6,13 +6,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from commerce import services as store_services
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
+from core import formatting as fmt
 
 SMALL = re.compile(r"runs? small|size up|too small|tight|snug|narrow|order a size up", re.I)
 LARGE = re.compile(r"runs? (large|big)|size down|too big|roomy|loose|baggy", re.I)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents import format as fmt
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -13,8 +12,10 @@ from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
+from commerce.actions import ResolveMissingParcel
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
+from core import formatting as fmt
 
 DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
                      r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
@@ -178,7 +179,8 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
                        summary=f"Order #{order.number} ({fmt.money(order.total)}) reported "
                                "not received.",
                        suggested="Open a carrier claim; reship or refund once confirmed.",
-                       tried=["Checked the carrier scans"])}
+                       tried=["Checked the carrier scans"],
+                       proposed=ResolveMissingParcel(order.number))}
     conv = conversation(state)
     if conv.customer.is_vip:
         return {"memory": mem, "replies": [reply(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from agents.tools.identity import order_for_turn_remembering
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
+from core import formatting as fmt
 
 
 def _paid_with(order: Order) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 
-from agents import format as fmt
 from agents.nodes.delivery_problem import NOT_RECEIVED, missing
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -22,6 +21,7 @@ from commerce import services as store_services
 from commerce import tracking
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
 from core import clock
+from core import formatting as fmt
 
 logger = logging.getLogger(__name__)
 

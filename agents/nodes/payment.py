@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents import format as fmt
 from agents.nlu.cues import yes_or_no
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
@@ -14,6 +13,7 @@ from agents.tools.context import memory, reply
 from agents.tools.identity import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
+from core import formatting as fmt
 
 FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
                    r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"

@@ -6,13 +6,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from agents import format as fmt
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from agents.tools.identity import ask_verification
 from commerce import selectors as store
 from commerce.models import DiscountCode
 from core import clock
+from core import formatting as fmt
 
 POINTS = re.compile(r"\b(points?|loyalty|rewards?)\b", re.I)
 CODE = re.compile(r"\b([A-Z][A-Z0-9-]{3,19})\b")

@@ -7,11 +7,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from agents import format as fmt
 from agents.nlu.cues import excluded_part
 from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import decide, hand_off, return_proposal
 from agents.tools.context import conversation, memory, reply
 from agents.tools.identity import order_for_turn
 from commerce import policy as rules
@@ -29,6 +28,7 @@ from commerce.models import (
     size_key,
 )
 from core import clock
+from core import formatting as fmt
 
 SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
                          r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
@@ -260,7 +260,9 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
             **hand_off(state, decision.handoff_reason, order=order, decision=decision,
                        summary=f"Shopper wants {what} on order #{order.number}.",
                        suggested=_suggestion(decision),
-                       tried=[f"Checked {what} against the shop's policy"])}
+                       tried=[f"Checked {what} against the shop's policy"],
+                       proposed=return_proposal(order, mem.get("items") or [],
+                                                mem.get("resolution") or "refund"))}
     if decision.rule == "return.not_delivered":
         from agents.nodes.delivery_problem import missing
         from agents.nodes.order_status import describe_order

@@ -1,14 +1,33 @@
-"""Consequential actions: recorded decisions, handoffs and idempotent writes."""
+"""Consequential actions: recorded decisions, handoffs and confirmed typed actions.
+
+A node proposes an action as the plain dict ``commerce.actions.action_to_dict`` makes (it
+waits in the conversation's memory until the shopper says yes); ``action_confirm`` runs it
+through ``conversations.actions.action_perform``, the same path an agent's approval in the
+inbox takes. A handoff that asks a person to approve what policy would not let the bot do
+carries the proposed action in its packet (``proposed``), so the inbox approves exactly it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from agents.state import TurnState
 from agents.tools.context import conversation
+from commerce.actions import (
+    Action,
+    ActionResult,
+    OpenReturn,
+    ReturnItem,
+    action_from_dict,
+    action_key,
+    action_to_dict,
+)
 from commerce.models import Order
 from commerce.policy import Decision
 from conversations import services
+from conversations.actions import action_perform
+from conversations.models import Conversation
 
 
 def decide(state: TurnState, decision: Decision, order: Order | None = None) -> Decision:
@@ -16,22 +35,39 @@ def decide(state: TurnState, decision: Decision, order: Order | None = None) -> 
     return decision
 
 
-def action_key(state: TurnState, kind: str, *parts: str) -> str:
-    return ":".join([str(state["conversation_id"]), kind, *[p for p in parts if p]])
+def actions_from_pending(action: dict[str, Any]) -> list[Action]:
+    """The typed actions a confirmed proposal stands for: one per order when one yes
+    covers several ("cancel both"), each checked and done on its own. Raises
+    ``commerce.actions.ActionInvalid`` for a proposal that cannot be read."""
+    orders = action.get("orders") or []
+    if len(orders) > 1:
+        return [action_from_dict({**action, "order": number}) for number in orders]
+    return [action_from_dict(action)]
 
 
-def run_once(state: TurnState, kind: str, key: str, order: Order | None,
-             run: Any) -> tuple[dict[str, Any], bool]:
-    return services.action_run(key, kind, conversation(state), order.number if order else "",
-                               run)
+def action_confirm(state: TurnState, conv: Conversation, action: Action) -> ActionResult:
+    """Run what the shopper has just confirmed, once per conversation and action (a second
+    "yes" replays the first result). Raises ``ActionRefused`` with nothing written."""
+    result, _ = action_perform(action, conversation=conv,
+                               key=action_key(str(state["conversation_id"]), action))
+    return result
+
+
+def return_proposal(order: Order, item_ids: Iterable[int], resolution: str) -> OpenReturn:
+    """The return a person may approve when policy stops the bot: the items the shopper
+    chose (all of the order's when none was), with the resolution they asked for."""
+    ids = [int(pk) for pk in item_ids] or [i.pk for i in order.items.all()]
+    return OpenReturn(order.number, tuple(ReturnItem(pk) for pk in ids),
+                      resolution=resolution or "refund")
 
 
 def handoff_packet(state: TurnState, reason: str, *, summary: str, suggested: str = "",
                    order: Order | None = None, decision: Decision | None = None,
-                   tried: list[str] | None = None) -> dict[str, Any]:
+                   tried: list[str] | None = None,
+                   proposed: Action | None = None) -> dict[str, Any]:
     conv = conversation(state)
     customer = conv.customer
-    return {
+    packet = {
         "reason": reason,
         "summary": summary,
         "suggested_resolution": suggested,
@@ -46,6 +82,9 @@ def handoff_packet(state: TurnState, reason: str, *, summary: str, suggested: st
         "tried": tried or [],
         "last_message": state.get("text", ""),
     }
+    if proposed is not None:
+        packet["proposed"] = action_to_dict(proposed)
+    return packet
 
 
 def hand_off(state: TurnState, reason: str, **packet: Any) -> dict[str, Any]:

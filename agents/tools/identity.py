@@ -20,8 +20,13 @@ from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 from conversations import services
+from conversations.identity_links import (
+    identity_link_confirm,
+    identity_link_start,
+    identity_step_up_start,
+)
 from core.models import KNOWLEDGE_PROOFS, ChannelIdentity, Customer
-from core.services import Guess, identity_step_up_start, knowledge_check
+from core.services import Guess, knowledge_check
 
 # After this many misses in one conversation the reply points to the confirmation email.
 STILL_WRONG_AFTER = 3
@@ -471,8 +476,6 @@ def _send_code(state: TurnState, contact: str) -> bool:
     carry a code for anyone, in which case the order-number check is the way."""
     from django.conf import settings
 
-    from core.services import identity_link_start
-
     if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
         return False
     identity = _identity(state)
@@ -483,8 +486,6 @@ def _send_code(state: TurnState, contact: str) -> bool:
 
 
 def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | None:
-    from core.services import identity_link_confirm
-
     identity = _identity(state)
     customer = identity_link_confirm(identity, code) if identity is not None else None
     if customer is None:

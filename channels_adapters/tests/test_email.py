@@ -507,7 +507,7 @@ def test_smtp_down_is_a_temporary_error(smtp, email_on, maya, monkeypatch):
     email_on.EMAIL_PORT = free_port()
 
     with pytest.raises(TemporaryError, match="Could not reach the mail server"):
-        email_channel.EmailAdapter().send(outbound)
+        email_channel.EmailAdapter().send(services.outbound_for(outbound))
     result = services.message_deliver(outbound.pk)
 
     outbound.refresh_from_db()
@@ -530,7 +530,7 @@ def test_a_refused_recipient_is_permanent_and_a_deferral_temporary(smtp, maya, m
     smtp.rcpt_reply = reply
 
     with pytest.raises(error):
-        email_channel.EmailAdapter().send(outbound)
+        email_channel.EmailAdapter().send(services.outbound_for(outbound))
     assert smtp.received == []
 
 

@@ -20,10 +20,11 @@ import pytest
 from django.utils import timezone
 
 from channels_adapters.base import PermanentError, TemporaryError
-from channels_adapters.slack import SlackAdapter, slack_handoff_post
+from channels_adapters.slack import SlackAdapter
 from channels_adapters.telegram import TelegramAdapter
 from channels_adapters.tests import test_telegram as tg
 from conversations import services
+from conversations.handoff_notices import slack_handoff_post
 from conversations.models import ActionRecord, Conversation, Handoff, Message
 from tests import shop
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from channels_adapters.base import PermanentError, TemporaryError
+from channels_adapters.base import Outbound, PermanentError, TemporaryError
 from channels_adapters.telegram import TelegramAdapter, callback_data
 from conversations import services
 from conversations.models import Conversation, Message
@@ -222,7 +222,8 @@ def test_the_webhook_is_404_while_telegram_is_disabled(client, telegram, setting
 
 
 def test_an_attachment_with_a_url_goes_as_a_link_in_the_text(telegram):
-    message = Message(channel="telegram", text="Here is your return label.", payload={
+    message = Outbound(pk=1, conversation_id=1, channel="telegram",
+                       text="Here is your return label.", payload={
         "to": CHAT, "buttons": [], "attachments": [
             {"type": "document", "url": "https://shop.example/labels/abc.pdf",
              "title": "Return label R-1001"}]})
@@ -241,9 +242,9 @@ def _error(status: int, description: str, **parameters: Any) -> httpx.Response:
     return httpx.Response(status, json=body)
 
 
-def _hello() -> Message:
-    return Message(channel="telegram", text="Hello",
-                   payload={"to": CHAT, "buttons": [], "attachments": []})
+def _hello() -> Outbound:
+    return Outbound(pk=1, conversation_id=1, channel="telegram", text="Hello",
+                    payload={"to": CHAT, "buttons": [], "attachments": []})
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -18,12 +18,11 @@ from django.db.backends.signals import connection_created
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from channels_adapters import webhooks
-from channels_adapters.asgi import with_webhooks
-from conversations import services
+from conversations import services, webhooks
 from conversations.models import Conversation, Message
 from core import clock
 from core.models import ChannelIdentity, Customer
+from core.webhook_asgi import with_webhooks
 
 SECRET = "meta-app-secret"
 PHONE_NUMBER_ID = "106540352242922"

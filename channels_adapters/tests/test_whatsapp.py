@@ -17,9 +17,10 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from channels_adapters.base import StatusUpdate
-from channels_adapters.whatsapp import OUTSIDE_WINDOW, WhatsAppAdapter, window_open
+from channels_adapters.whatsapp import OUTSIDE_WINDOW, WhatsAppAdapter
 from conversations import services
 from conversations.models import Conversation, Message
+from conversations.selectors import whatsapp_window_open as window_open
 from core import clock
 from core.models import ChannelIdentity, Customer
 from tests import shop

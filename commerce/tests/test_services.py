@@ -16,9 +16,9 @@ import pytest
 
 from commerce import services
 from commerce.models import Order, OrderStatus, Refund, Return, Variant
-from conversations.scenarios import build_store
 from core import clock
 from core.models import Customer
+from devtools.scenarios import build_store
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from conversations.inbox.services import INBOX_GROUP
+from conversations.realtime import INBOX_GROUP
 
 # Close codes in the 4000 range are the application's own (RFC 6455, 7.4.2).
 FORBIDDEN = 4403

@@ -24,8 +24,17 @@ from django.db.models import (
     Sum,
 )
 
-from agents.format import money
+from channels_adapters import whatsapp
+from channels_adapters.whatsapp import TEMPLATE_PURPOSES
 from commerce import selectors as store
+from commerce.actions import (
+    Action,
+    ActionInvalid,
+    IssueRefund,
+    OpenReturn,
+    ResolveMissingParcel,
+    action_from_dict,
+)
 from commerce.models import Order, OrderItem, OrderStatus, Refund, Return, TrackingEvent
 from conversations.models import (
     ActionRecord,
@@ -37,15 +46,17 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
+from conversations.selectors import whatsapp_window_open
 from core import clock
+from core.formatting import money
 from core.models import Channel, Customer
 
 OPEN_STATUSES = (Handoff.Status.WAITING, Handoff.Status.ASSIGNED)
 QUEUE_LIMIT = 300
 HISTORY_LIMIT = 400
-# The policy actions a person can approve from the inbox, each run by the same
-# commerce service the bot uses (with approved=True).
-APPROVABLE = ("return", "missing_parcel", "refund")
+# The actions a person can approve from the inbox when policy stopped the bot, each run
+# by the same commerce.actions.action_execute the bot's confirmation uses (approved=True).
+APPROVABLE = (OpenReturn, ResolveMissingParcel, IssueRefund)
 
 
 def decision_key(handoff: Handoff) -> str:
@@ -262,6 +273,7 @@ class PendingDecision:
     detail: str
     options: list[tuple[str, str]]
     default: str
+    proposed: Action | None = None
     items: list[OrderItem] = field(default_factory=list)
     amount: Decimal | None = None
     decline_text: str = ""
@@ -379,78 +391,76 @@ def timeline_for(customer: Customer, limit: int = HISTORY_LIMIT) -> list[Timelin
 
 
 def pending_decision_get(handoff: Handoff) -> PendingDecision | None:
-    """The policy decision that stopped the bot on this handoff, when a person can
-    approve what the bot could not do (a refund above the threshold, a final-sale or
-    out-of-window return, a high-value missing parcel), and it is not decided yet."""
+    """The action the bot proposed when policy sent it to a person (a refund above the
+    threshold, a final-sale or out-of-window return, a high-value missing parcel), as the
+    handoff's packet carries it (``proposed``), with the policy decision that stopped the
+    bot; None when there is nothing a person can approve, or it is decided already."""
     if handoff.status not in OPEN_STATUSES:
         return None
     if ActionRecord.objects.filter(idempotency_key=decision_key(handoff)).exists():
         return None
     policy = handoff.packet.get("policy") or {}
-    number = str(handoff.packet.get("order") or "")
-    if not policy.get("rule") or not number:
+    try:
+        proposed = action_from_dict(handoff.packet.get("proposed") or {})
+    except ActionInvalid:
+        return None
+    if not policy.get("rule") or not isinstance(proposed, APPROVABLE):
         return None
     decision = (PolicyDecision.objects.filter(
-        conversation_id=handoff.conversation_id, rule=policy["rule"], order_number=number,
-        allowed=False, outcome__startswith="handoff:", created_at__lte=handoff.created_at)
+        conversation_id=handoff.conversation_id, rule=policy["rule"],
+        order_number=proposed.order, allowed=False, outcome__startswith="handoff:",
+        created_at__lte=handoff.created_at)
         .order_by("-created_at", "-id").first())
-    order = store.order_get(number)
-    if decision is None or order is None or decision.action not in APPROVABLE:
-        return None
-    conversation = handoff.conversation
-    if order.customer_id != conversation.customer_id:
+    order = store.order_get(proposed.order)
+    if decision is None or order is None or \
+            order.customer_id != handoff.conversation.customer_id:
         return None
     currency = order.currency
-    state = conversation.state or {}
-    if decision.action == "return":
-        items = _return_items(order, state.get("items") or [])
+    if isinstance(proposed, OpenReturn):
+        items = _return_items(order, proposed)
         if not items:
             return None
         value = sum((i.unit_price * i.quantity for i in items), Decimal(0))
         names = ", ".join(_item_name(i) for i in items)
         options = [("refund", f"Refund {money(value, currency)} to the original payment"),
                    ("store_credit", f"{money(value, currency)} store credit")]
-        wanted = state.get("resolution")
         return PendingDecision(
             handoff=handoff, decision=decision, action="return", order=order, items=items,
-            amount=value, title=f"Return {names} from order #{order.number}",
+            amount=value, proposed=proposed,
+            title=f"Return {names} from order #{order.number}",
             detail=decision.explanation, options=options,
-            default=wanted if wanted in dict(options) else "refund",
+            default=proposed.resolution if proposed.resolution in dict(options) else "refund",
             decline_text=(f"I've looked at your request to return {names}, and I'm sorry: we "
                           f"can't make an exception this time. {decision.explanation}"))
-    if decision.action == "missing_parcel":
-        suggested = str(handoff.packet.get("suggested_resolution") or "")
+    if isinstance(proposed, ResolveMissingParcel):
         options = [("reship", "Send a free replacement"),
                    ("refund", f"Refund {money(order.total, currency)}")]
         return PendingDecision(
             handoff=handoff, decision=decision, action="missing_parcel", order=order,
-            items=list(order.items.all()), amount=order.total,
+            items=list(order.items.all()), amount=order.total, proposed=proposed,
             title=f"Parcel not received: order #{order.number}", detail=decision.explanation,
-            options=options, default="refund" if suggested == "refund" else "reship",
+            options=options, default=proposed.remedy,
             decline_text=(f"I've looked into order #{order.number} with the carrier, and I'm "
                           "sorry: we can't replace or refund it yet. I'll update you here as "
                           "soon as the investigation has an answer."))
-    refunded = sum((r.amount for r in store.refund_list_for_order(order)
-                    if r.status != Refund.Status.FAILED), Decimal(0))
-    amount = max(order.total - refunded, Decimal(0))
-    if not amount:
-        return None
+    amount = proposed.amount
     return PendingDecision(
         handoff=handoff, decision=decision, action="refund", order=order, amount=amount,
-        title=f"Refund {money(amount, currency)} on order #{order.number}",
+        proposed=proposed, title=f"Refund {money(amount, currency)} on order #{order.number}",
         detail=decision.explanation,
-        options=[("refund", f"Refund {money(amount, currency)} to the original payment")],
-        default="refund",
+        options=[("refund", f"Refund {money(amount, currency)} to the original payment"),
+                 ("store_credit", f"{money(amount, currency)} store credit")],
+        default="store_credit" if proposed.method == "store_credit" else "refund",
         decline_text=(f"I've looked at your refund request for order #{order.number}, and "
                       "I'm sorry: we can't refund it this time."))
 
 
-def _return_items(order: Order, wanted: list[Any]) -> list[OrderItem]:
-    items = list(order.items.all())
+def _return_items(order: Order, proposed: OpenReturn) -> list[OrderItem]:
+    """The proposed return's items still on the order and not already sent back."""
+    wanted = {line.item for line in proposed.items}
     returned = store.returned_quantities(order)
-    chosen = [i for i in items if i.pk in {int(p) for p in wanted if str(p).isdigit()}]
-    chosen = chosen or items
-    return [i for i in chosen if returned.get(i.pk, 0) < i.quantity]
+    return [i for i in order.items.all()
+            if i.pk in wanted and returned.get(i.pk, 0) < i.quantity]
 
 
 def _item_name(item: OrderItem) -> str:
@@ -487,11 +497,9 @@ def reply_channel(conversation: Conversation) -> ReplyChannel:
     label = Channel(channel).label if channel in Channel.values else channel
     if channel != Channel.WHATSAPP:
         return ReplyChannel(channel, label)
-    from channels_adapters import whatsapp
-
     identity = (conversation.customer.identities.filter(channel=channel)
                 .order_by("-last_seen_at").first())
-    is_open = bool(identity) and whatsapp.window_open(identity.external_id)
+    is_open = bool(identity) and whatsapp_window_open(identity.external_id)
     last = (Message.objects.filter(conversation=conversation, channel=channel,
                                    direction=Message.Direction.INBOUND)
             .order_by("-created_at").values_list("created_at", flat=True).first())
@@ -504,8 +512,6 @@ def whatsapp_templates() -> list[str]:
     """The template purposes an agent may send: those configured in WHATSAPP_TEMPLATES
     (the documented purposes first), never the one-time code, which only identity
     linking sends."""
-    from channels_adapters.whatsapp import TEMPLATE_PURPOSES
-
     configured = [p for p in settings.WHATSAPP_TEMPLATES if p != "one_time_code"]
     return ([p for p in TEMPLATE_PURPOSES if p in configured]
             + [p for p in configured if p not in TEMPLATE_PURPOSES])
@@ -538,9 +544,13 @@ def placeholder_values(conversation: Conversation, agent: Any) -> dict[str, str]
     return {k: v for k, v in values.items() if v}
 
 
-def canned_list(conversation: Conversation, agent: Any) -> list[tuple[CannedResponse, str]]:
-    from conversations.inbox.services import canned_render
+def canned_render(text: str, values: dict[str, str]) -> str:
+    """Fill {placeholders} from `values`; unknown or missing ones stay as written, so the
+    agent sees what is left to fill in before sending."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
+
+def canned_list(conversation: Conversation, agent: Any) -> list[tuple[CannedResponse, str]]:
     values = placeholder_values(conversation, agent)
     return [(c, canned_render(c.text, values)) for c in CannedResponse.objects.all()]
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from agents.format import money
-from commerce import services as commerce_services
-from commerce.labels_url import label_url
-from commerce.models import Return
+from commerce.actions import ActionResult, action_with_option
+from commerce.services import ActionRefused
 from conversations import services as conversation_services
+from conversations.actions import action_perform
 from conversations.inbox import selectors
-from conversations.inbox.selectors import OPEN_STATUSES, PLACEHOLDER, PLACEHOLDERS
+from conversations.inbox.selectors import (
+    OPEN_STATUSES,
+    PLACEHOLDER,
+    PLACEHOLDERS,
+)
 from conversations.models import (
     Conversation,
     Handoff,
@@ -30,38 +31,19 @@ from conversations.models import (
     Message,
     PolicyDecision,
 )
+from conversations.realtime import inbox_event_on_commit
 from core import clock
+from core.formatting import money
 from core.models import Channel
 
 logger = logging.getLogger(__name__)
 
-INBOX_GROUP = "inbox"
 BACK_WITH_THE_BOT = ("You're back with the assistant — our team has finished here. Ask me "
                      "anything about an order, a return or our products.")
 
 
 class InboxRefused(ValueError):
     """What an agent asked cannot be done as it is; the message says why, for them."""
-
-
-# --- Realtime -------------------------------------------------------------------------
-
-
-def inbox_event_on_commit(kind: str, conversation_id: int) -> None:
-    """Tell every open inbox page that something changed, once the change is committed.
-    Pages fetch what they show again, so the event carries only what changed where."""
-    event = {"kind": kind, "conversation": conversation_id}
-    transaction.on_commit(lambda: _push(event))
-
-
-def _push(event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(INBOX_GROUP, {"type": "inbox.event", "event": event})
-    except Exception:  # a live update is a courtesy: the pages also poll
-        logger.warning("Could not push an inbox event", exc_info=True)
 
 
 # --- Claim and assign -----------------------------------------------------------------
@@ -114,12 +96,6 @@ def _claim_if_waiting(conversation: Conversation, agent: Any) -> None:
 
 
 # --- Replies, notes, canned responses -------------------------------------------------
-
-
-def canned_render(text: str, values: dict[str, str]) -> str:
-    """Fill {placeholders} from `values`; unknown or missing ones stay as written, so the
-    agent sees what is left to fill in before sending."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def reply_send(conversation: Conversation, agent: Any, text: str, *,
@@ -180,10 +156,11 @@ def note_add(conversation: Conversation, agent: Any, text: str) -> InternalNote:
 
 def decision_approve(handoff: Handoff, agent: Any, *, option: str,
                      note: str = "") -> Message:
-    """Run what policy sent to a person, through the same policy-checked commerce
-    service the bot uses, with approved=True and the agent as actor. The approval is
-    recorded (a PolicyDecision and the ActionRecord of the run) and the shopper told.
-    Returns the message sent to the shopper."""
+    """Run the action the bot proposed when policy sent it to a person (the handoff
+    packet's ``proposed``, with the resolution the agent chose among those offered),
+    through the same action path as the bot's confirmation, with approved=True and the
+    agent as actor. The approval is recorded (a PolicyDecision and the ActionRecord of
+    the run) and the shopper told. Returns the message sent to the shopper."""
     actor = agent.get_username()[:60]
     with transaction.atomic():
         handoff = Handoff.objects.select_for_update().select_related(
@@ -194,34 +171,12 @@ def decision_approve(handoff: Handoff, agent: Any, *, option: str,
         if option not in dict(pending.options):
             raise InboxRefused("Choose one of the offered resolutions.")
         conversation = handoff.conversation
-        customer = conversation.customer
-        order = pending.order
-        key = f"inbox:{handoff.pk}:{pending.action}"
-
-        def run() -> dict[str, Any]:
-            if pending.action == "return":
-                ret = commerce_services.return_create(
-                    order, customer,
-                    [commerce_services.ReturnLine(item=i, quantity=i.quantity)
-                     for i in pending.items],
-                    resolution=option, reason=f"Exception approved by {actor}"[:120], key=key,
-                    actor=actor, approved=True)
-                return {"return": ret.number, "resolution": ret.resolution,
-                        "amount": str(pending.amount), "note": note}
-            if pending.action == "missing_parcel":
-                result = commerce_services.missing_parcel_resolve(
-                    order, customer, remedy=option, key=key, actor=actor, approved=True)
-                return {**result, "note": note}
-            refund = commerce_services.refund_create(
-                order, customer, pending.amount, reason=f"Approved by {actor}"[:200],
-                key=key, actor=actor, approved=True)
-            return {"refund": refund.pk, "amount": str(refund.amount), "note": note}
-
         try:
-            result, _ = conversation_services.action_run(
-                selectors.decision_key(handoff), f"approve_{pending.action}", conversation,
-                order.number, run, actor=actor)
-        except commerce_services.ActionRefused as exc:
+            result, _ = action_perform(
+                action_with_option(pending.proposed, option), conversation=conversation,
+                key=selectors.decision_key(handoff), actor=actor, approved=True,
+                kind=f"approve_{pending.action}", note=note)
+        except ActionRefused as exc:
             raise InboxRefused(f"The shop's policy still refuses this: "
                                f"{exc.decision.explanation}") from exc
         except IntegrityError as exc:
@@ -230,7 +185,7 @@ def decision_approve(handoff: Handoff, agent: Any, *, option: str,
         _decision_record(conversation, pending, allowed=True, actor=actor, text=(
             f"{actor} approved: {pending.title} — {label} (an exception to "
             f"{pending.decision.rule})." + (f" Note: {note.strip()}" if note.strip() else "")))
-        text, attachments = _approval_text(pending, result, agent)
+        text, attachments = _approval_text(pending, result)
         message = _tell_shopper(conversation, agent, text, attachments)
         _claim_if_waiting(conversation, agent)
         inbox_event_on_commit("decided", conversation.pk)
@@ -276,30 +231,34 @@ def _decision_record(conversation: Conversation, pending: selectors.PendingDecis
         explanation=text[:2000], created_at=clock.now())
 
 
-def _approval_text(pending: selectors.PendingDecision, result: dict[str, Any],
-                   agent: Any) -> tuple[str, list[dict[str, str]]]:
-    currency = pending.order.currency
-    number = pending.order.number
-    if pending.action == "return":
-        ret = Return.objects.get(number=result["return"])
-        amount = money(pending.amount or 0, currency)
-        if ret.resolution == Return.Resolution.KEEP_IT:
+def _approval_text(pending: selectors.PendingDecision,
+                   result: ActionResult) -> tuple[str, list[dict[str, str]]]:
+    facts, number = result.facts, result.order
+    currency = facts.get("currency") or pending.order.currency
+    if result.kind == "return":
+        amount = money(facts["amount"], currency)
+        if facts["resolution"] == "keep_it":
             return (f"Good news: we've made an exception for order #{number}. Please keep the "
                     f"item — I've refunded {amount} to your original payment method."), []
-        url = label_url(ret)
+        url = facts["label_url"]
         how = (f"{amount} store credit is already on your account."
-               if ret.resolution == Return.Resolution.STORE_CREDIT else
+               if facts["resolution"] == "store_credit" else
+               "We'll send the replacement as soon as the carrier scans your parcel."
+               if facts["resolution"] == "exchange" else
                f"We'll refund {amount} to your original payment method once the parcel "
                "reaches us.")
         return (f"Good news: we've made an exception and approved your return for order "
-                f"#{number}. Return {ret.number} is open — here's your prepaid return label "
-                f"(tracking {ret.tracking_number}): {url}\nPrint it, stick it on the parcel and "
-                f"drop it at any Post Office within 14 days. {how}"), [
-            {"type": "document", "url": url, "title": f"Return label {ret.number}"}]
-    if pending.action == "missing_parcel" and result.get("remedy") == "reship":
+                f"#{number}. Return {facts['return']} is open — here's your prepaid return "
+                f"label (tracking {facts['tracking_number']}): {url}\nPrint it, stick it on "
+                f"the parcel and drop it at any Post Office within 14 days. {how}"), [
+            {"type": "document", "url": url, "title": f"Return label {facts['return']}"}]
+    if result.kind == "missing" and facts.get("remedy") == "reship":
         return (f"Good news: we're sending a free replacement for order #{number} as order "
-                f"#{result['order']}. You'll get tracking as soon as it ships."), []
-    return (f"Good news: I've refunded {money(result['amount'], currency)} for order "
+                f"#{facts['replacement']}. You'll get tracking as soon as it ships."), []
+    if result.kind == "refund" and facts.get("method") == "store_credit":
+        return (f"Good news: I've added {money(facts['amount'], currency)} store credit to "
+                f"your account for order #{number}."), []
+    return (f"Good news: I've refunded {money(facts['amount'], currency)} for order "
             f"#{number} to your original payment method; banks usually show it within 3–5 "
             "working days."), []
 

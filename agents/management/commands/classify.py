@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from agents.nlu import understand_many
+
 BATCH_SIZE = 128
 
 
@@ -53,8 +55,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from agents.nlu import understand_many
-
         source: IO[bytes] = getattr(sys.stdin, "buffer", None) or _BytesReader(sys.stdin)
         if self.stdout._out is sys.stdout and hasattr(sys.stdout, "reconfigure"):
             # ensure_ascii=False output must not depend on the caller's locale.

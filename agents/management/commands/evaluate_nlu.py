@@ -26,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Lazy: the model (torch) loads only when the command runs, not for `manage.py help`.
         from agents.nlu.evaluation import TEST_FILE, evaluate, read_labelled
 
         path: Path = options["file"] or TEST_FILE

@@ -531,7 +531,7 @@ def _seed_demo(data_dir: str) -> None:
     import django
 
     django.setup()
-    from commerce.demo import demo_shop_seed
+    from devtools.demo import demo_shop_seed
 
     summary = demo_shop_seed(stdout=sys.stdout)
     print(summary.render(), flush=True)

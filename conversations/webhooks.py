@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from channels_adapters.registry import adapter_class
+from channels_adapters.services import webhook_token_claim
 from conversations import services
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,10 @@ def _webhook(request: HttpRequest, channel: str) -> HttpResponse:
     except ValueError:
         # A signature header or timestamp too odd to even check is not a valid one.
         verified = False
+    if verified and hasattr(adapter, "one_time_token"):
+        token = adapter.one_time_token(request)
+        verified = webhook_token_claim(token.channel, token.token, token.fingerprint,
+                                       token.signed_at, token.valid_for)
     if not verified:
         return JsonResponse({"error": "invalid signature"}, status=403)
     try:

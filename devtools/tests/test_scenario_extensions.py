@@ -33,12 +33,12 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
-from conversations import scenario_writes, scenarios
 from conversations import services as conversation_services
-from conversations.management.commands import run_scenarios
 from conversations.models import Conversation, Handoff, Message
 from conversations.services import Reply
 from core.models import Customer, MarketingConsent
+from devtools import scenario_writes, scenarios
+from devtools.management.commands import run_scenarios
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 

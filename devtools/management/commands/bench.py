@@ -29,10 +29,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from channels_adapters.load import percentile, webhook_load
 from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
+from devtools.load import percentile, webhook_load
 
 GROUPS = ("model", "floor", "turn", "ingest")
 INGEST_SECRET = "bench-secret"

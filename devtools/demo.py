@@ -62,6 +62,7 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
+from conversations.models import ActionRecord
 from core.models import Customer
 
 DEMO_TAG = "demo"
@@ -2815,8 +2816,6 @@ def _store_is_complete(plan: _Plan) -> bool:
 
 
 def _delete_demo_customers() -> None:
-    from conversations.models import ActionRecord
-
     customers = _demo_customers()
     orders = Order.objects.filter(customer__in=customers)
     numbers = list(orders.values_list("number", flat=True))
@@ -2850,6 +2849,7 @@ def _embeddings(plan: _Plan, stdout: TextIO | None) -> tuple[list[list[float]], 
     texts = [_product_text(p) for p in plan.products] + [_article_text(a) for a in plan.articles]
     missing = sorted({t for t in texts if t not in known})
     if missing:
+        # Lazy: the encoder brings torch, needed only when a text has no embedding yet.
         from core.encoder import embed_texts
 
         _say(stdout, f"Embedding {len(missing)} product and article texts…")

@@ -49,11 +49,12 @@ from commerce.models import (
     Variant,
 )
 from commerce.tracking import Checkpoint
-from conversations import scenario_writes, scenario_yaml, services
+from conversations import services
 from conversations.models import Handoff, HandoffReason, Message
 from core import clock
 from core.celery import app as celery_app
 from core.models import Channel, Customer, MarketingConsent
+from devtools import scenario_writes, scenario_yaml
 
 CHANNELS = {"web", "whatsapp", "email", "telegram"}
 FROM_KEYS = {"phone", "email", "session", "chat_id"}

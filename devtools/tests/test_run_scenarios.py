@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from commerce.models import ShopPolicy
-from conversations import scenarios
-from conversations.management.commands import run_scenarios
+from devtools import scenarios
+from devtools.management.commands import run_scenarios
 
 GREETING = """\
 name: {name}

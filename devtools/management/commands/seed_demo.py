@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from commerce.demo import demo_shop_seed
+from devtools.demo import demo_shop_seed
 
 
 def _anchor(value: str) -> datetime:

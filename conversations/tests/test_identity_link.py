@@ -12,10 +12,10 @@ import pytest
 from django.utils import timezone
 
 from conversations import services
+from conversations.identity_links import LinkAttempt, identity_link_confirm, identity_link_start
 from conversations.models import Conversation, Message
 from core import clock
 from core.models import ChannelIdentity, Customer, IdentityLinkCode
-from core.services import LinkAttempt, identity_link_confirm, identity_link_start
 
 pytestmark = pytest.mark.django_db
 

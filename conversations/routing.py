@@ -2,6 +2,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from channels_adapters.web import SiteChatConsumer
+from conversations.consumers import SiteChatConsumer
 
 websocket_urlpatterns = [path("ws/chat/", SiteChatConsumer.as_asgi())]

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections, transaction
 
-from conversations import scenarios
+from devtools import scenarios
 
 
 def scenario_database() -> None:

@@ -25,7 +25,8 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from channels_adapters.load import percentile, read_response, signed_post, whatsapp_webhook
+from conversations.models import Message
+from devtools.load import percentile, read_response, signed_post, whatsapp_webhook
 
 CHAT_TEXTS = ("where is my order", "does the hoodie run small?", "hi there",
               "what is your returns policy?", "thanks")
@@ -206,8 +207,6 @@ async def _whatsapp_number(host: str, port: int, number: str, deadline: float,
 def _whatsapp_outcome(hooks: WebhookTally, timeout: float) -> dict[str, Any]:
     """From the database: every accepted webhook stored once and answered once."""
     from django.db.models import Count
-
-    from conversations.models import Message
 
     inbound = Message.objects.filter(channel="whatsapp", direction=Message.Direction.INBOUND,
                                      external_id__in=hooks.accepted)

@@ -1,0 +1,20 @@
+"""The project's own pages: the shop's home page (the site chat) and /healthz."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from core.health import health_report, is_healthy
+
+
+def site_chat(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/index.html", {"shop_name": settings.SHOP_NAME})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer; 503 naming the part that is down."""
+    report = health_report()
+    healthy = is_healthy(report)
+    return JsonResponse({"ok": healthy, **report}, status=200 if healthy else 503)
