@@ -7,12 +7,17 @@ from typing import Any
 from agents.graph import build
 from agents.routing import LOW_CONFIDENCE
 from agents.state import TurnState
+from alerts.replies import outreach_answer
 from conversations import services
 from conversations.models import Conversation, Message
 from conversations.services import Reply
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
+    answered = outreach_answer(conversation, message)
+    if answered is not None:
+        # A satisfaction score, or "all good" to a delivery check-in: nothing to run.
+        return answered
     state: TurnState = {
         "conversation_id": conversation.pk,
         "text": message.text,

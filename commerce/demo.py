@@ -2921,6 +2921,9 @@ def _write(
         (LoyaltyTransaction, plan.loyalty),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    from alerts.services import shipments_watch_refresh
+
+    shipments_watch_refresh([s.pk for s in plan.shipments])
     _analyze()
 
 

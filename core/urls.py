@@ -5,12 +5,15 @@ from django.urls import include, path
 
 from channels_adapters import views as channel_views
 from channels_adapters.webhooks import webhook
+from commerce.webhooks import aftership_webhook
 
 urlpatterns = [
     path("", channel_views.site_chat, name="site-chat"),
     path("healthz", channel_views.healthz, name="healthz"),
     path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
+    path("webhooks/aftership/", aftership_webhook, name="aftership-webhook"),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
+    path("rate/", include("alerts.urls")),
     path("admin/inbox/", include("conversations.inbox.urls")),
     path("admin/", admin.site.urls),
 ]

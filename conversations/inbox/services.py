@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from agents.format import money
+from alerts.conversations_lifecycle import CloseReason, conversation_close
 from commerce import services as commerce_services
 from commerce.labels_url import label_url
 from commerce.models import Return
@@ -332,11 +333,10 @@ def conversation_resolve(conversation: Conversation, agent: Any) -> Conversation
             raise InboxRefused("This conversation is already resolved.")
         conversation.handoffs.filter(status__in=OPEN_STATUSES).update(
             status=Handoff.Status.RESOLVED, closed_at=now)
-        conversation.status = Conversation.Status.RESOLVED
         conversation.mode = Conversation.Mode.BOT
         conversation.assigned_to = conversation.assigned_to or agent
-        conversation.updated_at = now
-        conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at"])
+        conversation.save(update_fields=["mode", "assigned_to"])
+        conversation_close(conversation, CloseReason.RESOLVED_BY_AGENT)
         inbox_event_on_commit("resolved", conversation.pk)
     return conversation
 

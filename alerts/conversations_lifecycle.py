@@ -1,0 +1,236 @@
+"""How a conversation ends: a shopper who went silent mid-flow is followed up once, then
+the conversation closes with a reason; one the bot finished is resolved; and a resolved
+conversation the shopper took part in gets one satisfaction question (1–5), whose answer
+is stored per conversation, channel and agent."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from alerts.outreach import Outreach, proactive_send
+from conversations.models import Conversation, Handoff, Message, SatisfactionRating
+from conversations.services import Reply
+from core import clock
+
+
+class CloseReason:
+    RESOLVED_BY_BOT = "resolved_by_bot"
+    RESOLVED_BY_AGENT = "resolved_by_agent"
+    SHOPPER_SILENT = "shopper_silent"
+    NO_REPLY = "no_reply"  # the shop wrote first (an alert) and the shopper never answered
+    RATING = "rating"  # the conversation only carried a satisfaction score
+
+
+# Closings after which the shopper is asked how it went.
+ASK_AFTER = {CloseReason.RESOLVED_BY_BOT, CloseReason.RESOLVED_BY_AGENT}
+SCORES = ["5 – Great", "4 – Good", "3 – OK", "2 – Poor", "1 – Very poor"]
+CSAT_SALT = "alerts.csat"
+
+
+def _minutes(name: str) -> timedelta:
+    return timedelta(minutes=getattr(settings, name))
+
+
+def conversation_close(conversation: Conversation, reason: str) -> Conversation:
+    """Close an open conversation with its reason; ask how it went after commit when it
+    was resolved (by the bot or a person)."""
+    now = clock.now()
+    conversation.handoffs.filter(
+        status__in=[Handoff.Status.WAITING, Handoff.Status.ASSIGNED]).update(
+        status=Handoff.Status.RESOLVED, closed_at=now)
+    conversation.status = Conversation.Status.RESOLVED
+    conversation.resolved_at = now
+    conversation.close_reason = reason
+    conversation.updated_at = now
+    conversation.save(update_fields=["status", "resolved_at", "close_reason", "updated_at"])
+    if reason in ASK_AFTER:
+        from alerts.tasks import csat_ask as csat_ask_task
+
+        pk = conversation.pk
+        transaction.on_commit(lambda: csat_ask_task.delay(pk))
+    return conversation
+
+
+def _follow_up_text(conversation: Conversation) -> str:
+    pending = (conversation.state or {}).get("pending") or {}
+    kind = pending.get("kind")
+    if kind == "verify":
+        waiting = ("I still need your order number and the email address or postcode used "
+                   "at checkout to carry on.")
+    elif kind == "confirm" and pending.get("summary"):
+        waiting = f"I'm waiting for your OK on this: {pending['summary']} Shall I go ahead?"
+    else:
+        waiting = "I'm still waiting for your answer to my last question."
+    return (f"Are you still there? {waiting} Just reply when you're ready and we'll pick "
+            "up where we left off.")
+
+
+def conversation_idle_check(conversation_id: int) -> str:
+    """Look at one open conversation the bot handles; what was done ("" for nothing)."""
+    now = clock.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update(of=("self",)).select_related(
+            "customer").filter(pk=conversation_id, status=Conversation.Status.OPEN,
+                               mode=Conversation.Mode.BOT).first()
+        if conversation is None:
+            return ""
+        last = conversation.messages.order_by("-created_at", "-pk").first()
+        if last is None or last.direction == Message.Direction.INBOUND:
+            return ""  # unanswered: the outbox recovery's business, not a silence
+        state = dict(conversation.state or {})
+        quiet = now - last.created_at
+        wrote = conversation.messages.filter(direction=Message.Direction.INBOUND)
+        if last.payload.get("purpose") and not wrote.filter(
+                created_at__gt=last.created_at).exists() and \
+                last.payload.get("purpose") != "follow_up":
+            # The shop wrote first and the shopper hasn't answered: the thread stays open
+            # (a reply lands here, with the order in view) for a good while before closing.
+            if quiet >= _minutes("CONVERSATION_OUTREACH_OPEN_MINUTES"):
+                conversation_close(conversation, CloseReason.NO_REPLY)
+                return CloseReason.NO_REPLY
+            return ""
+        if state.get("follow_up_at"):
+            if quiet >= _minutes("CONVERSATION_CLOSE_AFTER_MINUTES"):
+                conversation_close(conversation, CloseReason.SHOPPER_SILENT)
+                return CloseReason.SHOPPER_SILENT
+            return ""
+        pending = (state.get("pending") or {}).get("kind")
+        if pending and quiet >= _minutes("CONVERSATION_FOLLOW_UP_AFTER_MINUTES"):
+            message = proactive_send(conversation.customer, Outreach(
+                purpose="follow_up", text=_follow_up_text(conversation),
+                params=[conversation.customer.name.split()[0] if conversation.customer.name
+                        else "there"]), conversation=conversation)
+            state = dict(Conversation.objects.get(pk=conversation.pk).state or {})
+            state["follow_up_at"] = now.isoformat()
+            Conversation.objects.filter(pk=conversation.pk).update(state=state)
+            return "follow_up" if message is not None else ""
+        if not pending and quiet >= _minutes("CONVERSATION_RESOLVE_AFTER_MINUTES"):
+            conversation_close(conversation, CloseReason.RESOLVED_BY_BOT if wrote.exists()
+                               else CloseReason.NO_REPLY)
+            return conversation.close_reason
+    return ""
+
+
+def conversations_idle_scan() -> int:
+    """Beat: every open conversation the bot handles that has been quiet long enough to
+    need a follow-up or a closing; how many were acted on."""
+    quiet = min(_minutes(n) for n in ("CONVERSATION_FOLLOW_UP_AFTER_MINUTES",
+                                      "CONVERSATION_RESOLVE_AFTER_MINUTES"))
+    ids = list(Conversation.objects.filter(
+        status=Conversation.Status.OPEN, mode=Conversation.Mode.BOT,
+        updated_at__lte=clock.now() - quiet).order_by("pk").values_list("pk", flat=True))
+    return sum(bool(conversation_idle_check(pk)) for pk in ids)
+
+
+# --- The satisfaction question -------------------------------------------------------------
+
+
+def csat_link(conversation_id: int, score: int | None = None) -> str:
+    token = signing.TimestampSigner(salt=CSAT_SALT).sign(str(conversation_id))
+    url = f"{settings.SITE_URL.rstrip('/')}/rate/{token}/"
+    return f"{url}?score={score}" if score else url
+
+
+def csat_conversation_from_token(token: str) -> Conversation | None:
+    try:
+        value = signing.TimestampSigner(salt=CSAT_SALT).unsign(
+            token, max_age=timedelta(days=settings.CSAT_VALID_DAYS))
+    except signing.BadSignature:
+        return None
+    return Conversation.objects.select_related("customer").filter(
+        pk=int(value), status=Conversation.Status.RESOLVED).first()
+
+
+def csat_ask(conversation_id: int) -> Message | None:
+    """Ask once how a resolved conversation went: buttons on the chat channels, links in
+    an email. Never for a conversation the shopper never wrote in, or one rated."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update(of=("self",)).select_related(
+            "customer").filter(pk=conversation_id, status=Conversation.Status.RESOLVED).first()
+        if conversation is None or "csat" in (conversation.state or {}) or \
+                SatisfactionRating.objects.filter(conversation=conversation).exists():
+            return None
+        if not conversation.messages.filter(direction=Message.Direction.INBOUND).exists():
+            return None
+        who = "my colleague" if conversation.assigned_to_id else "we"
+        question = (f"Thanks for getting in touch. How did {who} do? Please rate this "
+                    "conversation from 1 (very poor) to 5 (great).")
+        from alerts.outreach import route_for
+
+        route = route_for(conversation.customer, conversation, conversation_first=True)
+        if route is not None and route[0] == "email":
+            links = "\n".join(f"{label}: {csat_link(conversation.pk, int(label[0]))}"
+                              for label in SCORES)
+            outreach = Outreach(purpose="csat", text=f"{question}\n\n{links}",
+                                subject="How did we do?")
+        else:
+            outreach = Outreach(purpose="csat", text=question, buttons=list(SCORES))
+        message = proactive_send(conversation.customer, outreach, conversation=conversation)
+        state = dict(conversation.state or {})
+        state["csat"] = {"asked_at": clock.now().isoformat(),
+                         "message": message.pk if message is not None else None}
+        Conversation.objects.filter(pk=conversation.pk).update(state=state)
+    return message
+
+
+SCORE = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|stars?|out of 5))?\s*(?:[-–—:.,!]\s*|\s+|$)(.*)$",
+                   re.IGNORECASE | re.DOTALL)
+
+
+def rating_record(conversation: Conversation, score: int, *, channel: str,
+                  comment: str = "") -> SatisfactionRating | None:
+    """Store the shopper's score for `conversation`, once; None when it was rated."""
+    if not 1 <= score <= 5:
+        raise ValueError("A rating is a whole number from 1 to 5.")
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+        if SatisfactionRating.objects.filter(conversation=locked).exists():
+            return None
+        return SatisfactionRating.objects.create(
+            conversation=locked, customer_id=locked.customer_id, channel=channel,
+            agent_id=locked.assigned_to_id, score=score, comment=comment[:2000],
+            created_at=clock.now())
+
+
+def _awaiting_rating(customer_id: int) -> Conversation | None:
+    since = clock.now() - timedelta(days=settings.CSAT_VALID_DAYS)
+    return Conversation.objects.filter(
+        customer_id=customer_id, status=Conversation.Status.RESOLVED, state__has_key="csat",
+        rating__isnull=True, resolved_at__gte=since).order_by("-resolved_at").first()
+
+
+def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | None:
+    """A shopper's message that answers the satisfaction question ("5 – Great", "4 but
+    it took a while"): stored against the conversation it rates; None for anything else
+    (the bot answers it)."""
+    match = SCORE.match(message.text or "")
+    if match is None or len(message.text) > 300:
+        return None
+    rated = _awaiting_rating(conversation.customer_id)
+    if rated is None or rated.pk == conversation.pk:
+        return None
+    comment = match.group(2).strip()
+    if comment and re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I):
+        comment = ""
+    if rating_record(rated, int(match.group(1)), channel=message.channel,
+                     comment=comment) is None:
+        return None
+    if not conversation.messages.filter(direction=Message.Direction.INBOUND).exclude(
+            pk=message.pk).exists():
+        # The score was all this new conversation carried: it ends with the thanks.
+        transaction.on_commit(lambda: _close_rating_only(conversation.pk))
+    return [Reply("Thank you for your rating! If there's anything else I can help with, "
+                  "just write.")]
+
+
+def _close_rating_only(conversation_id: int) -> None:
+    conversation = Conversation.objects.filter(pk=conversation_id,
+                                               status=Conversation.Status.OPEN).first()
+    if conversation is not None and conversation.messages.filter(
+            direction=Message.Direction.INBOUND).count() == 1:
+        conversation_close(conversation, CloseReason.RATING)
