@@ -65,7 +65,12 @@ def _follow_up_text(conversation: Conversation) -> str:
     elif kind == "confirm" and pending.get("summary"):
         waiting = f"I'm waiting for your OK on this: {pending['summary']} Shall I go ahead?"
     else:
-        waiting = "I'm still waiting for your answer to my last question."
+        asked = conversation.messages.filter(
+            direction=Message.Direction.OUTBOUND, sender=Message.Sender.BOT).exclude(
+            payload__has_key="purpose").order_by("-created_at", "-pk").first()
+        waiting = (f"My last question was: “{asked.text.strip()}”"
+                   if asked is not None and len(asked.text) <= 400
+                   else "I'm still waiting for your answer to my last question.")
     return (f"Are you still there? {waiting} Just reply when you're ready and we'll pick "
             "up where we left off.")
 
@@ -204,33 +209,60 @@ def _awaiting_rating(customer_id: int) -> Conversation | None:
         rating__isnull=True, resolved_at__gte=since).order_by("-resolved_at").first()
 
 
+# A rating in words, read as the first of these phrases the answer holds.
+WORD_SCORES = [
+    (5, r"excellent|brilliant|amazing|fantastic|perfect|superb|outstanding|full marks|"
+        r"five stars|10/10|really (good|helpful)|very (good|helpful)|great"),
+    (1, r"terrible|awful|useless|horrible|appalling|very poor|very bad|waste of time"),
+    (2, r"\bpoor\b|\bbad\b|not (good|great|helpful)|unhelpful|disappointing|slow"),
+    (3, r"\b(ok|okay|alright|average|fine|so-so|not bad)\b"),
+    (4, r"\bgood\b|helpful|quick|clear|easy|nice"),
+]
+_WORDS = re.compile("|".join(f"(?P<s{score}_{i}>{words})"
+                             for i, (score, words) in enumerate(WORD_SCORES)), re.IGNORECASE)
+
+
+def score_from_words(text: str) -> int | None:
+    """1–5 from an answer in words ("honestly pretty good, quick and clear"), or None."""
+    match = _WORDS.search(text)
+    if match is None or match.lastgroup is None:
+        return None
+    return int(match.lastgroup[1])
+
+
 def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | None:
     """A shopper's message that answers the satisfaction question ("5 – Great", "4 but
-    it took a while"): stored against the conversation it rates; None for anything else
-    (the bot answers it)."""
-    match = SCORE.match(message.text or "")
-    if match is None or len(message.text) > 300:
+    it took a while", "pretty good, quick and clear"): stored against the conversation it
+    rates; None for anything else (the bot answers it)."""
+    text = message.text or ""
+    if len(text) > 500:
         return None
+    match = SCORE.match(text)
+    words = None
+    if match is None:
+        # In words, only as the first thing said after the question, and never a question
+        # or a message about an order.
+        if "?" in text or re.search(r"\d{3,}", text) or conversation.messages.filter(
+                direction=Message.Direction.INBOUND).exclude(pk=message.pk).exists():
+            return None
+        words = score_from_words(text)
+        if words is None:
+            return None
     rated = _awaiting_rating(conversation.customer_id)
     if rated is None or rated.pk == conversation.pk:
         return None
-    comment = match.group(2).strip()
-    if comment and re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I):
-        comment = ""
-    if rating_record(rated, int(match.group(1)), channel=message.channel,
-                     comment=comment) is None:
+    if match is not None:
+        score, comment = int(match.group(1)), match.group(2).strip()
+        if re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I):
+            comment = ""
+    else:
+        score, comment = int(words or 0), text.strip()
+    if rating_record(rated, score, channel=message.channel, comment=comment) is None:
         return None
     if not conversation.messages.filter(direction=Message.Direction.INBOUND).exclude(
             pk=message.pk).exists():
-        # The score was all this new conversation carried: it ends with the thanks.
-        transaction.on_commit(lambda: _close_rating_only(conversation.pk))
+        # The score was all this new conversation carried: it ends with the thanks, and
+        # is not itself asked about.
+        conversation_close(conversation, CloseReason.RATING)
     return [Reply("Thank you for your rating! If there's anything else I can help with, "
                   "just write.")]
-
-
-def _close_rating_only(conversation_id: int) -> None:
-    conversation = Conversation.objects.filter(pk=conversation_id,
-                                               status=Conversation.Status.OPEN).first()
-    if conversation is not None and conversation.messages.filter(
-            direction=Message.Direction.INBOUND).count() == 1:
-        conversation_close(conversation, CloseReason.RATING)
