@@ -309,7 +309,7 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
     store = data.get("store") or {}
     build_policy(store.get("policy") or {})
     customers: dict[str, Customer] = {}
-    conversation_channel = (data.get("conversation") or {}).get("channel", "web")
+    conversation_channel = (data.get("conversation") or {}).get("channel", "")
     postcodes: dict[str, str] = {}
     methods: dict[str, dict[str, PaymentMethod]] = {}
     for i, c in enumerate(store.get("customers") or []):
@@ -323,11 +323,11 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
         consents = c.get("consents") or []
         # The channel the shopper writes on is the one they prefer, unless told otherwise.
         preferred = c.get("preferred_channel") or conversation_channel
+        if preferred:
+            _choice(preferred, Channel, f"store.customers[{i}].preferred_channel")
         customers[ref] = Customer.objects.create(
             name=c.get("name", ""), email=c.get("email", ""), phone=str(c.get("phone", "")),
-            tags=list(c.get("tags") or []), language=language,
-            preferred_channel=_choice(preferred, Channel, f"store.customers[{i}]"
-                                                          ".preferred_channel"),
+            tags=list(c.get("tags") or []), language=language, preferred_channel=preferred,
             marketing_consent=bool(c.get("marketing_consent", bool(consents))), created_at=now)
         postcodes[ref] = str(c.get("postcode", ""))
         if c.get("points"):
