@@ -34,7 +34,7 @@ from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
 
-GROUPS = ("model", "floor", "turn", "ingest")
+GROUPS = ("model", "floor", "turn", "ingest", "stall")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
@@ -91,6 +91,10 @@ class Command(BaseCommand):
         if "ingest" in only:
             results.update(self._ingest(options["webhooks"], options["senders"],
                                         options["port"]))
+        if "stall" in only:
+            from alerts.bench import stall_bench
+
+            results.update(stall_bench())
         for key, value in results.items():
             self.stdout.write(f"{key}: {value}")
         report = options.get("report")
