@@ -90,14 +90,17 @@ def conversation_idle_check(conversation_id: int) -> str:
         state = dict(conversation.state or {})
         quiet = now - last.created_at
         wrote = conversation.messages.filter(direction=Message.Direction.INBOUND)
-        if last.payload.get("purpose") and not wrote.filter(
-                created_at__gt=last.created_at).exists() and \
-                last.payload.get("purpose") != "follow_up":
+        unanswered_outreach = not wrote.exists() or (
+            last.payload.get("purpose") not in (None, "", "follow_up")
+            and not wrote.filter(created_at__gt=last.created_at).exists())
+        if unanswered_outreach:
             # The shop wrote first and the shopper hasn't answered: the thread stays open
             # (a reply lands here, with the order in view) for a good while before closing.
             if quiet >= _minutes("CONVERSATION_OUTREACH_OPEN_MINUTES"):
-                conversation_close(conversation, CloseReason.NO_REPLY)
-                return CloseReason.NO_REPLY
+                reason = CloseReason.RESOLVED_BY_BOT if wrote.exists() else \
+                    CloseReason.NO_REPLY
+                conversation_close(conversation, reason)
+                return reason
             return ""
         if state.get("follow_up_at"):
             if quiet >= _minutes("CONVERSATION_CLOSE_AFTER_MINUTES"):
@@ -115,9 +118,8 @@ def conversation_idle_check(conversation_id: int) -> str:
             Conversation.objects.filter(pk=conversation.pk).update(state=state)
             return "follow_up" if message is not None else ""
         if not pending and quiet >= _minutes("CONVERSATION_RESOLVE_AFTER_MINUTES"):
-            conversation_close(conversation, CloseReason.RESOLVED_BY_BOT if wrote.exists()
-                               else CloseReason.NO_REPLY)
-            return conversation.close_reason
+            conversation_close(conversation, CloseReason.RESOLVED_BY_BOT)
+            return CloseReason.RESOLVED_BY_BOT
     return ""
 
 
