@@ -232,6 +232,14 @@ def score_from_words(text: str) -> int | None:
     return int(match.lastgroup[1])
 
 
+_REQUEST = re.compile(r"\?|\d{3,}|\b(order|item|items|parcel|package|refund|return|"
+                      r"missing|where|when|how|can you|could you|please|help)\b", re.I)
+
+
+def _asks_something(rest: str) -> bool:
+    return bool(_REQUEST.search(rest))
+
+
 def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | None:
     """A shopper's message that answers the satisfaction question ("5 – Great", "4 but
     it took a while", "pretty good, quick and clear"): stored against the conversation it
@@ -253,6 +261,8 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
     rated = _awaiting_rating(conversation.customer_id)
     if rated is None or rated.pk == conversation.pk:
         return None
+    if match is not None and _asks_something(match.group(2)):
+        return None  # "2 items are missing from my order": a request, not a score
     if match is not None:
         score, comment = int(match.group(1)), match.group(2).strip()
         if re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I):

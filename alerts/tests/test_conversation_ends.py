@@ -177,3 +177,14 @@ def test_an_alert_outside_the_whatsapp_window_goes_out_as_its_template(
                                     {"type": "text", "text": "Maya"},
                                     {"type": "text", "text": "1042"}]}]}
     assert Message.objects.get(pk=alert.pk).delivery == "sent"
+
+
+def test_a_number_that_starts_a_request_is_not_taken_for_a_score(
+        store: Any, now: datetime) -> None:
+    say("where is my order 1042?", now)
+    idle_scan(now + timedelta(hours=2))  # resolved, and the rating question asked
+
+    answer = say("2 items are missing from my other order", now + timedelta(hours=3))
+
+    assert not SatisfactionRating.objects.exists()
+    assert "rating" not in " ".join(answer).lower()
