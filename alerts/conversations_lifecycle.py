@@ -252,11 +252,11 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
     if match is None:
         # In words, only as the first thing said after the question, and never a question
         # or a message about an order.
-        if "?" in text or re.search(r"\d{3,}", text) or conversation.messages.filter(
-                direction=Message.Direction.INBOUND).exclude(pk=message.pk).exists():
+        if "?" in text or re.search(r"\d{3,}", text):
             return None
         words = score_from_words(text)
-        if words is None:
+        if words is None or conversation.messages.filter(
+                direction=Message.Direction.INBOUND).exclude(pk=message.pk).exists():
             return None
     rated = _awaiting_rating(conversation.customer_id)
     if rated is None or rated.pk == conversation.pk:
