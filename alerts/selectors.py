@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from commerce.models import Shipment, ShipmentStatus
+from commerce.models import OrderStatus, Shipment, ShipmentStatus
 
 
 def shipments_due(now: datetime, limit: int | None = None) -> list[int]:
@@ -19,13 +19,19 @@ def shipments_due(now: datetime, limit: int | None = None) -> list[int]:
     return list(ids[:limit] if limit else ids)
 
 
+# Parcels older than this are no longer asked about: the carrier has long given up too.
+POLL_WITHIN = timedelta(days=60)
+
+
 def shipments_to_poll(now: datetime, quiet_since: datetime, polled_before: datetime,
                       limit: int) -> list[Shipment]:
-    """Parcels on their way whose carrier has said nothing since `quiet_since` and that
-    were not asked about since `polled_before`: a webhook may have been missed. The ones
-    asked about longest ago first."""
-    return list(Shipment.objects.filter(next_check_at__isnull=False).exclude(
-        state__in=[ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED_TO_SENDER]).filter(
+    """Parcels on their way (alerted about or not) whose carrier has said nothing since
+    `quiet_since` and that were not asked about since `polled_before`: a webhook may have
+    been missed. The ones asked about longest ago first."""
+    return list(Shipment.objects.exclude(
+        state__in=[ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED_TO_SENDER]).exclude(
+        order__status__in=[OrderStatus.CANCELLED, OrderStatus.RETURNED]).filter(
         Q(last_scan_at__isnull=True) | Q(last_scan_at__lt=quiet_since),
         Q(carrier_polled_at__isnull=True) | Q(carrier_polled_at__lt=polled_before),
-        created_at__lte=now).order_by("carrier_polled_at", "pk")[:limit])
+        created_at__lte=now, created_at__gte=now - POLL_WITHIN,
+    ).order_by("carrier_polled_at", "pk")[:limit])
