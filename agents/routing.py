@@ -124,6 +124,9 @@ def route_after_understand(state: TurnState) -> str:
         # Unsure what they want, sure which order: its status is the useful first answer.
         return "order_status"
     outreach = (memory.get("outreach") or {}).get("kind")
+    if outreach == "checkin" and intent == "complaint":
+        # "There's a problem" in answer to "did everything arrive OK?": with the parcel.
+        return "delivery_problem"
     if outreach and (confidence < LOW_CONFIDENCE or (
             confidence < SWITCH_CONFIDENCE and intent in {"other", "greeting",
                                                           "human_handoff"})):

@@ -57,8 +57,15 @@ def _contact(customer: Customer, channel: str, open_conversation: Conversation |
         identity = customer.identities.filter(channel=channel).order_by("-last_seen_at").first()
         return identity.external_id if identity is not None else customer.phone
     if channel == Channel.TELEGRAM:
+        # A chat proven to be the customer's for good, or one whose proof still holds in
+        # the open conversation the message goes into (once it lapses, the chat is no
+        # longer theirs: a reply from it would start a stranger's conversation).
+        now, ttl = clock.now(), conversation_services.verification_ttl()
         return next((i.external_id for i in customer.identities.filter(channel=channel)
-                     if i.is_verified), "")
+                     if i.is_verified or (open_conversation is not None
+                                          and open_conversation.status == "open"
+                                          and i.proof_for(open_conversation.pk, now, ttl))),
+                    "")
     if channel == Channel.WEB and open_conversation is not None and \
             open_conversation.channel == Channel.WEB:
         identity = customer.identities.filter(

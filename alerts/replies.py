@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 from agents.nlu.cues import yes_or_no
+from agents.nodes.delivery_problem import DAMAGED, NOT_RECEIVED, ORDERED_GOT, WRONG
 from alerts.conversations_lifecycle import rating_reply
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -41,8 +42,16 @@ def _checkin_answer(conversation: Conversation, message: Message) -> list[Reply]
     except ValueError:
         return None
     text = message.text or ""
-    if clock.now() - sent_at > CHECKIN_ANSWER_WITHIN or len(text.split()) > 8 or \
-            PROBLEM.search(text) or not (yes_or_no(text) == "yes" or ALL_GOOD.search(text)):
+    if clock.now() - sent_at > CHECKIN_ANSWER_WITHIN or len(text.split()) > 8:
+        return None
+    if PROBLEM.search(text) or yes_or_no(text) == "no":
+        if any(cue.search(text) for cue in (WRONG, DAMAGED, ORDERED_GOT, NOT_RECEIVED)):
+            return None  # the bot's delivery-problem flow takes it, with the order in view
+        message.intent = "delivery_problem"
+        return [Reply(f"I'm sorry to hear that. What went wrong with order "
+                      f"#{outreach.get('order')}: is something missing, damaged, or not what "
+                      "you ordered? Tell me and I'll sort it out.")]
+    if not (yes_or_no(text) == "yes" or ALL_GOOD.search(text)):
         return None
     state.pop("outreach", None)
     conversation.state = state
