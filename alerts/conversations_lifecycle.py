@@ -24,6 +24,7 @@ class CloseReason:
     SHOPPER_SILENT = "shopper_silent"
     NO_REPLY = "no_reply"  # the shop wrote first (an alert) and the shopper never answered
     RATING = "rating"  # the conversation only carried a satisfaction score
+    INACTIVE = "inactive"  # answered, then the shopper left without signing off
 
 
 # Closings after which the shopper is asked how it went.
@@ -75,6 +76,13 @@ def _follow_up_text(conversation: Conversation) -> str:
             "up where we left off.")
 
 
+def _signed_off(message: Message) -> bool:
+    from agents.nodes.talk import BYE, THANKS
+
+    return message.intent == "checkin_ok" or bool(
+        THANKS.search(message.text or "") or BYE.search(message.text or ""))
+
+
 def conversation_idle_check(conversation_id: int) -> str:
     """Look at one open conversation the bot handles; what was done ("" for nothing)."""
     now = clock.now()
@@ -118,8 +126,14 @@ def conversation_idle_check(conversation_id: int) -> str:
             Conversation.objects.filter(pk=conversation.pk).update(state=state)
             return "follow_up" if message is not None else ""
         if not pending and quiet >= _minutes("CONVERSATION_RESOLVE_AFTER_MINUTES"):
-            conversation_close(conversation, CloseReason.RESOLVED_BY_BOT)
-            return CloseReason.RESOLVED_BY_BOT
+            # Resolved when the shopper's last word signed off ("great, thanks", "that's
+            # all", "all good" to a check-in); otherwise they simply left: it closes
+            # without asking them to rate it.
+            said = wrote.order_by("-created_at", "-pk").first()
+            reason = CloseReason.RESOLVED_BY_BOT if said is not None and _signed_off(said) \
+                else CloseReason.INACTIVE
+            conversation_close(conversation, reason)
+            return reason
     return ""
 
 

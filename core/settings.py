@@ -294,7 +294,8 @@ DELIVERY_CHECKIN_WITHIN_HOURS = int(os.environ.get("DELIVERY_CHECKIN_WITHIN_HOUR
 CARRIER_POLL_QUIET_HOURS = int(os.environ.get("CARRIER_POLL_QUIET_HOURS", "12"))
 # The ends of conversations: a shopper silent mid-flow is followed up once after
 # FOLLOW_UP minutes, and the conversation closes CLOSE minutes after that; one the bot
-# finished (nothing asked) is resolved after RESOLVE minutes of quiet; one the shop
+# finished (nothing asked) closes after RESOLVE minutes of quiet, resolved (and asked to
+# rate) if the shopper signed off; one the shop
 # opened (an alert) and the shopper never answered stays open OUTREACH_OPEN minutes.
 CONVERSATION_FOLLOW_UP_AFTER_MINUTES = int(os.environ.get(
     "CONVERSATION_FOLLOW_UP_AFTER_MINUTES", "60"))

@@ -188,3 +188,14 @@ def test_a_number_that_starts_a_request_is_not_taken_for_a_score(
 
     assert not SatisfactionRating.objects.exists()
     assert "rating" not in " ".join(answer).lower()
+
+
+def test_a_shopper_who_leaves_without_signing_off_is_not_asked_to_rate(
+        store: Any, now: datetime) -> None:
+    say("where is my order 1042?", now)
+
+    sent = idle_scan(now + timedelta(hours=2))
+
+    conversation = Conversation.objects.get()
+    assert (conversation.status, conversation.close_reason) == ("resolved", "inactive")
+    assert sent == []
