@@ -285,10 +285,9 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
         score, comment = int(words or 0), text.strip()
     if rating_record(rated, score, channel=message.channel, comment=comment) is None:
         return None
-    if not conversation.messages.filter(direction=Message.Direction.INBOUND).exclude(
-            pk=message.pk).exists():
+    if not conversation.messages.exclude(pk=message.pk).exists():
         # The score was all this new conversation carried: it ends with the thanks, and
-        # is not itself asked about.
+        # is not itself asked about. (One the shop opened meanwhile, with an alert, stays.)
         conversation_close(conversation, CloseReason.RATING)
     return [Reply("Thank you for your rating! If there's anything else I can help with, "
                   "just write.")]
