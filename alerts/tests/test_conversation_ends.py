@@ -199,3 +199,26 @@ def test_a_shopper_who_leaves_without_signing_off_is_not_asked_to_rate(
     conversation = Conversation.objects.get()
     assert (conversation.status, conversation.close_reason) == ("resolved", "inactive")
     assert sent == []
+
+
+def test_a_rating_sent_after_an_alert_opened_a_new_conversation_leaves_it_open(
+        store: Any, now: datetime) -> None:
+    from commerce import services as commerce_services
+    from commerce.tracking import Checkpoint
+
+    say("where is my order 1042?", now)
+    say("thanks!", now + timedelta(minutes=1))
+    idle_scan(now + timedelta(hours=2))  # resolved, rating asked
+    shipment = Shipment.objects.get(tracking_number="1Z999AA10123456784")
+    with clock.frozen_at(now + timedelta(hours=3)), captured(), \
+            TestCase.captureOnCommitCallbacks(execute=True):
+        commerce_services.shipment_checkpoints_store(shipment, [Checkpoint(
+            at=now + timedelta(hours=3), status="exception", exception="weather_delay",
+            location="Carlisle, GB", detail="", code="")])
+
+    say("5", now + timedelta(hours=4))
+
+    assert SatisfactionRating.objects.get().score == 5
+    alerted = Conversation.objects.get(status="open")
+    assert alerted.state["order"] == "1042"
+    assert alerted.messages.filter(payload__purpose="shipment_exception").exists()
