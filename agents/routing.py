@@ -33,6 +33,9 @@ FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "compla
 CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
                           r"deliver it to)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
+# What a reply to a parcel alert may be, when the classifier is unsure: its own guess.
+ORDER_FLOW_INTENTS = {"order_status", "delivery_problem", "return_request",
+                      "exchange_request", "cancel_order", "change_address", "refund_status"}
 ACKNOWLEDGEMENT_WORDS = 4
 
 
@@ -120,6 +123,17 @@ def route_after_understand(state: TurnState) -> str:
     if entities.get("order_number") and confidence < LOW_CONFIDENCE:
         # Unsure what they want, sure which order: its status is the useful first answer.
         return "order_status"
+    outreach = (memory.get("outreach") or {}).get("kind")
+    if outreach == "checkin" and intent == "complaint":
+        # "There's a problem" in answer to "did everything arrive OK?": with the parcel.
+        return "delivery_problem"
+    if outreach and (confidence < LOW_CONFIDENCE or (
+            confidence < SWITCH_CONFIDENCE and intent in {"other", "greeting",
+                                                          "human_handoff"})):
+        # "What do I need to do?" in reply to a parcel alert is about that parcel.
+        if intent in ORDER_FLOW_INTENTS:
+            return intent
+        return "delivery_problem" if outreach == "checkin" else "order_status"
     if confidence < LOW_CONFIDENCE or intent == "human_handoff":
         return "clarify"
     return _intent_node(intent)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.graph import build
+from agents.nlu import cues
+from agents.outreach_replies import outreach_answer
 from agents.routing import LOW_CONFIDENCE
 from agents.state import TurnState
 from conversations import services
@@ -13,6 +15,10 @@ from conversations.services import Reply
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
+    answered = outreach_answer(conversation, message)
+    if answered is not None:
+        # A satisfaction score, or "all good" to a delivery check-in: nothing to run.
+        return answered
     state: TurnState = {
         "conversation_id": conversation.pk,
         "text": message.text,
@@ -33,6 +39,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         memory["clarify_attempts"] = 0
     if result.get("intent") and result.get("confidence", 0) >= LOW_CONFIDENCE:
         memory["last_intent"] = result["intent"]
+    # What the bot waits for ends with a thank-you or goodbye; the quiet-conversation scan
+    # closes such a conversation as resolved (conversations.lifecycle).
+    memory["signed_off"] = cues.signs_off(message.text)
     conversation.state = memory
     conversation.save(update_fields=["state"])
     # A few words are too little to tell a language by; keep what we knew then.

@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
-TEMPLATE_PURPOSES = ("delay_alert", "back_in_stock", "return_update", "csat")
+TEMPLATE_PURPOSES = ("delay_alert", "shipment_exception", "delivery_checkin", "follow_up",
+                     "back_in_stock", "return_update", "csat")
 OUTSIDE_WINDOW = "outside the 24-hour window: only approved templates can be sent"
 REQUIRED_SETTINGS = ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN",
                      "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")

@@ -233,6 +233,19 @@ class Shipment(models.Model):
     tracking_number = models.CharField(max_length=64, unique=True)
     promised_by = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    # Kept from the tracking events by alerts.watch (one statement, whatever wrote the
+    # events): the newest scan, its status, and when the alert scan must next look at
+    # the parcel (a stall or a missed promised date; the check-in after delivery). Empty
+    # when there is nothing left to watch for, so the scan's index holds only the rest.
+    last_scan_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=ShipmentStatus.choices, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # When the carrier was last asked for this parcel's scans (the reconciliation poll).
+    carrier_polled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_check_at"], name="shipment_next_check",
+                                condition=models.Q(next_check_at__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking_number}"

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 
 from commerce import policy as rules
-from commerce import selectors, tracking
+from commerce import selectors, signals, tracking
 from commerce.labels import return_label_render
 from commerce.models import (
     BackInStockSubscription,
@@ -27,6 +27,7 @@ from commerce.models import (
     Return,
     ReturnItem,
     Shipment,
+    ShipmentStatus,
     TrackingEvent,
     Variant,
 )
@@ -347,12 +348,39 @@ def shipment_tracking_refresh(shipment: Shipment) -> int:
     return shipment_checkpoints_store(shipment, checkpoints)
 
 
+@transaction.atomic
 def shipment_checkpoints_store(shipment: Shipment, checkpoints: list[tracking.Checkpoint]) -> int:
-    """A carrier's update: store the checkpoints the shipment doesn't have yet; how many
-    were new."""
+    """A carrier's update (its webhook, the reconciliation poll, a live refresh): store
+    the checkpoints the shipment doesn't have yet, mark a shipped order delivered once the
+    carrier delivered it, and hand the shipment to the alerts; how many were new."""
     known = {(e.at, e.status, e.location) for e in shipment.events.all()}
     new = [TrackingEvent(shipment=shipment, at=c.at, status=c.status, exception=c.exception,
                          location=c.location, detail=c.detail, carrier_code=c.code)
            for c in checkpoints if (c.at, c.status, c.location) not in known]
     TrackingEvent.objects.bulk_create(new)
+    if not new:
+        return 0
+    latest = shipment.events.order_by("-at", "-pk").first()
+    if latest is not None and latest.status == ShipmentStatus.DELIVERED:
+        Order.objects.filter(pk=shipment.order_id, status=OrderStatus.SHIPPED).update(
+            status=OrderStatus.DELIVERED)
+    signals.shipment_tracked.send(sender=Shipment, shipment=shipment, new=new)
     return len(new)
+
+
+@dataclass(frozen=True)
+class CarrierUpdate:
+    """A carrier's news about one parcel, as its tracking service sent it."""
+
+    carrier: str
+    tracking_number: str
+    checkpoints: list[tracking.Checkpoint]
+
+
+def shipment_carrier_update(update: CarrierUpdate) -> int | None:
+    """Store a carrier's webhook update; None when no shipment has that tracking number
+    (someone else's parcel on the same tracking account: nothing to store)."""
+    shipment = Shipment.objects.filter(tracking_number=update.tracking_number).first()
+    if shipment is None:
+        return None
+    return shipment_checkpoints_store(shipment, update.checkpoints)

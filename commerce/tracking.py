@@ -14,8 +14,12 @@ This module knows AfterShip's payloads and nothing of the ORM; the service
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 from django.conf import settings
@@ -93,10 +97,16 @@ def checkpoints_fetch(carrier: str, tracking_number: str) -> list[Checkpoint]:
 
 
 def _checkpoint(item: dict) -> Checkpoint | None:
-    at = parse_datetime(str(item.get("checkpoint_time") or ""))
+    try:
+        at = parse_datetime(str(item.get("checkpoint_time") or ""))
+    except ValueError:
+        return None
     status = TAGS.get(str(item.get("tag") or ""))
     if at is None or status is None:
         return None  # Pending or Expired: nothing the carrier scanned
+    if at.tzinfo is None:
+        # A checkpoint time without an offset: read as UTC rather than the server's zone.
+        at = at.replace(tzinfo=UTC)
     detail = str(item.get("message") or "")[:300]
     exception = ""
     if item.get("subtag") in RETURNED_SUBTAGS or "return to sender" in detail.lower() or \
@@ -112,3 +122,58 @@ def _checkpoint(item: dict) -> Checkpoint | None:
         str(p) for p in (item.get("city"), item.get("country_iso3")) if p))[:120]
     return Checkpoint(at=at, status=str(status), exception=str(exception), location=location,
                       detail=detail, code=str(item.get("subtag") or "")[:20])
+
+
+# --- AfterShip's tracking webhook -------------------------------------------------------
+# AfterShip POSTs {"event": "tracking_update", "event_id": ..., "msg": <the tracking, as
+# the Tracking API returns it, with every checkpoint so far>, "ts": ...}, signed with the
+# account's webhook secret: `aftership-hmac-sha256` is the base64 HMAC-SHA256 of the raw
+# body. Other events (an estimated date revised, say) carry no scan and are acknowledged.
+
+SIGNATURE_HEADER = "aftership-hmac-sha256"
+UPDATE_EVENTS = {"tracking_update"}
+CARRIERS = {slug: carrier for carrier, slug in SLUGS.items()}
+
+
+def webhook_secret() -> str:
+    return str(settings.AFTERSHIP_WEBHOOK_SECRET)
+
+
+def webhook_verify(body: bytes, signature: str) -> bool:
+    secret = webhook_secret()
+    if not secret or not signature:
+        return False
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+    return hmac.compare_digest(digest, signature.strip().encode(errors="replace"))
+
+
+@dataclass(frozen=True)
+class WebhookUpdate:
+    event: str
+    carrier: str
+    tracking_number: str
+    checkpoints: list[Checkpoint]
+
+
+def webhook_parse(body: bytes) -> WebhookUpdate:
+    """Read one webhook; ValueError, with what is wrong, for a body that isn't one."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"The body is not JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        raise ValueError("Not an AfterShip webhook: no event.")
+    msg = data.get("msg")
+    if not isinstance(msg, dict):
+        raise ValueError("Not an AfterShip webhook: msg is not an object.")
+    number = msg.get("tracking_number")
+    if not isinstance(number, str) or not number.strip() or len(number) > 64:
+        raise ValueError("msg.tracking_number is missing or not a tracking number.")
+    raw = msg.get("checkpoints") or []
+    if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
+        raise ValueError("msg.checkpoints is not a list of objects.")
+    slug = str(msg.get("slug") or "")
+    checkpoints = [c for c in (_checkpoint(item) for item in raw) if c is not None]
+    return WebhookUpdate(event=data["event"], carrier=CARRIERS.get(slug, slug.replace("-", "_")),
+                         tracking_number=number.strip(),
+                         checkpoints=sorted(checkpoints, key=lambda c: c.at))

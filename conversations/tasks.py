@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from channels_adapters.base import PermanentError, TemporaryError
-from conversations import services
+from conversations import lifecycle, services
 from conversations.handoff_notices import slack_handoff_post
 
 logger = logging.getLogger(__name__)
@@ -55,3 +55,15 @@ def post_handoff_to_slack(self, handoff_id: int) -> str:
         logger.error("Handoff %s was not posted to Slack: %s", handoff_id, exc)
         return "failed"
     return "posted" if posted else "skipped"
+
+
+@shared_task
+def scan_conversations() -> int:
+    """Beat: silent shoppers followed up once, then closed; conversations the bot
+    finished resolved, with the satisfaction question."""
+    return lifecycle.conversations_idle_scan()
+
+
+@shared_task(acks_late=True)
+def csat_ask(conversation_id: int) -> bool:
+    return lifecycle.csat_ask(conversation_id) is not None

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "channels_adapters",
     "agents",
     "devtools",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -215,10 +216,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# Shipment alerts, check-ins and the ends of conversations (alerts/).
+ALERTS_BEAT_SCHEDULE = {
+    "scan-shipments": {"task": "alerts.tasks.scan_shipments", "schedule": 600.0},
+    "reconcile-shipments": {"task": "alerts.tasks.reconcile_shipments", "schedule": 3600.0},
+    "scan-conversations": {"task": "conversations.tasks.scan_conversations", "schedule": 300.0},
+}
 CELERY_BEAT_SCHEDULE = {
     "recover-outbox": {"task": "conversations.tasks.recover_outbox", "schedule": 60.0},
     "purge-identity-attempts": {"task": "core.tasks.purge_identity_attempts",
                                 "schedule": 3600.0},
+    **ALERTS_BEAT_SCHEDULE,
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.
@@ -271,11 +279,46 @@ TELEGRAM_ENABLED = _env_bool("TELEGRAM_ENABLED")
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_SECRET_TOKEN = os.environ.get("TELEGRAM_SECRET_TOKEN", "")
 
+# Shipment alerts: hours without a carrier scan after which a parcel counts as stalled
+# (per carrier: "royal_mail=72,dpd=48"; others get SHIPMENT_STALL_HOURS), when the
+# delivery check-in goes out after delivery (and how late it may still go out).
+SHIPMENT_STALL_HOURS = int(os.environ.get("SHIPMENT_STALL_HOURS",
+                                          str(CARRIER_STALE_AFTER_HOURS)))
+SHIPMENT_STALL_HOURS_BY_CARRIER = {
+    carrier.strip(): int(hours)
+    for carrier, _, hours in (
+        item.partition("=") for item in os.environ.get("SHIPMENT_STALL_HOURS_BY_CARRIER",
+                                                       "").split(",")
+    )
+    if carrier.strip() and hours.strip().isdigit()
+}
+DELIVERY_CHECKIN_AFTER_HOURS = int(os.environ.get("DELIVERY_CHECKIN_AFTER_HOURS", "2"))
+DELIVERY_CHECKIN_WITHIN_HOURS = int(os.environ.get("DELIVERY_CHECKIN_WITHIN_HOURS", "48"))
+# The reconciliation poll asks the carrier about parcels quiet for this long.
+CARRIER_POLL_QUIET_HOURS = int(os.environ.get("CARRIER_POLL_QUIET_HOURS", "12"))
+# The ends of conversations: a shopper silent mid-flow is followed up once after
+# FOLLOW_UP minutes, and the conversation closes CLOSE minutes after that; one the bot
+# finished (nothing asked) closes after RESOLVE minutes of quiet, resolved (and asked to
+# rate) if the shopper signed off; one the shop
+# opened (an alert) and the shopper never answered stays open OUTREACH_OPEN minutes.
+CONVERSATION_FOLLOW_UP_AFTER_MINUTES = int(os.environ.get(
+    "CONVERSATION_FOLLOW_UP_AFTER_MINUTES", "60"))
+CONVERSATION_CLOSE_AFTER_MINUTES = int(os.environ.get("CONVERSATION_CLOSE_AFTER_MINUTES",
+                                                      "1440"))
+CONVERSATION_RESOLVE_AFTER_MINUTES = int(os.environ.get("CONVERSATION_RESOLVE_AFTER_MINUTES",
+                                                        "60"))
+CONVERSATION_OUTREACH_OPEN_MINUTES = int(os.environ.get("CONVERSATION_OUTREACH_OPEN_MINUTES",
+                                                        "4320"))
+# How long a satisfaction question (and its email link) can be answered.
+CSAT_VALID_DAYS = int(os.environ.get("CSAT_VALID_DAYS", "7"))
+
 # Live carrier tracking (AfterShip Tracking API v4); off: the stored scans are the truth.
 AFTERSHIP_ENABLED = _env_bool("AFTERSHIP_ENABLED")
 AFTERSHIP_API_KEY = os.environ.get("AFTERSHIP_API_KEY", "")
 AFTERSHIP_API_BASE = os.environ.get("AFTERSHIP_API_BASE", "https://api.aftership.com/v4")
 AFTERSHIP_TIMEOUT_SECONDS = float(os.environ.get("AFTERSHIP_TIMEOUT_SECONDS", "2"))
+# AfterShip's webhook secret: set, `/webhooks/aftership/` takes signed tracking updates.
+AFTERSHIP_WEBHOOK_SECRET = os.environ.get("AFTERSHIP_WEBHOOK_SECRET", "")
 
 SLACK_ENABLED = _env_bool("SLACK_ENABLED")
 SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN", "")

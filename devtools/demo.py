@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.text import slugify
 
+from alerts.services import shipments_watch_refresh
 from commerce.models import (
     Article,
     DiscountCode,
@@ -2921,6 +2922,7 @@ def _write(
         (LoyaltyTransaction, plan.loyalty),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    shipments_watch_refresh([s.pk for s in plan.shipments])
     _analyze()
 
 

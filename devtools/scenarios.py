@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from agents.nlu.language import detect_language
+from alerts.services import shipments_watch_refresh
 from channels_adapters.registry import captured
 from commerce import services as commerce_services
 from commerce.models import (
@@ -309,6 +310,7 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
     store = data.get("store") or {}
     build_policy(store.get("policy") or {})
     customers: dict[str, Customer] = {}
+    conversation_channel = (data.get("conversation") or {}).get("channel", "")
     postcodes: dict[str, str] = {}
     methods: dict[str, dict[str, PaymentMethod]] = {}
     for i, c in enumerate(store.get("customers") or []):
@@ -320,9 +322,13 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
             raise ScenarioError(f"store.customers[{i}].language: '{language}' is not a "
                                 "two-letter language code (ISO 639-1)")
         consents = c.get("consents") or []
+        # The channel the shopper writes on is the one they prefer, unless told otherwise.
+        preferred = c.get("preferred_channel") or conversation_channel
+        if preferred:
+            _choice(preferred, Channel, f"store.customers[{i}].preferred_channel")
         customers[ref] = Customer.objects.create(
             name=c.get("name", ""), email=c.get("email", ""), phone=str(c.get("phone", "")),
-            tags=list(c.get("tags") or []), language=language,
+            tags=list(c.get("tags") or []), language=language, preferred_channel=preferred,
             marketing_consent=bool(c.get("marketing_consent", bool(consents))), created_at=now)
         postcodes[ref] = str(c.get("postcode", ""))
         if c.get("points"):
@@ -496,6 +502,7 @@ def _order(o: dict[str, Any], customers: dict[str, Customer], postcodes: dict[st
                 exception=exception, location=e.get("location", ""),
                 detail=e.get("detail", e.get("description", "")),
                 carrier_code=e.get("code", ""))
+        shipments_watch_refresh([ship.pk])
     for i, r in enumerate(o.get("returns") or [], 1):
         ret = Return.objects.create(
             order=order, number=r.get("number", f"R-{number}-{i}"),

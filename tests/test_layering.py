@@ -2,6 +2,7 @@
 
     devtools            demo shop, scenario runner, bench, load generator
     agents              the bot
+    alerts              what the shop sends first about parcels
     conversations       the pipeline, the outbox, handoffs, the inbox
     commerce            the store          channels_adapters   platform payloads
     core                the customer and their identities; clock, encoder, formatting
@@ -25,8 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LEVELS = {"core": 0, "commerce": 1, "channels_adapters": 1, "conversations": 2, "agents": 3,
-          "devtools": 4}
+LEVELS = {"core": 0, "commerce": 1, "channels_adapters": 1, "conversations": 2, "alerts": 3,
+          "agents": 4, "devtools": 5}
 
 # The project package (core) is also where Django starts: these modules wire every app
 # together, so they sit above the stack rather than at its bottom.
@@ -58,6 +59,14 @@ LAZY_ALLOWED = {
         "the tasks once a write commits",
     ("core/apps.py", "core.checks"):
         "Django's convention: system checks register when the app is ready",
+    ("alerts/apps.py", "alerts.receivers"):
+        "Django's convention: signal receivers connect when the app is ready",
+    ("alerts/services.py", "alerts.tasks"):
+        "Celery's service/task pair: the tasks run these services, and the services queue "
+        "the tasks once a write commits",
+    ("conversations/lifecycle.py", "conversations.tasks"):
+        "Celery's service/task pair: the tasks run these services, and the services queue "
+        "the tasks once a write commits",
     ("devtools/demo.py", "core.encoder"):
         "the encoder brings torch, needed only when a demo text has no embedding yet",
 }

@@ -87,6 +87,15 @@ FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|rig
                            r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
 
 
+THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
+BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
+
+
+def signs_off(text: str) -> bool:
+    """"thanks", "that's all", "bye": the shopper is done for now."""
+    return bool(THANKS.search(text) or BYE.search(text))
+
+
 def yes_or_no(text: str) -> str:
     """"yes", "no" or "" for a short answer, without looking at what else it asks."""
     if NO_INSIDE.search(text):

@@ -48,6 +48,9 @@ AGENT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "article": ("view",),
         "shoppolicy": ("view",),
     },
+    "alerts": {
+        "shipmentalert": ("view",),
+    },
 }
 
 MARKETER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -95,7 +98,7 @@ def _permissions_create(apps: Any) -> None:
     from django.contrib.contenttypes.management import create_contenttypes
 
     for app_config in apps.get_app_configs():
-        if app_config.label not in {"conversations", "core", "commerce"}:
+        if app_config.label not in {"conversations", "core", "commerce", "alerts"}:
             continue
         # Historical app configs carry no models module, which both functions take for
         # "this app has no models".

@@ -24,6 +24,7 @@ from conversations.inbox.selectors import (
     PLACEHOLDER,
     PLACEHOLDERS,
 )
+from conversations.lifecycle import CloseReason, conversation_close
 from conversations.models import (
     Conversation,
     Handoff,
@@ -291,11 +292,10 @@ def conversation_resolve(conversation: Conversation, agent: Any) -> Conversation
             raise InboxRefused("This conversation is already resolved.")
         conversation.handoffs.filter(status__in=OPEN_STATUSES).update(
             status=Handoff.Status.RESOLVED, closed_at=now)
-        conversation.status = Conversation.Status.RESOLVED
         conversation.mode = Conversation.Mode.BOT
         conversation.assigned_to = conversation.assigned_to or agent
-        conversation.updated_at = now
-        conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at"])
+        conversation.save(update_fields=["mode", "assigned_to"])
+        conversation_close(conversation, CloseReason.RESOLVED_BY_AGENT)
         inbox_event_on_commit("resolved", conversation.pk)
     return conversation
 

@@ -29,12 +29,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from alerts.bench import stall_bench
 from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
 from devtools.load import percentile, webhook_load
 
-GROUPS = ("model", "floor", "turn", "ingest")
+GROUPS = ("model", "floor", "turn", "ingest", "stall")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
@@ -91,6 +92,8 @@ class Command(BaseCommand):
         if "ingest" in only:
             results.update(self._ingest(options["webhooks"], options["senders"],
                                         options["port"]))
+        if "stall" in only:
+            results.update(stall_bench())
         for key, value in results.items():
             self.stdout.write(f"{key}: {value}")
         report = options.get("report")
