@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
-from agents.nlu.cues import UK_POSTCODE, yes_or_no
-from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP
-from agents.nodes.payment import is_fraud_claim
-from agents.nodes.talk import is_instruction
+from agents.intents import node_for
+from agents.nlu.cues import (
+    REMEDY_REFUND,
+    REMEDY_RESHIP,
+    UK_POSTCODE,
+    is_fraud_claim,
+    is_instruction,
+    yes_or_no,
+)
 from agents.state import TurnState
 
 # Below this the bot asks one clarifying question instead of guessing.
@@ -15,11 +20,6 @@ LOW_CONFIDENCE = 0.4
 # A new request this confident overrides a question the bot is waiting on.
 SWITCH_CONFIDENCE = 0.7
 
-INTENT_NODES = {
-    "greeting", "order_status", "delivery_problem", "return_request", "exchange_request",
-    "refund_status", "cancel_order", "change_address", "product_question", "back_in_stock",
-    "promo_question", "account", "payment_issue", "complaint", "other",
-}
 ASKS_FOR_PERSON = re.compile(
     r"\b(human( being)?|real person|a person|actual person|someone real|"
     r"(live |real |customer service |support )(agent|representative|rep|operator)|"
@@ -132,9 +132,7 @@ def _names_one(text: str, names: list[str] | None) -> bool:
 
 
 def _intent_node(intent: str) -> str:
-    if intent == "human_handoff":
-        return "human_request"
-    return intent if intent in INTENT_NODES else "other"
+    return node_for(intent).value
 
 
 def route_after_verify(state: TurnState) -> str:

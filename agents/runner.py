@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.context import TurnContext
 from agents.graph import build
 from agents.routing import LOW_CONFIDENCE
 from agents.state import TurnState
-from conversations import services
+from conversations import selectors, services
 from conversations.models import Conversation, Message
 from conversations.services import Reply
 
@@ -24,7 +25,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "replies": [],
         "handoff": None,
     }
-    result: dict[str, Any] = build().invoke(state)
+    context = TurnContext(conversation=selectors.conversation_get(conversation.pk),
+                          channel=message.channel, sender_id=state["sender_id"],
+                          client=state["client"])
+    result: dict[str, Any] = build().invoke(state, context=context)
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
     memory = dict(result.get("memory") or {})

@@ -30,9 +30,12 @@ class TurnState(TypedDict, total=False):
     stop: str  # "declined" (an action refused) or "lapsed" (not a yes): nothing is started
     replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
     also: dict[str, Any] | None  # a second request in the same message, answered next
+    # Set by the steps that hand the turn over (agents.graph: Command hops).
+    route: str  # the step the verification gate goes on to ("" for the one waiting)
+    proof_prompt: str  # how the gate asks for proof, when not in its own words
+    handover: dict[str, Any] | None  # what a step hands the next (a parcel found missing)
     # Carried between turns in Conversation.state (owned by the runner).
     memory: dict[str, Any]
     # What the turn produced.
-    route: str
     replies: Annotated[list[dict[str, Any]], operator.add]
     handoff: dict[str, Any] | None

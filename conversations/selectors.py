@@ -11,6 +11,10 @@ from core import clock
 from core.models import ChannelIdentity, Customer
 
 
+def conversation_get(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_related("customer").get(pk=conversation_id)
+
+
 def conversation_open_get(customer: Customer) -> Conversation | None:
     return Conversation.objects.filter(customer=customer, status="open").first()
 

@@ -313,3 +313,67 @@ def changes_payment(text: str) -> bool:
 
 ASKS_CHANGE = re.compile(r"\b(instead|rather|can (i|you|we)|could (i|you|we)|please|pls|switch|"
                          r"change|swap|want to|wanna|i'?d like|would like|use|prefer)\b", re.I)
+
+
+# "It never came", "not here", "can't find it": a parcel the shopper has not got.
+NOT_RECEIVED = re.compile(
+    r"\b(never (got|received|arrived|came|turned up|showed up)|(not|n'?t) (here|received|"
+    r"arrived|got it|turned up|come|showed up|there)|nothing (here|at|in|on|was)|no sign of|"
+    r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
+    r"haven'?t (got|had|received) (it|them|anything)|(has|have|had) no record of (it|them)|"
+    r"(doesn'?t|don'?t|didn'?t) (have|get) (it|them|the parcel|my parcel))\b", re.I)
+
+
+# "Send my refund to my new card": refunds only ever go back where the money came from.
+REFUND_ELSEWHERE = re.compile(
+    r"\b(to|into|onto|on|via) (my |a |the )?(new|different|another|other|second|replacement|"
+    r"\w+'s) (card|bank|bank account|account|paypal)\b", re.I)
+
+
+# Words aimed at the bot's instructions rather than at the shop. Such a message never starts
+# or confirms anything: the shopper is asked to say plainly what they need.
+INSTRUCTIONS = re.compile(
+    r"(\bignore (all |any |your |the |my |previous |prior |above |earlier )*(rules|"
+    r"instructions|polic(y|ies)|prompt|guidelines|restrictions)|\bdisregard (your|all|the|any|"
+    r"previous)\b|\b(system|admin|developer|debug|god|maintenance) (mode|override|prompt|"
+    r"message|command)|^\W*(system|assistant|admin|developer)\W*:|\[(system|admin|assistant)\]|"
+    r"\byou are now\b|\bact as (an? |the )?(admin|administrator|developer|manager)|"
+    r"\bnew instructions\b|\boverride (your|the|all|any)\b|\bjailbreak|"
+    r"\bconfirmation (is |was )?(already|has been) (given|provided)|\bno need to (ask|confirm|"
+    r"check|verify)|\bwithout (asking|confirm\w*|checking|verif\w*))", re.I | re.M)
+
+
+def is_instruction(text: str) -> bool:
+    return bool(INSTRUCTIONS.search(text))
+
+
+FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
+                   r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
+                   r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
+                   r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
+                   r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
+                   r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
+                   r"transaction|purchase))\b", re.I)
+
+
+# "Scam" and "fraud" are how angry shoppers talk about a shop; they claim fraud only when
+# they say a payment was made without them.
+FRAUD_WORD = re.compile(r"\b(fraud\w*|scam\w*)\b", re.I)
+
+
+WITHOUT_CONSENT = re.compile(
+    r"\b(charg\w*|took|taken|debit\w*|payment|transaction)\b.{0,40}\b(without|not me|"
+    r"(didn'?t|did not|never) (buy|order|make|place|ask)|wasn'?t me)\b|"
+    r"\b(didn'?t|did not|never) (buy|order|make|place)\b.{0,40}\b(charg\w*|took|taken|"
+    r"debit\w*|payment)", re.I)
+
+
+def is_fraud_claim(text: str) -> bool:
+    return bool(FRAUD.search(text) or (FRAUD_WORD.search(text) and WITHOUT_CONSENT.search(text)))
+
+
+REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back)", re.I)
+
+
+REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
+                           r"a new|new ones?|out)|new one|another one|again)\b", re.I)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
+from agents.nlu.cues import REMEDY_REFUND, REMEDY_RESHIP
 from agents.state import TurnState
-from agents.tools.actions import action_key, decide, hand_off, run_once
+from agents.tools.actions import action_key, ask_confirmation, decide, hand_off, run_once
 from agents.tools.context import conversation, memory, reply
 from commerce import policy as rules
 from commerce import selectors as store
@@ -16,14 +16,6 @@ from commerce import services as store_services
 from commerce.labels_url import label_url
 from commerce.models import Return
 from core import clock
-
-
-def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
-                     action: dict[str, Any]) -> dict[str, Any]:
-    mem = dict(mem)
-    mem["pending"] = {"kind": "confirm", "action": action, "summary": summary}
-    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
-                                             ["Yes, go ahead", "No"])]}
 
 
 def confirm(state: TurnState) -> dict[str, Any]:
@@ -219,11 +211,6 @@ def _missing(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) ->
     return {"replies": [reply(
         f"Done — a replacement is being prepared as order #{result['order']}. You'll get "
         "tracking as soon as it ships.")]}
-
-
-REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back)", re.I)
-REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
-                           r"a new|new ones?|out)|new one|another one|again)\b", re.I)
 
 
 def missing_remedy(state: TurnState) -> dict[str, Any]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from agents import format as fmt
+from agents.intents import Node
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
-from agents.tools.identity import order_for_turn_remembering
+from agents.tools.orders import order_for_turn_remembering
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 
@@ -97,7 +98,8 @@ def order_facts(state: TurnState) -> dict[str, Any]:
     facts = [name for name in state.get("facts") or [] if name in ANSWERS]
     if "open_orders" in (state.get("facts") or []) and conversation(state).is_verified:
         return _open_orders(state)
-    lookup = order_for_turn_remembering(state, "order_status", facts=facts)
+    lookup = order_for_turn_remembering(state, "order_status", Node.ORDER_FACTS,
+                                        facts=facts)
     if lookup.order is None:
         return lookup.update
     order = lookup.order

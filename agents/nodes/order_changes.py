@@ -7,11 +7,10 @@ from collections import Counter
 from typing import Any
 
 from agents.nlu.cues import ORDER_NUMBERS, UK_POSTCODE, several_orders, yes_or_no
-from agents.nodes.confirm import ask_confirmation
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn, orders_in_set
+from agents.tools.orders import order_for_turn, orders_in_set
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import ExceptionKind, Order, OrderStatus

@@ -5,37 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from langgraph.types import Command
+
 from agents import format as fmt
-from agents.nlu.cues import yes_or_no
-from agents.nodes.confirm import ask_confirmation
+from agents.intents import Node
+from agents.nlu.cues import is_fraud_claim, yes_or_no
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn, order_for_turn_remembering
+from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
 
-FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
-                   r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
-                   r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
-                   r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
-                   r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
-                   r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
-                   r"transaction|purchase))\b", re.I)
-# "Scam" and "fraud" are how angry shoppers talk about a shop; they claim fraud only when
-# they say a payment was made without them.
-FRAUD_WORD = re.compile(r"\b(fraud\w*|scam\w*)\b", re.I)
-WITHOUT_CONSENT = re.compile(
-    r"\b(charg\w*|took|taken|debit\w*|payment|transaction)\b.{0,40}\b(without|not me|"
-    r"(didn'?t|did not|never) (buy|order|make|place|ask)|wasn'?t me)\b|"
-    r"\b(didn'?t|did not|never) (buy|order|make|place)\b.{0,40}\b(charg\w*|took|taken|"
-    r"debit\w*|payment)", re.I)
 DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
                       r"doesn'?t (work|go through)|error)\b", re.I)
-
-
-def is_fraud_claim(text: str) -> bool:
-    return bool(FRAUD.search(text) or (FRAUD_WORD.search(text) and WITHOUT_CONSENT.search(text)))
 
 
 def fraud(state: TurnState) -> dict[str, Any]:
@@ -65,7 +48,7 @@ PAYING_IN_GENERAL = re.compile(
 def payment_issue(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if is_fraud_claim(text):
-        return fraud(state)
+        return Command(goto=Node.FRAUD)
     double = bool(DOUBLE.search(text) and TAKEN.search(text))
     if not double and DECLINED.search(text):
         return {"replies": [reply(
@@ -156,7 +139,8 @@ def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
 
 def change_payment(state: TurnState) -> dict[str, Any]:
     """Pay for an order that hasn't shipped with another method saved on the account."""
-    lookup = order_for_turn_remembering(state, "payment_issue", changes_payment=True)
+    lookup = order_for_turn_remembering(state, "payment_issue", Node.CHANGE_PAYMENT,
+                                        changes_payment=True)
     if lookup.order is None:
         return lookup.update
     mem = dict(lookup.update["memory"])

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
+from agents.intents import Node
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
-from agents.tools.identity import ask_verification
+from agents.tools.orders import proof_needed
 from commerce import selectors as store
 from commerce.models import DiscountCode
 from core import clock
@@ -122,7 +123,7 @@ def promo_question(state: TurnState) -> dict[str, Any]:
     if POINTS.search(text):
         conv = conversation(state)
         if not conv.is_verified:
-            return ask_verification(state, "promo_question", (
+            return proof_needed(Node.PROMO_QUESTION, ask=(
                 "I can check your points once I know it's you: please send an order number "
                 "and the email address or postcode on it."))
         balance = store.loyalty_balance(conv.customer)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from decimal import Decimal
 from typing import Any
 
+from langgraph.types import Command
+
 from agents import format as fmt
-from agents.nlu.cues import excluded_part
-from agents.nodes.confirm import ask_confirmation
+from agents.intents import Node
+from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.items import ALL_ITEMS, item_label, pick_items, pick_named
+from agents.tools.orders import describe_order, order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import (
@@ -66,7 +68,6 @@ def wanted_resolution(text: str, default: str = "") -> str:
     return next((name for name in named if name not in refused), default)
 
 
-ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
 SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
               "extra small": "XS"}
@@ -96,85 +97,6 @@ def _quantity_back(text: str) -> int:
     return _COUNT.get(word) or int(word)
 
 
-def _item_label(item: OrderItem) -> str:
-    opts = item.variant.option_label()
-    return f"{item.variant.product.name} ({opts})" if opts else item.variant.product.name
-
-
-def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
-    """The order's items the shopper's words point at, if any: "everything except the
-    jumper" is every item but the jumper."""
-    text = state.get("text", "").lower()
-    left_out = excluded_part(text)
-    if left_out and len(items) > 1:
-        rest = text.replace(left_out.lower(), " ")
-        named = _pick_named({**state, "text": rest, "entities": {}}, items)
-        out = (_pick_named({**state, "text": left_out.lower(), "entities": {}}, items)
-               or _by_options(left_out.lower(), items, only_named=True))
-        kept = [i for i in (named or items) if i not in out]
-        if kept and (out or named):
-            return kept
-    return _pick_named(state, items)
-
-
-def _pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
-    text = state.get("text", "").lower()
-    entities = state.get("entities") or {}
-    if ALL_ITEMS.search(text) and len(items) > 1:
-        return items
-    sku = (entities.get("product") or "").upper()
-    exact = [i for i in items if i.variant.sku.upper() == sku or i.variant.sku.lower() in text]
-    if exact:
-        return exact
-    for n, item in enumerate(items, 1):
-        if re.fullmatch(rf"\s*{n}\.?\s*", text) or _item_label(item).lower() in text:
-            return [item]
-    words = set(re.findall(r"[a-z]{3,}", text))
-    scored = []
-    for item in items:
-        product = item.variant.product
-        name_words = set(re.findall(r"[a-z]{3,}", f"{product.name} {product.kind}".lower()))
-        singular = {w.rstrip("s") for w in words}
-        # "hodie" is the hoodie: one slip of the keyboard in a longer word still names it.
-        misspelt = {w for w in words - name_words if len(w) >= 4
-                    and difflib.get_close_matches(w, name_words, n=1, cutoff=0.8)}
-        hits = (len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
-                + len(misspelt))
-        if hits:
-            scored.append((hits, item))
-    if scored:
-        best = max(h for h, _ in scored)
-        chosen = [i for h, i in scored if h == best]
-        if len(chosen) > 1:
-            # Two of the same product: "the white tee", "the bigger one" tell them apart.
-            chosen = _by_options(text, chosen)
-        return chosen
-    return []
-
-
-BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
-SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
-
-
-def _by_options(text: str, items: list[OrderItem], only_named: bool = False) -> list[OrderItem]:
-    def said(item: OrderItem) -> int:
-        return sum(1 for k, v in item.variant.options.items() if isinstance(v, str)
-                   and item.variant.options and len({str(i.variant.options.get(k)) for i in
-                                                     items}) > 1
-                   and re.search(rf"(?<![\w.]){re.escape(v.lower())}(?![\w.])", text))
-    hits = {i.pk: said(i) for i in items}
-    best = max(hits.values())
-    if best:
-        return [i for i in items if hits[i.pk] == best]
-    if only_named:
-        return []
-    sized = [i for i in items if i.variant.options.get("size")]
-    if len(sized) == len(items) and (BIGGER_ONE.search(text) or SMALLER_ONE.search(text)):
-        pick = max if BIGGER_ONE.search(text) else min
-        return [pick(items, key=lambda i: size_key(str(i.variant.options["size"])))]
-    return items
-
-
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
               question: str) -> dict[str, Any]:
     # The names let routing recognise the answer ("the cardigan, it's itchy") however the
@@ -183,7 +105,7 @@ def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent:
         r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})
     mem["pending"] = {"kind": "item", "intent": intent, "names": names}
     return {"memory": mem, "replies": [reply(
-        f"{question} on order #{order.number}?", [_item_label(i) for i in items])]}
+        f"{question} on order #{order.number}?", [item_label(i) for i in items])]}
 
 
 def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent: str,
@@ -262,12 +184,11 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
                        suggested=_suggestion(decision),
                        tried=[f"Checked {what} against the shop's policy"])}
     if decision.rule == "return.not_delivered":
-        from agents.nodes.delivery_problem import missing
-        from agents.nodes.order_status import describe_order
-
         status, last, _ = describe_order(order)
         if last is not None and last.exception == ExceptionKind.LOST:
-            return missing(state, order, mem, lead=f"{status} ")
+            return Command(goto=Node.DELIVERY_PROBLEM, update={
+                "memory": mem, "handover": {"problem": "missing", "order": order.number,
+                                            "lead": f"{status} "}})
         if last is not None and last.status == ShipmentStatus.RETURNED_TO_SENDER:
             return {"memory": mem, "replies": [reply(status)]}
         return {"memory": mem, "replies": [reply(
@@ -342,7 +263,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
     value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
     money = fmt.money(value, order.currency)
     names = ", ".join((f"{quantities[i.pk]} × " if quantities[i.pk] > 1 else "")
-                      + _item_label(i) for i in items)
+                      + item_label(i) for i in items)
     action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
               "reason": reason, "quantities": {str(k): v for k, v in quantities.items()}}
     if decision.outcome == "proceed:keep_it":
@@ -520,7 +441,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
         head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
                 if described else f"Which size or colour would you like instead of "
-                                  f"{_item_label(item)}? ")
+                                  f"{item_label(item)}? ")
         if alternatives:
             return {"memory": mem, "replies": [reply(
                 f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
@@ -531,7 +452,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
                      "instead — or I can tell you when it's back.")
         text = f"{head}No {none_left}" if described else f"Sorry — no {none_left}"
         return {"memory": mem, "replies": [reply(text, ["Store credit", "Refund"])]}
-    summary = (f"I'll swap {_item_label(item)} from order #{order.number} for "
+    summary = (f"I'll swap {item_label(item)} from order #{order.number} for "
                f"{target.product.name} ({described}). You'll get a prepaid return label for the "
                "one you have, and we'll send the new one as soon as the carrier scans your "
                "parcel, at no extra cost.")
@@ -553,7 +474,7 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
     missing: list[str] = []
     for item in items:
         own = text if len(items) == 1 else " ".join(
-            p for p in parts if _pick_named({**state, "text": p, "entities": {}}, [item]))
+            p for p in parts if pick_named({**state, "text": p, "entities": {}}, [item]))
         if len(items) > 1 and not own and not ALL_ITEMS.search(text):
             target, described = None, ""
         else:
@@ -565,7 +486,7 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
                 described = target.option_label() if target is not None else ""
         if target is None or target.stock < item.quantity:
             alternatives = "; ".join(v.option_label() for v in _same_product_in_stock(item)[:6])
-            missing.append(f"{_item_label(item)}" + (f" ({described} is out of stock)"
+            missing.append(f"{item_label(item)}" + (f" ({described} is out of stock)"
                                                      if described else "")
                            + (f" — in stock: {alternatives}" if alternatives else
                               " — no other size or colour is in stock"))
@@ -615,7 +536,7 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an item change")
     difference = Decimal(decision.facts.get("difference", "0"))
-    lines = "\n".join(f"- {_item_label(i)} → {targets[i.pk].option_label()}" for i in items)
+    lines = "\n".join(f"- {item_label(i)} → {targets[i.pk].option_label()}" for i in items)
     money = fmt.money(abs(difference), order.currency)
     price = ("The price is the same." if difference == 0 else
              f"The new items cost {money} more, which I'll charge to your original payment "
@@ -645,7 +566,7 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         return {"memory": mem, "replies": [reply(
             "Which size or colour would you like for each of these?\n"
             + "\n".join(f"- {m}" for m in missing))]}
-    lines = "\n".join(f"- {_item_label(i)} for {targets[i.pk].option_label()}" for i in items)
+    lines = "\n".join(f"- {item_label(i)} for {targets[i.pk].option_label()}" for i in items)
     return ask_confirmation(state, mem, (
         f"I'll swap these from order #{order.number}:\n{lines}\nYou'll get one prepaid return "
         "label, and we'll send the new ones as soon as the carrier scans your parcel, at no "
@@ -662,12 +583,6 @@ ASKS_FOR_REFUND = re.compile(
 ASKS_AFTER_REFUND = re.compile(
     r"\b(where|when|status|still|yet|received|haven'?t|hasn'?t|not (got|seen|had)|no sign|"
     r"how long|gone through|come through|processed)\b", re.I)
-
-
-# "Send my refund to my new card": refunds only ever go back where the money came from.
-REFUND_ELSEWHERE = re.compile(
-    r"\b(to|into|onto|on|via) (my |a |the )?(new|different|another|other|second|replacement|"
-    r"\w+'s) (card|bank|bank account|account|paypal)\b", re.I)
 
 
 def refund_status(state: TurnState) -> dict[str, Any]:

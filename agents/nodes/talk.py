@@ -102,23 +102,6 @@ def clarify(state: TurnState) -> dict[str, Any]:
         ["An order I placed", "A product", "Something else"])]}
 
 
-# Words aimed at the bot's instructions rather than at the shop. Such a message never starts
-# or confirms anything: the shopper is asked to say plainly what they need.
-INSTRUCTIONS = re.compile(
-    r"(\bignore (all |any |your |the |my |previous |prior |above |earlier )*(rules|"
-    r"instructions|polic(y|ies)|prompt|guidelines|restrictions)|\bdisregard (your|all|the|any|"
-    r"previous)\b|\b(system|admin|developer|debug|god|maintenance) (mode|override|prompt|"
-    r"message|command)|^\W*(system|assistant|admin|developer)\W*:|\[(system|admin|assistant)\]|"
-    r"\byou are now\b|\bact as (an? |the )?(admin|administrator|developer|manager)|"
-    r"\bnew instructions\b|\boverride (your|the|all|any)\b|\bjailbreak|"
-    r"\bconfirmation (is |was )?(already|has been) (given|provided)|\bno need to (ask|confirm|"
-    r"check|verify)|\bwithout (asking|confirm\w*|checking|verif\w*))", re.I | re.M)
-
-
-def is_instruction(text: str) -> bool:
-    return bool(INSTRUCTIONS.search(text))
-
-
 def instructions(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
     mem["pending"] = None

@@ -16,20 +16,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from agents.nlu import understand as classify
+from agents.nlu import understand_many
 from agents.nlu.cues import (
     CORRECTION,
+    REFUND_ELSEWHERE,
     UK_POSTCODE,
     asked_facts,
     brings_something_else,
     changes_payment,
     confirmation,
+    is_instruction,
     negated_actions,
     unsupported_request,
     without_negated,
     yes_or_no,
 )
-from agents.nodes.returns import REFUND_ELSEWHERE
-from agents.nodes.talk import is_instruction
 from agents.routing import SWITCH_CONFIDENCE
 from agents.state import TurnState
 from agents.tools.context import memory
@@ -219,8 +221,6 @@ def order_number_fallback(text: str, entities: dict[str, str], asked: bool,
 
 
 def _classify(text: str) -> Any:
-    from agents.nlu import understand as classify
-
     return classify(text)
 
 
@@ -429,8 +429,6 @@ NOT_A_REQUEST = {"greeting", "other", "human_handoff", "complaint"}
 
 def two_requests(text: str) -> tuple[tuple[str, Any], tuple[str, Any]] | None:
     """The message split into two requests, each with its understanding, or None."""
-    from agents.nlu import understand_many
-
     m = ALSO.search(text)
     if m is None or m.start() == 0:
         return None

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.context import turn
 from agents.state import TurnState
-from agents.tools.context import conversation
+from agents.tools.context import conversation, reply
 from commerce.models import Order
 from commerce.policy import Decision
 from conversations import services
+
+
+def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
+                     action: dict[str, Any]) -> dict[str, Any]:
+    mem = dict(mem)
+    mem["pending"] = {"kind": "confirm", "action": action, "summary": summary}
+    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
+                                             ["Yes, go ahead", "No"])]}
 
 
 def decide(state: TurnState, decision: Decision, order: Order | None = None) -> Decision:
@@ -22,8 +31,11 @@ def action_key(state: TurnState, kind: str, *parts: str) -> str:
 
 def run_once(state: TurnState, kind: str, key: str, order: Order | None,
              run: Any) -> tuple[dict[str, Any], bool]:
-    return services.action_run(key, kind, conversation(state), order.number if order else "",
-                               run)
+    result = services.action_run(key, kind, conversation(state),
+                                 order.number if order else "", run)
+    # The write changed the orders: read afresh when next needed this turn.
+    turn().forget_orders()
+    return result
 
 
 def handoff_packet(state: TurnState, reason: str, *, summary: str, suggested: str = "",

@@ -1,27 +1,27 @@
-"""Proving who the shopper is, and finding the order they mean — only theirs."""
+"""Proving who the shopper is: the verification gate's tools (agents.nodes.verify is the
+only caller)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from agents.nlu.cues import (
-    CHEAPER_ONE,
-    DEARER_ONE,
-    ORDER_NUMBERS,
-    OTHER_ONE,
-    excluded_part,
-)
+from django.conf import settings
+
 from agents.nlu.entities import extract_entities
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
-from commerce import policy as rules
 from commerce import selectors as store
-from commerce.models import Order, OrderStatus
+from commerce.models import Order
 from conversations import services
-from core.models import KNOWLEDGE_PROOFS, ChannelIdentity, Customer
-from core.services import Guess, identity_step_up_start, knowledge_check
+from core.models import ChannelIdentity, Customer
+from core.services import (
+    Guess,
+    identity_link_confirm,
+    identity_link_start,
+    identity_step_up_start,
+    knowledge_check,
+)
 
 # After this many misses in one conversation the reply points to the confirmation email.
 STILL_WRONG_AFTER = 3
@@ -30,12 +30,6 @@ MAX_CANDIDATES = 3
 
 ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
                "the order number and the email address or postcode used at checkout.")
-
-
-@dataclass
-class OrderLookup:
-    order: Order | None
-    update: dict[str, Any]
 
 
 def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
@@ -48,166 +42,13 @@ def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> 
     return {"memory": mem, "replies": [reply(text)]}
 
 
-def order_for_turn_remembering(state: TurnState, intent: str, **asked: Any) -> OrderLookup:
-    """order_for_turn for a request that must survive the proof of identity: what was
-    asked is kept in memory while the bot asks for proof, and dropped once answered."""
-    lookup = order_for_turn(state, intent)
-    mem = dict(lookup.update.get("memory") or memory(state))
-    for key, value in asked.items():
-        if lookup.order is None:
-            mem[key] = value
-        else:
-            mem.pop(key, None)
-    return OrderLookup(lookup.order, {**lookup.update, "memory": mem})
-
-
-def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
-    """The verified customer's order this turn is about, or the reply asking for proof."""
-    conv = conversation(state)
+def proof_given(state: TurnState) -> bool:
+    """The message holds enough to check who the shopper is: an order number with the
+    email or postcode on it, or a full name with a postcode."""
     entities = state.get("entities") or {}
-    mem = memory(state)
-    number = entities.get("order_number") or ""
-    if not conv.is_verified:
-        postcode = entities.get("postcode") or ""
-        if (number and (entities.get("email") or postcode)) or (
-                postcode and _names(_this_message(state), postcode)):
-            verified, update = verify_with_details(state)
-            if not verified:
-                return OrderLookup(None, update)
-            update.pop("route", None)
-            # Verified now: the order is found as for any verified shopper.
-            verified_state: TurnState = {**state, "memory": update["memory"],
-                                         "entities": update["entities"]}
-            found = order_for_turn(verified_state, intent)
-            return OrderLookup(found.order, {**update, **found.update})
-        return OrderLookup(None, ask_verification(state, intent))
-    if intent == "change_address" and _code_needed(conv):
-        return OrderLookup(None, _step_up(state, mem, intent))
-    if number:
-        order = store.order_get(number)
-        if order is None or order.customer_id != conv.customer_id:
-            # Same words whether the order exists or belongs to someone else.
-            return OrderLookup(None, {"replies": [reply(
-                f"I can't find order {number} on your account. I can only help with orders "
-                "placed by the customer verified in this conversation — please check the "
-                "number on your confirmation email.")]})
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
-    text = state.get("message_text") or state.get("text", "")
-    relative = _order_relative(orders, intent, text, mem.get("order") or "")
-    if relative is not None:
-        order = store.order_get(relative.number)
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    left_out = excluded_part(text)
-    named = _orders_named(orders, text.replace(left_out, " ") if left_out else text)
-    if named:
-        order = store.order_get(_likeliest(named, intent).number)
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    if mem.get("order"):
-        order = store.order_get(mem["order"])
-        if order is not None and order.customer_id == conv.customer_id:
-            return OrderLookup(order, {"memory": mem})
-    order = store.order_get(_likeliest(orders, intent).number) if orders else None
-    if order is None:
-        return OrderLookup(None, {"replies": [reply(
-            "I can't see any orders on your account. If you ordered as a guest with another "
-            "email address, send me the order number and that email.")]})
-    mem["order"] = order.number
-    return OrderLookup(order, {"memory": mem})
-
-
-RECENT_ORDERS = 20
-# Which orders a request can be about, most likely first, when the shopper names none.
-LIKELY_STATUSES: dict[str, list[str]] = {
-    "cancel_order": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
-    "change_address": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
-    "return_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
-                       OrderStatus.SHIPPED],
-    "exchange_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
-                         OrderStatus.SHIPPED],
-    "delivery_problem": [OrderStatus.DELIVERED, OrderStatus.SHIPPED,
-                         OrderStatus.PARTIALLY_RETURNED],
-    "payment_issue": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED,
-                      OrderStatus.DELIVERED],
-    "refund_status": [OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED,
-                      OrderStatus.CANCELLED, OrderStatus.DELIVERED],
-}
-OPEN_FIRST = [OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING]
-NOT_NAMES = {"order", "orders", "item", "items", "the", "and", "one", "size", "colour", "color",
-             "from", "with", "for", "return", "back", "send", "cancel", "refund"}
-
-
-def _order_relative(orders: list[Order], intent: str, text: str,
-                    current: str) -> Order | None:
-    """The order meant by "the other one" (not the one in view), or "the cheaper / dearer
-    of the two" (among those this request concerns)."""
-    candidates = [o for o in orders
-                  if o.status in LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]] or orders
-    if OTHER_ONE.search(text) and current:
-        named = _orders_named([o for o in orders if o.number != current], text)
-        others = named or [o for o in candidates if o.number != current]
-        return _likeliest(others, intent) if others else None
-    if CHEAPER_ONE.search(text) and len(candidates) >= 2:
-        return min(candidates, key=lambda o: o.total)
-    if DEARER_ONE.search(text) and len(candidates) >= 2:
-        return max(candidates, key=lambda o: o.total)
-    return None
-
-
-def orders_in_set(state: TurnState, intent: str) -> list[Order]:
-    """The verified customer's orders a message names as a set: several numbers, or
-    "both" / "all my unshipped orders" (those in the statuses the request concerns), less
-    the ones it leaves out ("except the boots")."""
-    conv = conversation(state)
-    text = state.get("text", "")
-    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
-    left_out = excluded_part(text)
-    asked = text.replace(left_out, " ") if left_out else text
-    numbers = set(ORDER_NUMBERS.findall(asked))
-    if len(numbers) >= 2:
-        chosen = [o for o in orders if o.number in numbers]
-    else:
-        statuses = LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]
-        chosen = [o for o in orders if o.status in statuses]
-    if left_out:
-        out = set(ORDER_NUMBERS.findall(left_out))
-        named = out or {o.number for o in _orders_named(chosen, left_out)}
-        chosen = [o for o in chosen if o.number not in named]
-    return [store.order_get(o.number) for o in chosen]
-
-
-def _likeliest(orders: list[Order], intent: str) -> Order:
-    """The newest order in the status this request most often concerns (orders come
-    newest first)."""
-    for status in LIKELY_STATUSES.get(intent, OPEN_FIRST):
-        for order in orders:
-            if order.status == status:
-                return order
-    return orders[0]
-
-
-def _orders_named(orders: list[Order], text: str) -> list[Order]:
-    """The orders holding a product the shopper names ("the tee", "my rain jacket")."""
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - NOT_NAMES
-    if not words:
-        return []
-    scored = []
-    for order in orders:
-        best = 0
-        for item in order.items.all():
-            product = item.variant.product
-            names = {w.rstrip("s") for w in re.findall(
-                r"[a-z]{3,}", f"{product.name} {product.kind}".lower())} - NOT_NAMES
-            best = max(best, len(names & words))
-        if best:
-            scored.append((best, order))
-    if not scored:
-        return []
-    top = max(b for b, _ in scored)
-    return [o for b, o in scored if b == top]
+    number, postcode = entities.get("order_number") or "", entities.get("postcode") or ""
+    return bool((number and (entities.get("email") or postcode))
+                or (postcode and _names(_this_message(state), postcode)))
 
 
 def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
@@ -421,13 +262,7 @@ def _names(text: str, postcode: str) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_CANDIDATES]
 
 
-def _code_needed(conv: Any) -> bool:
-    """The shop wants a one-time code before an address change, and this shopper proved
-    who they are only with what they know."""
-    return conv.verified_via in KNOWLEDGE_PROOFS and rules.policy_get().address_change_requires_code
-
-
-def _step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
+def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
     identity = _identity(state)
     attempt = (identity_step_up_start(identity, "change a delivery address")
                if identity is not None else None)
@@ -469,10 +304,6 @@ def _send_code(state: TurnState, contact: str) -> bool:
     customer's, and whether or not a code could go (no channel for that customer, too
     many asked for), the shopper hears the same words: False only when no channel could
     carry a code for anyone, in which case the order-number check is the way."""
-    from django.conf import settings
-
-    from core.services import identity_link_start
-
     if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
         return False
     identity = _identity(state)
@@ -483,8 +314,6 @@ def _send_code(state: TurnState, contact: str) -> bool:
 
 
 def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | None:
-    from core.services import identity_link_confirm
-
     identity = _identity(state)
     customer = identity_link_confirm(identity, code) if identity is not None else None
     if customer is None:
