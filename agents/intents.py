@@ -95,6 +95,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("exchange_request", Node.EXCHANGE_REQUEST, "returns:exchange_request",
            needs_order=True, gated=True, likely=_RECEIVED),
     Intent("refund_status", Node.REFUND_STATUS, "returns:refund_status", needs_order=True,
+           capability="check a refund",
            likely=(OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED, OrderStatus.CANCELLED,
                    OrderStatus.DELIVERED)),
     Intent("cancel_order", Node.CANCEL_ORDER, "order_changes:cancel_order", needs_order=True,

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from agents.intents import node_for
 from agents.nlu.cues import (
+    ASKS_FOR_PERSON,
+    CHANGE_WORDS,
     REMEDY_REFUND,
     REMEDY_RESHIP,
     UK_POSTCODE,
     is_fraud_claim,
     is_instruction,
+    mentions_a_product,
+    mentions_an_order,
+    names_a_resolution,
     yes_or_no,
 )
+from agents.nlu.words import stems
 from agents.state import TurnState
 
 # Below this the bot asks one clarifying question instead of guessing.
@@ -20,18 +24,10 @@ LOW_CONFIDENCE = 0.4
 # A new request this confident overrides a question the bot is waiting on.
 SWITCH_CONFIDENCE = 0.7
 
-ASKS_FOR_PERSON = re.compile(
-    r"\b(human( being)?|real person|a person|actual person|someone real|"
-    r"(live |real |customer service |support )(agent|representative|rep|operator)|"
-    r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
-    r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
 # What a question about a fact of the shopper's own order may be classified as.
 FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
                 "payment_issue", "human_handoff", "delivery_problem", "refund_status",
                 "account", "promo_question", "back_in_stock"}
-# A question about the address that asks to change it.
-CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
-                          r"deliver it to)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -94,8 +90,7 @@ def route_after_understand(state: TurnState) -> str:
     if kind == "missing_remedy" and (state.get("answer") or REMEDY_REFUND.search(text)
                                      or REMEDY_RESHIP.search(text) or not _switches(state)):
         return "missing_remedy"
-    if kind == "return_resolution" and (state.get("answer") or re.search(
-            r"exchange|swap|credit|voucher|refund|money|size", text, re.I)
+    if kind == "return_resolution" and (state.get("answer") or names_a_resolution(text)
             or not _switches(state)):
         return "return_resolution"
     if kind == "address" and not _switches(state):
@@ -107,9 +102,9 @@ def route_after_understand(state: TurnState) -> str:
     if kind == "item" and (not _switches(state) or _names_one(text, pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:
-        if re.search(r"\border", text, re.I):
+        if mentions_an_order(text):
             return "order_status"
-        if re.search(r"\bproduct|item|size|stock", text, re.I):
+        if mentions_a_product(text):
             return "product_question"
     if state.get("details_only"):
         return _intent_node(intent)
@@ -127,8 +122,7 @@ def route_after_understand(state: TurnState) -> str:
 
 def _names_one(text: str, names: list[str] | None) -> bool:
     """The answer names one of the items the bot offered to choose from."""
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())}
-    return bool(names) and bool(words & {n.rstrip("s") for n in names})
+    return bool(names) and bool(stems(text) & {n.rstrip("s") for n in names})
 
 
 def _intent_node(intent: str) -> str:

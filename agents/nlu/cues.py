@@ -10,6 +10,7 @@ request is not taken as consent.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # The actions a shopper can ask for or refuse, by the intent that starts them.
 ACTION_WORDS: dict[str, str] = {
@@ -377,3 +378,147 @@ REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back
 
 REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
                            r"a new|new ones?|out)|new one|another one|again)\b", re.I)
+
+
+ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
+
+
+BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
+
+
+SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
+
+
+def means_all(text: str) -> bool:
+    """"All of them", "everything", "the whole order", "both"."""
+    return bool(ALL_ITEMS.search(text))
+
+
+def size_extreme(text: str) -> str:
+    """"bigger" for "the bigger one", "smaller" for "the smaller one", else ""."""
+    if BIGGER_ONE.search(text):
+        return "bigger"
+    return "smaller" if SMALLER_ONE.search(text) else ""
+
+
+ASKS_FOR_PERSON = re.compile(
+    r"\b(human( being)?|real person|a person|actual person|someone real|"
+    r"(live |real |customer service |support )(agent|representative|rep|operator)|"
+    r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
+    r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
+
+
+# A question about the address that asks to change it.
+CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
+                          r"deliver it to)\b", re.I)
+
+
+THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
+
+
+GREETING_WORD = re.compile(r"\b(hi|hello|hey|hiya|morning|afternoon|evening)\b", re.I)
+
+
+BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
+
+
+ABOUT_A_RETURN = re.compile(r"\b(my return|the return|returned|return label|the label|"
+                            r"sent (it|them|the \w+) back|posted (it|them) back)\b", re.I)
+
+
+POINTS = re.compile(r"\b(points?|loyalty|rewards?)\b", re.I)
+
+
+CODE = re.compile(r"\b([A-Z][A-Z0-9-]{3,19})\b")
+
+
+BASKET = re.compile(
+    r"(?:£|\$|€)\s?(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s?(?:quid|pounds|gbp)\b", re.I)
+
+
+ON_WHAT = re.compile(r"\b(on|for|with|to)\b", re.I)
+
+
+def names_a_resolution(text: str) -> bool:
+    """The answer names a way to settle a return: exchange, credit, refund, a size."""
+    return bool(re.search(r"exchange|swap|credit|voucher|refund|money|size", text, re.I))
+
+
+def mentions_an_order(text: str) -> bool:
+    return bool(re.search(r"\border", text, re.I))
+
+
+def mentions_a_product(text: str) -> bool:
+    return bool(re.search(r"\bproduct|item|size|stock", text, re.I))
+
+
+def basket_amount(text: str) -> Decimal | None:
+    """A basket value the shopper names ("on a £60 basket", "60 quid")."""
+    m = BASKET.search(text)
+    return Decimal(m.group(1) or m.group(2)) if m else None
+
+
+def code_candidates(text: str) -> list[str]:
+    """Words shaped like a discount code ("WINTER15", "SAVE-10")."""
+    return CODE.findall(text)
+
+
+DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
+                      r"doesn'?t (work|go through)|error)\b", re.I)
+
+
+# Twice, and about money taken: "card declined twice" is a decline, not a double charge.
+DOUBLE = re.compile(r"\b(twice|two times|2 ?x|double\w*|duplicate\w*|again|two (charges|payments|"
+                    r"transactions|debits))\b", re.I)
+
+
+TAKEN = re.compile(r"\b(charg\w*|paid|pay(ment)?s?|bill\w*|taken|debit\w*|transactions?|"
+                   r"statement)\b", re.I)
+
+
+# About paying in general, not about one of the shopper's orders.
+PAYING_IN_GENERAL = re.compile(
+    r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
+    r"using|in))\b|\bpayment (methods?|options)\b|\b(accept|take) (paypal|amex|american express|"
+    r"apple pay|google pay|klarna|visa|mastercard)", re.I)
+
+
+DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
+                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
+                     r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
+
+
+WRONG = re.compile(r"\b(wrong|incorrect|not what i (ordered|asked for|paid for)|"
+                   r"(completely |totally |a )?different (\w+ )?(item|size|colou?r|product|"
+                   r"model|style|one|thing|shirt|top|shoes?|pair)|someone else'?s|"
+                   r"mix(ed)?[- ]?up|sent me (a|the|an) \w+ (one )?instead)\b", re.I)
+
+
+# "I ordered black and got pink": a swap told as a story.
+ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( me)?)\b.{1,80}"
+                         r"\b(instead|one|in|a|an)\b", re.I)
+
+
+def _kind(text: str) -> str:
+    if WRONG.search(text):
+        return "wrong_item"
+    if DAMAGED.search(text):
+        return "damaged"
+    if ORDERED_GOT.search(text):
+        return "wrong_item"
+    return "missing"
+
+
+def problem_kind(text: str) -> str:
+    """What went wrong with a delivery: "wrong_item", "damaged" or "missing"."""
+    return _kind(text)
+
+
+def says_word(text: str, word: str) -> bool:
+    """Whether ``word`` (or phrase) stands in the text as whole words, any case."""
+    return bool(re.search(rf"\b{re.escape(word.lower())}\b", text.lower()))
+
+
+def means_another_card(text: str) -> bool:
+    """"My other card", "a different card"."""
+    return bool(re.search(r"\b(other|different|another|second) card\b", text, re.I))

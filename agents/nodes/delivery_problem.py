@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agents import format as fmt
 from agents.context import turn
+from agents.nlu.cues import problem_kind
+from agents.nlu.words import words
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
@@ -16,25 +17,6 @@ from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus, ShipmentStatus
 from core import clock
-
-DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
-                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
-                     r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
-WRONG = re.compile(r"\b(wrong|incorrect|not what i (ordered|asked for|paid for)|"
-                   r"(completely |totally |a )?different (\w+ )?(item|size|colou?r|product|"
-                   r"model|style|one|thing|shirt|top|shoes?|pair)|someone else'?s|"
-                   r"mix(ed)?[- ]?up|sent me (a|the|an) \w+ (one )?instead)\b", re.I)
-# "I ordered black and got pink": a swap told as a story.
-ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( me)?)\b.{1,80}"
-                         r"\b(instead|one|in|a|an)\b", re.I)
-def _kind(text: str) -> str:
-    if WRONG.search(text):
-        return "wrong_item"
-    if DAMAGED.search(text):
-        return "damaged"
-    if ORDERED_GOT.search(text):
-        return "wrong_item"
-    return "missing"
 
 
 def delivery_problem(state: TurnState) -> dict[str, Any]:
@@ -50,7 +32,7 @@ def delivery_problem(state: TurnState) -> dict[str, Any]:
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
     text = " ".join([(mem.get("problem_text") or ""), state.get("text", "")])
-    kind = _kind(text)
+    kind = problem_kind(text)
     if kind in {"damaged", "wrong_item"} and order.status in {OrderStatus.PENDING,
                                                               OrderStatus.PROCESSING}:
         status, _, _ = describe_order(order)
@@ -87,8 +69,7 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
         chosen = items[:1] if len(items) == 1 else []
     if not chosen:
         mem["pending"] = {"kind": "item", "intent": "delivery_problem", "names": sorted({
-            w for i in items for w in re.findall(
-                r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})}
+            w for i in items for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})}
         mem["problem_text"] = state.get("text", "")
         names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]

@@ -4,7 +4,6 @@ plain words, and what policy offers when it is late. Never an estimate of our ow
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from langgraph.types import Command
 
 from agents import format as fmt
 from agents.intents import Node
-from agents.nlu.cues import NOT_RECEIVED
+from agents.nlu.cues import ABOUT_A_RETURN, NOT_RECEIVED
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
 from agents.tools.context import conversation, reply
@@ -40,10 +39,6 @@ def _with_live_tracking(order: Order) -> tuple[Order, str]:
         logger.warning("Live tracking unavailable for order %s", order.number, exc_info=True)
         return order, fmt.carrier(shipment.carrier)
     return order, ""
-
-
-ABOUT_A_RETURN = re.compile(r"\b(my return|the return|returned|return label|the label|"
-                            r"sent (it|them|the \w+) back|posted (it|them) back)\b", re.I)
 
 
 def order_status(state: TurnState) -> dict[str, Any]:

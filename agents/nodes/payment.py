@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langgraph.types import Command
 
 from agents import format as fmt
 from agents.intents import Node
-from agents.nlu.cues import is_fraud_claim, yes_or_no
+from agents.nlu.cues import (
+    DECLINED,
+    DOUBLE,
+    PAYING_IN_GENERAL,
+    TAKEN,
+    is_fraud_claim,
+    means_another_card,
+    says_word,
+    yes_or_no,
+)
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
 from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
-
-DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
-                      r"doesn'?t (work|go through)|error)\b", re.I)
 
 
 def fraud(state: TurnState) -> dict[str, Any]:
@@ -31,18 +36,6 @@ def fraud(state: TurnState) -> dict[str, Any]:
                    summary="Shopper alleges fraud or an unauthorised payment.",
                    suggested="Check the payment and account activity; freeze if needed.",
                    tried=[])}
-
-
-# Twice, and about money taken: "card declined twice" is a decline, not a double charge.
-DOUBLE = re.compile(r"\b(twice|two times|2 ?x|double\w*|duplicate\w*|again|two (charges|payments|"
-                    r"transactions|debits))\b", re.I)
-TAKEN = re.compile(r"\b(charg\w*|paid|pay(ment)?s?|bill\w*|taken|debit\w*|transactions?|"
-                   r"statement)\b", re.I)
-# About paying in general, not about one of the shopper's orders.
-PAYING_IN_GENERAL = re.compile(
-    r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
-    r"using|in))\b|\bpayment (methods?|options)\b|\b(accept|take) (paypal|amex|american express|"
-    r"apple pay|google pay|klarna|visa|mastercard)", re.I)
 
 
 def payment_issue(state: TurnState) -> dict[str, Any]:
@@ -125,13 +118,13 @@ def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
         if method.brand:
             words |= {method.brand.lower(), {"amex": "american express"}.get(
                 method.brand.lower(), method.brand.lower())}
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words if w) or (
+        if any(says_word(lowered, w) for w in words if w) or (
                 method.last4 and method.last4 in lowered):
             named.append(method)
     named = [m for m in named if m != current] or named
     if len(named) == 1:
         return named[0]
-    if re.search(r"\b(other|different|another|second) card\b", lowered):
+    if means_another_card(lowered):
         cards = [m for m in methods if m.kind == "card" and m != current]
         return cards[0] if len(cards) == 1 else None
     return None

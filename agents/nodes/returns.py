@@ -10,11 +10,11 @@ from langgraph.types import Command
 
 from agents import format as fmt
 from agents.intents import Node
-from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part
+from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part, means_all
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
-from agents.tools.items import ALL_ITEMS, item_label, pick_items, pick_named
+from agents.tools.items import item_label, pick_items, pick_named
 from agents.tools.orders import describe_order, order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
@@ -475,7 +475,7 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
     for item in items:
         own = text if len(items) == 1 else " ".join(
             p for p in parts if pick_named({**state, "text": p, "entities": {}}, [item]))
-        if len(items) > 1 and not own and not ALL_ITEMS.search(text):
+        if len(items) > 1 and not own and not means_all(text):
             target, described = None, ""
         else:
             item_state = state if len(items) == 1 else {**state, "text": own or text,

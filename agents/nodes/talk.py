@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agents.nlu.cues import yes_or_no
+from agents.intents import capabilities
+from agents.nlu.cues import BYE, GREETING_WORD, THANKS, yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 
-CAPABILITIES = ("I can tell you where an order is, start a return or exchange, cancel or change "
-                "the address of an order that hasn't shipped, check a refund, and answer "
-                "questions about our products, sizes and discount codes.")
-THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
-GREETING_WORD = re.compile(r"\b(hi|hello|hey|hiya|morning|afternoon|evening)\b", re.I)
-BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
+CAPABILITIES = capabilities()
 
 
 def greeting(state: TurnState) -> dict[str, Any]:

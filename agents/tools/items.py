@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import difflib
-import re
 
-from agents.nlu.cues import excluded_part
+from agents.nlu.cues import excluded_part, means_all, size_extreme
+from agents.nlu.words import is_choice_number, says_value, words
 from agents.state import TurnState
 from commerce.models import OrderItem, size_key
 
-ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
 
 def item_label(item: OrderItem) -> str:
     opts = item.variant.option_label()
@@ -36,25 +35,25 @@ def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
 def pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
     text = state.get("text", "").lower()
     entities = state.get("entities") or {}
-    if ALL_ITEMS.search(text) and len(items) > 1:
+    if means_all(text) and len(items) > 1:
         return items
     sku = (entities.get("product") or "").upper()
     exact = [i for i in items if i.variant.sku.upper() == sku or i.variant.sku.lower() in text]
     if exact:
         return exact
     for n, item in enumerate(items, 1):
-        if re.fullmatch(rf"\s*{n}\.?\s*", text) or item_label(item).lower() in text:
+        if is_choice_number(text, n) or item_label(item).lower() in text:
             return [item]
-    words = set(re.findall(r"[a-z]{3,}", text))
+    said = set(words(text))
     scored = []
     for item in items:
         product = item.variant.product
-        name_words = set(re.findall(r"[a-z]{3,}", f"{product.name} {product.kind}".lower()))
-        singular = {w.rstrip("s") for w in words}
+        name_words = set(words(f"{product.name} {product.kind}"))
+        singular = {w.rstrip("s") for w in said}
         # "hodie" is the hoodie: one slip of the keyboard in a longer word still names it.
-        misspelt = {w for w in words - name_words if len(w) >= 4
+        misspelt = {w for w in said - name_words if len(w) >= 4
                     and difflib.get_close_matches(w, name_words, n=1, cutoff=0.8)}
-        hits = (len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
+        hits = (len(name_words & said) + len({w.rstrip("s") for w in name_words} & singular)
                 + len(misspelt))
         if hits:
             scored.append((hits, item))
@@ -68,16 +67,12 @@ def pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
     return []
 
 
-BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
-SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
-
-
 def _by_options(text: str, items: list[OrderItem], only_named: bool = False) -> list[OrderItem]:
     def said(item: OrderItem) -> int:
         return sum(1 for k, v in item.variant.options.items() if isinstance(v, str)
                    and item.variant.options and len({str(i.variant.options.get(k)) for i in
                                                      items}) > 1
-                   and re.search(rf"(?<![\w.]){re.escape(v.lower())}(?![\w.])", text))
+                   and says_value(text, v))
     hits = {i.pk: said(i) for i in items}
     best = max(hits.values())
     if best:
@@ -85,7 +80,8 @@ def _by_options(text: str, items: list[OrderItem], only_named: bool = False) -> 
     if only_named:
         return []
     sized = [i for i in items if i.variant.options.get("size")]
-    if len(sized) == len(items) and (BIGGER_ONE.search(text) or SMALLER_ONE.search(text)):
-        pick = max if BIGGER_ONE.search(text) else min
+    extreme = size_extreme(text)
+    if len(sized) == len(items) and extreme:
+        pick = max if extreme == "bigger" else min
         return [pick(items, key=lambda i: size_key(str(i.variant.options["size"])))]
     return items

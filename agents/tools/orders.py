@@ -7,7 +7,6 @@ gate (``proof_needed``); nothing here checks identity itself.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from agents.nlu.cues import (
     OTHER_ONE,
     excluded_part,
 )
+from agents.nlu.words import stems
 from agents.state import TurnState
 from agents.tools.context import memory, reply
 from commerce import policy as rules
@@ -176,17 +176,16 @@ def _likeliest(orders: list[Order], intent: str) -> Order:
 
 def _orders_named(orders: list[Order], text: str) -> list[Order]:
     """The orders holding a product the shopper names ("the tee", "my rain jacket")."""
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - NOT_NAMES
-    if not words:
+    said = stems(text) - NOT_NAMES
+    if not said:
         return []
     scored = []
     for order in orders:
         best = 0
         for item in order.items.all():
             product = item.variant.product
-            names = {w.rstrip("s") for w in re.findall(
-                r"[a-z]{3,}", f"{product.name} {product.kind}".lower())} - NOT_NAMES
-            best = max(best, len(names & words))
+            names = stems(f"{product.name} {product.kind}") - NOT_NAMES
+            best = max(best, len(names & said))
         if best:
             scored.append((best, order))
     if not scored:
