@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,21 @@ from langgraph.types import Command
 from agents import format as fmt
 from agents.intents import Node
 from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part, means_all
+from agents.nlu.returns import (
+    asks_for_refund_now,
+    asks_policy,
+    gives_size_reason,
+    names_a_size,
+    quantity_back,
+    relative_size,
+    request_parts,
+    target_size,
+    wanted_resolution,
+    wants_cheapest,
+    with_letter_sizes,
+    without_size_system,
+)
+from agents.nlu.words import says_value, words
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
@@ -32,77 +46,13 @@ from commerce.models import (
 )
 from core import clock
 
-SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
-                         r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
-                         r"wrong size|size|fit)\b", re.I)
-WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different size|"
-                            r"(a|the|one) size (up|down)|(?<!the )(bigger|smaller)(?! one))\b",
-                            re.I)
-WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
-WANTS_REFUND = re.compile(r"\b(re?fu?n?d\w*|money back|reimburse\w*|my money)\b", re.I)
-# A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
-TURNED_DOWN = re.compile(r"\b(not|no|nor|never|without|than|instead of|don'?t want|do not want|"
-                         r"rather not)\s+(?:[\w'’]+\s+){0,3}$", re.I)
-# ... and the options listed after a turned-down one: "a different size or store credit".
-LISTED_AFTER = re.compile(
-    r"^\s*(?:,\s*(?:or|nor|and)?|or|nor|and)\s+(?:(?:a|an|the|any|some)\s+)?$", re.I)
-RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
-               ("refund", WANTS_REFUND))
-
-
-def wanted_resolution(text: str, default: str = "") -> str:
-    """The resolution the shopper asks for: the first one named and not turned down."""
-    mentions = sorted((m.start(), m.end(), name) for name, pattern in RESOLUTIONS
-                      for m in pattern.finditer(text))
-    named: list[str] = []
-    refused: set[str] = set()
-    previous_end, previous_refused = 0, False
-    for start, end, name in mentions:
-        turned_down = bool(TURNED_DOWN.search(text[max(0, start - 40):start])) or (
-            previous_refused and bool(LISTED_AFTER.search(text[previous_end:start])))
-        if turned_down:
-            refused.add(name)
-        else:
-            named.append(name)
-        previous_end, previous_refused = end, turned_down
-    return next((name for name in named if name not in refused), default)
-
-
-SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
-SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
-              "extra small": "XS"}
-TARGET_SIZE = re.compile(
-    r"\b(?:for|to|into|with|an?|in|need|want|get|try|take|prefer|have)\s+(?:an?\s+|the\s+)?"
-    r"(?:size\s+|uk\s+|eu\s+|us\s+)?"
-    r"(xxs|xs|s|m|l|xl|xxl|3xl|extra large|extra small|small|medium|large|\d{1,2}(?:\.5)?)\b"
-    r"(?!\s*(?:days?|weeks?|items?|pairs?|of|x\b))", re.I)
-
-
-_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_COUNT_WORD = r"(\d{1,2}|" + "|".join(_COUNT) + r")"
-QUANTITY_BACK = re.compile(
-    r"\b(?:return|retrun|retrn|reutrn|send|sending|post|posting|returning)\s+(?:back\s+)?"
-    + _COUNT_WORD
-    + r"\b(?!\s*(?:days?|weeks?|months?))|\b" + _COUNT_WORD
-    + r"\s+(?:pairs?\s+|items?\s+|of\s+(?:them|these|those|the\s+\w+)\s+|\w+\s+)?back\b",
-    re.I)
-
-
-def _quantity_back(text: str) -> int:
-    """How many of an item the shopper says they are sending back; 0 when they don't say."""
-    m = QUANTITY_BACK.search(text)
-    if m is None:
-        return 0
-    word = (m.group(1) or m.group(2)).lower()
-    return _COUNT.get(word) or int(word)
-
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
               question: str) -> dict[str, Any]:
     # The names let routing recognise the answer ("the cardigan, it's itchy") however the
     # classifier reads it.
-    names = sorted({w for i in items for w in re.findall(
-        r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})
+    names = sorted({w for i in items
+                    for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})
     mem["pending"] = {"kind": "item", "intent": intent, "names": names}
     return {"memory": mem, "replies": [reply(
         f"{question} on order #{order.number}?", [item_label(i) for i in items])]}
@@ -124,7 +74,7 @@ def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent:
 
 def _reason(state: TurnState, mem: dict[str, Any]) -> str:
     reason = (state.get("entities") or {}).get("reason") or mem.get("reason") or ""
-    if not reason and SIZE_REASON.search(state.get("text", "")):
+    if not reason and gives_size_reason(state.get("text", "")):
         reason = "size"
     mem["reason"] = reason
     return reason
@@ -140,24 +90,6 @@ def _same_product_in_stock(item: OrderItem) -> list[Variant]:
     return sorted((v for v in store.variant_list_for_product(item.variant.product)
                    if v.pk != item.variant_id and v.stock >= item.quantity),
                   key=lambda v: (not differs_in_size_only(v), v.size_key, v.option_label()))
-
-
-# "A size up", "one size smaller", "two sizes bigger", "size down".
-RELATIVE_SIZE = re.compile(
-    r"\b(?:(a|one|1|two|2|half a) )?sizes? (up|down|bigger|smaller|larger)\b|"
-    r"\b(?:the )?(next|one) (size )?(up|down)\b|\b(bigger|smaller|larger) size\b|"
-    r"\bsize (bigger|smaller|larger)\b", re.I)
-_STEPS = {"two": 2, "2": 2}
-
-
-def relative_size(text: str) -> int:
-    """How many sizes up (positive) or down (negative) the shopper asks for; 0 if none."""
-    m = RELATIVE_SIZE.search(text)
-    if m is None:
-        return 0
-    words = [w.lower() for w in m.groups() if w]
-    steps = next((_STEPS[w] for w in words if w in _STEPS), 1)
-    return -steps if {"down", "smaller"} & set(words) else steps
 
 
 def _size_stepped(item: OrderItem, steps: int, variants: list[Variant]) -> str:
@@ -211,10 +143,6 @@ def _suggestion(decision: rules.Decision) -> str:
     }.get(decision.handoff_reason or "", "Review and decide.")
 
 
-POLICY_Q = re.compile(r"\b(polic(y|ies)|how (do|does) (returns?|refunds?|it) work|how long do i "
-                      r"have|how many days|what are the rules)\b", re.I)
-
-
 def _policy_answer(state: TurnState) -> dict[str, Any]:
     """How returns work, from the shop's article or its policy settings: no order needed."""
     articles = store.article_search(state.get("text", ""), topic="returns")
@@ -231,7 +159,7 @@ def _policy_answer(state: TurnState) -> dict[str, Any]:
 
 
 def return_request(state: TurnState) -> dict[str, Any]:
-    if POLICY_Q.search(state.get("message_text") or state.get("text", "")) and \
+    if asks_policy(state.get("message_text") or state.get("text", "")) and \
             not (memory(state).get("pending") or {}).get("kind"):
         return _policy_answer(state)
     lookup = order_for_turn(state, "return_request")
@@ -257,7 +185,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "a return")
     quantities = {i.pk: i.quantity for i in items}
-    fewer = _quantity_back(state.get("message_text") or text)
+    fewer = quantity_back(state.get("message_text") or text)
     if len(items) == 1 and 0 < fewer < items[0].quantity:
         quantities[items[0].pk] = fewer  # "send 2 pairs back and keep one"
     value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
@@ -301,7 +229,7 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
     wanted = wanted_resolution(text)
     if wanted:
         mem["resolution"] = wanted
-    elif re.search(r"\bsize\b|(?<!['’])\b(xs|s|m|l|xl)\b", text, re.I):
+    elif names_a_size(text):
         mem["resolution"] = "exchange"
     elif state.get("answer") == "yes":
         mem["resolution"] = "refund"
@@ -315,9 +243,8 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
             ["Exchange", "Store credit", "Refund"])]}
     mem["pending"] = None
     state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
-    if mem["resolution"] == "exchange":
-        return exchange_request(state)
-    return return_request(state)
+    goto = Node.EXCHANGE_REQUEST if mem["resolution"] == "exchange" else Node.RETURN_REQUEST
+    return Command(goto=goto, update={"memory": mem, "text": state["text"]})
 
 
 def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, str]:
@@ -326,10 +253,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
     entities = state.get("entities") or {}
     options = dict(item.variant.options)
     variants = store.variant_list_for_product(item.variant.product)
-    wanted_size = ""
-    for m in TARGET_SIZE.finditer(text):
-        value = m.group(1).lower()
-        wanted_size = SIZE_WORDS.get(value, value.upper())
+    wanted_size = target_size(text)
     if not wanted_size and entities.get("size"):
         wanted_size = entities["size"].upper().replace("SIZE", "").strip()
     steps = relative_size(text)
@@ -346,7 +270,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         # Any other option the shopper names: "the long-sleeve one", "long leg".
         values = {str(v.options.get(key)) for v in variants if v.options.get(key) is not None}
         named = [value for value in values if value.lower() != str(options[key]).lower()
-                 and re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", text, re.I)]
+                 and says_value(text, value)]
         if len(named) == 1:
             options[key] = named[0]
     if options == item.variant.options:
@@ -364,11 +288,10 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
 def _size_as_listed(wanted: str, variants: list[Variant]) -> str:
     """The product's own spelling (among its ``variants``) of a size the shopper gave: "8"
     or "uk 8" is "UK 8" where the shop lists UK sizes."""
-    digits = re.sub(r"^(UK|EU|US)\s*", "", wanted.strip(), flags=re.I).upper()
+    digits = without_size_system(wanted)
     for v in variants:
         size = str(v.options.get("size", ""))
-        if size.upper() == wanted.upper() or re.sub(
-                r"^(UK|EU|US)\s*", "", size, flags=re.I).upper() == digits:
+        if size.upper() == wanted.upper() or without_size_system(size) == digits:
             return size
     return wanted
 
@@ -376,16 +299,14 @@ def _size_as_listed(wanted: str, variants: list[Variant]) -> str:
 def _named_alternative(text: str, item: OrderItem) -> Variant | None:
     """The one other variant of the product whose differing option the shopper named,
     as in "the 10 then" or "ok the cream one"."""
-    text = re.sub(r"\b(extra large|extra small|small|medium|large)\b",
-                  lambda m: SIZE_WORDS[m.group(1).lower()], text, flags=re.I)
+    text = with_letter_sizes(text)
     named = []
     for v in store.variant_list_for_product(item.variant.product):
         if v.pk == item.variant_id:
             continue
         differing = [str(x) for k, x in v.options.items()
                      if str(item.variant.options.get(k, "")).lower() != str(x).lower()]
-        if differing and all(re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", text, re.I)
-                             for d in differing):
+        if differing and all(says_value(text, d) for d in differing):
             named.append(v)
     return named[0] if len(named) == 1 else None
 
@@ -461,15 +382,12 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
 
 
-PARTS = re.compile(r"\s*(?:,|;|\band\b|\bplus\b|\bthen\b|\balso\b)\s*", re.I)
-
-
 def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Variant], list[str]]:
     """The variant wanted for each item, from its own part of the message when there are
     several ("the tee for an L and the shorts for a M"), and a line for each item whose
     wish can't be met (with what is in stock instead)."""
     text = state.get("message_text") or state.get("text", "")
-    parts = [p for p in PARTS.split(text) if p.strip()]
+    parts = request_parts(text)
     targets: dict[int, Variant] = {}
     missing: list[str] = []
     for item in items:
@@ -481,7 +399,7 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
             item_state = state if len(items) == 1 else {**state, "text": own or text,
                                                          "entities": {}}
             target, described = _target_variant(item_state, item)
-            if target is None and CHEAPEST.search(own or text):
+            if target is None and wants_cheapest(own or text):
                 target = _cheapest_alternative(item)
                 described = target.option_label() if target is not None else ""
         if target is None or target.stock < item.quantity:
@@ -493,9 +411,6 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
         else:
             targets[item.pk] = target
     return targets, missing
-
-
-CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|lower price)\b", re.I)
 
 
 def _cheapest_alternative(item: OrderItem) -> Variant | None:
@@ -512,10 +427,10 @@ def _other_product_named(state: TurnState, items: list[OrderItem]) -> Product | 
     fleece for the Harbour Jumper"), named by at least two words of its name."""
     text = (state.get("message_text") or state.get("text", "")).lower()
     mine = {i.variant.product_id for i in items}
-    words = set(re.findall(r"[a-z]{3,}", text))
+    said = set(words(text))
     for product in store.product_search(text):
-        name_words = set(re.findall(r"[a-z]{3,}", product.name.lower()))
-        if product.pk not in mine and len(name_words & words) >= min(2, len(name_words)):
+        name_words = set(words(product.name))
+        if product.pk not in mine and len(name_words & said) >= min(2, len(name_words)):
             return product
     return None
 
@@ -576,15 +491,6 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         "reason": mem.get("reason") or "exchange"})
 
 
-# "I want my money back" asks for a refund; "where's my refund" asks after one.
-ASKS_FOR_REFUND = re.compile(
-    r"\b(want|would like|like|need|give me|can i (get|have)|i'?d rather( have)?|just)\b"
-    r"[^.?!]{0,30}\b(money back|refund)|\brefund (me|it|this|them)\b", re.I)
-ASKS_AFTER_REFUND = re.compile(
-    r"\b(where|when|status|still|yet|received|haven'?t|hasn'?t|not (got|seen|had)|no sign|"
-    r"how long|gone through|come through|processed)\b", re.I)
-
-
 def refund_status(state: TurnState) -> dict[str, Any]:
     if REFUND_ELSEWHERE.search(state.get("message_text") or state.get("text", "")):
         return {"replies": [reply(
@@ -601,8 +507,7 @@ def refund_status(state: TurnState) -> dict[str, Any]:
     refunds = store.refund_list_for_order(order)
     returns = store.return_list_for_order(order)
     text = state.get("message_text") or state.get("text", "")
-    if not refunds and not returns and ASKS_FOR_REFUND.search(text) \
-            and not ASKS_AFTER_REFUND.search(text):
+    if not refunds and not returns and asks_for_refund_now(text):
         # Nothing to report on: they are asking for a refund, which starts as a return.
         return return_request({**state, "memory": update.get("memory") or state.get("memory")})
     if refunds:
