@@ -16,13 +16,9 @@ from agents.nlu.cues import (
     names_a_resolution,
     yes_or_no,
 )
+from agents.nlu.reading import LOW_CONFIDENCE, SWITCH_CONFIDENCE
 from agents.nlu.words import stems
 from agents.state import TurnState
-
-# Below this the bot asks one clarifying question instead of guessing.
-LOW_CONFIDENCE = 0.4
-# A new request this confident overrides a question the bot is waiting on.
-SWITCH_CONFIDENCE = 0.7
 
 # What a question about a fact of the shopper's own order may be classified as.
 FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
@@ -139,9 +135,9 @@ def route_after_verify(state: TurnState) -> str:
 
 
 def route_after_answer(state: TurnState) -> str:
-    """A second request in the message is answered once the first needs nothing more
+    """The message's next request is answered once the one before needs nothing more
     from the shopper: no question pending, nobody handed the conversation."""
-    if not state.get("also") or state.get("handoff"):
+    if not state.get("agenda") or state.get("handoff"):
         return "done"
     if ((state.get("memory") or {}).get("pending") or {}).get("kind"):
         return "done"

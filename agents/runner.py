@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.context import TurnContext
 from agents.graph import build
-from agents.routing import LOW_CONFIDENCE
+from agents.nlu.reading import LOW_CONFIDENCE
 from agents.state import TurnState
 from conversations import selectors, services
 from conversations.models import Conversation, Message

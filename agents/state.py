@@ -5,6 +5,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+from agents.nlu.reading import Reading, Request
+
 
 class TurnState(TypedDict, total=False):
     # Given by the runner.
@@ -29,7 +31,8 @@ class TurnState(TypedDict, total=False):
     unsupported: str  # what the message asks that the bot has no action for, or ""
     stop: str  # "declined" (an action refused) or "lapsed" (not a yes): nothing is started
     replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
-    also: dict[str, Any] | None  # a second request in the same message, answered next
+    agenda: list[Request]  # the message's further requests, answered in order
+    reading: Reading  # the one reading of the message (agents.nlu.reading)
     # Set by the steps that hand the turn over (agents.graph: Command hops).
     route: str  # the step the verification gate goes on to ("" for the one waiting)
     proof_prompt: str  # how the gate asks for proof, when not in its own words

@@ -94,3 +94,16 @@ def test_a_step_never_imports_another_step(path):
 def test_no_project_module_is_imported_inside_a_function(path):
     project = ("agents", "commerce", "conversations", "core", "channels_adapters", "django")
     assert [m for m, inside in _imports(path) if inside and m.startswith(project)] == []
+
+
+def test_no_module_outside_nlu_reads_words_with_patterns():
+    offenders = []
+    for path in sorted(AGENTS.rglob("*.py")):
+        relative = path.relative_to(AGENTS)
+        if relative.parts[0] in {"nlu", "tests"}:
+            continue
+        modules = [m for m, _ in _imports(path)]
+        source = path.read_text(encoding="utf-8")
+        if "re" in modules or "regex" in modules or " re." in source or "(re." in source:
+            offenders.append(str(relative))
+    assert offenders == []

@@ -3,12 +3,17 @@ only caller)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
 
-from agents.nlu.entities import extract_entities
+from agents.nlu.identity import (
+    MAX_CANDIDATES,
+    emails,
+    full_names,
+    is_one_time_code,
+    order_numbers,
+)
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
@@ -25,8 +30,6 @@ from core.services import (
 
 # After this many misses in one conversation the reply points to the confirmation email.
 STILL_WRONG_AFTER = 3
-# Candidates of each kind tried from one message ("1042 or 1043", two email addresses).
-MAX_CANDIDATES = 3
 
 ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
                "the order number and the email address or postcode used at checkout.")
@@ -48,7 +51,7 @@ def proof_given(state: TurnState) -> bool:
     entities = state.get("entities") or {}
     number, postcode = entities.get("order_number") or "", entities.get("postcode") or ""
     return bool((number and (entities.get("email") or postcode))
-                or (postcode and _names(_this_message(state), postcode)))
+                or (postcode and full_names(_this_message(state), postcode)))
 
 
 def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
@@ -69,7 +72,7 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     pending["entities"] = details
     mem["pending"] = pending
     text = _this_message(state)
-    if pending.get("code_sent") and ONE_TIME_CODE.fullmatch(text.strip()):
+    if pending.get("code_sent") and is_one_time_code(text):
         linked = _confirm_code(state, text.strip())
         if linked is not None:
             return linked
@@ -102,7 +105,7 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
             "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
             "to it — send it here within 10 minutes. Or send your order number and the "
             "email or postcode on it instead.")]}
-    names = _names(text, postcode) if postcode and not number else []
+    names = full_names(text, postcode) if postcode and not number else []
     if not number and not names:
         return False, {"memory": mem, "replies": [reply(
             "Thanks. What's the order number? It's in your order confirmation email.")]}
@@ -173,23 +176,6 @@ def _client(state: TurnState) -> str:
     return state.get("client") or f"{state.get('channel', '')}:{state.get('sender_id', '')}"
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
-
-
-def _order_numbers(text: str, first: str) -> list[str]:
-    """The order number understood, then any others written in the same message."""
-    found = [first] if first else []
-    rest = text
-    for _ in range(MAX_CANDIDATES):
-        number = extract_entities(rest).get("order_number")
-        if not number:
-            break
-        if number not in found:
-            found.append(number)
-        rest = rest.replace(number, " ", 1)
-    return found[:MAX_CANDIDATES]
-
-
 def _guesses(text: str, number: str, email: str, postcode: str,
              names: list[str]) -> list[Guess]:
     """Each order number with each contact detail given, and each full name with the
@@ -197,13 +183,12 @@ def _guesses(text: str, number: str, email: str, postcode: str,
     not match counts."""
     if names:
         return [Guess(contacts=(("name", name), ("postcode", postcode))) for name in names]
-    emails = list(dict.fromkeys([e for e in [email, *(m.group(0).rstrip(".") for m in
-                                                      EMAIL.finditer(text))] if e]))
-    contacts = [("email", e) for e in emails[:MAX_CANDIDATES]]
+    given = list(dict.fromkeys([e for e in [email, *emails(text)] if e]))
+    contacts = [("email", e) for e in given[:MAX_CANDIDATES]]
     if postcode:
         contacts.append(("postcode", postcode))
     return [Guess(order=n, contacts=(contact,))
-            for n in _order_numbers(text, number) for contact in contacts]
+            for n in order_numbers(text, number) for contact in contacts]
 
 
 def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
@@ -217,49 +202,6 @@ def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
     customer = store.customer_by_name_and_postcode(contacts.get("name", ""),
                                                    contacts.get("postcode", ""))
     return (customer, None) if customer is not None else None
-
-
-NAME_CUE = re.compile(r"\b(?P<cue>my (?:full )?name is|name(?:\s+is|:)|i am|i'm|i’m|this is|"
-                      r"it's|it’s)\s+(?P<name>[^\W\d_]+(?:[ '’-]+[^\W\d_]+){1,4})", re.I)
-NOT_NAME = {"and", "my", "postcode", "post", "code", "zip", "the", "at", "from", "with",
-            "order", "email", "i", "live", "in", "here", "a", "customer", "of", "on", "is"}
-
-
-def _names(text: str, postcode: str) -> list[str]:
-    """Full names (two to four words) the shopper gives with a postcode: after "my name
-    is", or, from someone who writes "I'm"/"this is", in capitals; or a message that is
-    nothing but a capitalised name and the postcode ("Maya Patel, SW1A 1AA")."""
-    found: list[str] = []
-    for m in NAME_CUE.finditer(text):
-        # "it's ellie brennan, EH3 9DR": a name written in lower case right before the
-        # postcode is as clear as one after "my name is".
-        strong = m.group("cue").lower().startswith(("my", "name")) or bool(postcode and re.match(
-            r"\s*,?\s*(?:postcode\s*)?" + r"\s*".join(re.escape(c) for c in
-                                                   postcode.replace(" ", "")),
-            text[m.end():], re.I))
-        words: list[str] = []
-        for word in m.group("name").split():
-            if word.lower() in NOT_NAME or not (strong or word[0].isupper()):
-                break
-            words.append(word)
-        if 2 <= len(words) <= 4:
-            found.append(" ".join(words))
-    if not found and postcode:
-        spaced = r"\s*".join(re.escape(c) for c in postcode.replace(" ", ""))
-        # "…i'll reorder later. tom hughes, M14 5TQ": a sentence of its own, a name and
-        # the postcode.
-        signed = re.search(r"(?:^|[.!?;]\s*|,\s*)([^\W\d_]+(?:\s+[^\W\d_]+){1,2})\s*,?\s*"
-                           + spaced + r"\W*$", text, re.I)
-        if signed and not {w.lower() for w in signed.group(1).split()} & NOT_NAME:
-            found.append(signed.group(1))
-        rest = re.sub(spaced, " ", text, flags=re.I)
-        rest = re.sub(r"\b(postcode|post code|zip|name|is|my|and)\b", " ", rest, flags=re.I)
-        words = re.sub(r"[,.;:!()\-]", " ", rest).split()
-        # Capitalised, so that "can you cancel order" is not taken for a name.
-        if 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_]+(?:['’][^\W\d_]+)?", w)
-                                        and w[0].isupper() for w in words):
-            found.append(" ".join(words))
-    return list(dict.fromkeys(found))[:MAX_CANDIDATES]
 
 
 def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
@@ -282,7 +224,6 @@ def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any
         "here within 10 minutes.")]}
 
 
-ONE_TIME_CODE = re.compile(r"\d{3}\s?\d{3}")
 CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
 
 
