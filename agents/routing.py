@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agents.intents import node_for
 from agents.nlu.cues import (
     ASKS_FOR_PERSON,
@@ -19,6 +21,7 @@ from agents.nlu.cues import (
 from agents.nlu.reading import LOW_CONFIDENCE, SWITCH_CONFIDENCE
 from agents.nlu.words import stems
 from agents.state import TurnState
+from conversations.dialogue import pending_kind, pending_of
 
 # What a question about a fact of the shopper's own order may be classified as.
 FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
@@ -45,8 +48,8 @@ def wants_person(state: TurnState) -> bool:
 
 def route_after_understand(state: TurnState) -> str:
     memory = state.get("memory") or {}
-    pending = memory.get("pending") or {}
-    kind = pending.get("kind")
+    pending: dict[str, Any] = dict(pending_of(memory) or {})
+    kind = pending_kind(memory) or None
     intent = state.get("intent", "other")
     confidence = state.get("confidence", 0.0)
     text = state.get("text", "")
@@ -139,7 +142,7 @@ def route_after_answer(state: TurnState) -> str:
     from the shopper: no question pending, nobody handed the conversation."""
     if not state.get("agenda") or state.get("handoff"):
         return "done"
-    if ((state.get("memory") or {}).get("pending") or {}).get("kind"):
+    if pending_kind(state.get("memory")):
         return "done"
     return "also"
 

@@ -9,6 +9,7 @@ from agents.graph import build
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.state import TurnState
 from conversations import selectors, services
+from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
 from conversations.services import Reply
 
@@ -32,8 +33,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
     memory = dict(result.get("memory") or {})
-    if result.get("confidence", 0) >= LOW_CONFIDENCE and memory.get("pending", {}) != {
-            "kind": "clarify"}:
+    if result.get("confidence", 0) >= LOW_CONFIDENCE and pending_kind(memory) != "clarify":
         memory["clarify_attempts"] = 0
     if result.get("intent") and result.get("confidence", 0) >= LOW_CONFIDENCE:
         memory["last_intent"] = result["intent"]

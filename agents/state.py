@@ -6,6 +6,7 @@ import operator
 from typing import Annotated, Any, TypedDict
 
 from agents.nlu.reading import Reading, Request
+from conversations.dialogue import Memory
 
 
 class TurnState(TypedDict, total=False):
@@ -38,7 +39,7 @@ class TurnState(TypedDict, total=False):
     proof_prompt: str  # how the gate asks for proof, when not in its own words
     handover: dict[str, Any] | None  # what a step hands the next (a parcel found missing)
     # Carried between turns in Conversation.state (owned by the runner).
-    memory: dict[str, Any]
+    memory: Memory
     # What the turn produced.
     replies: Annotated[list[dict[str, Any]], operator.add]
     handoff: dict[str, Any] | None

@@ -36,6 +36,7 @@ from commerce import selectors as store
 from commerce import services as store_services
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
+from conversations.dialogue import AwaitItem
 
 
 def _product_for_turn(state: TurnState) -> Product | None:
@@ -353,7 +354,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     product = _product_for_turn(state)
     mem = memory(state)
     if product is None:
-        mem["pending"] = {"kind": "item", "intent": "back_in_stock"}
+        mem["pending"] = AwaitItem(kind="item", intent="back_in_stock")
         return {"memory": mem, "replies": [reply(
             "Which product and size should I watch for you?")]}
     mem["product"] = product.pk
@@ -375,7 +376,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
             # however the classifier reads it.
             names = sorted({str(x).lower() for v in out for x in v.options.values()}
                            | set(words(product.name)))
-            mem["pending"] = {"kind": "item", "intent": "back_in_stock", "names": names}
+            mem["pending"] = AwaitItem(kind="item", intent="back_in_stock", names=names)
             labels = [v.option_label(" ") for v in out[:8]]
             axes = [k for k in ("size", "colour") if len({str(v.options.get(k, "")) for v in
                                                           out}) > 1] or ["option"]

@@ -15,12 +15,13 @@ from commerce import selectors as store
 from commerce import services as store_services
 from commerce.labels_url import label_url
 from commerce.models import Return
+from conversations.dialogue import pending_of
 from core import clock
 
 
 def confirm(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     answer = state.get("answer", "")
     if answer == "no":
         mem["pending"] = None
@@ -215,7 +216,7 @@ def _missing(state: TurnState, conv: Any, order: Any, action: dict[str, Any]) ->
 
 def missing_remedy(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     text = state.get("text", "")
     remedy = ("refund" if REMEDY_REFUND.search(text) else
               "reship" if REMEDY_RESHIP.search(text) else "")

@@ -16,6 +16,7 @@ from agents.tools.orders import describe_order, lost_event, order_for_turn, scan
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus, ShipmentStatus
+from conversations.dialogue import AwaitItem, AwaitRemedy
 from core import clock
 
 
@@ -68,8 +69,8 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
     if not chosen:
         chosen = items[:1] if len(items) == 1 else []
     if not chosen:
-        mem["pending"] = {"kind": "item", "intent": "delivery_problem", "names": sorted({
-            w for i in items for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})}
+        mem["pending"] = AwaitItem(kind="item", intent="delivery_problem", names=sorted({
+            w for i in items for w in words(f"{i.variant.product.name} {i.variant.product.kind}")}))
         mem["problem_text"] = state.get("text", "")
         names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]
@@ -139,7 +140,7 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
             **hand_off(state, "vip", order=order, decision=decision,
                        summary=f"VIP reports order #{order.number} not received.",
                        suggested="Reship or refund.", tried=["Checked the carrier scans"])}
-    mem["pending"] = {"kind": "missing_remedy", "order": order.number}
+    mem["pending"] = AwaitRemedy(kind="missing_remedy", order=order.number)
     delivered = any(e.status == ShipmentStatus.DELIVERED for e in events) and \
         lost_event(events) is None
     hint = ("It's worth checking with neighbours and any safe place first. " if delivered

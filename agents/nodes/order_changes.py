@@ -22,6 +22,7 @@ from agents.tools.orders import order_for_turn, orders_in_set
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import ExceptionKind, Order, OrderStatus
+from conversations.dialogue import AwaitAddress, pending_kind
 
 
 def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
@@ -152,7 +153,7 @@ def _address_for_carrier(state: TurnState, mem: dict[str, Any], order: Order,
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
     if address is None:
-        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
             f"The carrier is holding order #{order.number} because of a problem with the "
             "address. What's the correct address? Please include the street, town and "
@@ -188,7 +189,7 @@ def change_address(state: TurnState) -> dict[str, Any]:
             decision, order, "change the address"))]}
     # Only this message can hold the new address: proof of identity (an order number and
     # the old postcode) sent on its own is not one.
-    if (mem.get("pending") or {}).get("kind") == "address" and \
+    if pending_kind(mem) == "address" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
@@ -202,7 +203,7 @@ def change_address(state: TurnState) -> dict[str, Any]:
         address = (_address_on_file(state, order, source) or _corrected(state, mem, order)
                    or address)
     if address is None:
-        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
             f"Order #{order.number} hasn't shipped yet, so I can change where it goes. What's "
             "the new address? Please include the street, town and postcode, e.g. "

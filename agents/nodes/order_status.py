@@ -22,6 +22,7 @@ from commerce import selectors as store
 from commerce import services as store_services
 from commerce import tracking
 from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus
+from conversations.dialogue import ApologyCodeProposal, AwaitConfirm
 from core import clock
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
     now = clock.now()
     delivered = last is not None and last.status == ShipmentStatus.DELIVERED
     late = False
-    apology: dict[str, Any] | None = None
+    apology: ApologyCodeProposal | None = None
     if shipment is not None and shipment.promised_by and order.status in {
             OrderStatus.SHIPPED, OrderStatus.DELIVERED}:
         if not delivered:
@@ -74,8 +75,8 @@ def order_status(state: TurnState) -> dict[str, Any]:
                      "I'm sorry.")
             # A code is made only when the shopper takes up the offer: a status question
             # never writes anything by itself.
-            apology = {"kind": "apology_code", "order": order.number,
-                       "percent": decision.facts["percent"]}
+            apology = ApologyCodeProposal(kind="apology_code", order=order.number,
+                                          percent=int(decision.facts["percent"]))
             parts.append(
                 f"{sorry} As an apology, I can give you {decision.facts['percent']}% off your "
                 "next order — shall I create the code for you?")
@@ -98,9 +99,9 @@ def order_status(state: TurnState) -> dict[str, Any]:
             "handover": {"problem": "missing", "order": order.number, "lead": f"{said} "}})
     update["replies"] = [reply(said, ["Yes, send the code"] if apology else None)]
     if apology:
-        mem["pending"] = {"kind": "confirm", "action": apology,
-                          "summary": f"I'll create a {apology['percent']}% code for your next "
-                                     "order."}
+        mem["pending"] = AwaitConfirm(
+            kind="confirm", action=apology,
+            summary=f"I'll create a {apology['percent']}% code for your next order.")
         update["memory"] = mem
     if (problem or late) and conversation(state).customer.is_vip:
         update.update(hand_off(state, "vip", order=order,

@@ -24,6 +24,7 @@ from agents.tools.context import memory, reply
 from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
+from conversations.dialogue import AwaitPayment, pending_kind
 
 
 def fraud(state: TurnState) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def change_payment(state: TurnState) -> dict[str, Any]:
                            summary=f"Shopper asks to pay for order #{order.number} another "
                                    "way.", suggested="Change the payment method if possible.")}
         return {"memory": mem, "replies": [reply(f"I can't do that: {decision.explanation}")]}
-    if (mem.get("pending") or {}).get("kind") == "payment" and \
+    if pending_kind(mem) == "payment" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
@@ -159,7 +160,7 @@ def change_payment(state: TurnState) -> dict[str, Any]:
     target = _method_named(state.get("message_text") or state.get("text", ""), methods, current)
     others = [m for m in methods if m != current]
     if target is None or target == current:
-        mem["pending"] = {"kind": "payment", "intent": "payment_issue", "order": order.number}
+        mem["pending"] = AwaitPayment(kind="payment", intent="payment_issue", order=order.number)
         saved = "; ".join(str(m) for m in others)
         now = f" Order #{order.number} is paid with {current}." if current else ""
         if not others:

@@ -44,6 +44,7 @@ from commerce.models import (
     Variant,
     size_key,
 )
+from conversations.dialogue import AwaitItem, AwaitResolution, pending_kind
 from core import clock
 
 
@@ -53,7 +54,7 @@ def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent:
     # classifier reads it.
     names = sorted({w for i in items
                     for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})
-    mem["pending"] = {"kind": "item", "intent": intent, "names": names}
+    mem["pending"] = AwaitItem(kind="item", intent=intent, names=names)
     return {"memory": mem, "replies": [reply(
         f"{question} on order #{order.number}?", [item_label(i) for i in items])]}
 
@@ -160,7 +161,7 @@ def _policy_answer(state: TurnState) -> dict[str, Any]:
 
 def return_request(state: TurnState) -> dict[str, Any]:
     if asks_policy(state.get("message_text") or state.get("text", "")) and \
-            not (memory(state).get("pending") or {}).get("kind"):
+            not pending_kind(memory(state)):
         return _policy_answer(state)
     lookup = order_for_turn(state, "return_request")
     if lookup.order is None:
@@ -219,7 +220,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
         options = ["Exchange", *options]
     offer += (f"Or I can give you {money} store credit instantly, or refund {money} to your "
               "original payment method once it's back with us. Which would you like?")
-    mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+    mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
     return {"memory": mem, "replies": [reply(offer, options)]}
 
 
@@ -355,9 +356,9 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     alt_text = "; ".join(v.option_label() for v in alternatives[:6])
     if target is None or target.stock < item.quantity:
         # The option words let routing recognise the answer ("the oatmeal one in M").
-        mem["pending"] = {"kind": "item", "intent": "exchange_request", "names": sorted(
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request", names=sorted(
             {str(x).lower() for v in alternatives for x in v.options.values()
-             if isinstance(x, str) and len(x) >= 3})}
+             if isinstance(x, str) and len(x) >= 3}))
         mem["items"] = [item.pk]
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
         head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
@@ -367,7 +368,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
             return {"memory": mem, "replies": [reply(
                 f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
                 "instead.", [v.option_label() for v in alternatives[:6]])]}
-        mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+        mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
         none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
                      f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "
                      "instead — or I can tell you when it's back.")
@@ -442,7 +443,7 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     targets, missing = _targets(state, items)
     mem["items"] = [i.pk for i in items]
     if missing:
-        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
             f"Order #{order.number} hasn't shipped yet, so I can change it. Which size or "
             "colour would you like instead?\n" + "\n".join(f"- {m}" for m in missing))]}
@@ -477,7 +478,7 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
     targets, missing = _targets(state, items)
     mem["items"] = [i.pk for i in items]
     if missing:
-        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
             "Which size or colour would you like for each of these?\n"
             + "\n".join(f"- {m}" for m in missing))]}

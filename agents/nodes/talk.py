@@ -10,6 +10,7 @@ from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
+from conversations.dialogue import AwaitClarify, pending_kind
 
 CAPABILITIES = capabilities()
 
@@ -90,7 +91,7 @@ def clarify(state: TurnState) -> dict[str, Any]:
             **hand_off(state, "not_understood", summary="The bot could not understand the "
                                                         "shopper twice.",
                        suggested="Read the last messages and answer directly.")}
-    mem["pending"] = {"kind": "clarify"}
+    mem["pending"] = AwaitClarify(kind="clarify")
     return {"memory": mem, "replies": [reply(
         "Sorry, I want to make sure I help with the right thing. Is this about an order you "
         "placed, or a product you're looking at?",
@@ -124,8 +125,7 @@ def declined(state: TurnState) -> dict[str, Any]:
     proposal of that action waiting for a yes lapses."""
     mem = memory(state)
     refused = [i for i in ACTION_NAMES if i in (state.get("negated") or [])]
-    pending = mem.get("pending") or {}
-    if pending.get("kind") in {"confirm", "address", "item", "return_resolution"}:
+    if pending_kind(mem) in {"confirm", "address", "item", "return_resolution"}:
         mem["pending"] = None
     what = " or ".join(ACTION_NAMES[i] for i in refused) or "change anything"
     return {"memory": mem, "replies": [reply(

@@ -10,12 +10,14 @@ from agents.tools.context import conversation, reply
 from commerce.models import Order
 from commerce.policy import Decision
 from conversations import services
+from conversations.dialogue import AwaitConfirm, Proposal
 
 
 def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
-                     action: dict[str, Any]) -> dict[str, Any]:
+                     action: Proposal | dict[str, Any]) -> dict[str, Any]:
+    """Summarise a consequential action and wait for a plain yes (``confirm`` runs it)."""
     mem = dict(mem)
-    mem["pending"] = {"kind": "confirm", "action": action, "summary": summary}
+    mem["pending"] = AwaitConfirm(kind="confirm", action=action, summary=summary)
     return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
                                              ["Yes, go ahead", "No"])]}
 

@@ -19,6 +19,7 @@ from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from commerce.models import Order
 from conversations import services
+from conversations.dialogue import AwaitVerify, pending_of
 from core.models import ChannelIdentity, Customer
 from core.services import (
     Guess,
@@ -37,11 +38,14 @@ ASK_DETAILS = ("I can help with that. First I need to check it's your order: ple
 
 def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
     mem = memory(state)
-    pending_entities = dict((mem.get("pending") or {}).get("entities") or {})
+    waiting = pending_of(mem)
+    earlier = waiting if waiting is not None and waiting["kind"] == "verify" else None
+    pending_entities = dict(earlier["entities"] if earlier else {})
     pending_entities.update(state.get("entities") or {})
-    previous = (mem.get("pending") or {}).get("text", "")
-    mem["pending"] = {"kind": "verify", "intent": intent, "entities": pending_entities,
-                      "text": f"{previous} {state.get('text', '')}".strip()[-1000:]}
+    previous = earlier["text"] if earlier else ""
+    mem["pending"] = AwaitVerify(
+        kind="verify", intent=intent, entities=pending_entities,
+        text=f"{previous} {state.get('text', '')}".strip()[-1000:])
     return {"memory": mem, "replies": [reply(text)]}
 
 
@@ -61,10 +65,12 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     its order number, contact details and client, across conversations, sessions and
     channels, and at a limit every check is refused, right or wrong (knowledge_check)."""
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
-    if pending.get("kind") != "verify":
-        pending = {"kind": "verify", "intent": state.get("intent") or "order_status",
-                   "entities": {}, "text": state.get("text", "")[-1000:]}
+    waiting = pending_of(mem)
+    pending: AwaitVerify = (AwaitVerify(**waiting)  # type: ignore[typeddict-item]
+                            if waiting is not None and waiting["kind"] == "verify" else
+                            AwaitVerify(kind="verify",
+                                        intent=state.get("intent") or "order_status",
+                                        entities={}, text=state.get("text", "")[-1000:]))
     details = dict(pending.get("entities") or {})
     details.update({k: v for k, v in (state.get("entities") or {}).items() if v})
     number, email, postcode = (details.get("order_number", ""), details.get("email", ""),
@@ -215,9 +221,9 @@ def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any
             "For your security, I can only change a delivery address after you read back a "
             "one-time code sent to the email or phone number on your account, and I can't "
             "send one right now. Please try again later, or ask to talk to a person.")]}
-    mem["pending"] = {"kind": "verify", "intent": intent, "entities": {},
-                      "text": state.get("text", "")[-1000:], "code_sent": True,
-                      "step_up": True}
+    mem["pending"] = AwaitVerify(kind="verify", intent=intent, entities={},
+                                 text=state.get("text", "")[-1000:], code_sent=True,
+                                 step_up=True)
     return {"memory": mem, "replies": [reply(
         "For your security, changing a delivery address needs one more check: I've sent a "
         "6-digit code to the email address or phone number on your account. Please send it "
@@ -260,7 +266,7 @@ def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | 
     if customer is None:
         return None
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     mem.update({"pending": None, "verify_failures": 0, "verified_name": customer.name})
     return True, {"memory": mem, "route": pending.get("intent") or "order_status",
                   "entities": {}, "conversation_id": state["conversation_id"],
