@@ -35,6 +35,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     memory = dict(result.get("memory") or {})
     if result.get("confidence", 0) >= LOW_CONFIDENCE and pending_kind(memory) != "clarify":
         memory["clarify_attempts"] = 0
+    if result.get("agenda") and not result.get("handoff"):
+        # Requests of the message not reached yet (a question to the shopper came first):
+        # taken up once it is answered, none dropped.
+        memory["agenda"] = list(result["agenda"])
     if result.get("intent") and result.get("confidence", 0) >= LOW_CONFIDENCE:
         memory["last_intent"] = result["intent"]
     conversation.state = memory

@@ -151,6 +151,7 @@ class Memory(TypedDict, total=False):
     changes_payment: bool  # a payment change asked for while they prove who they are
     product: int  # the product in view
     kinds: list[str]  # the product kinds just asked about
+    agenda: list[dict[str, Any]]  # requests of a message not reached yet, in order
     frustration: int
     clarify_attempts: int
     last_intent: str

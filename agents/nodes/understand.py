@@ -13,6 +13,7 @@ from agents.nlu.reading import Reading, read
 from agents.state import TurnState
 from agents.tools.catalogue import is_discount_code
 from agents.tools.context import memory
+from conversations.dialogue import pending_of
 
 
 def understand(state: TurnState) -> dict[str, Any]:
@@ -24,9 +25,12 @@ def understand(state: TurnState) -> dict[str, Any]:
     if reading.replaces_pending:
         if reading.retargets:
             # Proposed afresh: the old proposal fills in only what isn't said again.
-            mem["proposed"] = (mem.get("pending") or {}).get("action") or {}
+            mem["proposed"] = (pending_of(mem) or {}).get("action") or {}
         mem["pending"] = None
-    return {**as_state(reading), "reading": reading, "memory": mem}
+    # Requests of an earlier message still waiting their turn come after this one's.
+    carried = list(mem.pop("agenda", None) or [])
+    return {**as_state(reading), "agenda": [*reading.agenda, *carried], "reading": reading,
+            "memory": mem}
 
 
 def as_state(reading: Reading) -> dict[str, Any]:
