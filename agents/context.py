@@ -17,7 +17,7 @@ from commerce import selectors as store
 from commerce.models import Order
 from conversations import selectors as conversation_selectors
 from conversations.models import Conversation
-from core.models import Customer
+from core.models import ChannelIdentity, Customer
 
 # The shopper's orders a request may be about when they name none, newest first.
 RECENT_ORDERS = 20
@@ -31,6 +31,7 @@ class TurnContext:
     client: str = ""  # who guesses and asks for people are rationed by
     _orders: dict[str, Order | None] = field(default_factory=dict)
     _recent: list[Order] | None = None
+    _identity: list[ChannelIdentity | None] = field(default_factory=list)
 
     @property
     def customer(self) -> Customer:
@@ -46,6 +47,14 @@ class TurnContext:
             conversation_id or self.conversation.pk)
         self._orders.clear()
         self._recent = None
+        self._identity.clear()
+
+    def identity(self) -> ChannelIdentity | None:
+        """The channel identity the shopper writes from, read once (until a reload)."""
+        if not self._identity:
+            self._identity.append(conversation_selectors.identity_get(self.channel,
+                                                                      self.sender_id))
+        return self._identity[0]
 
     def order(self, number: str) -> Order | None:
         """An order by number (anyone's: callers check whose), read once this turn."""

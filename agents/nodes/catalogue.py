@@ -49,7 +49,7 @@ def _product_for_turn(state: TurnState) -> Product | None:
         return found[0]
     mem = memory(state)
     if mem.get("product"):
-        return Product.objects.filter(pk=mem["product"]).first()
+        return store.product_get(int(mem["product"]))
     return None
 
 

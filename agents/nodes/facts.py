@@ -18,7 +18,8 @@ def _paid_with(order: Order) -> str:
     method = order.paid_with
     if method is not None:
         return f"Order #{order.number} was paid with {method}."
-    payment = order.payments.filter(status="captured").order_by("created_at").first()
+    payment = next((p for p in store.payment_list_for_order(order) if p.status == "captured"),
+                   None)
     if payment is None:
         return f"I can't see a payment taken for order #{order.number} yet."
     return f"Order #{order.number} was paid by {payment.method.replace('_', ' ')}."

@@ -48,7 +48,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
         return lookup.update
     order = lookup.order
     said = state.get("message_text") or state.get("text", "")
-    if ABOUT_A_RETURN.search(said) and order.returns.exists():
+    if ABOUT_A_RETURN.search(said) and store.return_list_for_order(order):
         # "Has my return arrived?" asks about the parcel going back, not the order's.
         return Command(goto=Node.REFUND_STATUS, update={
             "memory": lookup.update.get("memory") or state.get("memory") or {}})

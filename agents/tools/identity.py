@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from agents.context import turn
 from agents.nlu.identity import (
     MAX_CANDIDATES,
     emails,
@@ -234,8 +235,7 @@ CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
 
 
 def _identity(state: TurnState) -> ChannelIdentity | None:
-    return ChannelIdentity.objects.filter(channel=state.get("channel", ""),
-                                          external_id=state.get("sender_id", "")).first()
+    return turn().identity()
 
 
 def _writes_as_owner(state: TurnState, conv: Any) -> bool:
