@@ -16,7 +16,7 @@ from decimal import Decimal
 ACTION_WORDS: dict[str, str] = {
     "cancel_order": r"can[cs](?:el|le|l)\w*|cancellation",
     "return_request": r"return\w*|send (?:it|them|\w+) back|refund\w*",
-    "exchange_request": r"exchang\w*|swap\w*",
+    "exchange_request": r"exchang\w*|swap\w*|change (?:it|them|anything)(?! to)",
     "change_address": r"change (?:the |my )?(?:delivery |shipping )?address|"
                       r"(?:re)?direct\w*|(?:send|ship|deliver|post) (?:it|them) (?:to|somewhere)",
     "back_in_stock": r"sign (?:me )?up|subscrib\w*|alert\w*|notif\w*|let me know|tell me when|"
@@ -80,7 +80,8 @@ NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind
 NO_INSIDE = re.compile(r"\b(actually no|no thanks|no thank you|no,? (don'?t|leave|keep)|"
                        r"don'?t (do|bother|go ahead|want (it|that|to))|changed my mind|"
                        r"never ?mind|leave it|i'?ll keep (it|them)|not any ?more|"
-                       r"forget (it|that))\b", re.I)
+                       r"forget (it|that)|(don'?t|do not) change (it|them|anything)|"
+                       r"just (asking|wondering|curious)|only asking)\b", re.I)
 YES_INSIDE = re.compile(r"\b(yes|yeah|yep|yup|go ahead|do it|do that|please do|sounds good|"
                         r"that'?s (right|fine|correct|great|perfect)|i confirm|confirmed|"
                         r"go for it|let'?s do (it|that))\b", re.I)

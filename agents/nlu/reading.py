@@ -357,6 +357,22 @@ ASKS = re.compile(r"\?|\b(can you|could you|can i|could i|would you|will you|ple
 NOT_A_REQUEST = {"greeting", "other", "human_handoff", "complaint"}
 
 
+# Another option of an ordered item: "be the long leg instead", "went for the large one".
+VARIANT_WISH = re.compile(
+    r"\b(be|have|get|went for|go for|switch (it |them )?to|change (it |them )?to|make (it|them))"
+    r"\s+(the|a|an)\s+(?:[\w-]+\s+){1,3}(instead|one)\b", re.I)
+# What a variant wish may be taken for by the classifier.
+NOT_A_VARIANT_CHANGE = {"order_status", "change_address", "other", "greeting",
+                        "product_question", "complaint"}
+
+
+def _gives_street(text: str) -> bool:
+    """An address with a house number: "send it to 4 Elm Close instead"."""
+    address = parse_address(text) if UK_POSTCODE.search(text) else None
+    return address is not None and bool(re.search(r"\d+[a-z]?,?\s+[a-z]", address["line1"], re.I)) \
+        and not re.match(r"\s*(order|#|no\.?|number)\b", address["line1"], re.I)
+
+
 def several_requests(text: str) -> list[tuple[str, Any]]:
     """The message split into its requests, each with its understanding, in order; [] when
     it asks one thing. Every part must ask something of its own ("I bought boots last week,
@@ -468,6 +484,12 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
             not entities.get("order_number") and shop_words == "product_question":
         # "What colours do you have then?" after a question about a product: about it.
         intent, confidence = "product_question", max(confidence, SWITCH_CONFIDENCE)
+
+    if (intent in NOT_A_VARIANT_CHANGE and (entities.get("order_number") or mem.get("order"))
+            and VARIANT_WISH.search(text) and not _gives_street(text)):
+        # "Can the trousers on 3308 be the long leg instead?", "what if I went for the
+        # long sleeve one instead?": another option of an item, not its delivery.
+        intent, confidence = "exchange_request", max(confidence, SWITCH_CONFIDENCE)
 
     if REFUND_ELSEWHERE.search(text) and (
             re.search(r"\b(refund|money)", text, re.I)
