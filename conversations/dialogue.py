@@ -60,8 +60,18 @@ class ApologyCodeProposal(TypedDict):
     percent: int
 
 
+class BundleProposal(TypedDict):
+    """Several actions on one order, confirmed with one yes and done one by one
+    ("exchange the boots and refund the jacket")."""
+
+    kind: Literal["bundle"]
+    order: str
+    actions: list[ReturnProposal]
+
+
 Proposal = (CancelProposal | AddressProposal | ReturnProposal | MissingParcelProposal
-            | ChangeItemsProposal | ChangePaymentProposal | ApologyCodeProposal)
+            | ChangeItemsProposal | ChangePaymentProposal | ApologyCodeProposal
+            | BundleProposal)
 
 
 # What the bot is waiting for from the shopper.

@@ -184,3 +184,8 @@ def gives_size_reason(text: str) -> bool:
 def asks_for_refund_now(text: str) -> bool:
     """Asks for money back now, not about a refund already under way."""
     return bool(ASKS_FOR_REFUND.search(text)) and not ASKS_AFTER_REFUND.search(text)
+
+
+def adds_to_earlier(text: str) -> bool:
+    """"The beanie too", "that as well": this item with the ones spoken of before."""
+    return bool(re.search(r"\b(too|as well|also|in addition)\b[\s?.!]*$|\bboth\b", text, re.I))

@@ -34,7 +34,14 @@ def confirm(state: TurnState) -> dict[str, Any]:
             if summary else "Just to check — shall I go ahead? Please answer yes or no.",
             ["Yes, go ahead", "No"])]}
     mem["pending"] = None
-    return {"memory": mem, **execute(state, pending.get("action") or {})}
+    action = pending.get("action") or {}
+    if action.get("kind") == "bundle":
+        # One yes for several actions: each is checked and done on its own, in order.
+        replies: list[dict[str, Any]] = []
+        for part in action.get("actions") or []:
+            replies += execute(state, part)["replies"]
+        return {"memory": mem, "replies": replies}
+    return {"memory": mem, **execute(state, action)}
 
 
 def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:

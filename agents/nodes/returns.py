@@ -11,6 +11,7 @@ from agents import format as fmt
 from agents.intents import Node
 from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part, means_all
 from agents.nlu.returns import (
+    adds_to_earlier,
     asks_for_refund_now,
     asks_policy,
     gives_size_reason,
@@ -44,7 +45,13 @@ from commerce.models import (
     Variant,
     size_key,
 )
-from conversations.dialogue import AwaitItem, AwaitResolution, pending_kind
+from conversations.dialogue import (
+    AwaitItem,
+    AwaitResolution,
+    BundleProposal,
+    ReturnProposal,
+    pending_kind,
+)
 from core import clock
 
 
@@ -63,6 +70,10 @@ def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent:
                     question: str) -> tuple[list[OrderItem], dict[str, Any] | None]:
     items = list(order.items.all())
     chosen = pick_items(state, items)
+    if chosen and mem.get("items") and adds_to_earlier(state.get("message_text")
+                                                       or state.get("text", "")):
+        # "And if I send the beanie back too?": the items spoken of before, and this one.
+        chosen = [i for i in items if i.pk in mem["items"] or i in chosen]
     if not chosen and mem.get("items"):
         chosen = [i for i in items if i.pk in mem["items"]]
     if not chosen and len(items) == 1:
@@ -201,7 +212,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
             f"cost more than it's worth. I can refund {money} to your original payment method "
             "and you keep the item."), {**action, "resolution": "keep_it"})
     if wanted == "exchange":
-        return exchange_request(state)
+        return Command(goto=Node.EXCHANGE_REQUEST, update={"memory": mem})
     if wanted in {"refund", "store_credit"}:
         summary = (f"I'll open a return for {names} from order #{order.number} and send you a "
                    "prepaid return label. " + (
@@ -475,6 +486,13 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         compensated=bool(store.missing_parcel_remedy(order)[0])), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an exchange")
+    text = state.get("message_text") or state.get("text", "")
+    parts = request_parts(text)
+    back = [i for i in items if wanted_resolution(" ".join(
+        p for p in parts if pick_named({**state, "text": p, "entities": {}}, [i])))
+        in {"refund", "store_credit"}]
+    if back and len(back) < len(items):
+        return _swap_and_return(state, order, mem, [i for i in items if i not in back], back)
     targets, missing = _targets(state, items)
     mem["items"] = [i.pk for i in items]
     if missing:
@@ -490,6 +508,45 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         "kind": "return", "order": order.number, "items": [i.pk for i in items],
         "resolution": "exchange", "exchange": {str(i.pk): targets[i.pk].sku for i in items},
         "reason": mem.get("reason") or "exchange"})
+
+
+def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
+                     swapped: list[OrderItem], back: list[OrderItem]) -> dict[str, Any]:
+    """"Exchange the boots for a UK 10 and refund the jacket": each item with its own
+    resolution, checked against policy on its own, proposed together for one yes."""
+    text = state.get("message_text") or state.get("text", "")
+    wanted = next((w for w in (wanted_resolution(p) for p in request_parts(text))
+                   if w in {"refund", "store_credit"}), "refund")
+    refused = decide(state, rules.return_decision(
+        order, back, rules.policy_get(), clock.now(), store.order_events(order),
+        store.returned_quantities(order), wanted,
+        compensated=bool(store.missing_parcel_remedy(order)[0])), order)
+    if not refused.allowed:
+        return _refuse_or_handoff(state, refused, order, mem, "a return")
+    targets, missing = _targets(state, swapped)
+    mem["items"] = [i.pk for i in [*swapped, *back]]
+    if missing:
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
+        return {"memory": mem, "replies": [reply(
+            "Which size or colour would you like for each of these?\n"
+            + "\n".join(f"- {m}" for m in missing))]}
+    value = sum((i.unit_price * i.quantity for i in back), Decimal("0"))
+    money = fmt.money(value, order.currency)
+    swaps = "\n".join(f"- swap {item_label(i)} for {targets[i.pk].option_label()}"
+                      for i in swapped)
+    returns = "\n".join(f"- return {item_label(i)}" for i in back)
+    how = (f"{money} store credit straight away" if wanted == "store_credit" else
+           f"a refund of {money} to your original payment method once it reaches us")
+    reason = mem.get("reason") or "exchange"
+    return ask_confirmation(state, mem, (
+        f"For order #{order.number} I'll:\n{swaps}\n{returns}\nYou'll get a prepaid return "
+        f"label for each; the new items go out as soon as the carrier scans your parcel, and "
+        f"you'll get {how}."), BundleProposal(kind="bundle", order=order.number, actions=[
+            ReturnProposal(kind="return", order=order.number, items=[i.pk for i in swapped],
+                           resolution="exchange", reason=reason,
+                           exchange={str(i.pk): targets[i.pk].sku for i in swapped}),
+            ReturnProposal(kind="return", order=order.number, items=[i.pk for i in back],
+                           resolution=wanted, reason=mem.get("reason") or "")]))
 
 
 def refund_status(state: TurnState) -> dict[str, Any]:
