@@ -1,25 +1,13 @@
-"""Pure routing: which node answers this turn, from the understood message and memory."""
+"""Pure routing: which step answers this turn, from the message's typed reading, what the
+bot is waiting for (``conversations.dialogue``) and the intent registry. No words are read
+here: ``agents/nlu`` has done that."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from agents.intents import node_for
-from agents.nlu.cues import (
-    ASKS_FOR_PERSON,
-    CHANGE_WORDS,
-    REMEDY_REFUND,
-    REMEDY_RESHIP,
-    UK_POSTCODE,
-    is_fraud_claim,
-    is_instruction,
-    mentions_a_product,
-    mentions_an_order,
-    names_a_resolution,
-    yes_or_no,
-)
-from agents.nlu.reading import LOW_CONFIDENCE, SWITCH_CONFIDENCE
-from agents.nlu.words import stems
+from agents.nlu.reading import LOW_CONFIDENCE, SWITCH_CONFIDENCE, Reading
 from agents.state import TurnState
 from conversations.dialogue import pending_kind, pending_of
 
@@ -39,7 +27,7 @@ def _switches(state: TurnState) -> bool:
 def wants_person(state: TurnState) -> bool:
     """Asked for a person in words; the classifier alone is not enough, because short
     answers ("yes please") sit close to "get me someone" in its eyes."""
-    if ASKS_FOR_PERSON.search(state.get("text", "")):
+    if _reading(state).asks_for_person:
         return True
     return (state.get("intent") == "human_handoff"
             and state.get("confidence", 0) >= SWITCH_CONFIDENCE
@@ -52,12 +40,12 @@ def route_after_understand(state: TurnState) -> str:
     kind = pending_kind(memory) or None
     intent = state.get("intent", "other")
     confidence = state.get("confidence", 0.0)
-    text = state.get("text", "")
     entities = state.get("entities") or {}
+    reading = _reading(state)
 
-    if is_instruction(text):
+    if reading.instruction:
         return "instructions"
-    if is_fraud_claim(text):
+    if reading.fraud_claim:
         return "fraud"
     if wants_person(state):
         return "human_request"
@@ -71,11 +59,10 @@ def route_after_understand(state: TurnState) -> str:
         return "verify" if kind == "verify" and state.get("details_only") else "change_payment"
     if kind == "payment" and not _switches(state):
         return "change_payment"
-    asked = state.get("message_text") or text
     if state.get("facts") and kind in {None, "verify", "clarify"} and (
             intent in FACT_INTENTS
-            or (intent == "change_address" and not CHANGE_WORDS.search(asked)
-                and not UK_POSTCODE.search(asked))):
+            or (intent == "change_address" and not reading.asks_change
+                and not reading.gives_postcode)):
         return "verify" if kind == "verify" and state.get("details_only") else "order_facts"
     if kind == "confirm":
         if state.get("answer"):
@@ -86,11 +73,11 @@ def route_after_understand(state: TurnState) -> str:
             return "verify"
         return _intent_node(intent) if _switches(state) else "verify"
     # A question the bot asked is answered, or asked again, unless a new request is clear.
-    if kind == "missing_remedy" and (state.get("answer") or REMEDY_REFUND.search(text)
-                                     or REMEDY_RESHIP.search(text) or not _switches(state)):
+    if kind == "missing_remedy" and (state.get("answer") or reading.remedy
+                                     or not _switches(state)):
         return "missing_remedy"
-    if kind == "return_resolution" and (state.get("answer") or names_a_resolution(text)
-            or not _switches(state)):
+    if kind == "return_resolution" and (state.get("answer") or reading.names_resolution
+                                        or not _switches(state)):
         return "return_resolution"
     if kind == "address" and not _switches(state):
         return "change_address"
@@ -98,16 +85,17 @@ def route_after_understand(state: TurnState) -> str:
             pending.get("intent") != "back_in_stock":
         # "Just tell me when the black L is back" instead of choosing an alternative.
         return "back_in_stock"
-    if kind == "item" and (not _switches(state) or _names_one(text, pending.get("names"))):
+    if kind == "item" and (not _switches(state)
+                           or _names_one(reading.stems, pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:
-        if mentions_an_order(text):
+        if reading.topic == "order":
             return "order_status"
-        if mentions_a_product(text):
+        if reading.topic == "product":
             return "product_question"
     if state.get("details_only"):
         return _intent_node(intent)
-    if yes_or_no(text) and len(text.split()) <= ACKNOWLEDGEMENT_WORDS and (
+    if reading.yes_no and reading.word_count <= ACKNOWLEDGEMENT_WORDS and (
             intent in {"greeting", "other", "human_handoff"} or confidence < SWITCH_CONFIDENCE):
         # "ok", "yes", "no thanks" with nothing waiting: an acknowledgement, not a puzzle.
         return "greeting"
@@ -119,9 +107,13 @@ def route_after_understand(state: TurnState) -> str:
     return _intent_node(intent)
 
 
-def _names_one(text: str, names: list[str] | None) -> bool:
+def _names_one(said: frozenset[str], names: list[str] | None) -> bool:
     """The answer names one of the items the bot offered to choose from."""
-    return bool(names) and bool(stems(text) & {n.rstrip("s") for n in names})
+    return bool(names) and bool(said & {n.rstrip("s") for n in names})
+
+
+def _reading(state: TurnState) -> Reading:
+    return state.get("reading") or Reading(intent=state.get("intent", "other"), confidence=0.0)
 
 
 def _intent_node(intent: str) -> str:

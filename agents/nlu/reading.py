@@ -29,12 +29,16 @@ from agents.nlu import understand_many
 from agents.nlu.addresses import parse_address, postcodes
 from agents.nlu.catalogue import price_limits
 from agents.nlu.cues import (
+    ASKS_FOR_PERSON,
+    CHANGE_WORDS,
     CHEAPER_ONE,
     CORRECTION,
     DEARER_ONE,
     ORDER_NUMBERS,
     OTHER_ONE,
     REFUND_ELSEWHERE,
+    REMEDY_REFUND,
+    REMEDY_RESHIP,
     UK_POSTCODE,
     asked_facts,
     basket_amount,
@@ -42,8 +46,12 @@ from agents.nlu.cues import (
     changes_payment,
     confirmation,
     excluded_part,
+    is_fraud_claim,
     is_instruction,
     means_all,
+    mentions_a_product,
+    mentions_an_order,
+    names_a_resolution,
     negated_actions,
     several_orders,
     unsupported_request,
@@ -52,6 +60,7 @@ from agents.nlu.cues import (
 )
 from agents.nlu.identity import emails, full_names
 from agents.nlu.returns import relative_size, target_size, wants_cheapest
+from agents.nlu.words import stems
 
 # Below this the bot asks one clarifying question instead of guessing.
 LOW_CONFIDENCE = 0.4
@@ -130,6 +139,18 @@ class Reading:
     postcodes: tuple[str, ...] = ()
     amounts: tuple[Decimal, ...] = ()
     codes: tuple[str, ...] = ()
+    # What routing weighs besides the intent.
+    instruction: bool = False  # words aimed at the bot's instructions
+    fraud_claim: bool = False  # money taken without consent
+    asks_for_person: bool = False  # a person asked for in words
+    asks_change: bool = False  # "change", "instead", "send it to": a change, not a question
+    gives_postcode: bool = False  # the request holds a postcode
+    remedy: Literal["", "refund", "reship"] = ""  # for a parcel that never came
+    names_resolution: bool = False  # exchange, credit, refund, a size
+    topic: Literal["", "order", "product"] = ""  # what a vague message is about
+    yes_no: Literal["yes", "no", ""] = ""  # a short answer, whatever else it says
+    word_count: int = 0
+    stems: frozenset[str] = frozenset()  # its words, plural "s" dropped
 
 
 FRUSTRATED = re.compile(
@@ -602,4 +623,15 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         names=tuple(full_names(text, postcode)) if postcode else (),
         postcodes=tuple(postcodes(text)),
         amounts=tuple(a for a in (basket, cap, floor) if a is not None),
-        codes=tuple(CODE_LIKE.findall(text)))
+        codes=tuple(CODE_LIKE.findall(text)),
+        instruction=is_instruction(text), fraud_claim=is_fraud_claim(text),
+        asks_for_person=bool(ASKS_FOR_PERSON.search(text)),
+        asks_change=bool(CHANGE_WORDS.search(message_text)),
+        gives_postcode=bool(UK_POSTCODE.search(message_text)),
+        remedy=("refund" if REMEDY_REFUND.search(text) else
+                "reship" if REMEDY_RESHIP.search(text) else ""),
+        names_resolution=names_a_resolution(text),
+        topic=("order" if mentions_an_order(text) else
+               "product" if mentions_a_product(text) else ""),
+        yes_no=yes_or_no(text),  # type: ignore[arg-type]
+        word_count=len(text.split()), stems=frozenset(stems(text)))
