@@ -1,75 +1,69 @@
-"""The one file that wires the conversation graph: understand, route, answer."""
+"""The one file that wires the conversation graph, built from the intent registry.
+
+understand → (the verification gate, for a request that always needs an order) → the step
+that answers → the next request of the message, if any → end. Every hop is a LangGraph
+``Command``: a step either names where the turn goes (a hand-over, e.g. to the gate when it
+finds it needs the shopper's order) or returns its update and the routing table here
+decides. Steps never call each other.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from importlib import import_module
 from typing import Any
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
 
 from agents import routing
-from agents.nodes import (
-    catalogue,
-    confirm,
-    delivery_problem,
-    facts,
-    order_changes,
-    order_status,
-    payment,
-    promo,
-    returns,
-    talk,
-    understand,
-    verify,
-)
+from agents.context import TurnContext
+from agents.intents import GATED, INTENTS, Node
+from agents.nodes import understand, verify
 from agents.state import TurnState
 
-NODES: dict[str, Any] = {
-    "greeting": talk.greeting,
-    "order_status": order_status.order_status,
-    "delivery_problem": delivery_problem.delivery_problem,
-    "return_request": returns.return_request,
-    "exchange_request": returns.exchange_request,
-    "refund_status": returns.refund_status,
-    "cancel_order": order_changes.cancel_order,
-    "change_address": order_changes.change_address,
-    "product_question": catalogue.product_question,
-    "back_in_stock": catalogue.back_in_stock,
-    "promo_question": promo.promo_question,
-    "account": talk.account,
-    "payment_issue": payment.payment_issue,
-    "complaint": talk.complaint,
-    "other": talk.other,
-    "human_request": talk.human_request,
-    "frustration": talk.frustration,
-    "clarify": talk.clarify,
-    "declined": talk.declined,
-    "lapsed": talk.lapsed,
-    "unsupported": talk.unsupported,
-    "order_facts": facts.order_facts,
-    "change_payment": payment.change_payment,
-    "instructions": talk.instructions,
-    "fraud": payment.fraud,
-    "confirm": confirm.confirm,
-    "missing_remedy": confirm.missing_remedy,
-    "return_resolution": returns.return_resolution,
-}
+Step = Callable[[TurnState], Any]
+
+
+def step_function(path: str) -> Step:
+    """The function a registry row names ("returns:return_request")."""
+    module, name = path.split(":")
+    return getattr(import_module(f"agents.nodes.{module}"), name)
+
+
+def _gated(goto: str, update: dict[str, Any]) -> Command:
+    """A request that always needs the shopper's order passes the gate first."""
+    if goto in GATED:
+        return Command(goto=Node.VERIFY, update={**update, "route": goto})
+    return Command(goto=goto, update=update)
+
+
+def _then(run: Step, after: Callable[[TurnState], str]) -> Step:
+    """Run a step; unless it handed over itself, go where ``after`` says."""
+
+    def step(state: TurnState) -> Command:
+        out = run(state)
+        if isinstance(out, Command):
+            return out
+        goto = after({**state, **out})  # type: ignore[typeddict-item]
+        return _gated(goto if goto not in {"done", ""} else END, out)
+
+    step.__name__ = getattr(run, "__name__", "step")
+    return step
 
 
 @lru_cache(maxsize=1)
 def build() -> Any:
-    graph = StateGraph(TurnState)
-    graph.add_node("understand", understand.understand)
-    graph.add_node("verify", verify.verify)
-    graph.add_node("also", understand.next_request)
-    for name, node in NODES.items():
-        graph.add_node(name, node)
-        graph.add_conditional_edges(name, routing.route_after_answer,
-                                    {"also": "also", "done": END})
-    graph.add_conditional_edges("also", routing.route_after_also, {n: n for n in NODES})
-    graph.add_edge(START, "understand")
-    graph.add_conditional_edges("understand", routing.route_after_understand,
-                                {**{n: n for n in NODES}, "verify": "verify"})
-    graph.add_conditional_edges("verify", routing.route_after_verify,
-                                {**{n: n for n in NODES}, "done": END})
+    graph = StateGraph(TurnState, context_schema=TurnContext)
+    everything = (*[n.value for n in Node], END)
+    graph.add_node(Node.UNDERSTAND, _then(understand.understand, routing.route_after_understand),
+                   destinations=everything)
+    graph.add_node(Node.VERIFY, verify.verify, destinations=everything)
+    graph.add_node(Node.ALSO, _then(understand.next_request, routing.route_after_also),
+                   destinations=everything)
+    for intent in INTENTS:
+        graph.add_node(intent.node, _then(step_function(intent.step), routing.route_after_answer),
+                       destinations=(Node.VERIFY, Node.ALSO, *[n.value for n in Node], END))
+    graph.add_edge(START, Node.UNDERSTAND)
     return graph.compile()

@@ -4,11 +4,9 @@ parcel, a question about the alert) goes to the bot, which has the order in focu
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from agents.nlu.cues import yes_or_no
-from agents.nodes.delivery_problem import DAMAGED, NOT_RECEIVED, ORDERED_GOT, WRONG
+from agents.nlu.cues import checkin_answer
 from conversations.lifecycle import rating_reply
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -16,10 +14,6 @@ from core import clock
 
 # A check-in's answer counts as one for this long.
 CHECKIN_ANSWER_WITHIN = timedelta(days=7)
-PROBLEM = re.compile(r"\b(problem|issue|wrong|missing|damaged|broken|torn|not|no|never|"
-                     r"didn'?t|haven'?t|hasn'?t|but)\b", re.IGNORECASE)
-ALL_GOOD = re.compile(r"\b(all good|arrived|fine|perfect|great|love|lovely|yes|yep|yeah|"
-                      r"ok|okay|thanks|thank you)\b", re.IGNORECASE)
 
 
 def outreach_answer(conversation: Conversation, message: Message) -> list[Reply] | None:
@@ -44,14 +38,15 @@ def _checkin_answer(conversation: Conversation, message: Message) -> list[Reply]
     text = message.text or ""
     if clock.now() - sent_at > CHECKIN_ANSWER_WITHIN or len(text.split()) > 8:
         return None
-    if PROBLEM.search(text) or yes_or_no(text) == "no":
-        if any(cue.search(text) for cue in (WRONG, DAMAGED, ORDERED_GOT, NOT_RECEIVED)):
-            return None  # the bot's delivery-problem flow takes it, with the order in view
+    answer = checkin_answer(text)
+    if answer == "named_problem":
+        return None  # the bot's delivery-problem flow takes it, with the order in view
+    if answer == "problem":
         message.intent = "delivery_problem"
         return [Reply(f"I'm sorry to hear that. What went wrong with order "
                       f"#{outreach.get('order')}: is something missing, damaged, or not what "
                       "you ordered? Tell me and I'll sort it out.")]
-    if not (yes_or_no(text) == "yes" or ALL_GOOD.search(text)):
+    if answer != "all_good":
         return None
     state.pop("outreach", None)
     conversation.state = state

@@ -1,37 +1,20 @@
-"""Pure routing: which node answers this turn, from the understood message and memory."""
+"""Pure routing: which step answers this turn, from the message's typed reading, what the
+bot is waiting for (``conversations.dialogue``) and the intent registry. No words are read
+here: ``agents/nlu`` has done that."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
-from agents.nlu.cues import UK_POSTCODE, yes_or_no
-from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP
-from agents.nodes.payment import is_fraud_claim
-from agents.nodes.talk import is_instruction
+from agents.intents import node_for
+from agents.nlu.reading import LOW_CONFIDENCE, SWITCH_CONFIDENCE, Reading
 from agents.state import TurnState
+from conversations.dialogue import pending_kind, pending_of
 
-# Below this the bot asks one clarifying question instead of guessing.
-LOW_CONFIDENCE = 0.4
-# A new request this confident overrides a question the bot is waiting on.
-SWITCH_CONFIDENCE = 0.7
-
-INTENT_NODES = {
-    "greeting", "order_status", "delivery_problem", "return_request", "exchange_request",
-    "refund_status", "cancel_order", "change_address", "product_question", "back_in_stock",
-    "promo_question", "account", "payment_issue", "complaint", "other",
-}
-ASKS_FOR_PERSON = re.compile(
-    r"\b(human( being)?|real person|a person|actual person|someone real|"
-    r"(live |real |customer service |support )(agent|representative|rep|operator)|"
-    r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
-    r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
 # What a question about a fact of the shopper's own order may be classified as.
 FACT_INTENTS = {"order_status", "other", "greeting", "product_question", "complaint",
                 "payment_issue", "human_handoff", "delivery_problem", "refund_status",
                 "account", "promo_question", "back_in_stock"}
-# A question about the address that asks to change it.
-CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
-                          r"deliver it to)\b", re.I)
 VERIFY_ENTITIES = ("order_number", "email", "postcode")
 # What a reply to a parcel alert may be, when the classifier is unsure: its own guess.
 ORDER_FLOW_INTENTS = {"order_status", "delivery_problem", "return_request",
@@ -47,7 +30,7 @@ def _switches(state: TurnState) -> bool:
 def wants_person(state: TurnState) -> bool:
     """Asked for a person in words; the classifier alone is not enough, because short
     answers ("yes please") sit close to "get me someone" in its eyes."""
-    if ASKS_FOR_PERSON.search(state.get("text", "")):
+    if _reading(state).asks_for_person:
         return True
     return (state.get("intent") == "human_handoff"
             and state.get("confidence", 0) >= SWITCH_CONFIDENCE
@@ -56,16 +39,16 @@ def wants_person(state: TurnState) -> bool:
 
 def route_after_understand(state: TurnState) -> str:
     memory = state.get("memory") or {}
-    pending = memory.get("pending") or {}
-    kind = pending.get("kind")
+    pending: dict[str, Any] = dict(pending_of(memory) or {})
+    kind = pending_kind(memory) or None
     intent = state.get("intent", "other")
     confidence = state.get("confidence", 0.0)
-    text = state.get("text", "")
     entities = state.get("entities") or {}
+    reading = _reading(state)
 
-    if is_instruction(text):
+    if reading.instruction:
         return "instructions"
-    if is_fraud_claim(text):
+    if reading.fraud_claim:
         return "fraud"
     if wants_person(state):
         return "human_request"
@@ -79,11 +62,10 @@ def route_after_understand(state: TurnState) -> str:
         return "verify" if kind == "verify" and state.get("details_only") else "change_payment"
     if kind == "payment" and not _switches(state):
         return "change_payment"
-    asked = state.get("message_text") or text
     if state.get("facts") and kind in {None, "verify", "clarify"} and (
             intent in FACT_INTENTS
-            or (intent == "change_address" and not CHANGE_WORDS.search(asked)
-                and not UK_POSTCODE.search(asked))):
+            or (intent == "change_address" and not reading.asks_change
+                and not reading.gives_postcode)):
         return "verify" if kind == "verify" and state.get("details_only") else "order_facts"
     if kind == "confirm":
         if state.get("answer"):
@@ -94,12 +76,11 @@ def route_after_understand(state: TurnState) -> str:
             return "verify"
         return _intent_node(intent) if _switches(state) else "verify"
     # A question the bot asked is answered, or asked again, unless a new request is clear.
-    if kind == "missing_remedy" and (state.get("answer") or REMEDY_REFUND.search(text)
-                                     or REMEDY_RESHIP.search(text) or not _switches(state)):
+    if kind == "missing_remedy" and (state.get("answer") or reading.remedy
+                                     or not _switches(state)):
         return "missing_remedy"
-    if kind == "return_resolution" and (state.get("answer") or re.search(
-            r"exchange|swap|credit|voucher|refund|money|size", text, re.I)
-            or not _switches(state)):
+    if kind == "return_resolution" and (state.get("answer") or reading.names_resolution
+                                        or not _switches(state)):
         return "return_resolution"
     if kind == "address" and not _switches(state):
         return "change_address"
@@ -107,16 +88,17 @@ def route_after_understand(state: TurnState) -> str:
             pending.get("intent") != "back_in_stock":
         # "Just tell me when the black L is back" instead of choosing an alternative.
         return "back_in_stock"
-    if kind == "item" and (not _switches(state) or _names_one(text, pending.get("names"))):
+    if kind == "item" and (not _switches(state)
+                           or _names_one(reading.stems, pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:
-        if re.search(r"\border", text, re.I):
+        if reading.topic == "order":
             return "order_status"
-        if re.search(r"\bproduct|item|size|stock", text, re.I):
+        if reading.topic == "product":
             return "product_question"
     if state.get("details_only"):
         return _intent_node(intent)
-    if yes_or_no(text) and len(text.split()) <= ACKNOWLEDGEMENT_WORDS and (
+    if reading.yes_no and reading.word_count <= ACKNOWLEDGEMENT_WORDS and (
             intent in {"greeting", "other", "human_handoff"} or confidence < SWITCH_CONFIDENCE):
         # "ok", "yes", "no thanks" with nothing waiting: an acknowledgement, not a puzzle.
         return "greeting"
@@ -139,16 +121,17 @@ def route_after_understand(state: TurnState) -> str:
     return _intent_node(intent)
 
 
-def _names_one(text: str, names: list[str] | None) -> bool:
+def _names_one(said: frozenset[str], names: list[str] | None) -> bool:
     """The answer names one of the items the bot offered to choose from."""
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())}
-    return bool(names) and bool(words & {n.rstrip("s") for n in names})
+    return bool(names) and bool(said & {n.rstrip("s") for n in names})
+
+
+def _reading(state: TurnState) -> Reading:
+    return state.get("reading") or Reading(intent=state.get("intent", "other"), confidence=0.0)
 
 
 def _intent_node(intent: str) -> str:
-    if intent == "human_handoff":
-        return "human_request"
-    return intent if intent in INTENT_NODES else "other"
+    return node_for(intent).value
 
 
 def route_after_verify(state: TurnState) -> str:
@@ -161,11 +144,11 @@ def route_after_verify(state: TurnState) -> str:
 
 
 def route_after_answer(state: TurnState) -> str:
-    """A second request in the message is answered once the first needs nothing more
+    """The message's next request is answered once the one before needs nothing more
     from the shopper: no question pending, nobody handed the conversation."""
-    if not state.get("also") or state.get("handoff"):
+    if not state.get("agenda") or state.get("handoff"):
         return "done"
-    if ((state.get("memory") or {}).get("pending") or {}).get("kind"):
+    if pending_kind(state.get("memory")):
         return "done"
     return "also"
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.context import TurnContext
 from agents.graph import build
 from agents.nlu import cues
+from agents.nlu.reading import LOW_CONFIDENCE
 from agents.outreach_replies import outreach_answer
-from agents.routing import LOW_CONFIDENCE
 from agents.state import TurnState
-from conversations import services
+from conversations import selectors, services
+from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
 from conversations.services import Reply
 
@@ -30,17 +32,23 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "replies": [],
         "handoff": None,
     }
-    result: dict[str, Any] = build().invoke(state)
+    context = TurnContext(conversation=selectors.conversation_get(conversation.pk),
+                          channel=message.channel, sender_id=state["sender_id"],
+                          client=state["client"])
+    result: dict[str, Any] = build().invoke(state, context=context)
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
     memory = dict(result.get("memory") or {})
-    if result.get("confidence", 0) >= LOW_CONFIDENCE and memory.get("pending", {}) != {
-            "kind": "clarify"}:
+    if result.get("confidence", 0) >= LOW_CONFIDENCE and pending_kind(memory) != "clarify":
         memory["clarify_attempts"] = 0
+    if result.get("agenda") and not result.get("handoff"):
+        # Requests of the message not reached yet (a question to the shopper came first):
+        # taken up once it is answered, none dropped.
+        memory["agenda"] = list(result["agenda"])
     if result.get("intent") and result.get("confidence", 0) >= LOW_CONFIDENCE:
         memory["last_intent"] = result["intent"]
-    # What the bot waits for ends with a thank-you or goodbye; the quiet-conversation scan
-    # closes such a conversation as resolved (conversations.lifecycle).
+    # A thank-you or goodbye: once the conversation goes quiet after it, the scan closes
+    # it as resolved by the bot (conversations.lifecycle).
     memory["signed_off"] = cues.signs_off(message.text)
     conversation.state = memory
     conversation.save(update_fields=["state"])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+from agents.nlu.reading import Reading, Request
+from conversations.dialogue import Memory
+
 
 class TurnState(TypedDict, total=False):
     # Given by the runner.
@@ -29,10 +32,14 @@ class TurnState(TypedDict, total=False):
     unsupported: str  # what the message asks that the bot has no action for, or ""
     stop: str  # "declined" (an action refused) or "lapsed" (not a yes): nothing is started
     replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
-    also: dict[str, Any] | None  # a second request in the same message, answered next
+    agenda: list[Request]  # the message's further requests, answered in order
+    reading: Reading  # the one reading of the message (agents.nlu.reading)
+    # Set by the steps that hand the turn over (agents.graph: Command hops).
+    route: str  # the step the verification gate goes on to ("" for the one waiting)
+    proof_prompt: str  # how the gate asks for proof, when not in its own words
+    handover: dict[str, Any] | None  # what a step hands the next (a parcel found missing)
     # Carried between turns in Conversation.state (owned by the runner).
-    memory: dict[str, Any]
+    memory: Memory
     # What the turn produced.
-    route: str
     replies: Annotated[list[dict[str, Any]], operator.add]
     handoff: dict[str, Any] | None

@@ -162,6 +162,10 @@ def variant_get(sku: str) -> Variant | None:
     return Variant.objects.select_related("product").filter(sku__iexact=sku.strip()).first()
 
 
+def product_get(pk: int) -> Product | None:
+    return Product.objects.filter(pk=pk).first()
+
+
 def variant_list_for_product(product: Product) -> list[Variant]:
     return list(product.variants.order_by("sku"))
 

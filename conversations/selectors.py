@@ -19,6 +19,14 @@ def verification_ttl() -> timedelta:
     return timedelta(minutes=settings.VERIFICATION_TTL_MINUTES)
 
 
+def conversation_get(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_related("customer").get(pk=conversation_id)
+
+
+def identity_get(channel: str, external_id: str) -> ChannelIdentity | None:
+    return ChannelIdentity.objects.filter(channel=channel, external_id=external_id).first()
+
+
 def conversation_open_get(customer: Customer) -> Conversation | None:
     return Conversation.objects.filter(customer=customer, status="open").first()
 

@@ -10,12 +10,13 @@ request is not taken as consent.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # The actions a shopper can ask for or refuse, by the intent that starts them.
 ACTION_WORDS: dict[str, str] = {
     "cancel_order": r"can[cs](?:el|le|l)\w*|cancellation",
     "return_request": r"return\w*|send (?:it|them|\w+) back|refund\w*",
-    "exchange_request": r"exchang\w*|swap\w*",
+    "exchange_request": r"exchang\w*|swap\w*|change (?:it|them|anything)(?! to)",
     "change_address": r"change (?:the |my )?(?:delivery |shipping )?address|"
                       r"(?:re)?direct\w*|(?:send|ship|deliver|post) (?:it|them) (?:to|somewhere)",
     "back_in_stock": r"sign (?:me )?up|subscrib\w*|alert\w*|notif\w*|let me know|tell me when|"
@@ -79,21 +80,13 @@ NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|stop|cancel that|never ?mind
 NO_INSIDE = re.compile(r"\b(actually no|no thanks|no thank you|no,? (don'?t|leave|keep)|"
                        r"don'?t (do|bother|go ahead|want (it|that|to))|changed my mind|"
                        r"never ?mind|leave it|i'?ll keep (it|them)|not any ?more|"
-                       r"forget (it|that))\b", re.I)
+                       r"forget (it|that)|(don'?t|do not) change (it|them|anything)|"
+                       r"just (asking|wondering|curious)|only asking)\b", re.I)
 YES_INSIDE = re.compile(r"\b(yes|yeah|yep|yup|go ahead|do it|do that|please do|sounds good|"
                         r"that'?s (right|fine|correct|great|perfect)|i confirm|confirmed|"
                         r"go for it|let'?s do (it|that))\b", re.I)
 FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|right|lovely|"
                            r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
-
-
-THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
-BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
-
-
-def signs_off(text: str) -> bool:
-    """"thanks", "that's all", "bye": the shopper is done for now."""
-    return bool(THANKS.search(text) or BYE.search(text))
 
 
 def yes_or_no(text: str) -> str:
@@ -322,3 +315,235 @@ def changes_payment(text: str) -> bool:
 
 ASKS_CHANGE = re.compile(r"\b(instead|rather|can (i|you|we)|could (i|you|we)|please|pls|switch|"
                          r"change|swap|want to|wanna|i'?d like|would like|use|prefer)\b", re.I)
+
+
+# "It never came", "not here", "can't find it": a parcel the shopper has not got.
+NOT_RECEIVED = re.compile(
+    r"\b(never (got|received|arrived|came|turned up|showed up)|(not|n'?t) (here|received|"
+    r"arrived|got it|turned up|come|showed up|there)|nothing (here|at|in|on|was)|no sign of|"
+    r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
+    r"haven'?t (got|had|received) (it|them|anything)|(has|have|had) no record of (it|them)|"
+    r"(doesn'?t|don'?t|didn'?t) (have|get) (it|them|the parcel|my parcel))\b", re.I)
+
+
+# "Send my refund to my new card": refunds only ever go back where the money came from.
+REFUND_ELSEWHERE = re.compile(
+    r"\b(to|into|onto|on|via) (my |a |the )?(new|different|another|other|second|replacement|"
+    r"\w+'s) (card|bank|bank account|account|paypal)\b", re.I)
+
+
+# Words aimed at the bot's instructions rather than at the shop. Such a message never starts
+# or confirms anything: the shopper is asked to say plainly what they need.
+INSTRUCTIONS = re.compile(
+    r"(\bignore (all |any |your |the |my |previous |prior |above |earlier )*(rules|"
+    r"instructions|polic(y|ies)|prompt|guidelines|restrictions)|\bdisregard (your|all|the|any|"
+    r"previous)\b|\b(system|admin|developer|debug|god|maintenance) (mode|override|prompt|"
+    r"message|command)|^\W*(system|assistant|admin|developer)\W*:|\[(system|admin|assistant)\]|"
+    r"\byou are now\b|\bact as (an? |the )?(admin|administrator|developer|manager)|"
+    r"\bnew instructions\b|\boverride (your|the|all|any)\b|\bjailbreak|"
+    r"\bconfirmation (is |was )?(already|has been) (given|provided)|\bno need to (ask|confirm|"
+    r"check|verify)|\bwithout (asking|confirm\w*|checking|verif\w*))", re.I | re.M)
+
+
+def is_instruction(text: str) -> bool:
+    return bool(INSTRUCTIONS.search(text))
+
+
+FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
+                   r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
+                   r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
+                   r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
+                   r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
+                   r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
+                   r"transaction|purchase))\b", re.I)
+
+
+# "Scam" and "fraud" are how angry shoppers talk about a shop; they claim fraud only when
+# they say a payment was made without them.
+FRAUD_WORD = re.compile(r"\b(fraud\w*|scam\w*)\b", re.I)
+
+
+WITHOUT_CONSENT = re.compile(
+    r"\b(charg\w*|took|taken|debit\w*|payment|transaction)\b.{0,40}\b(without|not me|"
+    r"(didn'?t|did not|never) (buy|order|make|place|ask)|wasn'?t me)\b|"
+    r"\b(didn'?t|did not|never) (buy|order|make|place)\b.{0,40}\b(charg\w*|took|taken|"
+    r"debit\w*|payment)", re.I)
+
+
+def is_fraud_claim(text: str) -> bool:
+    return bool(FRAUD.search(text) or (FRAUD_WORD.search(text) and WITHOUT_CONSENT.search(text)))
+
+
+REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back)", re.I)
+
+
+REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
+                           r"a new|new ones?|out)|new one|another one|again)\b", re.I)
+
+
+ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
+
+
+BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
+
+
+SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
+
+
+def means_all(text: str) -> bool:
+    """"All of them", "everything", "the whole order", "both"."""
+    return bool(ALL_ITEMS.search(text))
+
+
+def size_extreme(text: str) -> str:
+    """"bigger" for "the bigger one", "smaller" for "the smaller one", else ""."""
+    if BIGGER_ONE.search(text):
+        return "bigger"
+    return "smaller" if SMALLER_ONE.search(text) else ""
+
+
+ASKS_FOR_PERSON = re.compile(
+    r"\b(human( being)?|real person|a person|actual person|someone real|"
+    r"(live |real |customer service |support )(agent|representative|rep|operator)|"
+    r"(an? |the )(agent|representative|operator)|speak (to|with) (someone|somebody|a)|"
+    r"talk (to|with) (someone|somebody|a)|call me|manager|supervisor)\b", re.I)
+
+
+# A question about the address that asks to change it.
+CHANGE_WORDS = re.compile(r"\b(change|update|correct|instead|redirect|send it to|ship it to|"
+                          r"deliver it to)\b", re.I)
+
+
+THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|appreciate)\b", re.I)
+
+
+GREETING_WORD = re.compile(r"\b(hi|hello|hey|hiya|morning|afternoon|evening)\b", re.I)
+
+
+BYE = re.compile(r"\b(bye|goodbye|that'?s all|nothing else|have a good)\b", re.I)
+
+
+ABOUT_A_RETURN = re.compile(r"\b(my return|the return|returned|return label|the label|"
+                            r"sent (it|them|the \w+) back|posted (it|them) back)\b", re.I)
+
+
+POINTS = re.compile(r"\b(points?|loyalty|rewards?)\b", re.I)
+
+
+CODE = re.compile(r"\b([A-Z][A-Z0-9-]{3,19})\b")
+
+
+BASKET = re.compile(
+    r"(?:£|\$|€)\s?(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s?(?:quid|pounds|gbp)\b", re.I)
+
+
+ON_WHAT = re.compile(r"\b(on|for|with|to)\b", re.I)
+
+
+def names_a_resolution(text: str) -> bool:
+    """The answer names a way to settle a return: exchange, credit, refund, a size."""
+    return bool(re.search(r"exchange|swap|credit|voucher|refund|money|size", text, re.I))
+
+
+def mentions_an_order(text: str) -> bool:
+    return bool(re.search(r"\border", text, re.I))
+
+
+def mentions_a_product(text: str) -> bool:
+    return bool(re.search(r"\bproduct|item|size|stock", text, re.I))
+
+
+def basket_amount(text: str) -> Decimal | None:
+    """A basket value the shopper names ("on a £60 basket", "60 quid")."""
+    m = BASKET.search(text)
+    return Decimal(m.group(1) or m.group(2)) if m else None
+
+
+def code_candidates(text: str) -> list[str]:
+    """Words shaped like a discount code ("WINTER15", "SAVE-10")."""
+    return CODE.findall(text)
+
+
+DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
+                      r"doesn'?t (work|go through)|error)\b", re.I)
+
+
+# Twice, and about money taken: "card declined twice" is a decline, not a double charge.
+DOUBLE = re.compile(r"\b(twice|two times|2 ?x|double\w*|duplicate\w*|again|two (charges|payments|"
+                    r"transactions|debits))\b", re.I)
+
+
+TAKEN = re.compile(r"\b(charg\w*|paid|pay(ment)?s?|bill\w*|taken|debit\w*|transactions?|"
+                   r"statement)\b", re.I)
+
+
+# About paying in general, not about one of the shopper's orders.
+PAYING_IN_GENERAL = re.compile(
+    r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
+    r"using|in))\b|\bpayment (methods?|options)\b|\b(accept|take) (paypal|amex|american express|"
+    r"apple pay|google pay|klarna|visa|mastercard)", re.I)
+
+
+DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
+                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
+                     r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
+
+
+WRONG = re.compile(r"\b(wrong|incorrect|not what i (ordered|asked for|paid for)|"
+                   r"(completely |totally |a )?different (\w+ )?(item|size|colou?r|product|"
+                   r"model|style|one|thing|shirt|top|shoes?|pair)|someone else'?s|"
+                   r"mix(ed)?[- ]?up|sent me (a|the|an) \w+ (one )?instead)\b", re.I)
+
+
+# "I ordered black and got pink": a swap told as a story.
+ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( me)?)\b.{1,80}"
+                         r"\b(instead|one|in|a|an)\b", re.I)
+
+
+def _kind(text: str) -> str:
+    if WRONG.search(text):
+        return "wrong_item"
+    if DAMAGED.search(text):
+        return "damaged"
+    if ORDERED_GOT.search(text):
+        return "wrong_item"
+    return "missing"
+
+
+def problem_kind(text: str) -> str:
+    """What went wrong with a delivery: "wrong_item", "damaged" or "missing"."""
+    return _kind(text)
+
+
+def says_word(text: str, word: str) -> bool:
+    """Whether ``word`` (or phrase) stands in the text as whole words, any case."""
+    return bool(re.search(rf"\b{re.escape(word.lower())}\b", text.lower()))
+
+
+def means_another_card(text: str) -> bool:
+    """"My other card", "a different card"."""
+    return bool(re.search(r"\b(other|different|another|second) card\b", text, re.I))
+
+
+def signs_off(text: str) -> bool:
+    """"thanks", "that's all", "bye": the shopper is done for now."""
+    return bool(THANKS.search(text) or BYE.search(text))
+
+
+CHECKIN_PROBLEM = re.compile(r"\b(problem|issue|wrong|missing|damaged|broken|torn|not|no|"
+                             r"never|didn'?t|haven'?t|hasn'?t|but)\b", re.I)
+CHECKIN_ALL_GOOD = re.compile(r"\b(all good|arrived|fine|perfect|great|love|lovely|yes|yep|"
+                              r"yeah|ok|okay|thanks|thank you)\b", re.I)
+
+
+def checkin_answer(text: str) -> str:
+    """The answer to "did your order arrive OK?": "named_problem" (damaged, wrong, not
+    received: the delivery-problem flow takes it), "problem" (something is wrong, not
+    said what), "all_good", or "" (not an answer to the check-in)."""
+    if CHECKIN_PROBLEM.search(text) or yes_or_no(text) == "no":
+        if any(cue.search(text) for cue in (WRONG, DAMAGED, ORDERED_GOT, NOT_RECEIVED)):
+            return "named_problem"
+        return "problem"
+    if yes_or_no(text) == "yes" or CHECKIN_ALL_GOOD.search(text):
+        return "all_good"
+    return ""

@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any
 
+from agents.nlu.catalogue import (
+    COLOURS_Q,
+    COUNT_Q,
+    IN_STOCK_NOW,
+    LARGE,
+    MATERIAL_Q,
+    PRICE_Q,
+    RETURNS_Q,
+    SHIPPING_Q,
+    SIZES_Q,
+    SIZING_Q,
+    SMALL,
+    STOCK_Q,
+    TRUE,
+    alphanumeric_words,
+    asks_which,
+    describing_words,
+    letter_words,
+    price_limits,
+    rank_asked,
+    restock_wish,
+    says_one_of_those,
+    size_asked,
+)
+from agents.nlu.words import says_value, words
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from commerce import services as store_services
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
+from conversations.dialogue import AwaitItem
 from core import formatting as fmt
-
-SMALL = re.compile(r"runs? small|size up|too small|tight|snug|narrow|order a size up", re.I)
-LARGE = re.compile(r"runs? (large|big)|size down|too big|roomy|loose|baggy", re.I)
-TRUE = re.compile(r"true to size|fits? (perfectly|well|as expected)|normal size|usual size",
-                  re.I)
-# About fit, not about whether a size exists: "does it run small", "how does it fit".
-SIZING_Q = re.compile(r"\b(sizing|fit|fits|fitting|runs?( \w+)? (small|large|big|true)|"
-                      r"true to size|size (up|down)|too (small|big|large|tight|loose)|tight|"
-                      r"snug|loose|baggy|roomy|what size)\b", re.I)
-STOCK_Q = re.compile(r"\b(stock|available|availability|have|get|left|sold out|back)\b", re.I)
-PRICE_Q = re.compile(r"\b(price|cost|how much|expensive|cheap)\b", re.I)
-MATERIAL_Q = re.compile(r"\b(material|made of|fabric|cotton|wool|leather|wash|care|"
-                        r"waterproof|vegan)\b", re.I)
-SHIPPING_Q = re.compile(r"\b(deliver\w*|shipping|ship|postage|dispatch|arrive|international|"
-                        r"abroad|next day|express)\b", re.I)
-RETURNS_Q = re.compile(r"\b(return|refund|exchange)\w*\b", re.I)
 
 
 def _product_for_turn(state: TurnState) -> Product | None:
@@ -41,28 +49,8 @@ def _product_for_turn(state: TurnState) -> Product | None:
         return found[0]
     mem = memory(state)
     if mem.get("product"):
-        return Product.objects.filter(pk=mem["product"]).first()
+        return store.product_get(int(mem["product"]))
     return None
-
-
-SIZE_WORD = re.compile(r"\b(xxs|xs|xl|xxl|extra small|extra large|small|medium|large|"
-                       r"size \d{1,2}(?:\.5)?)\b", re.I)
-SIZE_NAMES = {"small": "S", "medium": "M", "large": "L", "extra small": "XS",
-              "extra large": "XL"}
-
-
-def size_asked(text: str, entities: dict[str, str]) -> str:
-    """The size a question names: the classifier's entity, else a size word that isn't
-    part of a question about fit ("does it run small")."""
-    if entities.get("size"):
-        return entities["size"].upper().replace("SIZE", "").strip()
-    if SIZING_Q.search(text):
-        return ""
-    m = SIZE_WORD.search(text)
-    if not m:
-        return ""
-    word = m.group(1).lower()
-    return SIZE_NAMES.get(word, word.replace("size", "").strip().upper())
 
 
 def _matching_variants(product: Product, entities: dict[str, str]) -> list[Variant]:
@@ -123,51 +111,13 @@ def _article_answer(state: TurnState, topic: str) -> dict[str, Any] | None:
     return {"replies": [reply(f"{a.title}: {a.body}")]}
 
 
-PRICE_CAP = re.compile(r"\b(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|"
-                       r"within|at most)\s*(?:£|\$|€)?\s*(\d+(?:\.\d{1,2})?)", re.I)
-PRICE_FLOOR = re.compile(r"\b(?:over|above|more than|at least)\s*(?:£|\$|€)?\s*(\d+(?:\.\d{1,2})?)",
-                         re.I)
-RANKS = (("cheapest", re.compile(r"\b(cheapest|least expensive|lowest[- ]price\w*|most "
-                                 r"affordable|cheaper (one|of))\b", re.I)),
-         ("dearest", re.compile(r"\b(most expensive|priciest|dearest|pricier (one|of))\b", re.I)),
-         ("best", re.compile(r"\b(best[- ]rated|highest[- ]rated|best reviewed|top[- ]rated|"
-                             r"best reviews)\b", re.I)))
-COLOURS_Q = re.compile(r"\b(what|which|any other|other|how many) colou?rs?\b|"
-                       r"\bcolou?rs? (does|do|is|are|can)\b|\bcome in\b", re.I)
-SIZES_Q = re.compile(r"\b(what|which|how many) sizes?\b|\bsizes? (does|do|are|is|can)\b",
-                     re.I)
-COUNT_Q = re.compile(r"\bhow many (versions|variants|options|colou?rs|sizes|kinds|types|"
-                     r"styles|different)\b", re.I)
-# Words of a browsing question that describe nothing about the product.
-_BROWSE_STOP_WORDS = """
-any have got you do does under below less than over above cheapest least most expensive price
-priced prices quid pounds pound gbp pair pairs something anything looking look find show need
-want buy get sell sold there some which one ones what best rated top highest lowest reviewed
-reviews cheap cheaper affordable much how many the and for with your are is it its can could
-would will please thanks hi hello hey also me my i im i'm a an of in on to up at or that this
-these those max maximum within most come comes available stock options option version versions
-sort kind kinds type types different also them they their top tops clothing clothes gear
-thing things stuff wear small medium large xs xl xxl extra then ok okay so well
-"""
-_BROWSE_STOP = frozenset(_BROWSE_STOP_WORDS.split())
-
-
-def _price_limits(text: str) -> tuple[Decimal | None, Decimal | None]:
-    cap, floor = PRICE_CAP.search(text), PRICE_FLOOR.search(text)
-    return (Decimal(cap.group(1)) if cap else None, Decimal(floor.group(1)) if floor else None)
-
-
-def _rank(text: str) -> str:
-    return next((name for name, pattern in RANKS if pattern.search(text)), "")
-
-
 def _product_words(product: Product) -> set[str]:
     values = " ".join(f"{k} {v}" for variant in product.variants.all()
                       for k, v in variant.options.items() if v is not True) + " " + " ".join(
         k for variant in product.variants.all() for k, v in variant.options.items()
         if v is True)
     text = f"{product.name} {product.kind} {product.description} {product.material} {values}"
-    return {stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())}
+    return {stem(w) for w in alphanumeric_words(text)}
 
 
 def _colours(variants: list[Variant]) -> list[str]:
@@ -199,15 +149,14 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     fleece"): filtered by the words that describe the product, price and stock, ranked
     when asked, and a plain "none" when nothing fits. None when the message isn't one."""
     text = state.get("message_text") or state.get("text", "")
-    cap, floor = _price_limits(text)
-    rank = _rank(text)
+    cap, floor = price_limits(text)
+    rank = rank_asked(text)
     if cap is None and floor is None and not rank:
         return None
-    words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())
-             if w not in _BROWSE_STOP and len(w) > 2}
+    words = {stem(w) for w in describing_words(text)}
     kinds = {stem(kind.lower()) for kind in store.product_kind_list()} & words
     mem = memory(state)
-    if not kinds and re.search(r"\b(one|ones)\b", text, re.I) and mem.get("kinds"):
+    if not kinds and says_one_of_those(text) and mem.get("kinds"):
         # "What's the cheapest waterproof one then?": of the kind asked about just before.
         kinds = set(mem["kinds"])
     mem["kinds"] = sorted(kinds)
@@ -222,7 +171,7 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     for product in products:
         if named and not kinds and product in named:
             describing = wanted - _product_words(product) - {
-                stem(w) for w in re.findall(r"[a-z]+", product.name.lower())}
+                stem(w) for w in letter_words(product.name)}
         else:
             describing = wanted - _product_words(product)
         if describing:
@@ -272,10 +221,6 @@ def browse(state: TurnState) -> dict[str, Any] | None:
     return {"memory": mem, "replies": [reply(f"In stock{limits}:\n{lines}")]}
 
 
-IN_STOCK_NOW = re.compile(r"\b(got|have|in stock|available|at the moment|right now|left|now)\b",
-                          re.I)
-
-
 def _options_answer(text: str, product: Product, colour: str = "") -> str:
     """How many versions, which colours, which sizes, which ones have an option the
     shopper names ("which are long sleeve"): from the product's own variants."""
@@ -286,9 +231,9 @@ def _options_answer(text: str, product: Product, colour: str = "") -> str:
     parts = []
     named = [v for v in variants if any(
         k not in {"size", "colour"} and isinstance(x, str) and len(x) > 2
-        and re.search(rf"(?<![\w.]){re.escape(x)}(?![\w.])", text, re.I)
+        and says_value(text, x)
         for k, x in v.options.items())]
-    if named and re.search(r"\b(which|what)\b", text, re.I) and len(named) < len(variants):
+    if named and asks_which(text) and len(named) < len(variants):
         parts.append("These: " + "; ".join(
             f"{v.option_label()} at {fmt.money(v.price)}"
             + ("" if v.stock > 0 else " (out of stock)") for v in named) + ".")
@@ -398,21 +343,10 @@ def product_question(state: TurnState) -> dict[str, Any]:
     return {"memory": mem, "replies": [reply(" ".join(p for p in parts if p))]}
 
 
-def _wish(text: str) -> str:
-    """The sentence that asks to be told, without the ones turning other options down."""
-    sentences = re.split(r"(?<=[.?!])\s+", text)
-    asking = [s for s in sentences if BACK_WISH.search(s)]
-    return " ".join(asking) or text
-
-
-BACK_WISH = re.compile(r"\b(let me know|tell me|notify|message me|email me|text me|alert|"
-                       r"back in stock|restock\w*|available again|comes? back)\b", re.I)
-
-
 def _variants_named(text: str, variants: list[Variant]) -> list[Variant]:
     """The variants whose every option value the text names as a word ("the black L")."""
     def said(value: object) -> bool:
-        return bool(re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w.])", text, re.I))
+        return says_value(text, str(value))
     return [v for v in variants if v.options and all(said(x) for x in v.options.values())]
 
 
@@ -420,7 +354,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     product = _product_for_turn(state)
     mem = memory(state)
     if product is None:
-        mem["pending"] = {"kind": "item", "intent": "back_in_stock"}
+        mem["pending"] = AwaitItem(kind="item", intent="back_in_stock")
         return {"memory": mem, "replies": [reply(
             "Which product and size should I watch for you?")]}
     mem["product"] = product.pk
@@ -429,7 +363,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
-    named = _variants_named(_wish(state.get("text", "")),
+    named = _variants_named(restock_wish(state.get("text", "")),
                             store.variant_list_for_product(product))
     if len(named) == 1:
         variants = named
@@ -441,8 +375,8 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
             # The option words let routing recognise the answer ("the green one, size M")
             # however the classifier reads it.
             names = sorted({str(x).lower() for v in out for x in v.options.values()}
-                           | set(re.findall(r"[a-z]{3,}", product.name.lower())))
-            mem["pending"] = {"kind": "item", "intent": "back_in_stock", "names": names}
+                           | set(words(product.name)))
+            mem["pending"] = AwaitItem(kind="item", intent="back_in_stock", names=names)
             labels = [v.option_label(" ") for v in out[:8]]
             axes = [k for k in ("size", "colour") if len({str(v.options.get(k, "")) for v in
                                                           out}) > 1] or ["option"]

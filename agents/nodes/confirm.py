@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
+from agents.nlu.cues import REMEDY_REFUND, REMEDY_RESHIP
 from agents.state import TurnState
-from agents.tools.actions import action_confirm, actions_from_pending, decide, hand_off
+from agents.tools.actions import (
+    action_confirm,
+    actions_from_pending,
+    ask_confirmation,
+    decide,
+    hand_off,
+)
 from agents.tools.context import conversation, memory, reply
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.actions import ActionInvalid, ActionResult, ResolveMissingParcel
 from commerce.services import ActionRefused
+from conversations.dialogue import pending_of
 from core import clock
 from core import formatting as fmt
 
 
-def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
-                     action: dict[str, Any]) -> dict[str, Any]:
-    mem = dict(mem)
-    mem["pending"] = {"kind": "confirm", "action": action, "summary": summary}
-    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
-                                             ["Yes, go ahead", "No"])]}
-
-
 def confirm(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     answer = state.get("answer", "")
     if answer == "no":
         mem["pending"] = None
@@ -40,7 +39,14 @@ def confirm(state: TurnState) -> dict[str, Any]:
             if summary else "Just to check — shall I go ahead? Please answer yes or no.",
             ["Yes, go ahead", "No"])]}
     mem["pending"] = None
-    return {"memory": mem, **execute(state, pending.get("action") or {})}
+    action = pending.get("action") or {}
+    if action.get("kind") == "bundle":
+        # One yes for several actions: each is checked and done on its own, in order.
+        replies: list[dict[str, Any]] = []
+        for part in action.get("actions") or []:
+            replies += execute(state, part)["replies"]
+        return {"memory": mem, "replies": replies}
+    return {"memory": mem, **execute(state, action)}
 
 
 def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
@@ -133,14 +139,9 @@ def _return_done(facts: dict[str, str], currency: str | None) -> dict[str, Any]:
         attachments=[{"type": "document", "url": url, "title": f"Return label {number}"}])
 
 
-REMEDY_REFUND = re.compile(r"\b(refund|money back|my money|reimburse|pay me back)", re.I)
-REMEDY_RESHIP = re.compile(r"\b(replace\w*|reship|re-?send|re-?deliver|send (it|them|one|another|"
-                           r"a new|new ones?|out)|new one|another one|again)\b", re.I)
-
-
 def missing_remedy(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     text = state.get("text", "")
     remedy = ("refund" if REMEDY_REFUND.search(text) else
               "reship" if REMEDY_RESHIP.search(text) else "")

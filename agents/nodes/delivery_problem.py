@@ -2,61 +2,41 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agents.nodes.confirm import ask_confirmation
+from agents.context import turn
+from agents.nlu.cues import problem_kind
+from agents.nlu.words import words
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.items import pick_items
+from agents.tools.orders import describe_order, lost_event, order_for_turn, scan_text
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.actions import ResolveMissingParcel
-from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, TrackingEvent
+from commerce.models import Order, OrderStatus, ShipmentStatus
+from conversations.dialogue import AwaitItem, AwaitRemedy
 from core import clock
 from core import formatting as fmt
 
-DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
-                     r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
-                     r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
-WRONG = re.compile(r"\b(wrong|incorrect|not what i (ordered|asked for|paid for)|"
-                   r"(completely |totally |a )?different (\w+ )?(item|size|colou?r|product|"
-                   r"model|style|one|thing|shirt|top|shoes?|pair)|someone else'?s|"
-                   r"mix(ed)?[- ]?up|sent me (a|the|an) \w+ (one )?instead)\b", re.I)
-# "I ordered black and got pink": a swap told as a story.
-ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( me)?)\b.{1,80}"
-                         r"\b(instead|one|in|a|an)\b", re.I)
-NOT_RECEIVED = re.compile(
-    r"\b(never (got|received|arrived|came|turned up|showed up)|(not|n'?t) (here|received|"
-    r"arrived|got it|turned up|come|showed up|there)|nothing (here|at|in|on|was)|no sign of|"
-    r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
-    r"haven'?t (got|had|received) (it|them|anything)|(has|have|had) no record of (it|them)|"
-    r"(doesn'?t|don'?t|didn'?t) (have|get) (it|them|the parcel|my parcel))\b", re.I)
-
-
-def _kind(text: str) -> str:
-    if WRONG.search(text):
-        return "wrong_item"
-    if DAMAGED.search(text):
-        return "damaged"
-    if ORDERED_GOT.search(text):
-        return "wrong_item"
-    return "missing"
-
 
 def delivery_problem(state: TurnState) -> dict[str, Any]:
+    handover = state.get("handover") or {}
+    order = turn().own_order(handover.get("order", "")) if handover else None
+    if order is not None and handover.get("problem") == "missing":
+        # Handed over by a step that found the parcel lost or not received.
+        return {**missing(state, order, memory(state), lead=handover.get("lead", "")),
+                "handover": None}
     lookup = order_for_turn(state, "delivery_problem")
     if lookup.order is None:
         return lookup.update
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
     text = " ".join([(mem.get("problem_text") or ""), state.get("text", "")])
-    kind = _kind(text)
+    kind = problem_kind(text)
     if kind in {"damaged", "wrong_item"} and order.status in {OrderStatus.PENDING,
                                                               OrderStatus.PROCESSING}:
-        from agents.nodes.order_status import describe_order
-
         status, _, _ = describe_order(order)
         return {"memory": mem, "replies": [reply(
             f"{status} So nothing from it has reached you yet — if you mean a different order, "
@@ -86,15 +66,12 @@ def damaged(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, An
 
 def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, Any]:
     items = list(order.items.all())
-    from agents.nodes.returns import pick_items
-
     chosen = pick_items(state, items)
     if not chosen:
         chosen = items[:1] if len(items) == 1 else []
     if not chosen:
-        mem["pending"] = {"kind": "item", "intent": "delivery_problem", "names": sorted({
-            w for i in items for w in re.findall(
-                r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})}
+        mem["pending"] = AwaitItem(kind="item", intent="delivery_problem", names=sorted({
+            w for i in items for w in words(f"{i.variant.product.name} {i.variant.product.kind}")}))
         mem["problem_text"] = state.get("text", "")
         names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]
@@ -126,28 +103,6 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
     return ask_confirmation(state, mem, summary, action)
 
 
-def _lost_event(events: list[TrackingEvent]) -> TrackingEvent | None:
-    lost = [e for e in events if e.status == ShipmentStatus.EXCEPTION
-            and e.exception == ExceptionKind.LOST]
-    return lost[-1] if lost else None
-
-
-def scan_text(order: Order, events: list[TrackingEvent]) -> str:
-    """What the carrier last said about a parcel that didn't arrive, from the scans."""
-    lost = _lost_event(events)
-    delivered = [e for e in events if e.status == ShipmentStatus.DELIVERED]
-    if lost is not None and (not delivered or lost.at >= delivered[-1].at):
-        detail = f" ({lost.detail})" if lost.detail else ""
-        return (f"The carrier reported order #{order.number} lost in {fmt.place(lost.location)} "
-                f"on {fmt.when(lost.at)}{detail}. ")
-    if delivered:
-        last = delivered[-1]
-        detail = f" ({last.detail})" if last.detail else ""
-        return (f"The carrier marked order #{order.number} delivered on {fmt.when(last.at)} in "
-                f"{fmt.place(last.location)}{detail}. ")
-    return ""
-
-
 def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
             ) -> dict[str, Any]:
     """A parcel marked delivered but not received, or reported lost by the carrier."""
@@ -164,8 +119,6 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
     decision = decide(state, rules.missing_parcel_decision(order, events, rules.policy_get(),
                                                            clock.now()), order)
     if decision.rule == "missing.not_delivered_yet":
-        from agents.nodes.order_status import describe_order
-
         text, _, _ = describe_order(order)
         return {"memory": mem, "replies": [reply(
             f"{text} It hasn't been marked delivered yet, so it's still on its way.")]}
@@ -189,9 +142,9 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
             **hand_off(state, "vip", order=order, decision=decision,
                        summary=f"VIP reports order #{order.number} not received.",
                        suggested="Reship or refund.", tried=["Checked the carrier scans"])}
-    mem["pending"] = {"kind": "missing_remedy", "order": order.number}
+    mem["pending"] = AwaitRemedy(kind="missing_remedy", order=order.number)
     delivered = any(e.status == ShipmentStatus.DELIVERED for e in events) and \
-        _lost_event(events) is None
+        lost_event(events) is None
     hint = ("It's worth checking with neighbours and any safe place first. " if delivered
             else "")
     return {"memory": mem, "replies": [reply(

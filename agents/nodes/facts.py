@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.intents import Node
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
-from agents.tools.identity import order_for_turn_remembering
+from agents.tools.orders import order_for_turn_remembering
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 from core import formatting as fmt
@@ -17,7 +18,8 @@ def _paid_with(order: Order) -> str:
     method = order.paid_with
     if method is not None:
         return f"Order #{order.number} was paid with {method}."
-    payment = order.payments.filter(status="captured").order_by("created_at").first()
+    payment = next((p for p in store.payment_list_for_order(order) if p.status == "captured"),
+                   None)
     if payment is None:
         return f"I can't see a payment taken for order #{order.number} yet."
     return f"Order #{order.number} was paid by {payment.method.replace('_', ' ')}."
@@ -97,7 +99,8 @@ def order_facts(state: TurnState) -> dict[str, Any]:
     facts = [name for name in state.get("facts") or [] if name in ANSWERS]
     if "open_orders" in (state.get("facts") or []) and conversation(state).is_verified:
         return _open_orders(state)
-    lookup = order_for_turn_remembering(state, "order_status", facts=facts)
+    lookup = order_for_turn_remembering(state, "order_status", Node.ORDER_FACTS,
+                                        facts=facts)
     if lookup.order is None:
         return lookup.update
     order = lookup.order

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
-from agents.nlu.cues import ORDER_NUMBERS, UK_POSTCODE, several_orders, yes_or_no
-from agents.nodes.confirm import ask_confirmation
+from agents.nlu.addresses import (
+    means_usual_address,
+    normal_postcode,
+    on_file_source_and_target,
+    parse_address,
+    points_at_address_on_file,
+    postcodes,
+)
+from agents.nlu.cues import several_orders, yes_or_no
+from agents.nlu.words import has_digit
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn, orders_in_set
+from agents.tools.orders import order_for_turn, orders_in_set
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import ExceptionKind, Order, OrderStatus
-
-US_ZIP = re.compile(r"\b(\d{5}(?:-\d{4})?)\b")
+from conversations.dialogue import AwaitAddress, pending_kind
 
 
 def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
@@ -89,86 +95,28 @@ def _cancel_summary(order: Order) -> str:
             f"{order.placed_at:%d %B}.{paid}")
 
 
-def _normal_postcode(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
-
-
-def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
-    """A street, a town and a postcode out of a free-text address, or None.
-
-    With several postcodes in the message ("order 7401, postcode YO1 7HH, send it to 4 Elm
-    Close, Harrogate HG1 2AB") the new address is the last one that isn't the old one."""
-    matches = list(UK_POSTCODE.finditer(text)) or list(US_ZIP.finditer(text))
-    if not matches:
-        return None
-    if len(matches) > 1 and old_postcode:
-        matches = [m for m in matches
-                   if _normal_postcode(m.group(1)) != _normal_postcode(old_postcode)] or matches
-    match = matches[-1]
-    start = max((m.end() for m in matches if m.end() <= match.start()), default=0)
-    postcode = match.group(1).upper()
-    if " " not in postcode and UK_POSTCODE.fullmatch(postcode):
-        postcode = f"{postcode[:-3]} {postcode[-3:]}"
-    # An address ends with its postcode; what follows is the shopper talking.
-    rest = text[start:match.start()]
-    if not re.search(r"[A-Za-z0-9]", rest):
-        rest = text[match.end():]
-    # "could you send it to my new place? 14 Harbour Street, ...": the question is the
-    # shopper talking, the address is what follows it.
-    rest = re.split(r"[?!]+|\.\s+(?=\d|(?:flat|unit|apartment|apt)\b)", rest, flags=re.I)[-1]
-    # "it's 12 High Street", "send it to Flat 2, 9 Mill Lane": the address starts at the
-    # house number (or a flat/unit word) that follows the shopper's own words.
-    rest = re.sub(r"(?i)^.*?(\b(to|is|its|it'?s|address|at|now|be|instead)\b:?|:)\s+"
-                  r"(?=\d|(flat|unit|apartment|apt)\b)", "", rest, flags=re.S)
-    parts = [p.strip(" .:-") for p in re.split(r"[,\n]+", rest) if p.strip(" .:-")]
-    parts = [p for p in parts if re.search(r"[A-Za-z0-9]", p)]
-    if not parts or any(len(p) > 60 or len(p.split()) > 8 or "?" in p for p in parts):
-        # A sentence, not an address line.
-        return None
-    line1 = parts[0]
-    city = parts[-1] if len(parts) > 1 else ""
-    line2 = ", ".join(parts[1:-1]) if len(parts) > 2 else ""
-    if not re.search(r"\d", line1) and len(parts) == 1:
-        return None
-    return {"line1": line1[:200], "line2": line2[:200], "city": city[:100], "postcode": postcode}
-
-
-# "The same address as order 3804", "my home address like last time".
-ON_FILE = re.compile(
-    r"\b(same (address )?as|address (from|on|of|used (for|on|with))|like last time|"
-    r"as (last time|before)|(my )?(home|usual|old|previous|other|normal|regular|last) "
-    r"(address|order)|address on file)\b", re.I)
-
-
 def _source_and_target(state: TurnState) -> tuple[str, str]:
     """With two order numbers, the one the address comes from (named after "same as") and
     the one to change."""
-    text = state.get("message_text") or state.get("text", "")
-    m = ON_FILE.search(text)
-    numbers = ORDER_NUMBERS.findall(text)
-    if m is None or len(set(numbers)) != 2:
-        return "", ""
-    after = ORDER_NUMBERS.findall(text[m.start():])
-    source = after[0] if after else numbers[-1]
-    return source, next(n for n in numbers if n != source)
+    return on_file_source_and_target(state.get("message_text") or state.get("text", ""))
 
 
 def _address_on_file(state: TurnState, order: Order, source: str) -> dict[str, str] | None:
     """The address of another of the shopper's orders the message points at: the one named,
     else the most recent different one (the most used, for "home" or "usual")."""
     text = state.get("message_text") or state.get("text", "")
-    if not source and not ON_FILE.search(text):
+    if not source and not points_at_address_on_file(text):
         return None
     others = [o for o in store.order_list_for_customer(order.customer, tracking=False)
               if o.pk != order.pk and o.ship_line1]
     if source:
         others = [o for o in others if o.number == source]
-    candidates = [o for o in others if _normal_postcode(o.ship_postcode)
-                  != _normal_postcode(order.ship_postcode) or o.ship_line1 != order.ship_line1]
+    candidates = [o for o in others if normal_postcode(o.ship_postcode)
+                  != normal_postcode(order.ship_postcode) or o.ship_line1 != order.ship_line1]
     if not candidates:
         return None
     chosen = candidates[0]
-    if re.search(r"\b(home|usual|normal|regular)\b", text, re.I) and not source:
+    if means_usual_address(text) and not source:
         counts = Counter((o.ship_line1, o.ship_postcode) for o in candidates)
         top = counts.most_common(1)[0][0]
         chosen = next(o for o in candidates if (o.ship_line1, o.ship_postcode) == top)
@@ -183,9 +131,9 @@ def _corrected(state: TurnState, mem: dict[str, Any], order: Order) -> dict[str,
     if proposed.get("kind") != "address" or proposed.get("order") != order.number:
         return None
     text = state.get("message_text") or state.get("text", "")
-    postcodes = [_normal_postcode(m.group(1)) for m in UK_POSTCODE.finditer(text)]
-    old = _normal_postcode(proposed["address"].get("postcode", ""))
-    new = next((p for p in postcodes if p != old), "")
+    found = postcodes(text)
+    old = normal_postcode(proposed["address"].get("postcode", ""))
+    new = next((p for p in found if p != old), "")
     if not new:
         return None
     return {**proposed["address"], "postcode": f"{new[:-3]} {new[-3:]}"}
@@ -205,7 +153,7 @@ def _address_for_carrier(state: TurnState, mem: dict[str, Any], order: Order,
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
     if address is None:
-        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
             f"The carrier is holding order #{order.number} because of a problem with the "
             "address. What's the correct address? Please include the street, town and "
@@ -241,7 +189,7 @@ def change_address(state: TurnState) -> dict[str, Any]:
             decision, order, "change the address"))]}
     # Only this message can hold the new address: proof of identity (an order number and
     # the old postcode) sent on its own is not one.
-    if (mem.get("pending") or {}).get("kind") == "address" and \
+    if pending_kind(mem) == "address" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
@@ -249,13 +197,13 @@ def change_address(state: TurnState) -> dict[str, Any]:
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
     if not state.get("details_only") and (address is None
-                                          or not re.search(r"\d", address["line1"])):
+                                          or not has_digit(address["line1"])):
         # No street of its own: an address on file, or the proposal with its postcode
         # corrected ("sorry, the postcode is BS1 5LS").
         address = (_address_on_file(state, order, source) or _corrected(state, mem, order)
                    or address)
     if address is None:
-        mem["pending"] = {"kind": "address", "intent": "change_address", "order": order.number}
+        mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
             f"Order #{order.number} hasn't shipped yet, so I can change where it goes. What's "
             "the new address? Please include the street, town and postcode, e.g. "

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agents.nlu.cues import yes_or_no
-from agents.nodes.confirm import ask_confirmation
+from langgraph.types import Command
+
+from agents.intents import Node
+from agents.nlu.cues import (
+    DECLINED,
+    DOUBLE,
+    PAYING_IN_GENERAL,
+    TAKEN,
+    is_fraud_claim,
+    means_another_card,
+    says_word,
+    yes_or_no,
+)
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off
+from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
-from agents.tools.identity import order_for_turn, order_for_turn_remembering
+from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
+from conversations.dialogue import AwaitPayment, pending_kind
 from core import formatting as fmt
-
-FRAUD = re.compile(r"\b(stolen card|card (was|has been) stolen|"
-                   r"unauthori[sz]ed|(didn'?t|did not|never) authori[sz]e|someone (else )?used my|"
-                   r"hack(ed|er)|identity theft|wasn'?t me who|without my (permission|consent|"
-                   r"knowledge|authori[sz]ation)|(didn'?t|did not|never) (make|place|authori[sz]e)"
-                   r" (this|that|the|these|an?|any) (order|purchase|payment|charge|transaction)s?|"
-                   r"do(n'?t| not) recogni[sz]e (this|the|that|a|an) (charge|payment|order|"
-                   r"transaction|purchase))\b", re.I)
-# "Scam" and "fraud" are how angry shoppers talk about a shop; they claim fraud only when
-# they say a payment was made without them.
-FRAUD_WORD = re.compile(r"\b(fraud\w*|scam\w*)\b", re.I)
-WITHOUT_CONSENT = re.compile(
-    r"\b(charg\w*|took|taken|debit\w*|payment|transaction)\b.{0,40}\b(without|not me|"
-    r"(didn'?t|did not|never) (buy|order|make|place|ask)|wasn'?t me)\b|"
-    r"\b(didn'?t|did not|never) (buy|order|make|place)\b.{0,40}\b(charg\w*|took|taken|"
-    r"debit\w*|payment)", re.I)
-DECLINED = re.compile(r"\b(declin\w*|rejected|won'?t go through|fail(ed|s|ing)?|not accept\w*|"
-                      r"doesn'?t (work|go through)|error)\b", re.I)
-
-
-def is_fraud_claim(text: str) -> bool:
-    return bool(FRAUD.search(text) or (FRAUD_WORD.search(text) and WITHOUT_CONSENT.search(text)))
 
 
 def fraud(state: TurnState) -> dict[str, Any]:
@@ -50,22 +39,10 @@ def fraud(state: TurnState) -> dict[str, Any]:
                    tried=[])}
 
 
-# Twice, and about money taken: "card declined twice" is a decline, not a double charge.
-DOUBLE = re.compile(r"\b(twice|two times|2 ?x|double\w*|duplicate\w*|again|two (charges|payments|"
-                    r"transactions|debits))\b", re.I)
-TAKEN = re.compile(r"\b(charg\w*|paid|pay(ment)?s?|bill\w*|taken|debit\w*|transactions?|"
-                   r"statement)\b", re.I)
-# About paying in general, not about one of the shopper's orders.
-PAYING_IN_GENERAL = re.compile(
-    r"\b(what|which) (payment|ways|methods|cards?)\b|\b(do|can) (you|i) (accept|take|pay (with|by|"
-    r"using|in))\b|\bpayment (methods?|options)\b|\b(accept|take) (paypal|amex|american express|"
-    r"apple pay|google pay|klarna|visa|mastercard)", re.I)
-
-
 def payment_issue(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if is_fraud_claim(text):
-        return fraud(state)
+        return Command(goto=Node.FRAUD)
     double = bool(DOUBLE.search(text) and TAKEN.search(text))
     if not double and DECLINED.search(text):
         return {"replies": [reply(
@@ -142,13 +119,13 @@ def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
         if method.brand:
             words |= {method.brand.lower(), {"amex": "american express"}.get(
                 method.brand.lower(), method.brand.lower())}
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words if w) or (
+        if any(says_word(lowered, w) for w in words if w) or (
                 method.last4 and method.last4 in lowered):
             named.append(method)
     named = [m for m in named if m != current] or named
     if len(named) == 1:
         return named[0]
-    if re.search(r"\b(other|different|another|second) card\b", lowered):
+    if means_another_card(lowered):
         cards = [m for m in methods if m.kind == "card" and m != current]
         return cards[0] if len(cards) == 1 else None
     return None
@@ -156,7 +133,8 @@ def _method_named(text: str, methods: list[Any], current: Any) -> Any | None:
 
 def change_payment(state: TurnState) -> dict[str, Any]:
     """Pay for an order that hasn't shipped with another method saved on the account."""
-    lookup = order_for_turn_remembering(state, "payment_issue", changes_payment=True)
+    lookup = order_for_turn_remembering(state, "payment_issue", Node.CHANGE_PAYMENT,
+                                        changes_payment=True)
     if lookup.order is None:
         return lookup.update
     mem = dict(lookup.update["memory"])
@@ -172,7 +150,7 @@ def change_payment(state: TurnState) -> dict[str, Any]:
                            summary=f"Shopper asks to pay for order #{order.number} another "
                                    "way.", suggested="Change the payment method if possible.")}
         return {"memory": mem, "replies": [reply(f"I can't do that: {decision.explanation}")]}
-    if (mem.get("pending") or {}).get("kind") == "payment" and \
+    if pending_kind(mem) == "payment" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
@@ -182,7 +160,7 @@ def change_payment(state: TurnState) -> dict[str, Any]:
     target = _method_named(state.get("message_text") or state.get("text", ""), methods, current)
     others = [m for m in methods if m != current]
     if target is None or target == current:
-        mem["pending"] = {"kind": "payment", "intent": "payment_issue", "order": order.number}
+        mem["pending"] = AwaitPayment(kind="payment", intent="payment_issue", order=order.number)
         saved = "; ".join(str(m) for m in others)
         now = f" Order #{order.number} is paid with {current}." if current else ""
         if not others:

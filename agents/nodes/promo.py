@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
+from agents.intents import Node
+from agents.nlu.cues import ON_WHAT, POINTS, basket_amount, code_candidates
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
-from agents.tools.identity import ask_verification
+from agents.tools.orders import proof_needed
 from commerce import selectors as store
 from commerce.models import DiscountCode
 from core import clock
 from core import formatting as fmt
-
-POINTS = re.compile(r"\b(points?|loyalty|rewards?)\b", re.I)
-CODE = re.compile(r"\b([A-Z][A-Z0-9-]{3,19})\b")
 
 
 def _code_problem(code: DiscountCode) -> str:
@@ -49,11 +47,6 @@ def _code_terms(code: DiscountCode) -> str:
     return " ".join(terms)
 
 
-BASKET = re.compile(
-    r"(?:£|\$|€)\s?(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s?(?:quid|pounds|gbp)\b", re.I)
-ON_WHAT = re.compile(r"\b(on|for|with|to)\b", re.I)
-
-
 def _saving(code: DiscountCode, amount: Decimal) -> str:
     if code.kind == DiscountCode.Kind.PERCENT:
         off = (amount * code.value / 100).quantize(Decimal("0.01"))
@@ -66,9 +59,8 @@ def _saving(code: DiscountCode, amount: Decimal) -> str:
 def _applies_to(code: DiscountCode, text: str) -> str:
     """Whether a valid code works on the basket amount or the product the shopper names,
     by the code's own conditions; "" when they name neither."""
-    m = BASKET.search(text)
-    if m:
-        amount = Decimal(m.group(1) or m.group(2))
+    amount = basket_amount(text)
+    if amount is not None:
         if code.min_order_total and amount < code.min_order_total:
             return (f"No — {code.code} gives {_code_terms(code)}, so it won't work on a "
                     f"{fmt.money(amount)} basket: you'd need "
@@ -99,7 +91,7 @@ def promo_question(state: TurnState) -> dict[str, Any]:
     entities = state.get("entities") or {}
     raw = entities.get("discount_code") or ""
     if not raw:
-        for candidate in CODE.findall(text):
+        for candidate in code_candidates(text):
             if store.discount_code_get(candidate):
                 raw = candidate
                 break
@@ -122,7 +114,7 @@ def promo_question(state: TurnState) -> dict[str, Any]:
     if POINTS.search(text):
         conv = conversation(state)
         if not conv.is_verified:
-            return ask_verification(state, "promo_question", (
+            return proof_needed(Node.PROMO_QUESTION, ask=(
                 "I can check your points once I know it's you: please send an order number "
                 "and the email address or postcode on it."))
         balance = store.loyalty_balance(conv.customer)

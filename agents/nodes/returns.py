@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from decimal import Decimal
 from typing import Any
 
-from agents.nlu.cues import excluded_part
-from agents.nodes.confirm import ask_confirmation
+from langgraph.types import Command
+
+from agents.intents import Node
+from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part, means_all
+from agents.nlu.returns import (
+    adds_to_earlier,
+    asks_for_refund_now,
+    asks_policy,
+    gives_size_reason,
+    names_a_size,
+    quantity_back,
+    relative_size,
+    request_parts,
+    target_size,
+    wanted_resolution,
+    wants_cheapest,
+    with_letter_sizes,
+    without_size_system,
+)
+from agents.nlu.words import says_value, words
 from agents.state import TurnState
-from agents.tools.actions import decide, hand_off, return_proposal
+from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
 from agents.tools.context import conversation, memory, reply
-from agents.tools.identity import order_for_turn
+from agents.tools.items import item_label, pick_items, pick_named
+from agents.tools.orders import describe_order, order_for_turn
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import (
@@ -27,169 +44,36 @@ from commerce.models import (
     Variant,
     size_key,
 )
+from conversations.dialogue import (
+    AwaitItem,
+    AwaitResolution,
+    BundleProposal,
+    ReturnProposal,
+    pending_kind,
+)
 from core import clock
 from core import formatting as fmt
-
-SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
-                         r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
-                         r"wrong size|size|fit)\b", re.I)
-WANTS_EXCHANGE = re.compile(r"\b(exchange|swap|switch|change it for|different size|"
-                            r"(a|the|one) size (up|down)|(?<!the )(bigger|smaller)(?! one))\b",
-                            re.I)
-WANTS_CREDIT = re.compile(r"\b(store credit|credit|voucher|gift card)\b", re.I)
-WANTS_REFUND = re.compile(r"\b(re?fu?n?d\w*|money back|reimburse\w*|my money)\b", re.I)
-# A choice spoken of only to be turned down: "not credit", "rather than a swap or voucher".
-TURNED_DOWN = re.compile(r"\b(not|no|nor|never|without|than|instead of|don'?t want|do not want|"
-                         r"rather not)\s+(?:[\w'’]+\s+){0,3}$", re.I)
-# ... and the options listed after a turned-down one: "a different size or store credit".
-LISTED_AFTER = re.compile(
-    r"^\s*(?:,\s*(?:or|nor|and)?|or|nor|and)\s+(?:(?:a|an|the|any|some)\s+)?$", re.I)
-RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
-               ("refund", WANTS_REFUND))
-
-
-def wanted_resolution(text: str, default: str = "") -> str:
-    """The resolution the shopper asks for: the first one named and not turned down."""
-    mentions = sorted((m.start(), m.end(), name) for name, pattern in RESOLUTIONS
-                      for m in pattern.finditer(text))
-    named: list[str] = []
-    refused: set[str] = set()
-    previous_end, previous_refused = 0, False
-    for start, end, name in mentions:
-        turned_down = bool(TURNED_DOWN.search(text[max(0, start - 40):start])) or (
-            previous_refused and bool(LISTED_AFTER.search(text[previous_end:start])))
-        if turned_down:
-            refused.add(name)
-        else:
-            named.append(name)
-        previous_end, previous_refused = end, turned_down
-    return next((name for name in named if name not in refused), default)
-
-
-ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both|all of (it|them))\b", re.I)
-SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
-SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL",
-              "extra small": "XS"}
-TARGET_SIZE = re.compile(
-    r"\b(?:for|to|into|with|an?|in|need|want|get|try|take|prefer|have)\s+(?:an?\s+|the\s+)?"
-    r"(?:size\s+|uk\s+|eu\s+|us\s+)?"
-    r"(xxs|xs|s|m|l|xl|xxl|3xl|extra large|extra small|small|medium|large|\d{1,2}(?:\.5)?)\b"
-    r"(?!\s*(?:days?|weeks?|items?|pairs?|of|x\b))", re.I)
-
-
-_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_COUNT_WORD = r"(\d{1,2}|" + "|".join(_COUNT) + r")"
-QUANTITY_BACK = re.compile(
-    r"\b(?:return|retrun|retrn|reutrn|send|sending|post|posting|returning)\s+(?:back\s+)?"
-    + _COUNT_WORD
-    + r"\b(?!\s*(?:days?|weeks?|months?))|\b" + _COUNT_WORD
-    + r"\s+(?:pairs?\s+|items?\s+|of\s+(?:them|these|those|the\s+\w+)\s+|\w+\s+)?back\b",
-    re.I)
-
-
-def _quantity_back(text: str) -> int:
-    """How many of an item the shopper says they are sending back; 0 when they don't say."""
-    m = QUANTITY_BACK.search(text)
-    if m is None:
-        return 0
-    word = (m.group(1) or m.group(2)).lower()
-    return _COUNT.get(word) or int(word)
-
-
-def _item_label(item: OrderItem) -> str:
-    opts = item.variant.option_label()
-    return f"{item.variant.product.name} ({opts})" if opts else item.variant.product.name
-
-
-def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
-    """The order's items the shopper's words point at, if any: "everything except the
-    jumper" is every item but the jumper."""
-    text = state.get("text", "").lower()
-    left_out = excluded_part(text)
-    if left_out and len(items) > 1:
-        rest = text.replace(left_out.lower(), " ")
-        named = _pick_named({**state, "text": rest, "entities": {}}, items)
-        out = (_pick_named({**state, "text": left_out.lower(), "entities": {}}, items)
-               or _by_options(left_out.lower(), items, only_named=True))
-        kept = [i for i in (named or items) if i not in out]
-        if kept and (out or named):
-            return kept
-    return _pick_named(state, items)
-
-
-def _pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
-    text = state.get("text", "").lower()
-    entities = state.get("entities") or {}
-    if ALL_ITEMS.search(text) and len(items) > 1:
-        return items
-    sku = (entities.get("product") or "").upper()
-    exact = [i for i in items if i.variant.sku.upper() == sku or i.variant.sku.lower() in text]
-    if exact:
-        return exact
-    for n, item in enumerate(items, 1):
-        if re.fullmatch(rf"\s*{n}\.?\s*", text) or _item_label(item).lower() in text:
-            return [item]
-    words = set(re.findall(r"[a-z]{3,}", text))
-    scored = []
-    for item in items:
-        product = item.variant.product
-        name_words = set(re.findall(r"[a-z]{3,}", f"{product.name} {product.kind}".lower()))
-        singular = {w.rstrip("s") for w in words}
-        # "hodie" is the hoodie: one slip of the keyboard in a longer word still names it.
-        misspelt = {w for w in words - name_words if len(w) >= 4
-                    and difflib.get_close_matches(w, name_words, n=1, cutoff=0.8)}
-        hits = (len(name_words & words) + len({w.rstrip("s") for w in name_words} & singular)
-                + len(misspelt))
-        if hits:
-            scored.append((hits, item))
-    if scored:
-        best = max(h for h, _ in scored)
-        chosen = [i for h, i in scored if h == best]
-        if len(chosen) > 1:
-            # Two of the same product: "the white tee", "the bigger one" tell them apart.
-            chosen = _by_options(text, chosen)
-        return chosen
-    return []
-
-
-BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\b", re.I)
-SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
-
-
-def _by_options(text: str, items: list[OrderItem], only_named: bool = False) -> list[OrderItem]:
-    def said(item: OrderItem) -> int:
-        return sum(1 for k, v in item.variant.options.items() if isinstance(v, str)
-                   and item.variant.options and len({str(i.variant.options.get(k)) for i in
-                                                     items}) > 1
-                   and re.search(rf"(?<![\w.]){re.escape(v.lower())}(?![\w.])", text))
-    hits = {i.pk: said(i) for i in items}
-    best = max(hits.values())
-    if best:
-        return [i for i in items if hits[i.pk] == best]
-    if only_named:
-        return []
-    sized = [i for i in items if i.variant.options.get("size")]
-    if len(sized) == len(items) and (BIGGER_ONE.search(text) or SMALLER_ONE.search(text)):
-        pick = max if BIGGER_ONE.search(text) else min
-        return [pick(items, key=lambda i: size_key(str(i.variant.options["size"])))]
-    return items
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
               question: str) -> dict[str, Any]:
     # The names let routing recognise the answer ("the cardigan, it's itchy") however the
     # classifier reads it.
-    names = sorted({w for i in items for w in re.findall(
-        r"[a-z]{3,}", f"{i.variant.product.name} {i.variant.product.kind}".lower())})
-    mem["pending"] = {"kind": "item", "intent": intent, "names": names}
+    names = sorted({w for i in items
+                    for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})
+    mem["pending"] = AwaitItem(kind="item", intent=intent, names=names)
     return {"memory": mem, "replies": [reply(
-        f"{question} on order #{order.number}?", [_item_label(i) for i in items])]}
+        f"{question} on order #{order.number}?", [item_label(i) for i in items])]}
 
 
 def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent: str,
                     question: str) -> tuple[list[OrderItem], dict[str, Any] | None]:
     items = list(order.items.all())
     chosen = pick_items(state, items)
+    if chosen and mem.get("items") and adds_to_earlier(state.get("message_text")
+                                                       or state.get("text", "")):
+        # "And if I send the beanie back too?": the items spoken of before, and this one.
+        chosen = [i for i in items if i.pk in mem["items"] or i in chosen]
     if not chosen and mem.get("items"):
         chosen = [i for i in items if i.pk in mem["items"]]
     if not chosen and len(items) == 1:
@@ -202,7 +86,7 @@ def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent:
 
 def _reason(state: TurnState, mem: dict[str, Any]) -> str:
     reason = (state.get("entities") or {}).get("reason") or mem.get("reason") or ""
-    if not reason and SIZE_REASON.search(state.get("text", "")):
+    if not reason and gives_size_reason(state.get("text", "")):
         reason = "size"
     mem["reason"] = reason
     return reason
@@ -218,24 +102,6 @@ def _same_product_in_stock(item: OrderItem) -> list[Variant]:
     return sorted((v for v in store.variant_list_for_product(item.variant.product)
                    if v.pk != item.variant_id and v.stock >= item.quantity),
                   key=lambda v: (not differs_in_size_only(v), v.size_key, v.option_label()))
-
-
-# "A size up", "one size smaller", "two sizes bigger", "size down".
-RELATIVE_SIZE = re.compile(
-    r"\b(?:(a|one|1|two|2|half a) )?sizes? (up|down|bigger|smaller|larger)\b|"
-    r"\b(?:the )?(next|one) (size )?(up|down)\b|\b(bigger|smaller|larger) size\b|"
-    r"\bsize (bigger|smaller|larger)\b", re.I)
-_STEPS = {"two": 2, "2": 2}
-
-
-def relative_size(text: str) -> int:
-    """How many sizes up (positive) or down (negative) the shopper asks for; 0 if none."""
-    m = RELATIVE_SIZE.search(text)
-    if m is None:
-        return 0
-    words = [w.lower() for w in m.groups() if w]
-    steps = next((_STEPS[w] for w in words if w in _STEPS), 1)
-    return -steps if {"down", "smaller"} & set(words) else steps
 
 
 def _size_stepped(item: OrderItem, steps: int, variants: list[Variant]) -> str:
@@ -264,12 +130,11 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
                        proposed=return_proposal(order, mem.get("items") or [],
                                                 mem.get("resolution") or "refund"))}
     if decision.rule == "return.not_delivered":
-        from agents.nodes.delivery_problem import missing
-        from agents.nodes.order_status import describe_order
-
         status, last, _ = describe_order(order)
         if last is not None and last.exception == ExceptionKind.LOST:
-            return missing(state, order, mem, lead=f"{status} ")
+            return Command(goto=Node.DELIVERY_PROBLEM, update={
+                "memory": mem, "handover": {"problem": "missing", "order": order.number,
+                                            "lead": f"{status} "}})
         if last is not None and last.status == ShipmentStatus.RETURNED_TO_SENDER:
             return {"memory": mem, "replies": [reply(status)]}
         return {"memory": mem, "replies": [reply(
@@ -292,10 +157,6 @@ def _suggestion(decision: rules.Decision) -> str:
     }.get(decision.handoff_reason or "", "Review and decide.")
 
 
-POLICY_Q = re.compile(r"\b(polic(y|ies)|how (do|does) (returns?|refunds?|it) work|how long do i "
-                      r"have|how many days|what are the rules)\b", re.I)
-
-
 def _policy_answer(state: TurnState) -> dict[str, Any]:
     """How returns work, from the shop's article or its policy settings: no order needed."""
     articles = store.article_search(state.get("text", ""), topic="returns")
@@ -312,8 +173,8 @@ def _policy_answer(state: TurnState) -> dict[str, Any]:
 
 
 def return_request(state: TurnState) -> dict[str, Any]:
-    if POLICY_Q.search(state.get("message_text") or state.get("text", "")) and \
-            not (memory(state).get("pending") or {}).get("kind"):
+    if asks_policy(state.get("message_text") or state.get("text", "")) and \
+            not pending_kind(memory(state)):
         return _policy_answer(state)
     lookup = order_for_turn(state, "return_request")
     if lookup.order is None:
@@ -338,13 +199,13 @@ def return_request(state: TurnState) -> dict[str, Any]:
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "a return")
     quantities = {i.pk: i.quantity for i in items}
-    fewer = _quantity_back(state.get("message_text") or text)
+    fewer = quantity_back(state.get("message_text") or text)
     if len(items) == 1 and 0 < fewer < items[0].quantity:
         quantities[items[0].pk] = fewer  # "send 2 pairs back and keep one"
     value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
     money = fmt.money(value, order.currency)
     names = ", ".join((f"{quantities[i.pk]} × " if quantities[i.pk] > 1 else "")
-                      + _item_label(i) for i in items)
+                      + item_label(i) for i in items)
     action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
               "reason": reason, "quantities": {str(k): v for k, v in quantities.items()}}
     if decision.outcome == "proceed:keep_it":
@@ -353,7 +214,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
             f"cost more than it's worth. I can refund {money} to your original payment method "
             "and you keep the item."), {**action, "resolution": "keep_it"})
     if wanted == "exchange":
-        return exchange_request(state)
+        return Command(goto=Node.EXCHANGE_REQUEST, update={"memory": mem})
     if wanted in {"refund", "store_credit"}:
         summary = (f"I'll open a return for {names} from order #{order.number} and send you a "
                    "prepaid return label. " + (
@@ -372,7 +233,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
         options = ["Exchange", *options]
     offer += (f"Or I can give you {money} store credit instantly, or refund {money} to your "
               "original payment method once it's back with us. Which would you like?")
-    mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+    mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
     return {"memory": mem, "replies": [reply(offer, options)]}
 
 
@@ -382,7 +243,7 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
     wanted = wanted_resolution(text)
     if wanted:
         mem["resolution"] = wanted
-    elif re.search(r"\bsize\b|(?<!['’])\b(xs|s|m|l|xl)\b", text, re.I):
+    elif names_a_size(text):
         mem["resolution"] = "exchange"
     elif state.get("answer") == "yes":
         mem["resolution"] = "refund"
@@ -396,9 +257,8 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
             ["Exchange", "Store credit", "Refund"])]}
     mem["pending"] = None
     state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
-    if mem["resolution"] == "exchange":
-        return exchange_request(state)
-    return return_request(state)
+    goto = Node.EXCHANGE_REQUEST if mem["resolution"] == "exchange" else Node.RETURN_REQUEST
+    return Command(goto=goto, update={"memory": mem, "text": state["text"]})
 
 
 def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, str]:
@@ -407,10 +267,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
     entities = state.get("entities") or {}
     options = dict(item.variant.options)
     variants = store.variant_list_for_product(item.variant.product)
-    wanted_size = ""
-    for m in TARGET_SIZE.finditer(text):
-        value = m.group(1).lower()
-        wanted_size = SIZE_WORDS.get(value, value.upper())
+    wanted_size = target_size(text)
     if not wanted_size and entities.get("size"):
         wanted_size = entities["size"].upper().replace("SIZE", "").strip()
     steps = relative_size(text)
@@ -427,7 +284,7 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
         # Any other option the shopper names: "the long-sleeve one", "long leg".
         values = {str(v.options.get(key)) for v in variants if v.options.get(key) is not None}
         named = [value for value in values if value.lower() != str(options[key]).lower()
-                 and re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", text, re.I)]
+                 and says_value(text, value)]
         if len(named) == 1:
             options[key] = named[0]
     if options == item.variant.options:
@@ -445,11 +302,10 @@ def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, 
 def _size_as_listed(wanted: str, variants: list[Variant]) -> str:
     """The product's own spelling (among its ``variants``) of a size the shopper gave: "8"
     or "uk 8" is "UK 8" where the shop lists UK sizes."""
-    digits = re.sub(r"^(UK|EU|US)\s*", "", wanted.strip(), flags=re.I).upper()
+    digits = without_size_system(wanted)
     for v in variants:
         size = str(v.options.get("size", ""))
-        if size.upper() == wanted.upper() or re.sub(
-                r"^(UK|EU|US)\s*", "", size, flags=re.I).upper() == digits:
+        if size.upper() == wanted.upper() or without_size_system(size) == digits:
             return size
     return wanted
 
@@ -457,16 +313,14 @@ def _size_as_listed(wanted: str, variants: list[Variant]) -> str:
 def _named_alternative(text: str, item: OrderItem) -> Variant | None:
     """The one other variant of the product whose differing option the shopper named,
     as in "the 10 then" or "ok the cream one"."""
-    text = re.sub(r"\b(extra large|extra small|small|medium|large)\b",
-                  lambda m: SIZE_WORDS[m.group(1).lower()], text, flags=re.I)
+    text = with_letter_sizes(text)
     named = []
     for v in store.variant_list_for_product(item.variant.product):
         if v.pk == item.variant_id:
             continue
         differing = [str(x) for k, x in v.options.items()
                      if str(item.variant.options.get(k, "")).lower() != str(x).lower()]
-        if differing and all(re.search(rf"(?<![\w.]){re.escape(d)}(?![\w.])", text, re.I)
-                             for d in differing):
+        if differing and all(says_value(text, d) for d in differing):
             named.append(v)
     return named[0] if len(named) == 1 else None
 
@@ -515,25 +369,25 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     alt_text = "; ".join(v.option_label() for v in alternatives[:6])
     if target is None or target.stock < item.quantity:
         # The option words let routing recognise the answer ("the oatmeal one in M").
-        mem["pending"] = {"kind": "item", "intent": "exchange_request", "names": sorted(
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request", names=sorted(
             {str(x).lower() for v in alternatives for x in v.options.values()
-             if isinstance(x, str) and len(x) >= 3})}
+             if isinstance(x, str) and len(x) >= 3}))
         mem["items"] = [item.pk]
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
         head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
                 if described else f"Which size or colour would you like instead of "
-                                  f"{_item_label(item)}? ")
+                                  f"{item_label(item)}? ")
         if alternatives:
             return {"memory": mem, "replies": [reply(
                 f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
                 "instead.", [v.option_label() for v in alternatives[:6]])]}
-        mem["pending"] = {"kind": "return_resolution", "intent": "return_request"}
+        mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
         none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
                      f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "
                      "instead — or I can tell you when it's back.")
         text = f"{head}No {none_left}" if described else f"Sorry — no {none_left}"
         return {"memory": mem, "replies": [reply(text, ["Store credit", "Refund"])]}
-    summary = (f"I'll swap {_item_label(item)} from order #{order.number} for "
+    summary = (f"I'll swap {item_label(item)} from order #{order.number} for "
                f"{target.product.name} ({described}). You'll get a prepaid return label for the "
                "one you have, and we'll send the new one as soon as the carrier scans your "
                "parcel, at no extra cost.")
@@ -542,41 +396,35 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
 
 
-PARTS = re.compile(r"\s*(?:,|;|\band\b|\bplus\b|\bthen\b|\balso\b)\s*", re.I)
-
-
 def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Variant], list[str]]:
     """The variant wanted for each item, from its own part of the message when there are
     several ("the tee for an L and the shorts for a M"), and a line for each item whose
     wish can't be met (with what is in stock instead)."""
     text = state.get("message_text") or state.get("text", "")
-    parts = [p for p in PARTS.split(text) if p.strip()]
+    parts = request_parts(text)
     targets: dict[int, Variant] = {}
     missing: list[str] = []
     for item in items:
         own = text if len(items) == 1 else " ".join(
-            p for p in parts if _pick_named({**state, "text": p, "entities": {}}, [item]))
-        if len(items) > 1 and not own and not ALL_ITEMS.search(text):
+            p for p in parts if pick_named({**state, "text": p, "entities": {}}, [item]))
+        if len(items) > 1 and not own and not means_all(text):
             target, described = None, ""
         else:
             item_state = state if len(items) == 1 else {**state, "text": own or text,
                                                          "entities": {}}
             target, described = _target_variant(item_state, item)
-            if target is None and CHEAPEST.search(own or text):
+            if target is None and wants_cheapest(own or text):
                 target = _cheapest_alternative(item)
                 described = target.option_label() if target is not None else ""
         if target is None or target.stock < item.quantity:
             alternatives = "; ".join(v.option_label() for v in _same_product_in_stock(item)[:6])
-            missing.append(f"{_item_label(item)}" + (f" ({described} is out of stock)"
+            missing.append(f"{item_label(item)}" + (f" ({described} is out of stock)"
                                                      if described else "")
                            + (f" — in stock: {alternatives}" if alternatives else
                               " — no other size or colour is in stock"))
         else:
             targets[item.pk] = target
     return targets, missing
-
-
-CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|lower price)\b", re.I)
 
 
 def _cheapest_alternative(item: OrderItem) -> Variant | None:
@@ -593,10 +441,10 @@ def _other_product_named(state: TurnState, items: list[OrderItem]) -> Product | 
     fleece for the Harbour Jumper"), named by at least two words of its name."""
     text = (state.get("message_text") or state.get("text", "")).lower()
     mine = {i.variant.product_id for i in items}
-    words = set(re.findall(r"[a-z]{3,}", text))
+    said = set(words(text))
     for product in store.product_search(text):
-        name_words = set(re.findall(r"[a-z]{3,}", product.name.lower()))
-        if product.pk not in mine and len(name_words & words) >= min(2, len(name_words)):
+        name_words = set(words(product.name))
+        if product.pk not in mine and len(name_words & said) >= min(2, len(name_words)):
             return product
     return None
 
@@ -608,7 +456,7 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     targets, missing = _targets(state, items)
     mem["items"] = [i.pk for i in items]
     if missing:
-        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
             f"Order #{order.number} hasn't shipped yet, so I can change it. Which size or "
             "colour would you like instead?\n" + "\n".join(f"- {m}" for m in missing))]}
@@ -617,7 +465,7 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an item change")
     difference = Decimal(decision.facts.get("difference", "0"))
-    lines = "\n".join(f"- {_item_label(i)} → {targets[i.pk].option_label()}" for i in items)
+    lines = "\n".join(f"- {item_label(i)} → {targets[i.pk].option_label()}" for i in items)
     money = fmt.money(abs(difference), order.currency)
     price = ("The price is the same." if difference == 0 else
              f"The new items cost {money} more, which I'll charge to your original payment "
@@ -640,14 +488,21 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         compensated=bool(store.missing_parcel_remedy(order)[0])), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an exchange")
+    text = state.get("message_text") or state.get("text", "")
+    parts = request_parts(text)
+    back = [i for i in items if wanted_resolution(" ".join(
+        p for p in parts if pick_named({**state, "text": p, "entities": {}}, [i])))
+        in {"refund", "store_credit"}]
+    if back and len(back) < len(items):
+        return _swap_and_return(state, order, mem, [i for i in items if i not in back], back)
     targets, missing = _targets(state, items)
     mem["items"] = [i.pk for i in items]
     if missing:
-        mem["pending"] = {"kind": "item", "intent": "exchange_request"}
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
             "Which size or colour would you like for each of these?\n"
             + "\n".join(f"- {m}" for m in missing))]}
-    lines = "\n".join(f"- {_item_label(i)} for {targets[i.pk].option_label()}" for i in items)
+    lines = "\n".join(f"- {item_label(i)} for {targets[i.pk].option_label()}" for i in items)
     return ask_confirmation(state, mem, (
         f"I'll swap these from order #{order.number}:\n{lines}\nYou'll get one prepaid return "
         "label, and we'll send the new ones as soon as the carrier scans your parcel, at no "
@@ -657,19 +512,43 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         "reason": mem.get("reason") or "exchange"})
 
 
-# "I want my money back" asks for a refund; "where's my refund" asks after one.
-ASKS_FOR_REFUND = re.compile(
-    r"\b(want|would like|like|need|give me|can i (get|have)|i'?d rather( have)?|just)\b"
-    r"[^.?!]{0,30}\b(money back|refund)|\brefund (me|it|this|them)\b", re.I)
-ASKS_AFTER_REFUND = re.compile(
-    r"\b(where|when|status|still|yet|received|haven'?t|hasn'?t|not (got|seen|had)|no sign|"
-    r"how long|gone through|come through|processed)\b", re.I)
-
-
-# "Send my refund to my new card": refunds only ever go back where the money came from.
-REFUND_ELSEWHERE = re.compile(
-    r"\b(to|into|onto|on|via) (my |a |the )?(new|different|another|other|second|replacement|"
-    r"\w+'s) (card|bank|bank account|account|paypal)\b", re.I)
+def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
+                     swapped: list[OrderItem], back: list[OrderItem]) -> dict[str, Any]:
+    """"Exchange the boots for a UK 10 and refund the jacket": each item with its own
+    resolution, checked against policy on its own, proposed together for one yes."""
+    text = state.get("message_text") or state.get("text", "")
+    wanted = next((w for w in (wanted_resolution(p) for p in request_parts(text))
+                   if w in {"refund", "store_credit"}), "refund")
+    refused = decide(state, rules.return_decision(
+        order, back, rules.policy_get(), clock.now(), store.order_events(order),
+        store.returned_quantities(order), wanted,
+        compensated=bool(store.missing_parcel_remedy(order)[0])), order)
+    if not refused.allowed:
+        return _refuse_or_handoff(state, refused, order, mem, "a return")
+    targets, missing = _targets(state, swapped)
+    mem["items"] = [i.pk for i in [*swapped, *back]]
+    if missing:
+        mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
+        return {"memory": mem, "replies": [reply(
+            "Which size or colour would you like for each of these?\n"
+            + "\n".join(f"- {m}" for m in missing))]}
+    value = sum((i.unit_price * i.quantity for i in back), Decimal("0"))
+    money = fmt.money(value, order.currency)
+    swaps = "\n".join(f"- swap {item_label(i)} for {targets[i.pk].option_label()}"
+                      for i in swapped)
+    returns = "\n".join(f"- return {item_label(i)}" for i in back)
+    how = (f"{money} store credit straight away" if wanted == "store_credit" else
+           f"a refund of {money} to your original payment method once it reaches us")
+    reason = mem.get("reason") or "exchange"
+    return ask_confirmation(state, mem, (
+        f"For order #{order.number} I'll:\n{swaps}\n{returns}\nYou'll get a prepaid return "
+        f"label for each; the new items go out as soon as the carrier scans your parcel, and "
+        f"you'll get {how}."), BundleProposal(kind="bundle", order=order.number, actions=[
+            ReturnProposal(kind="return", order=order.number, items=[i.pk for i in swapped],
+                           resolution="exchange", reason=reason,
+                           exchange={str(i.pk): targets[i.pk].sku for i in swapped}),
+            ReturnProposal(kind="return", order=order.number, items=[i.pk for i in back],
+                           resolution=wanted, reason=mem.get("reason") or "")]))
 
 
 def refund_status(state: TurnState) -> dict[str, Any]:
@@ -688,8 +567,7 @@ def refund_status(state: TurnState) -> dict[str, Any]:
     refunds = store.refund_list_for_order(order)
     returns = store.return_list_for_order(order)
     text = state.get("message_text") or state.get("text", "")
-    if not refunds and not returns and ASKS_FOR_REFUND.search(text) \
-            and not ASKS_AFTER_REFUND.search(text):
+    if not refunds and not returns and asks_for_refund_now(text):
         # Nothing to report on: they are asking for a refund, which starts as a return.
         return return_request({**state, "memory": update.get("memory") or state.get("memory")})
     if refunds:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agents.nlu.cues import signs_off, yes_or_no
+from agents.intents import capabilities
+from agents.nlu.cues import GREETING_WORD, signs_off, yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
+from conversations.dialogue import AwaitClarify, pending_kind
 
-CAPABILITIES = ("I can tell you where an order is, start a return or exchange, cancel or change "
-                "the address of an order that hasn't shipped, check a refund, and answer "
-                "questions about our products, sizes and discount codes.")
-GREETING_WORD = re.compile(r"\b(hi|hello|hey|hiya|morning|afternoon|evening)\b", re.I)
+CAPABILITIES = capabilities()
 
 
 def greeting(state: TurnState) -> dict[str, Any]:
@@ -93,28 +91,11 @@ def clarify(state: TurnState) -> dict[str, Any]:
             **hand_off(state, "not_understood", summary="The bot could not understand the "
                                                         "shopper twice.",
                        suggested="Read the last messages and answer directly.")}
-    mem["pending"] = {"kind": "clarify"}
+    mem["pending"] = AwaitClarify(kind="clarify")
     return {"memory": mem, "replies": [reply(
         "Sorry, I want to make sure I help with the right thing. Is this about an order you "
         "placed, or a product you're looking at?",
         ["An order I placed", "A product", "Something else"])]}
-
-
-# Words aimed at the bot's instructions rather than at the shop. Such a message never starts
-# or confirms anything: the shopper is asked to say plainly what they need.
-INSTRUCTIONS = re.compile(
-    r"(\bignore (all |any |your |the |my |previous |prior |above |earlier )*(rules|"
-    r"instructions|polic(y|ies)|prompt|guidelines|restrictions)|\bdisregard (your|all|the|any|"
-    r"previous)\b|\b(system|admin|developer|debug|god|maintenance) (mode|override|prompt|"
-    r"message|command)|^\W*(system|assistant|admin|developer)\W*:|\[(system|admin|assistant)\]|"
-    r"\byou are now\b|\bact as (an? |the )?(admin|administrator|developer|manager)|"
-    r"\bnew instructions\b|\boverride (your|the|all|any)\b|\bjailbreak|"
-    r"\bconfirmation (is |was )?(already|has been) (given|provided)|\bno need to (ask|confirm|"
-    r"check|verify)|\bwithout (asking|confirm\w*|checking|verif\w*))", re.I | re.M)
-
-
-def is_instruction(text: str) -> bool:
-    return bool(INSTRUCTIONS.search(text))
 
 
 def instructions(state: TurnState) -> dict[str, Any]:
@@ -144,8 +125,7 @@ def declined(state: TurnState) -> dict[str, Any]:
     proposal of that action waiting for a yes lapses."""
     mem = memory(state)
     refused = [i for i in ACTION_NAMES if i in (state.get("negated") or [])]
-    pending = mem.get("pending") or {}
-    if pending.get("kind") in {"confirm", "address", "item", "return_resolution"}:
+    if pending_kind(mem) in {"confirm", "address", "item", "return_resolution"}:
         mem["pending"] = None
     what = " or ".join(ACTION_NAMES[i] for i in refused) or "change anything"
     return {"memory": mem, "replies": [reply(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.nodes.returns import _quantity_back, wanted_resolution
+from agents.nlu.returns import quantity_back, wanted_resolution
 
 
 @pytest.mark.parametrize(("text", "wanted"), [
@@ -33,4 +33,4 @@ def test_the_choice_is_the_option_named_and_not_turned_down(text: str, wanted: s
     ("send them back", 0),
 ])
 def test_how_many_go_back_is_read_only_when_said(text: str, count: int) -> None:
-    assert _quantity_back(text) == count
+    assert quantity_back(text) == count

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from agents.context import turn
 from agents.state import TurnState
-from agents.tools.context import conversation
+from agents.tools.context import conversation, reply
 from commerce.actions import (
     Action,
     ActionResult,
@@ -27,7 +28,17 @@ from commerce.models import Order
 from commerce.policy import Decision
 from conversations import services
 from conversations.actions import action_perform
+from conversations.dialogue import AwaitConfirm, Proposal
 from conversations.models import Conversation
+
+
+def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
+                     action: Proposal | dict[str, Any]) -> dict[str, Any]:
+    """Summarise a consequential action and wait for a plain yes (``confirm`` runs it)."""
+    mem = dict(mem)
+    mem["pending"] = AwaitConfirm(kind="confirm", action=action, summary=summary)
+    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
+                                             ["Yes, go ahead", "No"])]}
 
 
 def decide(state: TurnState, decision: Decision, order: Order | None = None) -> Decision:
@@ -50,6 +61,8 @@ def action_confirm(state: TurnState, conv: Conversation, action: Action) -> Acti
     "yes" replays the first result). Raises ``ActionRefused`` with nothing written."""
     result, _ = action_perform(action, conversation=conv,
                                key=action_key(str(state["conversation_id"]), action))
+    # The write changed the orders: read afresh when next needed this turn.
+    turn().forget_orders()
     return result
 
 

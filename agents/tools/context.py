@@ -1,15 +1,17 @@
-"""What a node knows about the conversation it is answering."""
+"""What a step knows about the conversation it is answering: the turn context's."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from agents.context import turn
 from agents.state import TurnState
 from conversations.models import Conversation
 
 
 def conversation(state: TurnState) -> Conversation:
-    return Conversation.objects.select_related("customer").get(pk=state["conversation_id"])
+    """The conversation (with its customer) as loaded for this turn."""
+    return turn().conversation
 
 
 def reply(text: str, buttons: list[str] | None = None,

@@ -1,218 +1,61 @@
-"""Proving who the shopper is, and finding the order they mean — only theirs."""
+"""Proving who the shopper is: the verification gate's tools (agents.nodes.verify is the
+only caller)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from agents.nlu.cues import (
-    CHEAPER_ONE,
-    DEARER_ONE,
-    ORDER_NUMBERS,
-    OTHER_ONE,
-    excluded_part,
+from django.conf import settings
+
+from agents.context import turn
+from agents.nlu.identity import (
+    MAX_CANDIDATES,
+    emails,
+    full_names,
+    is_one_time_code,
+    order_numbers,
 )
-from agents.nlu.entities import extract_entities
 from agents.state import TurnState
 from agents.tools.context import conversation, memory, reply
-from commerce import policy as rules
 from commerce import selectors as store
-from commerce.models import Order, OrderStatus
+from commerce.models import Order
 from conversations import services
+from conversations.dialogue import AwaitVerify, pending_of
 from conversations.identity_links import (
     identity_link_confirm,
     identity_link_start,
     identity_step_up_start,
 )
-from core.models import KNOWLEDGE_PROOFS, ChannelIdentity, Customer
+from core.models import ChannelIdentity, Customer
 from core.services import Guess, knowledge_check
 
 # After this many misses in one conversation the reply points to the confirmation email.
 STILL_WRONG_AFTER = 3
-# Candidates of each kind tried from one message ("1042 or 1043", two email addresses).
-MAX_CANDIDATES = 3
 
 ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
                "the order number and the email address or postcode used at checkout.")
 
 
-@dataclass
-class OrderLookup:
-    order: Order | None
-    update: dict[str, Any]
-
-
 def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
     mem = memory(state)
-    pending_entities = dict((mem.get("pending") or {}).get("entities") or {})
+    waiting = pending_of(mem)
+    earlier = waiting if waiting is not None and waiting["kind"] == "verify" else None
+    pending_entities = dict(earlier["entities"] if earlier else {})
     pending_entities.update(state.get("entities") or {})
-    previous = (mem.get("pending") or {}).get("text", "")
-    mem["pending"] = {"kind": "verify", "intent": intent, "entities": pending_entities,
-                      "text": f"{previous} {state.get('text', '')}".strip()[-1000:]}
+    previous = earlier["text"] if earlier else ""
+    mem["pending"] = AwaitVerify(
+        kind="verify", intent=intent, entities=pending_entities,
+        text=f"{previous} {state.get('text', '')}".strip()[-1000:])
     return {"memory": mem, "replies": [reply(text)]}
 
 
-def order_for_turn_remembering(state: TurnState, intent: str, **asked: Any) -> OrderLookup:
-    """order_for_turn for a request that must survive the proof of identity: what was
-    asked is kept in memory while the bot asks for proof, and dropped once answered."""
-    lookup = order_for_turn(state, intent)
-    mem = dict(lookup.update.get("memory") or memory(state))
-    for key, value in asked.items():
-        if lookup.order is None:
-            mem[key] = value
-        else:
-            mem.pop(key, None)
-    return OrderLookup(lookup.order, {**lookup.update, "memory": mem})
-
-
-def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
-    """The verified customer's order this turn is about, or the reply asking for proof."""
-    conv = conversation(state)
+def proof_given(state: TurnState) -> bool:
+    """The message holds enough to check who the shopper is: an order number with the
+    email or postcode on it, or a full name with a postcode."""
     entities = state.get("entities") or {}
-    mem = memory(state)
-    number = entities.get("order_number") or ""
-    if not conv.is_verified:
-        postcode = entities.get("postcode") or ""
-        if (number and (entities.get("email") or postcode)) or (
-                postcode and _names(_this_message(state), postcode)):
-            verified, update = verify_with_details(state)
-            if not verified:
-                return OrderLookup(None, update)
-            update.pop("route", None)
-            # Verified now: the order is found as for any verified shopper.
-            verified_state: TurnState = {**state, "memory": update["memory"],
-                                         "entities": update["entities"]}
-            found = order_for_turn(verified_state, intent)
-            return OrderLookup(found.order, {**update, **found.update})
-        return OrderLookup(None, ask_verification(state, intent))
-    if intent == "change_address" and _code_needed(conv):
-        return OrderLookup(None, _step_up(state, mem, intent))
-    if number:
-        order = store.order_get(number)
-        if order is None or order.customer_id != conv.customer_id:
-            # Same words whether the order exists or belongs to someone else.
-            return OrderLookup(None, {"replies": [reply(
-                f"I can't find order {number} on your account. I can only help with orders "
-                "placed by the customer verified in this conversation — please check the "
-                "number on your confirmation email.")]})
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
-    text = state.get("message_text") or state.get("text", "")
-    relative = _order_relative(orders, intent, text, mem.get("order") or "")
-    if relative is not None:
-        order = store.order_get(relative.number)
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    left_out = excluded_part(text)
-    named = _orders_named(orders, text.replace(left_out, " ") if left_out else text)
-    if named:
-        order = store.order_get(_likeliest(named, intent).number)
-        mem["order"] = order.number
-        return OrderLookup(order, {"memory": mem})
-    if mem.get("order"):
-        order = store.order_get(mem["order"])
-        if order is not None and order.customer_id == conv.customer_id:
-            return OrderLookup(order, {"memory": mem})
-    order = store.order_get(_likeliest(orders, intent).number) if orders else None
-    if order is None:
-        return OrderLookup(None, {"replies": [reply(
-            "I can't see any orders on your account. If you ordered as a guest with another "
-            "email address, send me the order number and that email.")]})
-    mem["order"] = order.number
-    return OrderLookup(order, {"memory": mem})
-
-
-RECENT_ORDERS = 20
-# Which orders a request can be about, most likely first, when the shopper names none.
-LIKELY_STATUSES: dict[str, list[str]] = {
-    "cancel_order": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
-    "change_address": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED],
-    "return_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
-                       OrderStatus.SHIPPED],
-    "exchange_request": [OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED,
-                         OrderStatus.SHIPPED],
-    "delivery_problem": [OrderStatus.DELIVERED, OrderStatus.SHIPPED,
-                         OrderStatus.PARTIALLY_RETURNED],
-    "payment_issue": [OrderStatus.PROCESSING, OrderStatus.PENDING, OrderStatus.SHIPPED,
-                      OrderStatus.DELIVERED],
-    "refund_status": [OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED,
-                      OrderStatus.CANCELLED, OrderStatus.DELIVERED],
-}
-OPEN_FIRST = [OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING]
-NOT_NAMES = {"order", "orders", "item", "items", "the", "and", "one", "size", "colour", "color",
-             "from", "with", "for", "return", "back", "send", "cancel", "refund"}
-
-
-def _order_relative(orders: list[Order], intent: str, text: str,
-                    current: str) -> Order | None:
-    """The order meant by "the other one" (not the one in view), or "the cheaper / dearer
-    of the two" (among those this request concerns)."""
-    candidates = [o for o in orders
-                  if o.status in LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]] or orders
-    if OTHER_ONE.search(text) and current:
-        named = _orders_named([o for o in orders if o.number != current], text)
-        others = named or [o for o in candidates if o.number != current]
-        return _likeliest(others, intent) if others else None
-    if CHEAPER_ONE.search(text) and len(candidates) >= 2:
-        return min(candidates, key=lambda o: o.total)
-    if DEARER_ONE.search(text) and len(candidates) >= 2:
-        return max(candidates, key=lambda o: o.total)
-    return None
-
-
-def orders_in_set(state: TurnState, intent: str) -> list[Order]:
-    """The verified customer's orders a message names as a set: several numbers, or
-    "both" / "all my unshipped orders" (those in the statuses the request concerns), less
-    the ones it leaves out ("except the boots")."""
-    conv = conversation(state)
-    text = state.get("text", "")
-    orders = list(store.order_list_for_customer(conv.customer, tracking=False)[:RECENT_ORDERS])
-    left_out = excluded_part(text)
-    asked = text.replace(left_out, " ") if left_out else text
-    numbers = set(ORDER_NUMBERS.findall(asked))
-    if len(numbers) >= 2:
-        chosen = [o for o in orders if o.number in numbers]
-    else:
-        statuses = LIKELY_STATUSES.get(intent, OPEN_FIRST)[:2]
-        chosen = [o for o in orders if o.status in statuses]
-    if left_out:
-        out = set(ORDER_NUMBERS.findall(left_out))
-        named = out or {o.number for o in _orders_named(chosen, left_out)}
-        chosen = [o for o in chosen if o.number not in named]
-    return [store.order_get(o.number) for o in chosen]
-
-
-def _likeliest(orders: list[Order], intent: str) -> Order:
-    """The newest order in the status this request most often concerns (orders come
-    newest first)."""
-    for status in LIKELY_STATUSES.get(intent, OPEN_FIRST):
-        for order in orders:
-            if order.status == status:
-                return order
-    return orders[0]
-
-
-def _orders_named(orders: list[Order], text: str) -> list[Order]:
-    """The orders holding a product the shopper names ("the tee", "my rain jacket")."""
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - NOT_NAMES
-    if not words:
-        return []
-    scored = []
-    for order in orders:
-        best = 0
-        for item in order.items.all():
-            product = item.variant.product
-            names = {w.rstrip("s") for w in re.findall(
-                r"[a-z]{3,}", f"{product.name} {product.kind}".lower())} - NOT_NAMES
-            best = max(best, len(names & words))
-        if best:
-            scored.append((best, order))
-    if not scored:
-        return []
-    top = max(b for b, _ in scored)
-    return [o for b, o in scored if b == top]
+    number, postcode = entities.get("order_number") or "", entities.get("postcode") or ""
+    return bool((number and (entities.get("email") or postcode))
+                or (postcode and full_names(_this_message(state), postcode)))
 
 
 def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
@@ -222,10 +65,12 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     its order number, contact details and client, across conversations, sessions and
     channels, and at a limit every check is refused, right or wrong (knowledge_check)."""
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
-    if pending.get("kind") != "verify":
-        pending = {"kind": "verify", "intent": state.get("intent") or "order_status",
-                   "entities": {}, "text": state.get("text", "")[-1000:]}
+    waiting = pending_of(mem)
+    pending: AwaitVerify = (AwaitVerify(**waiting)  # type: ignore[typeddict-item]
+                            if waiting is not None and waiting["kind"] == "verify" else
+                            AwaitVerify(kind="verify",
+                                        intent=state.get("intent") or "order_status",
+                                        entities={}, text=state.get("text", "")[-1000:]))
     details = dict(pending.get("entities") or {})
     details.update({k: v for k, v in (state.get("entities") or {}).items() if v})
     number, email, postcode = (details.get("order_number", ""), details.get("email", ""),
@@ -233,7 +78,7 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     pending["entities"] = details
     mem["pending"] = pending
     text = _this_message(state)
-    if pending.get("code_sent") and ONE_TIME_CODE.fullmatch(text.strip()):
+    if pending.get("code_sent") and is_one_time_code(text):
         linked = _confirm_code(state, text.strip())
         if linked is not None:
             return linked
@@ -266,7 +111,7 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
             "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
             "to it — send it here within 10 minutes. Or send your order number and the "
             "email or postcode on it instead.")]}
-    names = _names(text, postcode) if postcode and not number else []
+    names = full_names(text, postcode) if postcode and not number else []
     if not number and not names:
         return False, {"memory": mem, "replies": [reply(
             "Thanks. What's the order number? It's in your order confirmation email.")]}
@@ -337,23 +182,6 @@ def _client(state: TurnState) -> str:
     return state.get("client") or f"{state.get('channel', '')}:{state.get('sender_id', '')}"
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
-
-
-def _order_numbers(text: str, first: str) -> list[str]:
-    """The order number understood, then any others written in the same message."""
-    found = [first] if first else []
-    rest = text
-    for _ in range(MAX_CANDIDATES):
-        number = extract_entities(rest).get("order_number")
-        if not number:
-            break
-        if number not in found:
-            found.append(number)
-        rest = rest.replace(number, " ", 1)
-    return found[:MAX_CANDIDATES]
-
-
 def _guesses(text: str, number: str, email: str, postcode: str,
              names: list[str]) -> list[Guess]:
     """Each order number with each contact detail given, and each full name with the
@@ -361,13 +189,12 @@ def _guesses(text: str, number: str, email: str, postcode: str,
     not match counts."""
     if names:
         return [Guess(contacts=(("name", name), ("postcode", postcode))) for name in names]
-    emails = list(dict.fromkeys([e for e in [email, *(m.group(0).rstrip(".") for m in
-                                                      EMAIL.finditer(text))] if e]))
-    contacts = [("email", e) for e in emails[:MAX_CANDIDATES]]
+    given = list(dict.fromkeys([e for e in [email, *emails(text)] if e]))
+    contacts = [("email", e) for e in given[:MAX_CANDIDATES]]
     if postcode:
         contacts.append(("postcode", postcode))
     return [Guess(order=n, contacts=(contact,))
-            for n in _order_numbers(text, number) for contact in contacts]
+            for n in order_numbers(text, number) for contact in contacts]
 
 
 def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
@@ -383,56 +210,7 @@ def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
     return (customer, None) if customer is not None else None
 
 
-NAME_CUE = re.compile(r"\b(?P<cue>my (?:full )?name is|name(?:\s+is|:)|i am|i'm|i’m|this is|"
-                      r"it's|it’s)\s+(?P<name>[^\W\d_]+(?:[ '’-]+[^\W\d_]+){1,4})", re.I)
-NOT_NAME = {"and", "my", "postcode", "post", "code", "zip", "the", "at", "from", "with",
-            "order", "email", "i", "live", "in", "here", "a", "customer", "of", "on", "is"}
-
-
-def _names(text: str, postcode: str) -> list[str]:
-    """Full names (two to four words) the shopper gives with a postcode: after "my name
-    is", or, from someone who writes "I'm"/"this is", in capitals; or a message that is
-    nothing but a capitalised name and the postcode ("Maya Patel, SW1A 1AA")."""
-    found: list[str] = []
-    for m in NAME_CUE.finditer(text):
-        # "it's ellie brennan, EH3 9DR": a name written in lower case right before the
-        # postcode is as clear as one after "my name is".
-        strong = m.group("cue").lower().startswith(("my", "name")) or bool(postcode and re.match(
-            r"\s*,?\s*(?:postcode\s*)?" + r"\s*".join(re.escape(c) for c in
-                                                   postcode.replace(" ", "")),
-            text[m.end():], re.I))
-        words: list[str] = []
-        for word in m.group("name").split():
-            if word.lower() in NOT_NAME or not (strong or word[0].isupper()):
-                break
-            words.append(word)
-        if 2 <= len(words) <= 4:
-            found.append(" ".join(words))
-    if not found and postcode:
-        spaced = r"\s*".join(re.escape(c) for c in postcode.replace(" ", ""))
-        # "…i'll reorder later. tom hughes, M14 5TQ": a sentence of its own, a name and
-        # the postcode.
-        signed = re.search(r"(?:^|[.!?;]\s*|,\s*)([^\W\d_]+(?:\s+[^\W\d_]+){1,2})\s*,?\s*"
-                           + spaced + r"\W*$", text, re.I)
-        if signed and not {w.lower() for w in signed.group(1).split()} & NOT_NAME:
-            found.append(signed.group(1))
-        rest = re.sub(spaced, " ", text, flags=re.I)
-        rest = re.sub(r"\b(postcode|post code|zip|name|is|my|and)\b", " ", rest, flags=re.I)
-        words = re.sub(r"[,.;:!()\-]", " ", rest).split()
-        # Capitalised, so that "can you cancel order" is not taken for a name.
-        if 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_]+(?:['’][^\W\d_]+)?", w)
-                                        and w[0].isupper() for w in words):
-            found.append(" ".join(words))
-    return list(dict.fromkeys(found))[:MAX_CANDIDATES]
-
-
-def _code_needed(conv: Any) -> bool:
-    """The shop wants a one-time code before an address change, and this shopper proved
-    who they are only with what they know."""
-    return conv.verified_via in KNOWLEDGE_PROOFS and rules.policy_get().address_change_requires_code
-
-
-def _step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
+def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
     identity = _identity(state)
     attempt = (identity_step_up_start(identity, "change a delivery address")
                if identity is not None else None)
@@ -443,22 +221,20 @@ def _step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, An
             "For your security, I can only change a delivery address after you read back a "
             "one-time code sent to the email or phone number on your account, and I can't "
             "send one right now. Please try again later, or ask to talk to a person.")]}
-    mem["pending"] = {"kind": "verify", "intent": intent, "entities": {},
-                      "text": state.get("text", "")[-1000:], "code_sent": True,
-                      "step_up": True}
+    mem["pending"] = AwaitVerify(kind="verify", intent=intent, entities={},
+                                 text=state.get("text", "")[-1000:], code_sent=True,
+                                 step_up=True)
     return {"memory": mem, "replies": [reply(
         "For your security, changing a delivery address needs one more check: I've sent a "
         "6-digit code to the email address or phone number on your account. Please send it "
         "here within 10 minutes.")]}
 
 
-ONE_TIME_CODE = re.compile(r"\d{3}\s?\d{3}")
 CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
 
 
 def _identity(state: TurnState) -> ChannelIdentity | None:
-    return ChannelIdentity.objects.filter(channel=state.get("channel", ""),
-                                          external_id=state.get("sender_id", "")).first()
+    return turn().identity()
 
 
 def _writes_as_owner(state: TurnState, conv: Any) -> bool:
@@ -474,8 +250,6 @@ def _send_code(state: TurnState, contact: str) -> bool:
     customer's, and whether or not a code could go (no channel for that customer, too
     many asked for), the shopper hears the same words: False only when no channel could
     carry a code for anyone, in which case the order-number check is the way."""
-    from django.conf import settings
-
     if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
         return False
     identity = _identity(state)
@@ -491,7 +265,7 @@ def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | 
     if customer is None:
         return None
     mem = memory(state)
-    pending = dict(mem.get("pending") or {})
+    pending: dict[str, Any] = dict(pending_of(mem) or {})
     mem.update({"pending": None, "verify_failures": 0, "verified_name": customer.name})
     return True, {"memory": mem, "route": pending.get("intent") or "order_status",
                   "entities": {}, "conversation_id": state["conversation_id"],

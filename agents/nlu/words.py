@@ -1,0 +1,38 @@
+"""The words of a message as the rest of the bot compares them with the shop's data:
+product names, option values, a numbered choice. Patterns stay here, in ``agents/nlu``."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def words(text: str) -> list[str]:
+    """The words of three letters or more, lower-cased, in order."""
+    return _WORD.findall(text.lower())
+
+
+def stems(text: str) -> set[str]:
+    """The words, with a plural "s" dropped: "boots" and "boot" are one word."""
+    return {w.rstrip("s") for w in words(text)}
+
+
+def says_value(text: str, value: str) -> bool:
+    """Whether the text holds ``value`` as a whole token ("m" in "the m one", not in
+    "medium"; "8.5" not inside "18.5")."""
+    return bool(re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", text.lower()))
+
+
+def is_choice_number(text: str, n: int) -> bool:
+    """The message is just the number of a listed choice ("2", "2.")."""
+    return bool(re.fullmatch(rf"\s*{n}\.?\s*", text))
+
+
+def without(text: str, value: str) -> str:
+    """The text with every occurrence of ``value`` (any case) blanked out."""
+    return re.sub(re.escape(value), " ", text, flags=re.I) if value else text
+
+
+def has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
