@@ -17,8 +17,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from langgraph.graph import END, START, StateGraph
 
-from agents.nodes.confirm import execute
+from agents.context import TurnContext
+from agents.nodes.confirm import execute as confirm_execute
+from agents.state import TurnState
 from channels_adapters.registry import captured
 from commerce import actions
 from commerce.models import Order, Refund, Return, ShopPolicy
@@ -32,6 +35,20 @@ from core import clock
 from core.models import Customer
 from devtools import scenario_writes
 from devtools.scenarios import build_store
+
+
+def execute(state: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
+    """The confirmation step's execute, run as the graph runs it: inside a turn, with the
+    turn's context."""
+    conversation = Conversation.objects.select_related("customer").get(
+        pk=state["conversation_id"])
+    graph = StateGraph(TurnState, context_schema=TurnContext)
+    graph.add_node("execute", lambda s: {"replies": confirm_execute(s, action)["replies"]})
+    graph.add_edge(START, "execute")
+    graph.add_edge("execute", END)
+    result = graph.compile().invoke({**state, "replies": []},
+                                    context=TurnContext(conversation=conversation))
+    return {"replies": result["replies"]}
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agents.context import turn
 from agents.nlu.cues import REMEDY_REFUND, REMEDY_RESHIP
 from agents.state import TurnState
 from agents.tools.actions import (
@@ -73,6 +74,8 @@ def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
             replies.append(reply(f"I couldn't do that: {refused.decision.explanation}"))
             continue
         replies.append(done(result))
+        # The write changed the orders: read afresh when next needed this turn.
+        turn().forget_orders()
     return {"replies": replies}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from agents.context import turn
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from commerce.actions import (
@@ -61,8 +60,6 @@ def action_confirm(state: TurnState, conv: Conversation, action: Action) -> Acti
     "yes" replays the first result). Raises ``ActionRefused`` with nothing written."""
     result, _ = action_perform(action, conversation=conv,
                                key=action_key(str(state["conversation_id"]), action))
-    # The write changed the orders: read afresh when next needed this turn.
-    turn().forget_orders()
     return result
 
 
