@@ -245,73 +245,108 @@ def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored; raises
     InboundRejected (a ValueError) for a message that cannot be stored as it is.
 
-    One transaction, with as few round trips as the webhook can have: for a known sender
-    whose identity is theirs for good (a number the platform vouches for, a code), writing
-    into their open conversation (nearly every message), one statement finds and touches
-    both the identity and the conversation, and one inserts the message with ON CONFLICT
-    DO NOTHING. A redelivery inserts nothing, and then everything this attempt touched is
-    rolled back with it, so a duplicate changes nothing. Email (whose sender's proof
-    depends on each mail's authentication) and identities proven for one conversation only
-    take the general path, which checks them.
+    As few round trips as the webhook can have: for a known sender whose identity is
+    theirs for good (a number the platform vouches for, a code), writing into their open
+    conversation (nearly every message), one statement checks the message is new, touches
+    the identity and the conversation, and inserts the message (_known_sender_store). A
+    redelivery finds its message stored and changes nothing. Anything else (a new sender,
+    email, whose sender's proof depends on each mail's authentication, identities proven
+    for one conversation only) takes the general path, in one transaction, which checks
+    them; a duplicate there is rolled back with everything it touched.
     """
     inbound = inbound_clean(inbound)
+    now = clock.now()
+    message = Message(
+        channel=inbound.channel, direction=Message.Direction.INBOUND,
+        sender=Message.Sender.CUSTOMER, text=mask_card_numbers(inbound.text[:10000]),
+        payload={"from": inbound.sender_id, **{
+            k: mask_card_numbers(v) if isinstance(v, str) else v
+            for k, v in inbound.payload.items()}},
+        external_id=inbound.external_id or None,
+        delivery=Message.Delivery.RECEIVED, created_at=now,
+    )
+    if not inbound.conversation_hint and inbound.channel != Channel.EMAIL:
+        outcome = _known_sender_store(inbound, message, now)
+        if outcome is not _UNKNOWN_SENDER:
+            return outcome
     with transaction.atomic():
-        now = clock.now()
-        fast = not inbound.conversation_hint and inbound.channel != Channel.EMAIL
-        touched = _known_sender_touch(inbound, now) if fast else None
-        if touched is not None:
-            conversation_id, mode = touched
-        else:
-            conversation = _conversation_for_inbound(inbound, now)
-            conversation_id, mode = conversation.pk, conversation.mode
-        message = _message_insert_once(Message(
-            conversation_id=conversation_id, channel=inbound.channel,
-            direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-            text=mask_card_numbers(inbound.text[:10000]),
-            payload={"from": inbound.sender_id, **{
-                k: mask_card_numbers(v) if isinstance(v, str) else v
-                for k, v in inbound.payload.items()}},
-            external_id=inbound.external_id or None,
-            delivery=Message.Delivery.RECEIVED, created_at=now,
-        ))
-        if message is None:
+        conversation = _conversation_for_inbound(inbound, now)
+        message.conversation_id = conversation.pk
+        stored = _message_insert_once(message)
+        if stored is None:
             transaction.set_rollback(True)
             return None
-        if mode == Conversation.Mode.HUMAN:
-            _inbox_event("message", conversation_id)
-        return message
+        if conversation.mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation.pk)
+        return stored
 
 
-# The identity is touched first and the conversation second, in one statement: the same
-# lock order as the general path below, so two messages of one sender never deadlock.
-# A verified identity verifies the conversation it writes into (the same customer's).
-_KNOWN_SENDER_TOUCH = """
-WITH identity AS (
-    UPDATE core_channelidentity SET last_seen_at = %(now)s
-    WHERE channel = %(channel)s AND external_id = %(sender)s
-      AND verified_in_conversation IS NULL
+_UNKNOWN_SENDER: Any = object()
+
+# One statement, so one round trip and its own transaction: nothing is written for a
+# message already stored; the identity is touched first and the conversation second, the
+# same lock order as the general path, so two messages of one sender never deadlock; a
+# verified identity verifies the conversation it writes into (the same customer's). Two
+# deliveries of one new message racing each other both touch the timestamps (to the same
+# moment, give or take), and the unique index keeps the second from being stored.
+_KNOWN_SENDER_STORE = """
+WITH stored AS (
+    SELECT 1 FROM conversations_message
+    WHERE channel = %s AND external_id = %s
+), identity AS (
+    UPDATE core_channelidentity SET last_seen_at = %s
+    WHERE channel = %s AND external_id = %s
+      AND verified_in_conversation IS NULL AND NOT EXISTS (SELECT 1 FROM stored)
     RETURNING customer_id, verified_at, verified_via
+), conversation AS (
+    UPDATE conversations_conversation AS c
+    SET channel = %s, last_inbound_at = %s, updated_at = %s,
+        verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                           THEN %s ELSE c.verified_at END,
+        verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                            THEN identity.verified_via ELSE c.verified_via END
+    FROM identity
+    WHERE c.customer_id = identity.customer_id AND c.status = 'open'
+    RETURNING c.id, c.mode
+), message AS (
+    INSERT INTO conversations_message ({columns})
+    SELECT conversation.id, {values} FROM conversation
+    ON CONFLICT DO NOTHING
+    RETURNING id
 )
-UPDATE conversations_conversation AS c
-SET channel = %(channel)s, last_inbound_at = %(now)s, updated_at = %(now)s,
-    verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
-                       THEN %(now)s ELSE c.verified_at END,
-    verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
-                        THEN identity.verified_via ELSE c.verified_via END
-FROM identity
-WHERE c.customer_id = identity.customer_id AND c.status = 'open'
-RETURNING c.id, c.mode
+SELECT EXISTS (SELECT 1 FROM stored), conversation.id, conversation.mode, message.id
+FROM (SELECT 1) AS one
+LEFT JOIN conversation ON true LEFT JOIN message ON true
 """
 
 
-def _known_sender_touch(inbound: Inbound, now: Any) -> tuple[int, str] | None:
-    """The open conversation of a sender we know, touched as a new message arrives; None
-    when the sender is new or has no open conversation (the general path handles it)."""
+def _known_sender_store(inbound: Inbound, message: Message, now: Any) -> Any:
+    """Store a known sender's message into their open conversation in one statement:
+    the message, None when it was stored already, or _UNKNOWN_SENDER when the sender is
+    new, has no open conversation or an identity proven for one conversation only."""
+    fields = [f for f in Message._meta.local_concrete_fields
+              if not f.primary_key and f.attname != "conversation_id"]
+    columns = ", ".join(connection.ops.quote_name(f.column)
+                        for f in [Message._meta.get_field("conversation"), *fields])
+    values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
+    sql = _KNOWN_SENDER_STORE.format(columns=columns, values=", ".join(["%s"] * len(fields)))
+    params = [inbound.channel, message.external_id, now, inbound.channel,
+              inbound.sender_id, inbound.channel, now, now, now, *values]
     with connection.cursor() as cursor:
-        cursor.execute(_KNOWN_SENDER_TOUCH, {"now": now, "channel": inbound.channel,
-                                             "sender": inbound.sender_id})
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+        cursor.execute(sql, params)
+        already_stored, conversation_id, mode, message_id = cursor.fetchone()
+    if already_stored:
+        return None
+    if conversation_id is None:
+        return _UNKNOWN_SENDER
+    if message_id is None:  # a redelivery racing the first delivery stored it
+        return None
+    message.pk, message.conversation_id = message_id, conversation_id
+    message._state.adding = False
+    message._state.db = DEFAULT_DB_ALIAS
+    if mode == Conversation.Mode.HUMAN:
+        _inbox_event("message", conversation_id)
+    return message
 
 
 def _conversation_for_inbound(inbound: Inbound, now: Any) -> Conversation:

@@ -181,6 +181,7 @@ class Command(BaseCommand):
         port = port or _free_port()
         processes = int(os.environ.get("WEB_PROCESSES") or len(os.sched_getaffinity(0)))
         data_dir = Path(tempfile.mkdtemp(prefix="onethread-bench-"))
+        _give_trained_model(data_dir)
         run_id = uuid.uuid4().hex[:12]
         env = web_server_env(_ingest_env(data_dir, processes))
         server = subprocess.Popen(web_server_command(host, port, processes), env=env,
@@ -188,7 +189,7 @@ class Command(BaseCommand):
                                   start_new_session=True)
         try:
             _wait_for_port(host, port, server)
-            _wait_until_idle(server.pid)
+            _wait_until_idle(server.pid, processes)
             # Every sender's first message makes their customer; real traffic is mostly
             # shoppers already known, so those first ones are not measured.
             webhook_load(host, port, count=INGEST_SENDERS, concurrency=8,
@@ -258,19 +259,33 @@ def _wait_for_port(host: str, port: int, server: subprocess.Popen[bytes]) -> Non
     raise CommandError("The web server did not start within 120 seconds.")
 
 
-def _wait_until_idle(pid: int, timeout: float = 180) -> None:
-    """The server's processes load the classifier as they start; measure after that."""
+def _give_trained_model(data_dir: Path) -> None:
+    """The server's processes load the language model from their data folder as they
+    start, as `manage.py run`'s do from the product's; in a folder without it, each
+    would train its own while the webhooks are measured."""
+    from agents.nlu.model import cache_dir, load_or_train
+
+    if not any(cache_dir().glob("intent-*.pkl")):
+        load_or_train()
+    shutil.copytree(cache_dir(), data_dir / "nlu")
+
+
+def _wait_until_idle(pid: int, workers: int, timeout: float = 180) -> None:
+    """The server's worker processes load the classifier as they start; measure once
+    they have all started and have been quiet for two seconds in a row."""
     import psutil
 
     parent = psutil.Process(pid)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 2:
         processes = [parent, *parent.children(recursive=True)]
         for process in processes:
             process.cpu_percent(interval=None)
         time.sleep(1.0)
-        if sum(p.cpu_percent(interval=None) for p in processes if p.is_running()) < 15:
-            return
+        busy = sum(p.cpu_percent(interval=None) for p in processes if p.is_running())
+        started = len(processes) > workers or workers == 1
+        quiet = quiet + 1 if started and busy < 15 else 0
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
