@@ -6,6 +6,7 @@ Realtime pushes happen here, after commit, never in views or consumers.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -320,16 +321,23 @@ LEFT JOIN conversation ON true LEFT JOIN message ON true
 """
 
 
-def _known_sender_store(inbound: Inbound, message: Message, now: Any) -> Any:
-    """Store a known sender's message into their open conversation in one statement:
-    the message, None when it was stored already, or _UNKNOWN_SENDER when the sender is
-    new, has no open conversation or an identity proven for one conversation only."""
+@functools.cache
+def _known_sender_store_sql() -> tuple[str, list[Any]]:
+    """The statement, with the message's columns as the model has them, and those fields."""
     fields = [f for f in Message._meta.local_concrete_fields
               if not f.primary_key and f.attname != "conversation_id"]
     columns = ", ".join(connection.ops.quote_name(f.column)
                         for f in [Message._meta.get_field("conversation"), *fields])
+    return (_KNOWN_SENDER_STORE.format(columns=columns,
+                                       values=", ".join(["%s"] * len(fields))), fields)
+
+
+def _known_sender_store(inbound: Inbound, message: Message, now: Any) -> Any:
+    """Store a known sender's message into their open conversation in one statement:
+    the message, None when it was stored already, or _UNKNOWN_SENDER when the sender is
+    new, has no open conversation or an identity proven for one conversation only."""
+    sql, fields = _known_sender_store_sql()
     values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
-    sql = _KNOWN_SENDER_STORE.format(columns=columns, values=", ".join(["%s"] * len(fields)))
     params = [inbound.channel, message.external_id, now, inbound.channel,
               inbound.sender_id, inbound.channel, now, now, now, *values]
     with connection.cursor() as cursor:
