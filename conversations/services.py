@@ -17,6 +17,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.constants import OnConflict
+from django.db.models.functions import Coalesce
 from django.db.models.sql import InsertQuery
 
 from channels_adapters.base import inbound_clean
@@ -279,7 +280,26 @@ def message_receive(inbound: Inbound) -> Message | None:
             return None
         if conversation.mode == Conversation.Mode.HUMAN:
             _inbox_event("message", conversation.pk)
+        if inbound.channel == Channel.EMAIL:
+            message_replied_to(inbound)
         return stored
+
+
+def message_replied_to(inbound: Inbound) -> int:
+    """A reply naming one of our mails proves that mail arrived: a row a crash left
+    "sending", or waiting to be sent again, is marked delivered rather than resent, and
+    a sent one moves on to delivered. Returns the rows settled."""
+    named = [inbound.payload.get("in_reply_to"), *(inbound.payload.get("references") or [])]
+    named = [str(n) for n in named if n]
+    if not named:
+        return 0
+    return Message.objects.filter(
+        channel=inbound.channel, direction=Message.Direction.OUTBOUND,
+        external_id__in=named[-50:],
+        delivery__in=[Message.Delivery.PENDING, Message.Delivery.SENDING,
+                      Message.Delivery.SENT],
+    ).exclude(attempts=0).update(delivery=Message.Delivery.DELIVERED, sending_since=None,
+                                 last_error="", sent_at=Coalesce("sent_at", clock.now()))
 
 
 _UNKNOWN_SENDER: Any = object()
@@ -529,8 +549,13 @@ def message_deliver(message_id: int) -> DeliveryResult:
     if not claimed:
         return DeliveryResult("not_pending")
     message = Message.objects.select_related("conversation").get(pk=message_id)
+    adapter = adapter_for(message.channel)
+    planned = getattr(adapter, "planned_external_id", None)
+    if planned is not None and message.external_id is None:
+        message.external_id = planned(message)
+        Message.objects.filter(pk=message_id).update(external_id=message.external_id)
     try:
-        external_id = adapter_for(message.channel).send(message)
+        external_id = adapter.send(message)
     except TemporaryError as exc:
         give_up = message.attempts >= MAX_ATTEMPTS
         Message.objects.filter(pk=message_id).update(
@@ -543,9 +568,11 @@ def message_deliver(message_id: int) -> DeliveryResult:
             delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
         return DeliveryResult("failed", error=str(exc))
     # Unless the platform's receipt got here first and settled the row (a later state).
+    receipt = getattr(adapter, "receipt", "")
     Message.objects.filter(pk=message_id, delivery=Message.Delivery.SENDING).update(
         delivery=Message.Delivery.SENT, last_error="", sending_since=None,
-        external_id=external_id or None, sent_at=clock.now())
+        external_id=external_id or None, sent_at=clock.now(),
+        **({"payload": {**message.payload, "receipt": receipt}} if receipt else {}))
     return DeliveryResult("sent")
 
 
@@ -568,6 +595,11 @@ MAX_ATTEMPTS = 6
 # Elsewhere the platform may or may not have it: WhatsApp's status callback, which names
 # the row, settles it as soon as it comes (see message_status_update); a row no callback
 # settled is marked failed for a person to check, not resent blindly.
+# SMTP cannot be asked whether a server took a mail, so an email row is settled by what
+# names its Message-ID (recorded before sending): a bounce marks it failed, and the
+# shopper's reply to it marks it delivered (message_replied_to), either of which stops
+# the resend; an SMTP server's queue id, once it answers, is logged and kept in the row's
+# payload ("receipt") for tracing the mail in the server's own log.
 STUCK_AFTER = timedelta(minutes=10)
 STUCK_FAILED = "The sending worker stopped mid-send; not resent to avoid a duplicate."
 
