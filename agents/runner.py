@@ -7,6 +7,7 @@ from typing import Any
 from agents.graph import build
 from agents.routing import LOW_CONFIDENCE
 from agents.state import TurnState
+from agents.tools.context import turn_conversation
 from conversations import services
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -24,7 +25,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "replies": [],
         "handoff": None,
     }
-    result: dict[str, Any] = build().invoke(state)
+    customer = conversation.customer
+    with turn_conversation(conversation):
+        result: dict[str, Any] = build().invoke(state)
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
     memory = dict(result.get("memory") or {})
@@ -37,8 +40,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     conversation.save(update_fields=["state"])
     # A few words are too little to tell a language by; keep what we knew then.
     language = result.get("language", "") if len(message.text.split()) >= 4 else ""
-    services.customer_remember(conversation.customer_id, channel=message.channel,
-                               language=language)
+    if (conversation.customer_id != customer.pk or customer.preferred_channel != message.channel
+            or (language and customer.language != language)):
+        services.customer_remember(conversation.customer_id, channel=message.channel,
+                                   language=language)
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}

@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql import InsertQuery
+from django.utils.dateparse import parse_datetime
 
 from channels_adapters.base import inbound_clean
 from commerce.policy import Decision
@@ -434,23 +436,49 @@ def message_process(message_id: int) -> list[Message]:
     handled one at a time and in order, whichever worker gets them: the conversation row
     is locked, and every earlier unprocessed message of it is answered first."""
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update(of=("self",)).get(
-            messages__pk=message_id)
+        conversation = Conversation.objects.select_for_update(of=("self",)).select_related(
+            "customer").get(messages__pk=message_id)
         backlog = list(conversation.messages.filter(
             direction=Message.Direction.INBOUND, processed_at__isnull=True,
-            pk__lte=message_id).order_by("created_at", "pk"))
+            pk__lte=message_id).annotate(sender_identity=_SENDER_IDENTITY)
+            .order_by("created_at", "pk"))
         sent: list[Message] = []
         for inbound in backlog:
             sent.extend(_answer(conversation, inbound))
         return sent
 
 
+# The identity each backlog message came from, read with the backlog (one round trip):
+# what _sender_proof needs of it.
+_SENDER_IDENTITY = RawSQL(
+    "(SELECT json_build_object('id', i.id, 'customer_id', i.customer_id, 'verified_at', "
+    "i.verified_at, 'verified_via', i.verified_via, 'verified_in_conversation', "
+    "i.verified_in_conversation)::text FROM core_channelidentity i "
+    "WHERE i.channel = conversations_message.channel "
+    "AND i.external_id = conversations_message.payload->>'from')", [],
+    output_field=JSONField())
+
+
+def _message_sender(message: Message) -> ChannelIdentity | None:
+    """The identity a stored inbound message came from."""
+    if not hasattr(message, "sender_identity"):
+        return ChannelIdentity.objects.filter(
+            channel=message.channel, external_id=message.payload.get("from", "")).first()
+    found = message.sender_identity
+    if not found:
+        return None
+    return ChannelIdentity(
+        id=found["id"], channel=message.channel, external_id=message.payload.get("from", ""),
+        customer_id=found["customer_id"], verified_via=found["verified_via"],
+        verified_at=parse_datetime(found["verified_at"]) if found["verified_at"] else None,
+        verified_in_conversation=found["verified_in_conversation"])
+
+
 def _answer(conversation: Conversation, message: Message) -> list[Message]:
     from agents.runner import bot_turn
 
     sent: list[Message] = []
-    sender = ChannelIdentity.objects.filter(channel=message.channel,
-                                            external_id=message.payload.get("from", "")).first()
+    sender = _message_sender(message)
     if (message.payload.get("authentication") or {}).get("verdict", "pass") != "pass":
         # An email whose sender SPF/DKIM/DMARC don't vouch for proves nothing.
         sender = None

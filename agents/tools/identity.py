@@ -97,20 +97,23 @@ def order_for_turn(state: TurnState, intent: str) -> OrderLookup:
     text = state.get("message_text") or state.get("text", "")
     relative = _order_relative(orders, intent, text, mem.get("order") or "")
     if relative is not None:
-        order = store.order_get(relative.number)
+        order = store.order_with_tracking(relative, conv.customer)
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     left_out = excluded_part(text)
     named = _orders_named(orders, text.replace(left_out, " ") if left_out else text)
     if named:
-        order = store.order_get(_likeliest(named, intent).number)
+        order = store.order_with_tracking(_likeliest(named, intent), conv.customer)
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     if mem.get("order"):
-        order = store.order_get(mem["order"])
+        listed = next((o for o in orders if o.number == mem["order"]), None)
+        order = (store.order_with_tracking(listed, conv.customer) if listed is not None
+                 else store.order_get(mem["order"]))
         if order is not None and order.customer_id == conv.customer_id:
             return OrderLookup(order, {"memory": mem})
-    order = store.order_get(_likeliest(orders, intent).number) if orders else None
+    order = (store.order_with_tracking(_likeliest(orders, intent), conv.customer)
+             if orders else None)
     if order is None:
         return OrderLookup(None, {"replies": [reply(
             "I can't see any orders on your account. If you ordered as a guest with another "
