@@ -516,6 +516,8 @@ def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | 
     customer = identity_link_confirm(identity, code) if identity is not None else None
     if customer is None:
         return None
+    # Verified (and perhaps given to the customer) on its own copy of the row.
+    conversation(state).refresh_from_db()
     mem = memory(state)
     pending = dict(mem.get("pending") or {})
     mem.update({"pending": None, "verify_failures": 0, "verified_name": customer.name})
