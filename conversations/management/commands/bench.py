@@ -33,6 +33,7 @@ from channels_adapters.load import percentile, webhook_load
 from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
+from core.health import heap_freeze
 
 GROUPS = ("model", "floor", "turn", "ingest")
 INGEST_SECRET = "bench-secret"
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             if "model" in only:
                 results["model_load_s"] = round(time.perf_counter() - t0, 2)
                 results["model_rss_mb"] = round(_rss_mb() - rss_before, 1)
+            # As the web server's and the worker's processes do once warmed up.
+            heap_freeze()
         # `make bench` may be the first thing run in a fresh clone.
         call_command("migrate", verbosity=0, interactive=False)
         if ("turn" in only or "floor" in only) and not Product.objects.exists():
