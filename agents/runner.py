@@ -10,7 +10,7 @@ from agents.nlu import cues
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.outreach_replies import outreach_answer
 from agents.state import TurnState
-from conversations import selectors, services
+from conversations import services
 from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -32,9 +32,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "replies": [],
         "handoff": None,
     }
-    context = TurnContext(conversation=selectors.conversation_get(conversation.pk),
-                          channel=message.channel, sender_id=state["sender_id"],
-                          client=state["client"])
+    customer = conversation.customer
+    # The conversation as message_process locked it, with its customer: read once a turn.
+    context = TurnContext(conversation=conversation, channel=message.channel,
+                          sender_id=state["sender_id"], client=state["client"])
     result: dict[str, Any] = build().invoke(state, context=context)
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
@@ -54,8 +55,10 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     conversation.save(update_fields=["state"])
     # A few words are too little to tell a language by; keep what we knew then.
     language = result.get("language", "") if len(message.text.split()) >= 4 else ""
-    services.customer_remember(conversation.customer_id, channel=message.channel,
-                               language=language)
+    if (conversation.customer_id != customer.pk or customer.preferred_channel != message.channel
+            or (language and customer.language != language)):
+        services.customer_remember(conversation.customer_id, channel=message.channel,
+                                   language=language)
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import smtplib
 from collections.abc import Callable, Mapping
@@ -50,6 +51,8 @@ from channels_adapters.base import (
     numbered_text,
 )
 from core import clock
+
+logger = logging.getLogger(__name__)
 
 CHANNEL = "email"
 # Mailgun signs timestamp+token; an older signature is a replay, whatever its validity.
@@ -490,6 +493,13 @@ class EmailAdapter:
     # A message sent again keeps its Message-ID (outbound_message_id), which mail systems
     # and clients use to keep one copy.
     resend_after_crash = True
+    # What the SMTP server answered to the last message sent (its queue id), if anything.
+    receipt = ""
+
+    def planned_external_id(self, message_pk: int) -> str:
+        """The Message-ID is ours and fixed before sending: the row records it first, so
+        a bounce or a reply naming it settles the row even if the worker dies mid-send."""
+        return outbound_message_id(message_pk)
 
     def enabled(self) -> bool:
         return bool(settings.EMAIL_ENABLED)
@@ -548,11 +558,17 @@ class EmailAdapter:
             subject=_subject(message, thread), body=body,
             from_email=formataddr((settings.SHOP_NAME, _support_address())), to=[to],
             reply_to=[reply_address(message.conversation_id)], headers=headers,
-            connection=get_connection(
-                timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT))
+            connection=_connection())
         mail.attach_alternative(linebreaks(urlize(body, autoescape=True)), "text/html")
         try:
             mail.send()
+            receipts = getattr(mail.connection, "receipts", None)
+            if receipts:
+                # Logged as the server answers, before the row records it: should the
+                # worker die in between, the log still ties the mail to the queue id.
+                self.receipt = receipts[-1]
+                logger.info("Mail %s (outbox row %s) taken by the mail server: %s",
+                            message_id, message.pk, self.receipt)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if codes and all(500 <= code < 600 for code in codes):
@@ -572,6 +588,18 @@ class EmailAdapter:
             # Connection refused or timed out (SMTPException is an OSError: it goes first).
             raise TemporaryError(f"Could not reach the mail server: {exc!r}") from exc
         return message_id
+
+
+def _connection() -> Any:
+    """The mail backend: with Django's SMTP backend, one that keeps the server's answer
+    (its queue id) to each message; any other backend (console, file, a provider's) as
+    configured."""
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+        from channels_adapters.smtp_receipt import ReceiptEmailBackend
+
+        return ReceiptEmailBackend(timeout=timeout)
+    return get_connection(timeout=timeout)
 
 
 def outbound_message_id(message_id: int) -> str:

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from commerce.models import (
     Article,
@@ -52,6 +52,15 @@ def order_get(number: str) -> Order | None:
         .filter(number=normalise_order_number(number))
         .first()
     )
+
+
+def order_with_tracking(order: Order, customer: Customer) -> Order:
+    """An order read by order_list_for_customer(customer, tracking=False), made what
+    order_get returns (its customer, shipments and scans) without reading it again."""
+    order.customer = customer
+    prefetch_related_objects([order], Prefetch(
+        "shipments", queryset=Shipment.objects.prefetch_related("events")))
+    return order
 
 
 def order_list_for_customer(customer: Customer, *, tracking: bool = True) -> QuerySet[Order]:

@@ -7,6 +7,7 @@ Realtime pushes happen here, after commit, never in views or consumers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -16,9 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.db.models.sql import InsertQuery
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
 from channels_adapters.base import (
@@ -228,14 +232,14 @@ def message_receive(inbound: Inbound) -> Message | None:
     """Store an inbound message once. Returns None when it was already stored; raises
     InboundRejected (a ValueError) for a message that cannot be stored as it is.
 
-    One transaction, with as few round trips as the webhook can have: for a known sender
-    whose identity is theirs for good (a number the platform vouches for, a code), writing
-    into their open conversation (nearly every message), one statement finds and touches
-    both the identity and the conversation, and one inserts the message with ON CONFLICT
-    DO NOTHING. A redelivery inserts nothing, and then everything this attempt touched is
-    rolled back with it, so a duplicate changes nothing. Email (whose sender's proof
-    depends on each mail's authentication) and identities proven for one conversation only
-    take the general path, which checks them.
+    As few round trips as the webhook can have: for a known sender whose identity is
+    theirs for good (a number the platform vouches for, a code), writing into their open
+    conversation (nearly every message), one statement checks the message is new, touches
+    the identity and the conversation, and inserts the message (_known_sender_store). A
+    redelivery finds its message stored and changes nothing. Anything else (a new sender,
+    email, whose sender's proof depends on each mail's authentication, identities proven
+    for one conversation only) takes the general path, in one transaction, which checks
+    them; a duplicate there is rolled back with everything it touched.
     """
     inbound = inbound_clean(inbound)
     if inbound.replying_to:
@@ -244,63 +248,124 @@ def message_receive(inbound: Inbound) -> Message | None:
         named = selectors.conversation_id_for_reply(inbound.channel, list(inbound.replying_to))
         if named is not None:
             inbound = dataclasses.replace(inbound, conversation_hint=named)
+    now = clock.now()
+    message = Message(
+        channel=inbound.channel, direction=Message.Direction.INBOUND,
+        sender=Message.Sender.CUSTOMER, text=mask_card_numbers(inbound.text[:10000]),
+        payload={"from": inbound.sender_id, **{
+            k: mask_card_numbers(v) if isinstance(v, str) else v
+            for k, v in inbound.payload.items()}},
+        external_id=inbound.external_id or None,
+        delivery=Message.Delivery.RECEIVED, created_at=now,
+    )
+    if not inbound.conversation_hint and inbound.channel != Channel.EMAIL:
+        outcome = _known_sender_store(inbound, message, now)
+        if outcome is not _UNKNOWN_SENDER:
+            return outcome
     with transaction.atomic():
-        now = clock.now()
-        fast = not inbound.conversation_hint and inbound.channel != Channel.EMAIL
-        touched = _known_sender_touch(inbound, now) if fast else None
-        if touched is not None:
-            conversation_id, mode = touched
-        else:
-            conversation = _conversation_for_inbound(inbound, now)
-            conversation_id, mode = conversation.pk, conversation.mode
-        message = _message_insert_once(Message(
-            conversation_id=conversation_id, channel=inbound.channel,
-            direction=Message.Direction.INBOUND, sender=Message.Sender.CUSTOMER,
-            text=mask_card_numbers(inbound.text[:10000]),
-            payload={"from": inbound.sender_id, **{
-                k: mask_card_numbers(v) if isinstance(v, str) else v
-                for k, v in inbound.payload.items()}},
-            external_id=inbound.external_id or None,
-            delivery=Message.Delivery.RECEIVED, created_at=now,
-        ))
-        if message is None:
+        conversation = _conversation_for_inbound(inbound, now)
+        message.conversation_id = conversation.pk
+        stored = _message_insert_once(message)
+        if stored is None:
             transaction.set_rollback(True)
             return None
-        if mode == Conversation.Mode.HUMAN:
-            _inbox_event("message", conversation_id)
-        return message
+        if conversation.mode == Conversation.Mode.HUMAN:
+            _inbox_event("message", conversation.pk)
+        if inbound.channel == Channel.EMAIL:
+            message_replied_to(inbound)
+        return stored
 
 
-# The identity is touched first and the conversation second, in one statement: the same
-# lock order as the general path below, so two messages of one sender never deadlock.
-# A verified identity verifies the conversation it writes into (the same customer's).
-_KNOWN_SENDER_TOUCH = """
-WITH identity AS (
-    UPDATE core_channelidentity SET last_seen_at = %(now)s
-    WHERE channel = %(channel)s AND external_id = %(sender)s
-      AND verified_in_conversation IS NULL
+def message_replied_to(inbound: Inbound) -> int:
+    """A reply naming one of our mails proves that mail arrived: a row a crash left
+    "sending", or waiting to be sent again, is marked delivered rather than resent, and
+    a sent one moves on to delivered. Returns the rows settled."""
+    named = [inbound.payload.get("in_reply_to"), *(inbound.payload.get("references") or [])]
+    named = [str(n) for n in named if n]
+    if not named:
+        return 0
+    return Message.objects.filter(
+        channel=inbound.channel, direction=Message.Direction.OUTBOUND,
+        external_id__in=named[-50:],
+        delivery__in=[Message.Delivery.PENDING, Message.Delivery.SENDING,
+                      Message.Delivery.SENT],
+    ).exclude(attempts=0).update(delivery=Message.Delivery.DELIVERED, sending_since=None,
+                                 last_error="", sent_at=Coalesce("sent_at", clock.now()))
+
+
+_UNKNOWN_SENDER: Any = object()
+
+# One statement, so one round trip and its own transaction: nothing is written for a
+# message already stored; the identity is touched first and the conversation second, the
+# same lock order as the general path, so two messages of one sender never deadlock; a
+# verified identity verifies the conversation it writes into (the same customer's). Two
+# deliveries of one new message racing each other both touch the timestamps (to the same
+# moment, give or take), and the unique index keeps the second from being stored.
+_KNOWN_SENDER_STORE = """
+WITH stored AS (
+    SELECT 1 FROM conversations_message
+    WHERE channel = %s AND external_id = %s
+), identity AS (
+    UPDATE core_channelidentity SET last_seen_at = %s
+    WHERE channel = %s AND external_id = %s
+      AND verified_in_conversation IS NULL AND NOT EXISTS (SELECT 1 FROM stored)
     RETURNING customer_id, verified_at, verified_via
+), conversation AS (
+    UPDATE conversations_conversation AS c
+    SET channel = %s, last_inbound_at = %s, updated_at = %s,
+        verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                           THEN %s ELSE c.verified_at END,
+        verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
+                            THEN identity.verified_via ELSE c.verified_via END
+    FROM identity
+    WHERE c.customer_id = identity.customer_id AND c.status = 'open'
+    RETURNING c.id, c.mode
+), message AS (
+    INSERT INTO conversations_message ({columns})
+    SELECT conversation.id, {values} FROM conversation
+    ON CONFLICT DO NOTHING
+    RETURNING id
 )
-UPDATE conversations_conversation AS c
-SET channel = %(channel)s, last_inbound_at = %(now)s, updated_at = %(now)s,
-    verified_at = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
-                       THEN %(now)s ELSE c.verified_at END,
-    verified_via = CASE WHEN c.verified_at IS NULL AND identity.verified_at IS NOT NULL
-                        THEN identity.verified_via ELSE c.verified_via END
-FROM identity
-WHERE c.customer_id = identity.customer_id AND c.status = 'open'
-RETURNING c.id, c.mode
+SELECT EXISTS (SELECT 1 FROM stored), conversation.id, conversation.mode, message.id
+FROM (SELECT 1) AS one
+LEFT JOIN conversation ON true LEFT JOIN message ON true
 """
 
 
-def _known_sender_touch(inbound: Inbound, now: Any) -> tuple[int, str] | None:
-    """The open conversation of a sender we know, touched as a new message arrives; None
-    when the sender is new or has no open conversation (the general path handles it)."""
+@functools.cache
+def _known_sender_store_sql() -> tuple[str, list[Any]]:
+    """The statement, with the message's columns as the model has them, and those fields."""
+    fields = [f for f in Message._meta.local_concrete_fields
+              if not f.primary_key and f.attname != "conversation_id"]
+    columns = ", ".join(connection.ops.quote_name(f.column)
+                        for f in [Message._meta.get_field("conversation"), *fields])
+    return (_KNOWN_SENDER_STORE.format(columns=columns,
+                                       values=", ".join(["%s"] * len(fields))), fields)
+
+
+def _known_sender_store(inbound: Inbound, message: Message, now: Any) -> Any:
+    """Store a known sender's message into their open conversation in one statement:
+    the message, None when it was stored already, or _UNKNOWN_SENDER when the sender is
+    new, has no open conversation or an identity proven for one conversation only."""
+    sql, fields = _known_sender_store_sql()
+    values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
+    params = [inbound.channel, message.external_id, now, inbound.channel,
+              inbound.sender_id, inbound.channel, now, now, now, *values]
     with connection.cursor() as cursor:
-        cursor.execute(_KNOWN_SENDER_TOUCH, {"now": now, "channel": inbound.channel,
-                                             "sender": inbound.sender_id})
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+        cursor.execute(sql, params)
+        already_stored, conversation_id, mode, message_id = cursor.fetchone()
+    if already_stored:
+        return None
+    if conversation_id is None:
+        return _UNKNOWN_SENDER
+    if message_id is None:  # a redelivery racing the first delivery stored it
+        return None
+    message.pk, message.conversation_id = message_id, conversation_id
+    message._state.adding = False
+    message._state.db = DEFAULT_DB_ALIAS
+    if mode == Conversation.Mode.HUMAN:
+        _inbox_event("message", conversation_id)
+    return message
 
 
 def _conversation_for_inbound(inbound: Inbound, now: Any) -> Conversation:
@@ -360,22 +425,48 @@ def message_process(message_id: int) -> list[Message]:
     handled one at a time and in order, whichever worker gets them: the conversation row
     is locked, and every earlier unprocessed message of it is answered first."""
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update(of=("self",)).get(
-            messages__pk=message_id)
+        conversation = Conversation.objects.select_for_update(of=("self",)).select_related(
+            "customer").get(messages__pk=message_id)
         backlog = list(conversation.messages.filter(
             direction=Message.Direction.INBOUND, processed_at__isnull=True,
-            pk__lte=message_id).order_by("created_at", "pk"))
+            pk__lte=message_id).annotate(sender_identity=_SENDER_IDENTITY)
+            .order_by("created_at", "pk"))
         sent: list[Message] = []
         for inbound in backlog:
             sent.extend(_answer(conversation, inbound))
         return sent
 
 
+# The identity each backlog message came from, read with the backlog (one round trip):
+# what _sender_proof needs of it.
+_SENDER_IDENTITY = RawSQL(
+    "(SELECT json_build_object('id', i.id, 'customer_id', i.customer_id, 'verified_at', "
+    "i.verified_at, 'verified_via', i.verified_via, 'verified_in_conversation', "
+    "i.verified_in_conversation)::text FROM core_channelidentity i "
+    "WHERE i.channel = conversations_message.channel "
+    "AND i.external_id = conversations_message.payload->>'from')", [],
+    output_field=JSONField())
+
+
+def _message_sender(message: Message) -> ChannelIdentity | None:
+    """The identity a stored inbound message came from."""
+    if not hasattr(message, "sender_identity"):
+        return ChannelIdentity.objects.filter(
+            channel=message.channel, external_id=message.payload.get("from", "")).first()
+    found = message.sender_identity
+    if not found:
+        return None
+    return ChannelIdentity(
+        id=found["id"], channel=message.channel, external_id=message.payload.get("from", ""),
+        customer_id=found["customer_id"], verified_via=found["verified_via"],
+        verified_at=parse_datetime(found["verified_at"]) if found["verified_at"] else None,
+        verified_in_conversation=found["verified_in_conversation"])
+
+
 def _answer(conversation: Conversation, message: Message) -> list[Message]:
     bot_turn = responder()
     sent: list[Message] = []
-    sender = ChannelIdentity.objects.filter(channel=message.channel,
-                                            external_id=message.payload.get("from", "")).first()
+    sender = _message_sender(message)
     if (message.payload.get("authentication") or {}).get("verdict", "pass") != "pass":
         # An email whose sender SPF/DKIM/DMARC don't vouch for proves nothing.
         sender = None
@@ -489,8 +580,12 @@ def message_deliver(message_id: int) -> DeliveryResult:
     if not claimed:
         return DeliveryResult("not_pending")
     message = Message.objects.select_related("conversation").get(pk=message_id)
+    adapter = adapter_for(message.channel)
+    planned = getattr(adapter, "planned_external_id", None)
+    if planned is not None and message.external_id is None:
+        message.external_id = planned(message.pk)
+        Message.objects.filter(pk=message_id).update(external_id=message.external_id)
     try:
-        adapter = adapter_for(message.channel)
         external_id = adapter.send(outbound_for(message, adapter))
     except TemporaryError as exc:
         give_up = message.attempts >= MAX_ATTEMPTS
@@ -504,9 +599,11 @@ def message_deliver(message_id: int) -> DeliveryResult:
             delivery=Message.Delivery.FAILED, last_error=str(exc)[:2000], sending_since=None)
         return DeliveryResult("failed", error=str(exc))
     # Unless the platform's receipt got here first and settled the row (a later state).
+    receipt = getattr(adapter, "receipt", "")
     Message.objects.filter(pk=message_id, delivery=Message.Delivery.SENDING).update(
         delivery=Message.Delivery.SENT, last_error="", sending_since=None,
-        external_id=external_id or None, sent_at=clock.now())
+        external_id=external_id or None, sent_at=clock.now(),
+        **({"payload": {**message.payload, "receipt": receipt}} if receipt else {}))
     return DeliveryResult("sent")
 
 
@@ -527,6 +624,11 @@ MAX_ATTEMPTS = 6
 # Elsewhere the platform may or may not have it: WhatsApp's status callback, which names
 # the row, settles it as soon as it comes (see message_status_update); a row no callback
 # settled is marked failed for a person to check, not resent blindly.
+# SMTP cannot be asked whether a server took a mail, so an email row is settled by what
+# names its Message-ID (recorded before sending): a bounce marks it failed, and the
+# shopper's reply to it marks it delivered (message_replied_to), either of which stops
+# the resend; an SMTP server's queue id, once it answers, is logged and kept in the row's
+# payload ("receipt") for tracing the mail in the server's own log.
 STUCK_AFTER = timedelta(minutes=10)
 STUCK_FAILED = "The sending worker stopped mid-send; not resent to avoid a duplicate."
 

@@ -4,18 +4,29 @@ Under an ASGI server a plain (sync) view runs in a new thread per request, with 
 database connection (or one taken from the pool and set up again) each time: most of
 what a webhook cost. Webhooks run instead on a few long-lived threads, each keeping its
 own connection from one request to the next and dropping it only once it has failed.
+The web server hands them the request directly (core.webhook_asgi.serve_webhook);
+Django's test client goes through the URL and the `webhook` view.
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.asgi import ASGIRequest, get_script_prefix
+from django.core.handlers.exception import response_for_exception
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    JsonResponse,
+)
+from django.urls import set_script_prefix
 from django.views.decorators.csrf import csrf_exempt
 
 from channels_adapters.registry import adapter_class
@@ -30,16 +41,20 @@ _threads = ThreadPoolExecutor(max_workers=max(settings.DATABASE_POOL_SIZE // 2, 
                               thread_name_prefix="webhook")
 
 
+def executor() -> ThreadPoolExecutor:
+    return _threads
+
+
 @csrf_exempt
 async def webhook(request: HttpRequest, channel: str) -> HttpResponse:
-    if isinstance(request, ASGIRequest):
-        return await sync_to_async(_on_own_thread, thread_sensitive=False,
-                                   executor=_threads)(request, channel)
-    # Django's test client: stay on the caller's thread and its test transaction.
+    # Django's test client (the web server calls `serve` instead): stay on the caller's
+    # thread and its test transaction.
     return await sync_to_async(_webhook)(request, channel)
 
 
-def _on_own_thread(request: HttpRequest, channel: str) -> HttpResponse:
+def serve(scope: dict[str, Any], body: Any, channel: str) -> HttpResponseBase:
+    """One webhook request, on a webhook thread: the view's answer, or the answer
+    Django gives for what the view raised (logged, 500 for an unexpected error)."""
     # What Django does at a request's start, without closing a healthy connection: one
     # that failed (the database restarted) is dropped, and the next query reconnects.
     if connection.errors_occurred:
@@ -47,7 +62,15 @@ def _on_own_thread(request: HttpRequest, channel: str) -> HttpResponse:
             connection.errors_occurred = False
         else:
             connection.close()
-    return _webhook(request, channel)
+    set_script_prefix(get_script_prefix(scope))
+    try:
+        request = ASGIRequest(scope, body)
+    except UnicodeDecodeError:
+        return HttpResponseBadRequest()
+    try:
+        return _webhook(request, channel)
+    except Exception as exc:
+        return response_for_exception(request, exc)
 
 
 def _webhook(request: HttpRequest, channel: str) -> HttpResponse:

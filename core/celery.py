@@ -16,5 +16,7 @@ app.autodiscover_tasks()
 def _warm_up(**kwargs: object) -> None:
     # Load the language model when a worker process starts, not on a shopper's message.
     from agents.nlu import warm_up
+    from core.health import heap_freeze
 
     warm_up()
+    heap_freeze()

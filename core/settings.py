@@ -199,7 +199,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # A broker that needs no server: kombu's filesystem transport in the data
     # folder, shared by the web process, the worker and beat that `make run` starts.
-    CELERY_BROKER_URL = "filesystem://"
+    # (Its host is ignored; naming one keeps kombu from warning that none was given.)
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _queue_dir = DATA_DIR / "celery-queue"
     (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -26,6 +26,7 @@ import functools
 import hashlib
 import heapq
 import itertools
+import json
 import random
 import string
 import time
@@ -34,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -164,6 +166,16 @@ def demo_shop_seed(
         _say(stdout, "Writing…")
         _write(plan, product_vectors, article_vectors)
     return _summary(action, plan, started)
+
+
+SHOPPERS_FILE = "demo-shoppers.json"
+
+
+def shoppers_save(data_dir: Path, shoppers: list[dict[str, str]]) -> None:
+    """Keep the example shoppers the seeder printed, for `manage.py run` to print on every
+    start: the seeder picks them while planning the demo, and planning again on a later
+    day would plan another demo."""
+    (data_dir / SHOPPERS_FILE).write_text(json.dumps(shoppers, indent=2))
 
 
 def _normalise_anchor(anchor: datetime | None) -> datetime:

@@ -5,6 +5,7 @@ has moved on."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -263,3 +264,68 @@ def test_behind_a_proxy_the_visitor_address_is_the_last_one_the_proxy_wrote(sett
     proxied = client_address(scope)
 
     assert (direct, proxied) == ("10.0.0.2", "203.0.113.5")
+
+
+# --- A stranger's guesses never lock the real owner out ----------------------------------
+
+LOCKED_WITH_CODES = (
+    "I can't check those details right now: there have been too many attempts with details "
+    "that didn't match. If it's your order, send me just the email address or phone number "
+    "on your account: a one-time code to the contact on file is not affected by this limit. "
+    "Or try again later, or ask to talk to a person.")
+
+
+def test_after_a_stranger_locks_an_order_and_email_the_owner_gets_in_with_a_code(
+        now, settings):
+    settings.EMAIL_ENABLED = True
+    settings.SUPPORT_EMAIL = "support@shop.example"
+    with clock.frozen_at(now):
+        for i, n in enumerate(range(1001, 1006)):
+            say(f"session-stranger-{i:04d}", f"where is order {n}, email maya@example.com",
+                client=f"ip:198.51.100.{i}")
+        refused = say("session-maya-home", "where is order 1042, email maya@example.com",
+                      client="ip:192.0.2.10")
+        offered = say("session-maya-home", "maya@example.com", client="ip:192.0.2.10")
+        [code_message] = Message.objects.filter(direction="out",
+                                                payload__purpose="one_time_code")
+        code = re.search(r"\b(\d{6})\b", code_message.text)[1]
+        answered = say("session-maya-home", code, client="ip:192.0.2.10")
+
+    assert refused == LOCKED_WITH_CODES
+    assert offered.startswith("Thanks. If that's the contact on your account, I've just sent")
+    # The code went to the address on file, in a conversation of the owner's own.
+    assert code_message.payload["to"] == "maya@example.com"
+    assert code_message.conversation.customer.email == "maya@example.com"
+    assert verified("session-maya-home")
+    assert "Birmingham" in answered
+    # The guesses still count: knowledge checks on that order stay refused for others.
+    assert say("session-stranger-late", "where is order 1042, email maya@example.com",
+               client="ip:198.51.100.99") == LOCKED_WITH_CODES
+
+
+def test_a_stranger_who_locked_an_order_cannot_read_the_owners_code(now, settings):
+    settings.EMAIL_ENABLED = True
+    settings.SUPPORT_EMAIL = "support@shop.example"
+    with clock.frozen_at(now):
+        for n in range(1001, 1006):
+            say("session-stranger-0001", f"where is order {n}, email maya@example.com",
+                client="ip:198.51.100.1")
+        say("session-stranger-0001", "maya@example.com", client="ip:198.51.100.1")
+        guesses = [say("session-stranger-0001", code, client="ip:198.51.100.1")
+                   for code in ("123456", "654321")]
+
+    assert all("didn't work" in g for g in guesses)
+    assert not verified("session-stranger-0001")
+
+
+def test_without_a_channel_for_codes_the_lockout_offers_no_code(now, settings):
+    settings.EMAIL_ENABLED = False
+    settings.WHATSAPP_ENABLED = False
+    with clock.frozen_at(now):
+        for i, n in enumerate(range(1001, 1006)):
+            say(f"session-stranger-{i:04d}", f"where is order {n}, email maya@example.com",
+                client=f"ip:198.51.100.{i}")
+        refused = say("session-maya-home", "where is order 1042, email maya@example.com",
+                      client="ip:192.0.2.10")
+
+    assert refused == LOCKED

@@ -123,23 +123,21 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
     checked = knowledge_check(_guesses(text, number, email, postcode, names),
                               _client(state), _match)
     if checked.status == "refused":
-        mem["pending"] = None
+        _after_lockout(mem, pending)
         return False, {"memory": mem, "replies": [reply(
             "I can't check those details right now: there have been too many attempts with "
-            "details that didn't match. Please try again later, or ask to talk to a "
-            "person.")]}
+            f"details that didn't match. {_lockout_way_in()}")]}
     if checked.found is None:
         misses = int(mem.get("verify_failures", 0)) + checked.failures
         mem["verify_failures"] = misses
         # The number may be right and the contact detail wrong: keep only the number.
         pending["entities"] = {"order_number": number} if number else {}
         if checked.status == "locked":
-            mem["pending"] = None
+            _after_lockout(mem, pending)
             return False, {"memory": mem, "replies": [reply(
                 "Sorry, I couldn't match those details to an order. There have now been too "
                 "many attempts that didn't match, so for a while I can't check any more "
-                "details, even correct ones. Please try again later, or ask to talk to a "
-                "person.")]}
+                f"details, even correct ones. {_lockout_way_in()}")]}
         if misses >= STILL_WRONG_AFTER:
             return False, {"memory": mem, "replies": [reply(
                 "Those details still don't match an order I can show you. Please look at "
@@ -245,12 +243,38 @@ def _writes_as_owner(state: TurnState, conv: Any) -> bool:
             and identity.customer_id == conv.customer_id)
 
 
+def _codes_can_go() -> bool:
+    """Whether any channel that carries one-time codes is switched on."""
+    return any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES)
+
+
+def _after_lockout(mem: dict[str, Any], pending: dict[str, Any]) -> None:
+    """Knowledge checks are locked for these details, which a stranger's guesses can do to
+    the real owner. A one-time code to the contact on file is not locked by them (only
+    the owner can read it back): where codes can go, the conversation stays ready for a
+    contact detail, so the owner's next message with it gets the code offer."""
+    if _codes_can_go():
+        pending["entities"] = {}
+        pending["code_sent"] = False
+        mem["pending"] = pending
+    else:
+        mem["pending"] = None
+
+
+def _lockout_way_in() -> str:
+    if _codes_can_go():
+        return ("If it's your order, send me just the email address or phone number on your "
+                "account: a one-time code to the contact on file is not affected by this "
+                "limit. Or try again later, or ask to talk to a person.")
+    return "Please try again later, or ask to talk to a person."
+
+
 def _send_code(state: TurnState, contact: str) -> bool:
     """Offer a one-time code to the contact on file. Whether or not the contact is a
     customer's, and whether or not a code could go (no channel for that customer, too
     many asked for), the shopper hears the same words: False only when no channel could
     carry a code for anyone, in which case the order-number check is the way."""
-    if not any(getattr(settings, f"{c.upper()}_ENABLED", False) for c in CODE_ROUTES):
+    if not _codes_can_go():
         return False
     identity = _identity(state)
     if identity is None:
@@ -264,6 +288,8 @@ def _confirm_code(state: TurnState, code: str) -> tuple[bool, dict[str, Any]] | 
     customer = identity_link_confirm(identity, code) if identity is not None else None
     if customer is None:
         return None
+    # Verified (and perhaps given to the customer) on its own copy of the row.
+    conversation(state).refresh_from_db()
     mem = memory(state)
     pending: dict[str, Any] = dict(pending_of(mem) or {})
     mem.update({"pending": None, "verify_failures": 0, "verified_name": customer.name})

@@ -11,6 +11,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,10 +25,11 @@ from django.test import Client
 from django.utils.crypto import salted_hmac
 
 from channels_adapters import email as email_channel
-from channels_adapters import email_auth
+from channels_adapters import email_auth, smtp_receipt
 from channels_adapters.base import PermanentError, TemporaryError
 from conversations import services
 from conversations.models import Conversation, Message
+from core import clock
 from core.models import ChannelIdentity, Customer
 
 pytestmark = pytest.mark.django_db
@@ -390,6 +392,7 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.rcpt_reply = ""
+        self.data_reply = "250 Message accepted for delivery"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -401,7 +404,7 @@ class Inbox:
         parsed = message_from_bytes(envelope.original_content or envelope.content,
                                     policy=policy.default)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
+        return self.data_reply
 
 
 def free_port() -> int:
@@ -757,3 +760,101 @@ def test_mailgun_tokens_are_forgotten_once_their_signature_has_expired(email_on,
 
     assert list(WebhookToken.objects.values_list("token", flat=True)) == [
         "c3f1d4e7a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9"]
+
+
+# --- A mail left "sending" by a crash -------------------------------------------------------
+
+POSTFIX_REPLY = "250 2.0.0 Ok: queued as 4Fq1Zx3K9Nz"
+
+
+def test_the_mail_servers_queue_id_is_kept_with_the_sent_row(smtp, maya, monkeypatch):
+    smtp.data_reply = POSTFIX_REPLY
+    ingest(plain_mail(), monkeypatch)
+    outbound = services.message_send(Conversation.objects.get(), services.Reply("Hello"),
+                                     to="maya@example.com")
+
+    services.message_deliver(outbound.pk)
+
+    outbound.refresh_from_db()
+    assert outbound.delivery == "sent"
+    assert outbound.payload["receipt"] == POSTFIX_REPLY
+    assert smtp_receipt.queue_id(outbound.payload["receipt"]) == "4Fq1Zx3K9Nz"
+    assert smtp_receipt.queue_id("250 OK id=1t2AbC-000Xyz-9Q") == "1t2AbC-000Xyz-9Q"
+    assert smtp_receipt.queue_id("250 Great success") == ""
+
+
+class WorkerDied(BaseException):
+    """The worker process killed between the mail server's 250 and our own write."""
+
+
+def _sent_then_crashed(smtp: Any, monkeypatch: pytest.MonkeyPatch) -> Message:
+    ingest(plain_mail(), monkeypatch)
+    outbound = services.message_send(Conversation.objects.get(), services.Reply("Hello"),
+                                     to="maya@example.com")
+    send = email_channel.EmailAdapter.send
+
+    def send_then_die(self: Any, message: Message) -> str:
+        send(self, message)
+        raise WorkerDied
+
+    monkeypatch.setattr(email_channel.EmailAdapter, "send", send_then_die)
+    with pytest.raises(WorkerDied):
+        services.message_deliver(outbound.pk)
+    monkeypatch.setattr(email_channel.EmailAdapter, "send", send)
+    outbound.refresh_from_db()
+    [(_, _, received)] = smtp.received
+    # The Message-ID the server has is on the row before the mail leaves.
+    assert (outbound.delivery, outbound.external_id) == ("sending", received["Message-ID"])
+    return outbound
+
+
+def _after_stuck(outbound: Message) -> None:
+    """Beat's recovery, once the row has been stuck long enough."""
+    with clock.frozen_at(clock.now() + services.STUCK_AFTER + timedelta(minutes=1)):
+        for pk in services.outbox_recover():
+            services.message_deliver(pk)
+    outbound.refresh_from_db()
+
+
+def test_a_reply_to_a_mail_a_crash_left_sending_settles_it_instead_of_a_resend(
+        smtp, maya, monkeypatch):
+    outbound = _sent_then_crashed(smtp, monkeypatch)
+
+    ingest(plain_mail(subject="Re: Where is my order?", message_id="<second@mail.example.com>",
+                      body="Got it, thanks", extra=f"In-Reply-To: {outbound.external_id}\n"),
+           monkeypatch)
+    _after_stuck(outbound)
+
+    assert outbound.delivery == "delivered"
+    assert len(smtp.received) == 1
+
+
+def test_a_bounce_for_a_mail_a_crash_left_sending_marks_it_failed_not_resent(
+        smtp, maya, monkeypatch):
+    outbound = _sent_then_crashed(smtp, monkeypatch)
+    bounce = (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.shop.example>\n"
+        "To: support@shop.example\nSubject: Undelivered Mail Returned to Sender\n"
+        "Message-ID: <bounce-2@mx.shop.example>\nAuto-Submitted: auto-replied\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.shop.example\n\n"
+        "Final-Recipient: rfc822; maya@example.com\nAction: failed\nStatus: 5.1.1\n"
+        f"--B\nContent-Type: text/rfc822-headers\n\nFrom: support@shop.example\n"
+        f"Message-ID: {outbound.external_id}\n--B--\n")
+
+    ingest(bounce.encode(), monkeypatch)
+    _after_stuck(outbound)
+
+    assert outbound.delivery == "failed"
+    assert len(smtp.received) == 1
+
+
+def test_a_mail_a_crash_left_sending_and_nothing_settled_is_resent_as_the_same_mail(
+        smtp, maya, monkeypatch):
+    outbound = _sent_then_crashed(smtp, monkeypatch)
+
+    _after_stuck(outbound)
+
+    assert outbound.delivery == "sent"
+    first, second = (received for _, _, received in smtp.received)
+    assert first["Message-ID"] == second["Message-ID"] == outbound.external_id

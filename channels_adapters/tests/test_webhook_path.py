@@ -1,5 +1,5 @@
-"""The webhook path kept short: a known sender's message is stored in one transaction of
-two statements, a redelivery changes nothing, and webhooks served over ASGI reuse their
+"""The webhook path kept short: a known sender's message is stored in one statement (one
+round trip), a redelivery changes nothing, and webhooks served over ASGI reuse their
 database connection and are stored and queued once each."""
 
 from __future__ import annotations
@@ -57,15 +57,13 @@ def _inbound(external_id: str = "wamid.one", text: str = "where is my order") ->
 
 
 @pytest.mark.django_db
-def test_a_known_senders_message_is_stored_in_one_transaction_of_two_statements():
+def test_a_known_senders_message_is_stored_in_one_statement():
     identity, conversation = _known_sender()
 
     with CaptureQueriesContext(connection) as queries:
         message = services.message_receive(_inbound())
 
-    statements = [q["sql"].split()[0] for q in queries.captured_queries]
-    # BEGIN/COMMIT show as savepoints inside the test's own transaction.
-    assert [s for s in statements if s not in {"SAVEPOINT", "RELEASE"}] == ["WITH", "INSERT"]
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["WITH"]
     stored = Message.objects.get()
     assert stored.pk == message.pk
     assert (stored.conversation_id, stored.text, stored.external_id, stored.payload) == (
@@ -205,3 +203,39 @@ async def test_webhooks_over_asgi_are_stored_once_queued_once_on_one_connection(
     assert queued == [pk for pk, _ in stored]
     # One connection for all four, kept by the webhook thread between requests.
     assert opened == ["default"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_over_asgi_a_bad_signature_is_refused_and_a_failure_is_a_500_not_a_dead_server(
+        whatsapp, webhook_threads, queued, monkeypatch):
+    app = with_webhooks(_not_found)
+    body, headers = _webhook("wamid.x")
+    forged = [(k, b"sha256=" + b"0" * 64) if k == b"x-hub-signature-256" else (k, v)
+              for k, v in headers]
+
+    refused = await HttpCommunicator(app, "POST", "/webhooks/whatsapp/", body=body,
+                                     headers=forged).get_response(timeout=30)
+
+    database_down = True
+    ingest = services.webhook_ingest
+
+    def ingest_unless_down(channel: str, events: Any) -> list[int]:
+        if database_down:
+            raise RuntimeError("the database went away")
+        return ingest(channel, events)
+
+    monkeypatch.setattr(services, "webhook_ingest", ingest_unless_down)
+    failed = await HttpCommunicator(app, "POST", "/webhooks/whatsapp/", body=body,
+                                    headers=headers).get_response(timeout=30)
+    database_down = False
+    body, headers = _webhook("wamid.y")
+    after = await HttpCommunicator(app, "POST", "/webhooks/whatsapp/", body=body,
+                                   headers=headers).get_response(timeout=30)
+
+    assert (refused["status"], json.loads(refused["body"])) == (
+        403, {"error": "invalid signature"})
+    assert failed["status"] == 500
+    assert after["status"] == 200
+    stored = webhook_threads.submit(lambda: list(
+        Message.objects.values_list("external_id", flat=True))).result()
+    assert stored == ["wamid.y"]

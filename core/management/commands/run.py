@@ -500,9 +500,6 @@ def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
-SHOPPERS_FILE = "demo-shoppers.json"
-
-
 def _seed_demo_in_child(data_dir: Path) -> None:
     # The seeder loads the embedding model (PyTorch and its thread pools). In a fresh
     # interpreter of its own that memory goes back when it ends, instead of staying
@@ -531,21 +528,16 @@ def _seed_demo(data_dir: str) -> None:
     import django
 
     django.setup()
-    from devtools.demo import demo_shop_seed
+    from devtools.demo import demo_shop_seed, shoppers_save
 
     summary = demo_shop_seed(stdout=sys.stdout)
     print(summary.render(), flush=True)
-    _shoppers_save(Path(data_dir), [asdict(e) for e in summary.examples])
-
-
-def _shoppers_save(data_dir: Path, shoppers: list[dict[str, str]]) -> None:
-    # The seeder picks its example shoppers while planning the demo, and planning again
-    # on a later day would plan another demo: keep the ones it printed for later starts.
-    (data_dir / SHOPPERS_FILE).write_text(json.dumps(shoppers, indent=2))
+    shoppers_save(Path(data_dir), [asdict(e) for e in summary.examples])
 
 
 def _example_shoppers(data_dir: Path) -> list[str]:
     from commerce.models import Order
+    from devtools.demo import SHOPPERS_FILE
 
     path = data_dir / SHOPPERS_FILE
     saved: list[dict[str, str]] = json.loads(path.read_text()) if path.exists() else []

@@ -33,6 +33,7 @@ from alerts.bench import stall_bench
 from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
+from core.health import heap_freeze
 from devtools.load import percentile, webhook_load
 
 GROUPS = ("model", "floor", "turn", "ingest", "stall")
@@ -81,6 +82,8 @@ class Command(BaseCommand):
             if "model" in only:
                 results["model_load_s"] = round(time.perf_counter() - t0, 2)
                 results["model_rss_mb"] = round(_rss_mb() - rss_before, 1)
+            # As the web server's and the worker's processes do once warmed up.
+            heap_freeze()
         # `make bench` may be the first thing run in a fresh clone.
         call_command("migrate", verbosity=0, interactive=False)
         if ("turn" in only or "floor" in only) and not Product.objects.exists():
@@ -184,6 +187,7 @@ class Command(BaseCommand):
         port = port or _free_port()
         processes = int(os.environ.get("WEB_PROCESSES") or len(os.sched_getaffinity(0)))
         data_dir = Path(tempfile.mkdtemp(prefix="onethread-bench-"))
+        _give_trained_model(data_dir)
         run_id = uuid.uuid4().hex[:12]
         env = web_server_env(_ingest_env(data_dir, processes))
         server = subprocess.Popen(web_server_command(host, port, processes), env=env,
@@ -191,7 +195,7 @@ class Command(BaseCommand):
                                   start_new_session=True)
         try:
             _wait_for_port(host, port, server)
-            _wait_until_idle(server.pid)
+            _wait_until_idle(server.pid, processes)
             # Every sender's first message makes their customer; real traffic is mostly
             # shoppers already known, so those first ones are not measured.
             webhook_load(host, port, count=INGEST_SENDERS, concurrency=8,
@@ -261,19 +265,33 @@ def _wait_for_port(host: str, port: int, server: subprocess.Popen[bytes]) -> Non
     raise CommandError("The web server did not start within 120 seconds.")
 
 
-def _wait_until_idle(pid: int, timeout: float = 180) -> None:
-    """The server's processes load the classifier as they start; measure after that."""
+def _give_trained_model(data_dir: Path) -> None:
+    """The server's processes load the language model from their data folder as they
+    start, as `manage.py run`'s do from the product's; in a folder without it, each
+    would train its own while the webhooks are measured."""
+    from agents.nlu.model import cache_dir, load_or_train
+
+    if not any(cache_dir().glob("intent-*.pkl")):
+        load_or_train()
+    shutil.copytree(cache_dir(), data_dir / "nlu")
+
+
+def _wait_until_idle(pid: int, workers: int, timeout: float = 180) -> None:
+    """The server's worker processes load the classifier as they start; measure once
+    they have all started and have been quiet for two seconds in a row."""
     import psutil
 
     parent = psutil.Process(pid)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 2:
         processes = [parent, *parent.children(recursive=True)]
         for process in processes:
             process.cpu_percent(interval=None)
         time.sleep(1.0)
-        if sum(p.cpu_percent(interval=None) for p in processes if p.is_running()) < 15:
-            return
+        busy = sum(p.cpu_percent(interval=None) for p in processes if p.is_running())
+        started = len(processes) > workers or workers == 1
+        quiet = quiet + 1 if started and busy < 15 else 0
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

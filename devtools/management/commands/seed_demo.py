@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from devtools.demo import demo_shop_seed
+from devtools.demo import demo_shop_seed, shoppers_save
 
 
 def _anchor(value: str) -> datetime:
@@ -36,3 +38,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_shop_seed(anchor=options["anchor"], seed=options["seed"], stdout=self.stdout)
         self.stdout.write(summary.render())
+        # `manage.py run` prints these again on every start (the README shows them).
+        shoppers_save(settings.DATA_DIR, [asdict(e) for e in summary.examples])
