@@ -50,6 +50,7 @@ from channels_adapters.base import (
     json_body,
     numbered_text,
 )
+from channels_adapters.smtp_receipt import ReceiptEmailBackend
 from core import clock
 
 logger = logging.getLogger(__name__)
@@ -596,8 +597,6 @@ def _connection() -> Any:
     configured."""
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT
     if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
-        from channels_adapters.smtp_receipt import ReceiptEmailBackend
-
         return ReceiptEmailBackend(timeout=timeout)
     return get_connection(timeout=timeout)
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponseBase
 
-from channels_adapters import webhooks
+from conversations import webhooks
 
 WEBHOOK_PREFIX = "/webhooks/"
 
