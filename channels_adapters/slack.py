@@ -81,13 +81,18 @@ class SlackAdapter:
     def send(self, message: Message) -> str:
         return self.post(message.text, message.payload.get("blocks"))["ts"]
 
-    def post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str, str]:
-        """chat.postMessage to the handoff channel; returns its channel id and ts, which
+    def post(self, text: str, blocks: list[dict[str, Any]] | None = None, *,
+             thread: dict[str, str] | None = None) -> dict[str, str]:
+        """chat.postMessage to the handoff channel, or into the thread `thread` (a post's
+        channel and ts) with a copy to the channel; returns its channel id and ts, which
         the replies in its thread carry."""
         client = WebClient(token=settings.SLACK_BOT_TOKEN, base_url=self.api_url, timeout=10)
+        where: dict[str, Any] = {"channel": settings.SLACK_HANDOFF_CHANNEL}
+        if thread:
+            where = {"channel": thread["channel"], "thread_ts": thread["ts"],
+                     "reply_broadcast": True}
         try:
-            response = client.chat_postMessage(
-                channel=settings.SLACK_HANDOFF_CHANNEL, text=text, blocks=blocks)
+            response = client.chat_postMessage(text=text, blocks=blocks, **where)
         except SlackApiError as exc:
             status = exc.response.status_code
             error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""
@@ -121,6 +126,29 @@ def slack_handoff_post(handoff_id: int) -> dict[str, str] | None:
             return None
         posted = adapter.post(*handoff_message(handoff))
         handoff.packet = {**handoff.packet, "slack": posted}
+        handoff.save(update_fields=["packet"])
+    return posted
+
+
+def slack_breach_post(handoff_id: int) -> dict[str, str] | None:
+    """Say in the handoff's Slack thread (or the channel, when it was never posted) that
+    its first reply is overdue; once per handoff, kept in `packet["slack_breach"]`."""
+    from conversations.models import Handoff
+
+    adapter = SlackAdapter()
+    if not adapter.enabled() or adapter.missing_settings():
+        return None
+    with transaction.atomic():
+        handoff = (Handoff.objects.select_for_update().select_related("conversation__customer")
+                   .filter(pk=handoff_id).first())
+        if handoff is None or handoff.packet.get("slack_breach"):
+            return None
+        customer = handoff.conversation.customer
+        text = (f":alarm_clock: SLA breached: {_escape(str(customer))} has waited since "
+                f"{handoff.created_at:%H:%M} ({handoff.get_reason_display()}) and no one has "
+                "replied yet.")
+        posted = adapter.post(text, thread=handoff.packet.get("slack"))
+        handoff.packet = {**handoff.packet, "slack_breach": posted}
         handoff.save(update_fields=["packet"])
     return posted
 

@@ -60,6 +60,19 @@ class Conversation(models.Model):
         return self.verified_at is not None
 
 
+class CloseReason(models.TextChoices):
+    """Why a conversation was closed (`Conversation.close_reason`). The insights count a
+    conversation as closed by the bot for the first two only."""
+
+    BOT_RESOLVED = "bot_resolved", "Resolved by the bot"
+    SHOPPER_SILENT = "shopper_silent", "Closed by the bot after the shopper went silent"
+    AGENT_RESOLVED = "agent_resolved", "Resolved by a person"
+    NOTICE = "notice", "A notice, closed as it was sent"
+
+
+BOT_CLOSE_REASONS = (CloseReason.BOT_RESOLVED, CloseReason.SHOPPER_SILENT)
+
+
 class Message(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "in", "Inbound"
@@ -149,9 +162,22 @@ class Handoff(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The service level (conversations.service_levels): a person's first reply is due by
+    # `sla_due_at` (support hours counted); `breached_at` is set once, when it was not.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The breach scan: open handoffs past due, not yet answered nor alerted.
+            models.Index(fields=["sla_due_at"], name="handoff_sla_due",
+                         condition=models.Q(breached_at__isnull=True,
+                                            first_reply_at__isnull=True,
+                                            closed_at__isnull=True,
+                                            sla_due_at__isnull=False)),
+        ]
 
 
 class PolicyDecision(models.Model):

@@ -33,3 +33,11 @@ def recover_outbox() -> int:
     for message_id in pending:
         deliver_message.delay(message_id)
     return len(unanswered) + len(pending)
+
+
+@shared_task
+def alert_sla_breaches() -> int:
+    """Beat, every minute: handoffs whose first reply is overdue, alerted once each."""
+    from conversations.service_levels import sla_breaches_alert
+
+    return len(sla_breaches_alert())

@@ -113,7 +113,7 @@ def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttem
 def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple[str, str]],
                why: str) -> LinkAttempt:
     from conversations import services as conversation_services
-    from conversations.models import Conversation, Message
+    from conversations.models import CloseReason, Conversation, Message
 
     now = clock.now()
     route = next(((channel, to) for channel, to in routes
@@ -137,7 +137,8 @@ def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple
     # the asking shopper's conversation, whose history they can read back.
     notice = Conversation.objects.create(customer=customer, channel=channel,
                                          status=Conversation.Status.RESOLVED,
-                                         created_at=now, updated_at=now)
+                                         created_at=now, updated_at=now, resolved_at=now,
+                                         close_reason=CloseReason.NOTICE)
     minutes = int(LINK_CODE_TTL.total_seconds() // 60)
     message = conversation_services.message_send(
         notice, conversation_services.Reply(

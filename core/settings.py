@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "conversations",
     "channels_adapters",
     "agents",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "recover-outbox": {"task": "conversations.tasks.recover_outbox", "schedule": 60.0},
     "purge-identity-attempts": {"task": "core.tasks.purge_identity_attempts",
                                 "schedule": 3600.0},
+    "alert-sla-breaches": {"task": "conversations.tasks.alert_sla_breaches", "schedule": 60.0},
+    "refresh-insights": {"task": "insights.tasks.refresh_insights", "schedule": 60.0},
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.

@@ -12,5 +12,6 @@ urlpatterns = [
     path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
     path("admin/inbox/", include("conversations.inbox.urls")),
+    path("admin/insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
 ]

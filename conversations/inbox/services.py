@@ -24,6 +24,7 @@ from conversations import services as conversation_services
 from conversations.inbox import selectors
 from conversations.inbox.selectors import OPEN_STATUSES, PLACEHOLDER, PLACEHOLDERS
 from conversations.models import (
+    CloseReason,
     Conversation,
     Handoff,
     InternalNote,
@@ -336,7 +337,10 @@ def conversation_resolve(conversation: Conversation, agent: Any) -> Conversation
         conversation.mode = Conversation.Mode.BOT
         conversation.assigned_to = conversation.assigned_to or agent
         conversation.updated_at = now
-        conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at"])
+        conversation.resolved_at = now
+        conversation.close_reason = CloseReason.AGENT_RESOLVED
+        conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at",
+                                         "resolved_at", "close_reason"])
         inbox_event_on_commit("resolved", conversation.pk)
     return conversation
 
