@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.signature import SignatureVerifier
@@ -144,9 +145,9 @@ def slack_breach_post(handoff_id: int) -> dict[str, str] | None:
         if handoff is None or handoff.packet.get("slack_breach"):
             return None
         customer = handoff.conversation.customer
+        since = timezone.localtime(handoff.created_at)
         text = (f":alarm_clock: SLA breached: {_escape(str(customer))} has waited since "
-                f"{handoff.created_at:%H:%M} ({handoff.get_reason_display()}) and no one has "
-                "replied yet.")
+                f"{since:%H:%M} ({handoff.get_reason_display()}) and no one has replied yet.")
         posted = adapter.post(text, thread=handoff.packet.get("slack"))
         handoff.packet = {**handoff.packet, "slack_breach": posted}
         handoff.save(update_fields=["packet"])

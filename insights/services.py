@@ -46,8 +46,8 @@ SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
        c.resolved_at, c.close_reason,
        c.close_reason = ANY(%(bot_reasons)s),
        NULL,
-       COALESCE((c.state ->> 'frustration') ~ '^[1-9]', false) OR h.reason = 'frustration'
-           OR COALESCE(m.complained, false),
+       COALESCE((c.state ->> 'frustration') ~ '^[1-9]', false)
+           OR COALESCE(h.reason = 'frustration', false) OR COALESCE(m.complained, false),
        EXISTS (
            SELECT 1 FROM conversations_actionrecord a
            WHERE a.conversation_id = c.id AND a.actor = 'bot'
