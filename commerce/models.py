@@ -7,6 +7,7 @@ import re
 from datetime import time
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
 from pgvector.django import VectorField
 
@@ -421,6 +422,7 @@ class ShopPolicy(models.Model):
     # the insights' business-hours figures count only these hours.
     support_days = models.CharField(
         max_length=7, default="12345",
+        validators=[RegexValidator(r"^[1-7]{1,7}$", "Weekday digits 1 (Monday) to 7 (Sunday).")],
         help_text="Days people answer, as ISO weekday digits: 1 = Monday … 7 = Sunday. "
                   "\"12345\" is Monday to Friday.")
     support_opens = models.TimeField(default=time(9, 0))

@@ -336,7 +336,7 @@ def _distribution(ctx: Context, key: str, title: str, definition: str, start: st
     rows = [([names.get(g, g)] if by_channel else [])
             + [n, _minutes(p50), _minutes(p90), *[counts.get((g, b), 0) for b in bucket_keys]]
             for g, n, p50, p90 in stats]
-    unit = " (support hours)" if ctx.filters.business_hours else ""
+    unit = " Times count support hours only." if ctx.filters.business_hours else ""
     return Figure(key, title, definition + unit, columns, rows,
                   Chart("columns", bucket_labels, series, drill))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -69,13 +70,11 @@ def page(request: HttpRequest, access: str) -> HttpResponse:
         "access": access, "channels": Channel.choices,
         "query": filters.query(),
         "summary": next((c["figure"] for c in cards if c["figure"].key == "summary"), None),
-        "presets": [(days, filters.query(**_last(filters, days))) for days in (7, 30, 90)],
+        "presets": [(days, filters.query(**_last(days))) for days in (7, 30, 90)],
     })
 
 
-def _last(filters: Filters, days: int) -> dict[str, str]:
-    from datetime import timedelta
-
+def _last(days: int) -> dict[str, str]:
     end = Filters.parse({}).end
     return {"from": (end - timedelta(days=days - 1)).isoformat(), "to": end.isoformat()}
 
