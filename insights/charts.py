@@ -4,6 +4,7 @@ same in the light and the dark theme. Every drillable bar is a link."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 
@@ -19,7 +20,10 @@ SERIES = 7
 Href = Callable[[str], str] | None
 
 
-def svg(chart: Chart | None, href: Href = None, title: str = "") -> SafeString:
+def svg(chart: Chart | None, href: Href = None, title: str = "",
+        width: int = WIDTH) -> SafeString:
+    """The chart as inline SVG; `width` is its drawing width (wide cards draw wider, so
+    their text keeps its size)."""
     if chart is None:
         return mark_safe("")
     values = [v for _, vs in chart.series for v in vs]
@@ -28,7 +32,7 @@ def svg(chart: Chart | None, href: Href = None, title: str = "") -> SafeString:
             f'<svg class="ins-chart" viewBox="0 0 {WIDTH} 60" role="img" '
             f'aria-label="{escape(title)}"><text class="ins-empty" x="{WIDTH / 2}" y="34" '
             f'text-anchor="middle">{escape(chart.empty)}</text></svg>')
-    body = _bars(chart, href) if chart.kind == "bars" else _columns(chart, href)
+    body = _bars(chart, href) if chart.kind == "bars" else _columns(chart, href, width)
     return mark_safe(body.replace("<svg ", f'<svg aria-label="{escape(title)}" ', 1))
 
 
@@ -72,30 +76,40 @@ def _bars(chart: Chart, href: Href) -> str:
     return "".join(parts)
 
 
-def _columns(chart: Chart, href: Href) -> str:
-    left, right, top, bottom = 44, 8, 26, 34
-    plot_w, plot_h = WIDTH - left - right, COLUMNS_HEIGHT - top - bottom
+def _legend(chart: Chart, left: int, width: int) -> tuple[list[str], int]:
+    """Swatches and names, wrapped onto as many lines as they need; returns the height."""
+    parts: list[str] = []
+    x, y = left, 6
+    for s, (name, _) in enumerate(chart.series):
+        item = 24 + 6.5 * len(name)
+        if x + item > width and x > left:
+            x, y = left, y + 16
+        parts.append(f'<rect class="ins-s{s % SERIES}" x="{x}" y="{y}" width="10" '
+                     'height="10" rx="2"/>')
+        parts.append(f'<text class="ins-label" x="{x + 14}" y="{y + 9}">{escape(name)}</text>')
+        x += item
+    return parts, y + 20
+
+
+def _columns(chart: Chart, href: Href, width: int = WIDTH) -> str:
+    left, right, bottom = 44, 8, 34
+    legend, top = _legend(chart, left, width - right)
+    height = COLUMNS_HEIGHT + top - 26
+    plot_w, plot_h = width - left - right, height - top - bottom
     count = len(chart.labels)
     totals = [sum(vs[i] for _, vs in chart.series) for i in range(count)]
     biggest = _nice(max(totals) or 1)
     step = plot_w / max(count, 1)
     bar_w = max(min(step * 0.72, 48), 2)
-    parts = [f'<svg class="ins-chart" viewBox="0 0 {WIDTH} {COLUMNS_HEIGHT}" role="img">']
+    parts = [f'<svg class="ins-chart" viewBox="0 0 {width} {height}" role="img">', *legend]
     for i in range(5):
         value = biggest * i / 4
         y = top + plot_h - plot_h * i / 4
-        parts.append(f'<line class="ins-grid" x1="{left}" x2="{WIDTH - right}" '
+        parts.append(f'<line class="ins-grid" x1="{left}" x2="{width - right}" '
                      f'y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="ins-axis" x="{left - 6}" y="{y + 4:.1f}" '
                      f'text-anchor="end">{_number(round(value, 1), chart.unit)}</text>')
-    legend_x = left
-    for s, (name, _) in enumerate(chart.series):
-        parts.append(f'<rect class="ins-s{s % SERIES}" x="{legend_x}" y="6" width="10" '
-                     'height="10" rx="2"/>')
-        parts.append(f'<text class="ins-label" x="{legend_x + 14}" y="15">'
-                     f"{escape(name)}</text>")
-        legend_x += 24 + 6.5 * len(name)
-    every = max(1, -(-count // 12))
+    every = max(1, -(-count // max(int(plot_w // 52), 1)))
     for i, label in enumerate(chart.labels):
         x = left + step * i + (step - bar_w) / 2
         base = top + plot_h
@@ -111,16 +125,18 @@ def _columns(chart: Chart, href: Href) -> str:
                                f"{label} · {name}: {_number(value, chart.unit)}"))
         if i % every == 0:
             parts.append(f'<text class="ins-axis" x="{x + bar_w / 2:.1f}" '
-                         f'y="{COLUMNS_HEIGHT - bottom + 16}" text-anchor="middle">'
+                         f'y="{height - bottom + 16}" text-anchor="middle">'
                          f"{escape(label)}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _nice(value: float) -> float:
-    """The next round number above `value`, for the axis."""
+    """A round number at or above `value` whose quarters are whole numbers, for the axis."""
+    if value <= 12:
+        return max(4, math.ceil(value / 4) * 4)
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (2, 4, 8, 10):
         if value <= factor * magnitude:
             return factor * magnitude
-    return 10 * magnitude
+    return 20 * magnitude

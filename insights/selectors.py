@@ -198,17 +198,16 @@ def summary(ctx: Context) -> Figure:
                count(*) FILTER (WHERE o = 'reopened'),
                count(*) FILTER (WHERE f.handoff_at IS NOT NULL),
                count(*) FILTER (WHERE f.sla_breached),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {frt}),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {frt}),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {human}),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {human}),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {resolution}),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {resolution}),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {human}),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {resolution}),
                avg(f.quality)
         FROM (SELECT f.*, {OUTCOME_SQL} AS o FROM insights_conversationfact f
               WHERE {ctx.where}) f""")
     (total, involved, deflected, automated, provisional, reopened, handed, breached,
-     frt50, frt90, human50, human90, res50, res90, quality) = row
+     frt, human, res, quality) = row
+    (frt50, frt90), (human50, human90), (res50, res90) = (p or (None, None)
+                                                          for p in (frt, human, res))
     rows = [
         ["Conversations", total, ""],
         ["Involvement (bot answered)", involved, _pct(involved, total)],
@@ -317,12 +316,11 @@ def _distribution(ctx: Context, key: str, title: str, definition: str, start: st
                count(*)
         FROM insights_conversationfact f WHERE {ctx.where} AND {condition}
         GROUP BY 1, 2""")
-    stats = ctx.rows(f"""
+    stats = [(g, n, *(p or (None, None))) for g, n, p in ctx.rows(f"""
         SELECT {group}, count({end}),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {duration}),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {duration})
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {duration})
         FROM insights_conversationfact f WHERE {ctx.where} AND {condition}
-        GROUP BY 1 ORDER BY 1""")
+        GROUP BY 1 ORDER BY 1""")]
     counts = {(g, b): n for g, b, n in found}
     bucket_keys = list(range(len(labels))) + ([-1] if missing else [])
     bucket_labels = labels + ([missing] if missing else [])

@@ -17,12 +17,13 @@ REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
 NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
 
+# The batch is picked (and locked) first and then deleted by key, so the plan never
+# depends on how many marks the statistics think there are.
 _CLAIM = """
-DELETE FROM insights_staleconversation
-WHERE conversation_id IN (SELECT conversation_id FROM insights_staleconversation
-                          LIMIT %(batch)s FOR UPDATE SKIP LOCKED)
-RETURNING conversation_id
+SELECT conversation_id FROM insights_staleconversation
+LIMIT %(batch)s FOR UPDATE SKIP LOCKED
 """
+_CLAIMED = "DELETE FROM insights_staleconversation WHERE conversation_id = ANY(%(ids)s)"
 
 _FORGET = """
 DELETE FROM insights_conversationfact f
@@ -30,19 +31,56 @@ WHERE f.conversation_id = ANY(%(ids)s)
   AND NOT EXISTS (SELECT 1 FROM conversations_conversation c WHERE c.id = f.conversation_id)
 """
 
+# Set-based over the batch (one pass over its messages, whatever the table's statistics
+# say): the first handoff, then every message with the conversation's first inbound
+# time and that handoff's time beside it, then one row of aggregates per conversation.
 _UPSERT = """
+WITH h AS (
+    SELECT DISTINCT ON (conversation_id) conversation_id, created_at, reason, sla_due_at,
+           breached_at, first_reply_at
+    FROM conversations_handoff WHERE conversation_id = ANY(%(ids)s)
+    ORDER BY conversation_id, created_at, id
+), msg AS (
+    SELECT m.id, m.conversation_id, m.channel, m.direction, m.sender, m.intent,
+           m.entities ->> 'order_number' AS order_number, m.created_at,
+           min(m.created_at) FILTER (WHERE m.direction = 'in')
+               OVER (PARTITION BY m.conversation_id) AS fi,
+           h.created_at AS handoff_at
+    FROM conversations_message m LEFT JOIN h USING (conversation_id)
+    WHERE m.conversation_id = ANY(%(ids)s)
+), agg AS (
+    SELECT conversation_id, min(fi) AS first_inbound_at,
+           (array_agg(channel ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in'))[1] AS first_channel,
+           min(created_at) FILTER (WHERE direction = 'out' AND sender IN ('bot', 'agent')
+                                   AND created_at >= fi) AS first_response_at,
+           (array_agg(sender ORDER BY created_at, id)
+               FILTER (WHERE direction = 'out' AND sender IN ('bot', 'agent')
+                       AND created_at >= fi))[1] AS first_response_by,
+           count(*) FILTER (WHERE direction = 'in') AS inbound,
+           (array_agg(intent ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in' AND intent <> ALL(%(not_topic)s)))[1] AS topic,
+           (array_agg(order_number ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in' AND COALESCE(order_number, '') <> ''))[1]
+               AS order_number,
+           bool_or(direction = 'in' AND intent = 'complaint') AS complained,
+           bool_or(direction = 'out' AND sender = 'bot') AS involved,
+           min(created_at) FILTER (WHERE direction = 'out' AND sender = 'agent'
+                                   AND created_at >= handoff_at) AS human_reply_at
+    FROM msg GROUP BY conversation_id
+)
 INSERT INTO insights_conversationfact (
     conversation_id, customer_id, channel, started_at, first_inbound_at, first_response_at,
     first_response_by, involved, inbound_count, topic_intent, order_number, handoff_at,
     handoff_reason, human_reply_at, sla_breached, resolved_at, close_reason, bot_closed,
     reopened_by, frustrated, policy_breach, quality)
 SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
-       m.first_inbound_at, fr.created_at, COALESCE(fr.sender, ''),
+       m.first_inbound_at, m.first_response_at, COALESCE(m.first_response_by, ''),
        COALESCE(m.involved, false), COALESCE(m.inbound, 0), COALESCE(m.topic, ''),
        LEFT(COALESCE(m.order_number, ''), 32), h.created_at, COALESCE(h.reason, ''),
-       hr.at,
+       m.human_reply_at,
        COALESCE(h.breached_at IS NOT NULL OR h.first_reply_at > h.sla_due_at
-                OR hr.at > h.sla_due_at, false),
+                OR m.human_reply_at > h.sla_due_at, false),
        c.resolved_at, c.close_reason,
        c.close_reason = ANY(%(bot_reasons)s),
        NULL,
@@ -57,37 +95,8 @@ SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
                   ORDER BY d.created_at DESC, d.id DESC LIMIT 1) IS FALSE),
        100
 FROM conversations_conversation c
-LEFT JOIN LATERAL (
-    SELECT min(created_at) FILTER (WHERE direction = 'in') AS first_inbound_at,
-           (array_agg(channel ORDER BY created_at, id)
-               FILTER (WHERE direction = 'in'))[1] AS first_channel,
-           count(*) FILTER (WHERE direction = 'in') AS inbound,
-           (array_agg(intent ORDER BY created_at, id)
-               FILTER (WHERE direction = 'in' AND intent <> ALL(%(not_topic)s)))[1] AS topic,
-           (array_agg(entities ->> 'order_number' ORDER BY created_at, id)
-               FILTER (WHERE direction = 'in'
-                       AND COALESCE(entities ->> 'order_number', '') <> ''))[1]
-               AS order_number,
-           bool_or(direction = 'in' AND intent = 'complaint') AS complained,
-           bool_or(direction = 'out' AND sender = 'bot') AS involved
-    FROM conversations_message WHERE conversation_id = c.id
-) m ON true
-LEFT JOIN LATERAL (
-    SELECT created_at, sender FROM conversations_message
-    WHERE conversation_id = c.id AND direction = 'out' AND sender IN ('bot', 'agent')
-      AND created_at >= m.first_inbound_at
-    ORDER BY created_at, id LIMIT 1
-) fr ON true
-LEFT JOIN LATERAL (
-    SELECT created_at, reason, sla_due_at, breached_at, first_reply_at
-    FROM conversations_handoff WHERE conversation_id = c.id
-    ORDER BY created_at, id LIMIT 1
-) h ON true
-LEFT JOIN LATERAL (
-    SELECT min(created_at) AS at FROM conversations_message
-    WHERE conversation_id = c.id AND direction = 'out' AND sender = 'agent'
-      AND created_at >= h.created_at
-) hr ON true
+LEFT JOIN agg m ON m.conversation_id = c.id
+LEFT JOIN h ON h.conversation_id = c.id
 WHERE c.id = ANY(%(ids)s)
 ON CONFLICT (conversation_id) DO UPDATE SET
     customer_id = EXCLUDED.customer_id, channel = EXCLUDED.channel,
@@ -116,16 +125,16 @@ WITH touched AS (
     UNION
     SELECT unnest(%(ids)s::bigint[])
 ), decided AS (
-    SELECT f.conversation_id, (
-        SELECT g.conversation_id FROM insights_conversationfact g
-        WHERE g.customer_id = f.customer_id AND g.conversation_id <> f.conversation_id
-          AND g.started_at > f.resolved_at
-          AND g.started_at <= f.resolved_at + make_interval(days => %(window)s)
-          AND g.first_inbound_at IS NOT NULL
-          AND ((f.order_number <> '' AND g.order_number = f.order_number)
-               OR (f.topic_intent <> '' AND g.topic_intent = f.topic_intent))
-        ORDER BY g.started_at, g.conversation_id LIMIT 1) AS reopened_by
+    SELECT DISTINCT ON (f.conversation_id) f.conversation_id, g.conversation_id AS reopened_by
     FROM insights_conversationfact f JOIN affected USING (conversation_id)
+    LEFT JOIN insights_conversationfact g
+      ON g.customer_id = f.customer_id AND g.conversation_id <> f.conversation_id
+     AND g.started_at > f.resolved_at
+     AND g.started_at <= f.resolved_at + make_interval(days => %(window)s)
+     AND g.first_inbound_at IS NOT NULL
+     AND ((f.order_number <> '' AND g.order_number = f.order_number)
+          OR (f.topic_intent <> '' AND g.topic_intent = f.topic_intent))
+    ORDER BY f.conversation_id, g.started_at, g.conversation_id
 )
 UPDATE insights_conversationfact f
 SET reopened_by = d.reopened_by,
@@ -151,6 +160,7 @@ def facts_refresh(batch: int = BATCH) -> int:
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return done
+            cursor.execute(_CLAIMED, {"ids": ids})
             params = {"ids": ids, "bot_reasons": [str(r) for r in BOT_CLOSE_REASONS],
                       "not_topic": list(NOT_A_TOPIC), "window": REOPEN_WINDOW_DAYS}
             cursor.execute(_FORGET, params)
@@ -178,11 +188,9 @@ UK_REGIONS: dict[str, str] = {area: region for region, areas in _UK_AREAS.items(
                               for area in areas.split()}
 
 _CLAIM_ORDERS = """
-DELETE FROM insights_staleorder
-WHERE order_id IN (SELECT order_id FROM insights_staleorder
-                   LIMIT %(batch)s FOR UPDATE SKIP LOCKED)
-RETURNING order_id
+SELECT order_id FROM insights_staleorder LIMIT %(batch)s FOR UPDATE SKIP LOCKED
 """
+_CLAIMED_ORDERS = "DELETE FROM insights_staleorder WHERE order_id = ANY(%(ids)s)"
 
 # Origin: the first carrier scan's place, without the carrier's name for its building
 # ("Northampton Mail Centre" and "Northampton, GB" are both Northampton).
@@ -225,10 +233,12 @@ def order_facts_refresh(batch: int = BATCH * 5) -> int:
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return done
+            cursor.execute(_CLAIMED_ORDERS, {"ids": ids})
             cursor.execute(_UPSERT_ORDERS, {**params, "ids": ids})
         done += len(ids)
 
 
-def insights_refresh() -> int:
-    """Everything the insights read, brought up to date."""
-    return facts_refresh() + order_facts_refresh()
+def insights_refresh(batch: int = BATCH) -> int:
+    """Everything the insights read, brought up to date (a first build of a big shop
+    passes a big batch: a few large statements beat many small ones there)."""
+    return facts_refresh(batch) + order_facts_refresh(batch * 5)

@@ -23,6 +23,8 @@ from insights.selectors import Filters
 FULL = "conversations.view_conversation"
 # Marketers (conversations.inbox.roles) change the catalogue; they see the marketing part.
 MARKETING = "commerce.change_product"
+# Figures drawn across the whole page.
+WIDE = ("summary", "volume")
 
 
 def _access(request: HttpRequest) -> str:
@@ -61,8 +63,10 @@ def page(request: HttpRequest, access: str) -> HttpResponse:
             return f"{drill}?{filters.query(figure=figure.key, key=key)}"
 
         drillable = access == "full" and selectors.figure_drillable(figure)
-        cards.append({"figure": figure, "svg": charts.svg(
-            figure.chart, href if drillable else None, figure.title)})
+        wide = figure.key in WIDE
+        cards.append({"figure": figure, "wide": wide, "svg": charts.svg(
+            figure.chart, href if drillable else None, figure.title,
+            width=charts.WIDTH * 2 if wide else charts.WIDTH)})
     context = admin.site.each_context(request)
     context["is_nav_sidebar_enabled"] = False
     return render(request, "insights/page.html", {
