@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -130,6 +131,7 @@ class Context:
         self.hours = hours or SupportHours.current()
         start, end = filters.bounds()
         self.now = clock.now()
+        self.memo: dict[str, Any] = {}
         self.params: dict[str, Any] = {
             "start": start, "end": end, "channel": filters.channel,
             "settled": self.now - timedelta(days=REOPEN_DAYS), "tz": settings.TIME_ZONE,
@@ -151,6 +153,77 @@ class Context:
         with connection.cursor() as cursor:
             cursor.execute(sql, {**self.params, **(extra or {})})
             return cursor.fetchall()
+
+    @cached_property
+    def cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
+        """Every count the charts group by, in one pass over the range's facts (one
+        grouping set per chart), keyed by the set's name and then its values."""
+        frt = _bucket(self.duration("f.first_inbound_at", "f.first_response_at"), FRT_EDGES)
+        human = _bucket(self.duration("f.handoff_at", "f.human_reply_at"), WAIT_EDGES)
+        res = _bucket(self.duration("f.first_inbound_at", "f.resolved_at"), RESOLUTION_EDGES)
+        sets = ", ".join(f"({', '.join(cols)})" for cols in CUBE_SETS.values())
+        found = self.rows(f"""
+            SELECT GROUPING({', '.join(CUBE_COLUMNS)}), {', '.join(CUBE_COLUMNS)}, count(*)
+            FROM (SELECT (f.started_at AT TIME ZONE %(tz)s)::date AS d, {OUTCOME_SQL} AS o,
+                         f.handoff_at IS NOT NULL AS handed, f.handoff_reason, f.sla_breached,
+                         f.channel,
+                         CASE WHEN f.first_response_at IS NULL THEN -1 ELSE {frt} END AS fb,
+                         CASE WHEN f.handoff_at IS NULL THEN NULL
+                              WHEN f.human_reply_at IS NULL THEN -1 ELSE {human} END AS hb,
+                         CASE WHEN f.resolved_at IS NULL THEN NULL ELSE {res} END AS rb,
+                         (f.handoff_at AT TIME ZONE %(tz)s)::date AS hd,
+                         date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date AS w,
+                         f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
+                  FROM insights_conversationfact f WHERE {self.where}) f
+            GROUP BY GROUPING SETS ({sets})""")
+        masks = {_mask(cols): name for name, cols in CUBE_SETS.items()}
+        cube: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in CUBE_SETS}
+        for mask, *values, count in found:
+            name = masks[mask]
+            key = tuple(values[CUBE_COLUMNS.index(c)] for c in CUBE_SETS[name])
+            cube[name][key] = count
+        return cube
+
+    @cached_property
+    def stats(self) -> dict[str, tuple[Any, ...]]:
+        """Counts and percentiles per channel where the conversation started ("" is all
+        channels), in one more pass."""
+        frt = self.duration("f.first_inbound_at", "f.first_response_at")
+        human = self.duration("f.handoff_at", "f.human_reply_at")
+        res = self.duration("f.first_inbound_at", "f.resolved_at")
+        found = self.rows(f"""
+            SELECT GROUPING(f.channel), f.channel, count(*), count(*) FILTER (WHERE f.involved),
+                   count(*) FILTER (WHERE f.involved AND f.handoff_at IS NULL),
+                   count(*) FILTER (WHERE f.handoff_at IS NOT NULL),
+                   count(*) FILTER (WHERE f.sla_breached), avg(f.quality),
+                   count(f.first_response_at),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
+                   count(f.human_reply_at),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {human}),
+                   count(f.resolved_at),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res})
+            FROM insights_conversationfact f WHERE {self.where}
+            GROUP BY GROUPING SETS ((f.channel), ())""")
+        return {("" if total_row else channel): tuple(rest)
+                for total_row, channel, *rest in found}
+
+
+CUBE_COLUMNS = ["d", "o", "handed", "handoff_reason", "sla_breached", "channel", "fb", "hb",
+                "rb", "hd", "w", "topic_intent", "qb"]
+CUBE_SETS: dict[str, tuple[str, ...]] = {
+    "volume": ("d", "o"), "reasons": ("handed", "handoff_reason", "sla_breached"),
+    "first_response": ("channel", "fb"), "human_reply": ("hb",), "resolution_time": ("rb",),
+    "sla": ("hd", "sla_breached"), "intents": ("w", "topic_intent"), "quality": ("qb",),
+}
+# stats' columns, after the channel
+_TOTAL, _INVOLVED, _DEFLECTED, _HANDED, _BREACHED, _QUALITY = range(6)
+STAT_COLUMNS = {"first_response": 6, "human_reply": 8, "resolution_time": 10}
+
+
+def _mask(columns: tuple[str, ...]) -> int:
+    """GROUPING()'s bits for a grouping set: 1 for each column not grouped by."""
+    n = len(CUBE_COLUMNS)
+    return sum(1 << (n - 1 - i) for i, c in enumerate(CUBE_COLUMNS) if c not in columns)
 
 
 OUTCOME_SQL = """CASE
@@ -188,24 +261,12 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def summary(ctx: Context) -> Figure:
-    frt = ctx.duration("f.first_inbound_at", "f.first_response_at")
-    human = ctx.duration("f.handoff_at", "f.human_reply_at")
-    resolution = ctx.duration("f.first_inbound_at", "f.resolved_at")
-    [row] = ctx.rows(f"""
-        SELECT count(*), count(*) FILTER (WHERE f.involved),
-               count(*) FILTER (WHERE f.involved AND f.handoff_at IS NULL),
-               count(*) FILTER (WHERE o = 'automated'), count(*) FILTER (WHERE o = 'provisional'),
-               count(*) FILTER (WHERE o = 'reopened'),
-               count(*) FILTER (WHERE f.handoff_at IS NOT NULL),
-               count(*) FILTER (WHERE f.sla_breached),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {human}),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {resolution}),
-               avg(f.quality)
-        FROM (SELECT f.*, {OUTCOME_SQL} AS o FROM insights_conversationfact f
-              WHERE {ctx.where}) f""")
-    (total, involved, deflected, automated, provisional, reopened, handed, breached,
-     frt, human, res, quality) = row
+    empty = (0, 0, 0, 0, 0, None, 0, None, 0, None, 0, None)
+    (total, involved, deflected, handed, breached, quality, _, frt, _, human, _,
+     res) = ctx.stats.get("", empty)
+    outcomes = _outcome_totals(ctx)
+    automated, provisional, reopened = (outcomes.get(k, 0) for k in (
+        "automated", "provisional", "reopened"))
     (frt50, frt90), (human50, human90), (res50, res90) = (p or (None, None)
                                                           for p in (frt, human, res))
     rows = [
@@ -253,10 +314,15 @@ def summary(ctx: Context) -> Figure:
         ["figure", "value", "share or p90"], rows, kpis=kpis)
 
 
+def _outcome_totals(ctx: Context) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for (_, outcome), n in ctx.cube["volume"].items():
+        totals[outcome] = totals.get(outcome, 0) + n
+    return totals
+
+
 def outcomes(ctx: Context) -> Figure:
-    found = dict(ctx.rows(f"""
-        SELECT {OUTCOME_SQL}, count(*) FROM insights_conversationfact f
-        WHERE {ctx.where} GROUP BY 1"""))
+    found = _outcome_totals(ctx)
     total = sum(found.values())
     rows = [[label, found.get(key, 0), _pct(found.get(key, 0), total)]
             for key, label in OUTCOMES.items()]
@@ -272,11 +338,8 @@ def outcomes(ctx: Context) -> Figure:
 
 
 def volume(ctx: Context) -> Figure:
-    found = ctx.rows(f"""
-        SELECT (f.started_at AT TIME ZONE %(tz)s)::date, {OUTCOME_SQL}, count(*)
-        FROM insights_conversationfact f WHERE {ctx.where} GROUP BY 1, 2""")
     days = [ctx.filters.start + timedelta(days=i) for i in range(ctx.filters.days)]
-    counts = {(d, o): n for d, o, n in found}
+    counts = ctx.cube["volume"]
     series = [(label, [float(counts.get((d, key), 0)) for d in days])
               for key, label in OUTCOMES.items()]
     rows = [[d.isoformat(), *[counts.get((d, key), 0) for key in OUTCOMES]] for d in days]
@@ -290,10 +353,13 @@ def volume(ctx: Context) -> Figure:
 
 
 def handoff_reasons(ctx: Context) -> Figure:
-    found = ctx.rows(f"""
-        SELECT f.handoff_reason, count(*), count(*) FILTER (WHERE f.sla_breached)
-        FROM insights_conversationfact f
-        WHERE {ctx.where} AND f.handoff_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1""")
+    by_reason: dict[str, list[int]] = {}
+    for (handed, reason, breached), n in ctx.cube["reasons"].items():
+        if handed:
+            counts = by_reason.setdefault(reason, [0, 0])
+            counts[0] += n
+            counts[1] += n if breached else 0
+    found = sorted(((r, n, b) for r, (n, b) in by_reason.items()), key=lambda r: (-r[1], r[0]))
     labels = dict(HandoffReason.choices)
     total = sum(n for _, n, _ in found)
     rows = [[labels.get(r, r or "unknown"), n, _pct(n, total), b] for r, n, b in found]
@@ -306,22 +372,18 @@ def handoff_reasons(ctx: Context) -> Figure:
               [[r for r, _, _ in found]]))
 
 
-def _distribution(ctx: Context, key: str, title: str, definition: str, start: str, end: str,
-                  edges: list[int], labels: list[str], condition: str,
-                  by_channel: bool = False, missing: str = "") -> Figure:
-    duration = ctx.duration(start, end)
-    group = "f.channel" if by_channel else "''"
-    found = ctx.rows(f"""
-        SELECT {group}, CASE WHEN {end} IS NULL THEN -1 ELSE {_bucket(duration, edges)} END,
-               count(*)
-        FROM insights_conversationfact f WHERE {ctx.where} AND {condition}
-        GROUP BY 1, 2""")
-    stats = [(g, n, *(p or (None, None))) for g, n, p in ctx.rows(f"""
-        SELECT {group}, count({end}),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {duration})
-        FROM insights_conversationfact f WHERE {ctx.where} AND {condition}
-        GROUP BY 1 ORDER BY 1""")]
-    counts = {(g, b): n for g, b, n in found}
+def _distribution(ctx: Context, key: str, title: str, definition: str,
+                  labels: list[str], by_channel: bool = False, missing: str = "") -> Figure:
+    counts: dict[tuple[str, int], int] = {}
+    for values, n in ctx.cube[key].items():
+        group, bucket = values if by_channel else ("", values[0])
+        if bucket is not None:
+            counts[(group, bucket)] = counts.get((group, bucket), 0) + n
+    column = STAT_COLUMNS[key]
+    stats = [(g, row[column], *(row[column + 1] or (None, None)))
+             for g, row in sorted(ctx.stats.items())
+             if (g != "") == by_channel and (row[column] or not by_channel
+                                             or any(c[0] == g for c in counts))]
     bucket_keys = list(range(len(labels))) + ([-1] if missing else [])
     bucket_labels = labels + ([missing] if missing else [])
     groups = [g for g, *_ in stats] or ([""] if not by_channel else [])
@@ -334,6 +396,8 @@ def _distribution(ctx: Context, key: str, title: str, definition: str, start: st
     rows = [([names.get(g, g)] if by_channel else [])
             + [n, _minutes(p50), _minutes(p90), *[counts.get((g, b), 0) for b in bucket_keys]]
             for g, n, p50, p90 in stats]
+    if not by_channel and not any(counts.values()):
+        rows = []
     unit = " Times count support hours only." if ctx.filters.business_hours else ""
     return Figure(key, title, definition + unit, columns, rows,
                   Chart("columns", bucket_labels, series, drill))
@@ -344,8 +408,7 @@ def first_response(ctx: Context) -> Figure:
         ctx, "first_response", "First response time by channel",
         "From the shopper's first message to the first reply by the bot or a person, by "
         "the channel the conversation started on, with its distribution.",
-        "f.first_inbound_at", "f.first_response_at", FRT_EDGES, FRT_LABELS, "true",
-        by_channel=True, missing="no reply")
+        FRT_LABELS, by_channel=True, missing="no reply")
 
 
 def human_reply(ctx: Context) -> Figure:
@@ -353,8 +416,7 @@ def human_reply(ctx: Context) -> Figure:
         ctx, "human_reply", "Human first reply after handoff",
         "From the (first) handoff to the first message a person sent the shopper; p50 and "
         "p90 of those answered, and those still waiting.",
-        "f.handoff_at", "f.human_reply_at", WAIT_EDGES, WAIT_LABELS,
-        "f.handoff_at IS NOT NULL", missing="no reply yet")
+        WAIT_LABELS, missing="no reply yet")
 
 
 def resolution_time(ctx: Context) -> Figure:
@@ -362,17 +424,15 @@ def resolution_time(ctx: Context) -> Figure:
         ctx, "resolution_time", "Resolution time",
         "From the shopper's first message to the conversation's close, by whoever closed "
         "it, for the conversations closed so far.",
-        "f.first_inbound_at", "f.resolved_at", RESOLUTION_EDGES, RESOLUTION_LABELS,
-        "f.resolved_at IS NOT NULL")
+        RESOLUTION_LABELS)
 
 
 def sla_breaches(ctx: Context) -> Figure:
-    found = ctx.rows(f"""
-        SELECT (f.handoff_at AT TIME ZONE %(tz)s)::date, count(*),
-               count(*) FILTER (WHERE f.sla_breached)
-        FROM insights_conversationfact f WHERE {ctx.where} AND f.handoff_at IS NOT NULL
-        GROUP BY 1""")
-    counts = {d: (n, b) for d, n, b in found}
+    counts: dict[date, tuple[int, int]] = {}
+    for (day, breached), n in ctx.cube["sla"].items():
+        if day is not None:
+            total, late = counts.get(day, (0, 0))
+            counts[day] = (total + n, late + (n if breached else 0))
     days = [ctx.filters.start + timedelta(days=i) for i in range(ctx.filters.days)]
     rows = [[d.isoformat(), *counts.get(d, (0, 0)),
              _pct(counts.get(d, (0, 0))[1], counts.get(d, (0, 0))[0])] for d in days]
@@ -388,18 +448,51 @@ def sla_breaches(ctx: Context) -> Figure:
               [[f"{d.isoformat()}|1" for d in days], [f"{d.isoformat()}|0" for d in days]]))
 
 
-def _contact_rate(ctx: Context, key: str, title: str, definition: str, group: str,
+# Contact rates by carrier, lane and product: contacts in one pass over the range's
+# conversations about an order, orders in one pass over the range's orders. An order's
+# products are distinct, and a conversation has one order, so a count is a count of
+# conversations (or orders).
+_CONTACT_GROUPS = """
+SELECT GROUPING(o.carrier, lane, p.id), o.carrier, lane, p.id, count(*)
+FROM {source}
+CROSS JOIN LATERAL (SELECT o.origin || ' → ' || o.destination AS lane) l
+LEFT JOIN LATERAL unnest(o.product_ids) AS p(id) ON true
+WHERE {where}
+GROUP BY GROUPING SETS ((o.carrier), (lane), (p.id))
+"""
+_CONTACT_SETS = {3: "contact_carrier", 5: "contact_lane", 6: "contact_product"}
+
+
+def _contact_counts(ctx: Context, source: str, where: str) -> dict[str, dict[Any, int]]:
+    found = ctx.rows(_CONTACT_GROUPS.format(source=source, where=where))
+    counts: dict[str, dict[Any, int]] = {name: {} for name in _CONTACT_SETS.values()}
+    for mask, carrier, lane, product, n in found:
+        name = _CONTACT_SETS[mask]
+        value = {"contact_carrier": carrier, "contact_lane": lane,
+                 "contact_product": product}[name]
+        if name == "contact_product" and value is not None:
+            value = str(value)
+        counts[name][value] = counts[name].get(value, 0) + n
+    return counts
+
+
+def _contacts(ctx: Context) -> dict[str, tuple[dict[Any, int], dict[Any, int]]]:
+    if "contacts" not in ctx.memo:
+        contacts = _contact_counts(
+            ctx, "insights_conversationfact f JOIN insights_orderfact o "
+                 "ON o.number = f.order_number", f"{ctx.where} AND f.order_number <> ''")
+        orders = _contact_counts(ctx, "insights_orderfact o",
+                                 "o.placed_at >= %(start)s AND o.placed_at < %(end)s")
+        ctx.memo["contacts"] = {k: (contacts[k], orders[k]) for k in contacts}
+    return ctx.memo["contacts"]
+
+
+def _contact_rate(ctx: Context, key: str, title: str, definition: str,
                   label: Callable[[Any], str] | None = None, top: int = 15,
                   marketing: bool = False) -> Figure:
-    joins = "CROSS JOIN LATERAL unnest(o.product_ids) AS p(id)" if group == "p.id" else ""
-    contacts = dict(ctx.rows(f"""
-        SELECT {group}, count(DISTINCT f.conversation_id)
-        FROM insights_conversationfact f JOIN insights_orderfact o ON o.number = f.order_number
-        {joins} WHERE {ctx.where} AND f.order_number <> '' GROUP BY 1"""))
-    orders = ctx.rows(f"""
-        SELECT {group}, count(*) FROM insights_orderfact o {joins}
-        WHERE o.placed_at >= %(start)s AND o.placed_at < %(end)s GROUP BY 1""")
-    table = sorted(((g, n, contacts.get(g, 0)) for g, n in orders if g not in (None, "")),
+    contacts, orders = _contacts(ctx)[key]
+    table = sorted(((g, n, contacts.get(g, 0)) for g, n in orders.items()
+                    if g not in (None, "")),
                    key=lambda r: (-(r[2] / r[1] if r[1] else 0), -r[1]))
     names = label or (lambda g: str(g))
     table = [(g, n, c) for g, n, c in table if n >= 1][:top] if top else table
@@ -415,21 +508,20 @@ def _contact_rate(ctx: Context, key: str, title: str, definition: str, group: st
 
 def contact_carrier(ctx: Context) -> Figure:
     return _contact_rate(ctx, "contact_carrier", "Contact rate per 100 orders, by carrier",
-                         "Contacts per 100 orders shipped by each carrier.", "o.carrier",
+                         "Contacts per 100 orders shipped by each carrier.",
                          lambda g: str(g).replace("_", " ").title(), top=0)
 
 
 def contact_lane(ctx: Context) -> Figure:
     return _contact_rate(ctx, "contact_lane", "Contact rate per 100 orders, by lane",
-                         "Lane: where the carrier's first scan was → the destination region.",
-                         "o.origin || ' → ' || o.destination")
+                         "Lane: where the carrier's first scan was → the destination region.")
 
 
 def contact_product(ctx: Context) -> Figure:
     from commerce.models import Product
 
     figure = _contact_rate(ctx, "contact_product", "Contact rate per 100 orders, by product",
-                           "Contacts per 100 orders containing the product.", "p.id",
+                           "Contacts per 100 orders containing the product.",
                            marketing=True)
     names = dict(Product.objects.filter(pk__in=[int(k) for k in figure.chart.drill[0]])
                  .values_list("pk", "name")) if figure.chart else {}
@@ -474,11 +566,7 @@ def return_reasons(ctx: Context) -> Figure:
 
 
 def top_intents(ctx: Context) -> Figure:
-    found = ctx.rows(f"""
-        SELECT date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date, f.topic_intent,
-               count(*)
-        FROM insights_conversationfact f WHERE {ctx.where} AND f.topic_intent <> ''
-        GROUP BY 1, 2""")
+    found = [(w, i, n) for (w, i), n in ctx.cube["intents"].items() if i]
     totals: dict[str, int] = {}
     for _, intent, n in found:
         totals[intent] = totals.get(intent, 0) + n
@@ -568,9 +656,7 @@ def back_in_stock(ctx: Context) -> Figure:
 
 
 def quality(ctx: Context) -> Figure:
-    found = dict(ctx.rows(f"""
-        SELECT {_bucket('f.quality', QUALITY_EDGES)}, count(*)
-        FROM insights_conversationfact f WHERE {ctx.where} GROUP BY 1"""))
+    found = {bucket: n for (bucket,), n in ctx.cube["quality"].items()}
     rows = [[label, found.get(i, 0)] for i, label in enumerate(QUALITY_LABELS)]
     return Figure(
         "quality", "Conversation quality score",
