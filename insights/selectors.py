@@ -711,10 +711,12 @@ def figures_list(filters: Filters, *, marketing_only: bool = False,
 
 @contextmanager
 def _reading() -> Iterator[None]:
-    """One read-only transaction with room to hash every grouping set in memory (the
-    default work_mem makes PostgreSQL sort 100,000 rows once per chart instead)."""
+    """One transaction with room to hash every grouping set in memory (the default
+    work_mem makes PostgreSQL sort 100,000 rows once per chart instead), and no parallel
+    workers: on a small machine they take the cores the bot and the webhooks need."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 

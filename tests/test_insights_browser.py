@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from django.contrib.auth.models import Group, User
 from django.db import connections
 from django.utils import timezone
 
+from commerce.models import Product, Return, ReturnItem, Variant
 from conversations.inbox.roles import AGENTS, roles_ensure
-from conversations.models import Conversation
+from conversations.models import Conversation, SatisfactionRating
 from core.models import Customer
-from insights.tests.test_definitions import conversation
+from insights.tests.test_definitions import _order, conversation
 from tests.test_inbox_browser import (  # noqa: F401
     SCREENSHOTS,
     SECONDS,
@@ -59,9 +61,22 @@ def history() -> dict[str, Conversation]:
         ("whatsapp", 18, "cancel_order", "bot_resolved", None),
         ("web", 20, "product_question", "bot_resolved", None),
     ]
+    tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
+    sizes = [Variant.objects.create(product=tee, sku=f"TEE-{size}", options={"size": size},
+                                    price=Decimal("20")) for size in ("S", "M", "L")]
     for n, (channel, days, intent, closed, reason) in enumerate(plan):
         start = now - timedelta(days=days, minutes=n)
         who = Customer.objects.create(name=f"Shopper {n}", email=f"shopper{n}@example.com")
+        for k in range(3):
+            order = _order(f"80{n}" if k == 0 else f"8{n}{k}", who, sizes[(n + k) % 3],
+                           ("evri", "dpd", "royal_mail")[(n + k) % 3],
+                           ("SW1A 1AA", "M14 5AB", "EH9 1QQ")[n % 3], now - timedelta(days=25))
+            if k == 0 and n % 3 == 0:
+                ret = Return.objects.create(
+                    order=order, number=f"R{n}", status="received", resolution="refund",
+                    reason=("Too small", "Too big", "Changed my mind")[(n // 3) % 3],
+                    idempotency_key=f"r{n}", created_at=now - timedelta(days=days))
+                ReturnItem.objects.create(return_request=ret, order_item=order.item)
         turns: list[tuple] = [(0, "in", intent, f"80{n}"), (0.2 + n, "bot", "", "")]
         if reason:
             turns.append((40 + 30 * n, "agent", "", ""))
@@ -70,6 +85,10 @@ def history() -> dict[str, Conversation]:
             closed=(start + timedelta(minutes=10), closed) if closed else None,
             handoff={"after": 1, "reason": reason,
                      "due": start + timedelta(minutes=61)} if reason else None)
+        if closed:
+            SatisfactionRating.objects.create(
+                conversation=made[f"{channel}-{n}"], customer=who, channel=channel,
+                score=(5, 4, 2, 5, 3)[n % 5], created_at=start + timedelta(minutes=12))
     return made
 
 
