@@ -52,6 +52,6 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         if handoff is None:
             # The last reply promised a person: none is coming.
             replies[-1:] = [Reply(services.HANDOFF_REFUSED)]
-        elif not waiting and handoff.packet.get("expected_wait"):
-            replies.append(Reply(handoff.packet["expected_wait"]))
+        elif not waiting and handoff.expected_wait:
+            replies.append(Reply(handoff.expected_wait))
     return replies

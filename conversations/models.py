@@ -167,6 +167,8 @@ class Handoff(models.Model):
     sla_due_at = models.DateTimeField(null=True, blank=True)
     first_reply_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    # What the shopper was told about the wait when it was handed off.
+    expected_wait = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

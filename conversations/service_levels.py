@@ -139,16 +139,14 @@ def _seconds(value: time) -> int:
 
 def handoff_sla_start(handoff: Handoff) -> Handoff:
     """Start the handoff's service level: when a person's first reply is due, and what the
-    shopper is told about the wait (kept in the packet for the inbox and Slack too)."""
+    shopper is told about the wait (kept on the handoff, for the inbox too)."""
     from commerce.policy import policy_get
 
     policy = policy_get()
     hours = SupportHours.of(policy)
     handoff.sla_due_at = hours.add(handoff.created_at, policy.handoff_sla_minutes * 60)
-    handoff.packet = {**handoff.packet,
-                      "expected_wait": expected_wait_text(handoff, hours,
-                                                          policy.handoff_sla_minutes)}
-    handoff.save(update_fields=["sla_due_at", "packet"])
+    handoff.expected_wait = expected_wait_text(handoff, hours, policy.handoff_sla_minutes)
+    handoff.save(update_fields=["sla_due_at", "expected_wait"])
     return handoff
 
 

@@ -19,6 +19,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='handoff',
+            name='expected_wait',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='handoff',
             name='first_reply_at',
             field=models.DateTimeField(blank=True, null=True),
         ),

@@ -63,11 +63,11 @@ def test_the_shopper_is_told_their_place_in_the_queue_or_when_people_are_back():
     second = hand_off("Bo", WEDNESDAY_10 + timedelta(minutes=1))
     weekend = hand_off("Cy", SATURDAY_11)
 
-    assert first.packet["expected_wait"] == (
+    assert first.expected_wait == (
         "You're next in the queue: a colleague usually replies within about an hour.")
-    assert second.packet["expected_wait"] == (
+    assert second.expected_wait == (
         "You're number 2 in the queue: a colleague usually replies within about an hour.")
-    assert weekend.packet["expected_wait"] == (
+    assert weekend.expected_wait == (
         "Our team is away right now and back on Monday at 9:00. Someone will reply here "
         "then, usually within about an hour; you don't need to stay in the chat.")
 
@@ -80,7 +80,7 @@ def test_the_usual_wait_comes_from_recent_first_replies():
 
     handoff = hand_off("Dee", WEDNESDAY_10)
 
-    assert handoff.packet["expected_wait"] == (
+    assert handoff.expected_wait == (
         "You're next in the queue: a colleague usually replies within about 15 minutes.")
 
 
@@ -162,5 +162,5 @@ def test_a_real_handoff_tells_the_shopper_the_expected_wait(settings):
                    .values_list("text", flat=True))
     handoff = Handoff.objects.get()
     assert handoff.sla_due_at == WEDNESDAY_10 + timedelta(minutes=60)
-    assert replies[-1] == handoff.packet["expected_wait"]
+    assert replies[-1] == handoff.expected_wait
     assert replies[-1].startswith("You're next in the queue")
