@@ -453,30 +453,29 @@ def sla_breaches(ctx: Context) -> Figure:
 # conversations about an order, orders in one pass over the range's orders. An order's
 # products are distinct, and a conversation has one order, so a count is a count of
 # conversations (or orders).
+# Contact rates by carrier, lane and product, from two small groupings: the range's
+# conversations about an order, and the range's orders, each by the order's carrier, lane
+# and products (a few thousand combinations at most), summed up per figure here. An
+# order's products are distinct and a conversation has one order, so a count is a count
+# of conversations (or orders).
 _CONTACT_GROUPS = """
-SELECT GROUPING(o.carrier, o.origin, o.destination), o.carrier, o.origin, o.destination,
-       count(*)
+SELECT o.carrier, o.origin, o.destination, o.product_ids, count(*)
 FROM {source} WHERE {where}
-GROUP BY GROUPING SETS ((o.carrier), (o.origin, o.destination))
-"""
-_CONTACT_PRODUCTS = """
-SELECT product, count(*)
-FROM (SELECT unnest(o.product_ids) AS product FROM {source} WHERE {where}) p
-GROUP BY product
+GROUP BY 1, 2, 3, 4
 """
 
 
 def _contact_counts(ctx: Context, source: str, where: str) -> dict[str, dict[Any, int]]:
-    counts: dict[str, dict[Any, int]] = {"contact_carrier": {}, "contact_lane": {}}
-    for mask, carrier, origin, destination, n in ctx.rows(
+    counts: dict[str, dict[Any, int]] = {"contact_carrier": {}, "contact_lane": {},
+                                         "contact_product": {}}
+    for carrier, origin, destination, products, n in ctx.rows(
             _CONTACT_GROUPS.format(source=source, where=where)):
-        if mask == 3:
-            counts["contact_carrier"][carrier] = n
-        elif origin or destination:
-            lane = f"{origin} → {destination}"
-            counts["contact_lane"][lane] = counts["contact_lane"].get(lane, 0) + n
-    counts["contact_product"] = {str(product): n for product, n in ctx.rows(
-        _CONTACT_PRODUCTS.format(source=source, where=where))}
+        keys = [("contact_carrier", carrier)]
+        if origin or destination:
+            keys.append(("contact_lane", f"{origin} → {destination}"))
+        keys += [("contact_product", str(product)) for product in products or []]
+        for figure, key in keys:
+            counts[figure][key] = counts[figure].get(key, 0) + n
     return counts
 
 

@@ -23,6 +23,8 @@ from insights.selectors import Filters
 FULL = "conversations.view_conversation"
 # Marketers (conversations.inbox.roles) change the catalogue; they see the marketing part.
 MARKETING = "commerce.change_product"
+# Rows of a figure's table shown on the page; its CSV has them all.
+TABLE_ROWS = 60
 # Figures drawn across the whole page.
 WIDE = ("summary", "volume")
 
@@ -64,7 +66,8 @@ def page(request: HttpRequest, access: str) -> HttpResponse:
 
         drillable = access == "full" and selectors.figure_drillable(figure)
         wide = figure.key in WIDE
-        cards.append({"figure": figure, "wide": wide, "svg": charts.svg(
+        cards.append({"figure": figure, "wide": wide, "rows": figure.rows[:TABLE_ROWS],
+                      "svg": charts.svg(
             figure.chart, href if drillable else None, figure.title,
             width=charts.WIDTH * 2 if wide else charts.WIDTH)})
     context = admin.site.each_context(request)
