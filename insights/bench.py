@@ -141,10 +141,10 @@ def _build(rng: random.Random, now: datetime) -> dict[str, int]:
                 if c["handoff"]]
     counts["handoffs"] = _copy(
         "conversations_handoff", ["id", "conversation_id", "reason", "status", "packet",
-                                  "created_at", "closed_at", "sla_due_at", "first_reply_at",
-                                  "breached_at"],
+                                  "expected_wait", "created_at", "closed_at", "sla_due_at",
+                                  "first_reply_at", "breached_at"],
         ((ids["conversations_handoff"] + n, cid, c["handoff_reason"],
-          "resolved" if c["closed"] else "waiting", "{}", c["at"] + timedelta(minutes=1),
+          "resolved" if c["closed"] else "waiting", "{}", "", c["at"] + timedelta(minutes=1),
           c["closed"], c["at"] + timedelta(minutes=61), c["human_reply"],
           c["at"] + timedelta(minutes=62)
           if c["human_reply"] and c["human_reply"] > c["at"] + timedelta(minutes=61) else None)
