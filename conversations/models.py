@@ -62,15 +62,21 @@ class Conversation(models.Model):
 
 class CloseReason(models.TextChoices):
     """Why a conversation was closed (`Conversation.close_reason`). The insights count a
-    conversation as closed by the bot for the first two only."""
+    conversation as closed by the bot for BOT_CLOSE_REASONS only."""
 
-    BOT_RESOLVED = "bot_resolved", "Resolved by the bot"
-    SHOPPER_SILENT = "shopper_silent", "Closed by the bot after the shopper went silent"
-    AGENT_RESOLVED = "agent_resolved", "Resolved by a person"
+    RESOLVED_BY_BOT = "resolved_by_bot", "Resolved by the bot"
+    RESOLVED_BY_AGENT = "resolved_by_agent", "Resolved by a person"
+    SHOPPER_SILENT = "shopper_silent", "Closed after the shopper went silent mid-flow"
+    INACTIVE = "inactive", "Answered, then the shopper left without signing off"
+    NO_REPLY = "no_reply", "The shop wrote first and the shopper never answered"
+    RATING = "rating", "Only carried a satisfaction score"
     NOTICE = "notice", "A notice, closed as it was sent"
 
 
-BOT_CLOSE_REASONS = (CloseReason.BOT_RESOLVED, CloseReason.SHOPPER_SILENT)
+BOT_CLOSE_REASONS = (CloseReason.RESOLVED_BY_BOT, CloseReason.SHOPPER_SILENT,
+                     CloseReason.INACTIVE)
+# Conversations that are no shopper's request for help: left out of the insights.
+NOT_SUPPORT_REASONS = (CloseReason.RATING, CloseReason.NO_REPLY, CloseReason.NOTICE)
 
 
 class Message(models.Model):

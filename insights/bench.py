@@ -185,8 +185,8 @@ def _conversation_plan(rng: random.Random, start: datetime, span: float,
         if handoff:
             human = at + timedelta(minutes=1 + rng.lognormvariate(3, 1.2))
             closed = max(closed, human + timedelta(minutes=5))
-        reason = "agent_resolved" if handoff else rng.choice(
-            ("bot_resolved", "bot_resolved", "shopper_silent", ""))
+        reason = "resolved_by_agent" if handoff else rng.choice(
+            ("resolved_by_bot", "resolved_by_bot", "shopper_silent", ""))
         if not reason:
             # One open conversation per customer at most.
             if customer in last_open:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from conversations.models import HandoffReason
+from conversations.models import NOT_SUPPORT_REASONS, HandoffReason
 from conversations.service_levels import SupportHours
 from core import clock
 from core.models import Channel
@@ -136,11 +136,12 @@ class Context:
         self.params: dict[str, Any] = {
             "start": start, "end": end, "channel": filters.channel,
             "settled": self.now - timedelta(days=REOPEN_DAYS), "tz": settings.TIME_ZONE,
+            "not_support": [str(r) for r in NOT_SUPPORT_REASONS],
             **{f"bh_{k}": v for k, v in self.hours.sql_params().items()},
         }
 
     where = ("f.started_at >= %(start)s AND f.started_at < %(end)s "
-             "AND f.first_inbound_at IS NOT NULL "
+             "AND f.first_inbound_at IS NOT NULL AND f.close_reason <> ALL(%(not_support)s) "
              "AND (%(channel)s = '' OR f.channel = %(channel)s)")
 
     def duration(self, start: str, end: str) -> str:

@@ -50,16 +50,16 @@ def history() -> dict[str, Conversation]:
     now = timezone.now()
     made: dict[str, Conversation] = {}
     plan = [
-        ("web", 2, "order_status", "bot_resolved", None),
-        ("web", 3, "return_request", "bot_resolved", None),
+        ("web", 2, "order_status", "resolved_by_bot", None),
+        ("web", 3, "return_request", "resolved_by_bot", None),
         ("whatsapp", 4, "delivery_problem", None, "damage_review"),
         ("whatsapp", 5, "order_status", "shopper_silent", None),
         ("email", 6, "payment_issue", None, "payment_dispute"),
-        ("email", 9, "refund_status", "bot_resolved", None),
-        ("telegram", 12, "order_status", "bot_resolved", None),
+        ("email", 9, "refund_status", "resolved_by_bot", None),
+        ("telegram", 12, "order_status", "resolved_by_bot", None),
         ("web", 15, "complaint", None, "frustration"),
-        ("whatsapp", 18, "cancel_order", "bot_resolved", None),
-        ("web", 20, "product_question", "bot_resolved", None),
+        ("whatsapp", 18, "cancel_order", "resolved_by_bot", None),
+        ("web", 20, "product_question", "resolved_by_bot", None),
     ]
     tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
     sizes = [Variant.objects.create(product=tee, sku=f"TEE-{size}", options={"size": size},

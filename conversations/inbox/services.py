@@ -338,7 +338,7 @@ def conversation_resolve(conversation: Conversation, agent: Any) -> Conversation
         conversation.assigned_to = conversation.assigned_to or agent
         conversation.updated_at = now
         conversation.resolved_at = now
-        conversation.close_reason = CloseReason.AGENT_RESOLVED
+        conversation.close_reason = CloseReason.RESOLVED_BY_AGENT
         conversation.save(update_fields=["status", "mode", "assigned_to", "updated_at",
                                          "resolved_at", "close_reason"])
         inbox_event_on_commit("resolved", conversation.pk)

@@ -104,7 +104,7 @@ def test_a_bot_close_that_holds_seven_days_is_an_automated_resolution():
     start = NOW - timedelta(days=10)
     held = conversation(ana, "web", start, [(0, "in", "order_status", "1001"),
                                             (1, "bot", "", "")],
-                        closed=(start + timedelta(minutes=5), "bot_resolved"))
+                        closed=(start + timedelta(minutes=5), "resolved_by_bot"))
 
     values = summary_values()
 
@@ -120,7 +120,7 @@ def test_a_new_conversation_on_another_channel_about_the_same_order_reopens_it()
     start = NOW - timedelta(days=12)
     first = conversation(ben, "web", start, [(0, "in", "order_status", "2002"),
                                              (1, "bot", "", "")],
-                         closed=(start + timedelta(minutes=5), "bot_resolved"))
+                         closed=(start + timedelta(minutes=5), "resolved_by_bot"))
     # Three days later, on WhatsApp, about the same order but asked differently.
     back = conversation(ben, "whatsapp", start + timedelta(days=3),
                         [(0, "in", "delivery_problem", "2002"), (1, "bot", "", "")])
@@ -148,13 +148,13 @@ def test_the_same_intent_reopens_but_an_unrelated_one_or_a_late_return_does_not(
     dan = customer("Dan")
     unrelated = conversation(dan, "web", start, [(0, "in", "order_status", "3003"),
                                                 (1, "bot", "", "")],
-                             closed=(start + timedelta(minutes=3), "bot_resolved"))
+                             closed=(start + timedelta(minutes=3), "resolved_by_bot"))
     conversation(dan, "web", start + timedelta(days=1), [(0, "in", "product_question", ""),
                                                           (1, "bot", "", "")],
-                 closed=(start + timedelta(days=1, minutes=3), "agent_resolved"))
+                 closed=(start + timedelta(days=1, minutes=3), "resolved_by_agent"))
     late = conversation(dan, "web", start + timedelta(days=2),
                         [(0, "in", "cancel_order", "3004"), (1, "bot", "", "")],
-                        closed=(start + timedelta(days=2, minutes=3), "bot_resolved"))
+                        closed=(start + timedelta(days=2, minutes=3), "resolved_by_bot"))
     conversation(dan, "whatsapp", start + timedelta(days=10),
                  [(0, "in", "cancel_order", "3004"), (1, "bot", "", "")])
 
@@ -168,7 +168,7 @@ def test_a_bot_close_still_inside_its_seven_days_is_counted_apart():
     eve = customer("Eve")
     start = NOW - timedelta(days=2)
     conversation(eve, "web", start, [(0, "in", "order_status", "4004"), (1, "bot", "", "")],
-                 closed=(start + timedelta(minutes=5), "bot_resolved"))
+                 closed=(start + timedelta(minutes=5), "resolved_by_bot"))
 
     values = summary_values()
 
@@ -181,10 +181,13 @@ def test_a_handoff_is_never_an_automated_resolution_nor_deflection():
     start = NOW - timedelta(days=9)
     conversation(fay, "web", start, [(0, "in", "payment_issue", "5005"), (1, "bot", "", ""),
                                      (30, "agent", "", "")],
-                 closed=(start + timedelta(hours=1), "bot_resolved"),
+                 closed=(start + timedelta(hours=1), "resolved_by_bot"),
                  handoff={"after": 1, "reason": "payment_dispute", "status": "resolved"})
     gus = customer("Gus")
     conversation(gus, "web", start, [(0, "in", "other", "")])  # the bot never answered
+    # Only a satisfaction score, sent after the conversation closed: nobody's request.
+    conversation(customer("Hue"), "web", start, [(0, "in", "", "")],
+                 closed=(start + timedelta(minutes=1), "rating"))
 
     values = summary_values()
 
@@ -207,7 +210,7 @@ def test_first_response_human_reply_and_resolution_times_on_the_clock_and_in_sup
     conversation(hal, "email", start,
                  [(0, "in", "return_request", "6006"), (0.5, "bot", "", ""),
                   (3 * 24 * 60 - 20, "agent", "", "")],
-                 closed=(start + timedelta(days=3), "agent_resolved"),
+                 closed=(start + timedelta(days=3), "resolved_by_agent"),
                  handoff={"after": 1, "reason": "outside_policy", "status": "resolved"})
 
     clock_rows = figure("first_response").rows
@@ -275,7 +278,7 @@ def test_a_bot_action_against_its_own_refusal_is_a_policy_breach():
     start = NOW - timedelta(days=20)
     conv = conversation(nia, "web", start, [(0, "in", "cancel_order", "7007"),
                                             (1, "bot", "", "")],
-                        closed=(start + timedelta(minutes=3), "bot_resolved"))
+                        closed=(start + timedelta(minutes=3), "resolved_by_bot"))
     PolicyDecision.objects.create(conversation=conv, order_number="7007", action="cancel",
                                   allowed=False, rule="cancel.already_shipped",
                                   created_at=start + timedelta(seconds=30))
@@ -283,7 +286,7 @@ def test_a_bot_action_against_its_own_refusal_is_a_policy_breach():
                                 order_number="7007", created_at=start + timedelta(minutes=1))
     fine = conversation(customer("Oli"), "web", start, [(0, "in", "cancel_order", "7008"),
                                                         (1, "bot", "", "")],
-                        closed=(start + timedelta(minutes=3), "bot_resolved"))
+                        closed=(start + timedelta(minutes=3), "resolved_by_bot"))
     PolicyDecision.objects.create(conversation=fine, order_number="7008", action="cancel",
                                   allowed=True, rule="cancel.before_shipping",
                                   created_at=start + timedelta(seconds=30))
