@@ -68,7 +68,7 @@ def history() -> dict[str, Conversation]:
         start = now - timedelta(days=days, minutes=n)
         who = Customer.objects.create(name=f"Shopper {n}", email=f"shopper{n}@example.com")
         for k in range(3):
-            order = _order(f"80{n}" if k == 0 else f"8{n}{k}", who, sizes[(n + k) % 3],
+            order = _order(f"80{n}" if k == 0 else f"7{n}{k}", who, sizes[(n + k) % 3],
                            ("evri", "dpd", "royal_mail")[(n + k) % 3],
                            ("SW1A 1AA", "M14 5AB", "EH9 1QQ")[n % 3], now - timedelta(days=25))
             if k == 0 and n % 3 == 0:
