@@ -66,8 +66,12 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
                      attachments=r.get("attachments", [])) for r in result.get("replies", [])]
     if result.get("handoff"):
         packet = result["handoff"]
-        if services.handoff_create(conversation, packet["reason"], packet,
-                                   client=state["client"]) is None:
+        waiting = conversation.handoffs.filter(status__in=["waiting", "assigned"]).exists()
+        handoff = services.handoff_create(conversation, packet["reason"], packet,
+                                          client=state["client"])
+        if handoff is None:
             # The last reply promised a person: none is coming.
             replies[-1:] = [Reply(services.HANDOFF_REFUSED)]
+        elif not waiting and handoff.expected_wait:
+            replies.append(Reply(handoff.expected_wait))
     return replies

@@ -86,13 +86,18 @@ class SlackAdapter:
     def send(self, message: Outbound) -> str:
         return self.post(message.text, message.payload.get("blocks"))["ts"]
 
-    def post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str, str]:
-        """chat.postMessage to the handoff channel; returns its channel id and ts, which
+    def post(self, text: str, blocks: list[dict[str, Any]] | None = None, *,
+             thread: dict[str, str] | None = None) -> dict[str, str]:
+        """chat.postMessage to the handoff channel, or into the thread `thread` (a post's
+        channel and ts) with a copy to the channel; returns its channel id and ts, which
         the replies in its thread carry."""
         client = WebClient(token=settings.SLACK_BOT_TOKEN, base_url=self.api_url, timeout=10)
+        where: dict[str, Any] = {"channel": settings.SLACK_HANDOFF_CHANNEL}
+        if thread:
+            where = {"channel": thread["channel"], "thread_ts": thread["ts"],
+                     "reply_broadcast": True}
         try:
-            response = client.chat_postMessage(
-                channel=settings.SLACK_HANDOFF_CHANNEL, text=text, blocks=blocks)
+            response = client.chat_postMessage(text=text, blocks=blocks, **where)
         except SlackApiError as exc:
             status = exc.response.status_code
             error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""

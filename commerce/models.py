@@ -4,8 +4,10 @@ refunds, promotions and the shop's policy."""
 from __future__ import annotations
 
 import re
+from datetime import time
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
 from pgvector.django import VectorField
 
@@ -428,6 +430,20 @@ class ShopPolicy(models.Model):
         help_text="Before changing a delivery address for a shopper who proved who they are "
                   "only with what they know (order number and postcode, say), send a "
                   "one-time code to the email or phone on file and wait for it.")
+
+    # When people answer (the shop's time zone, TIME_ZONE): handoff service levels and
+    # the insights' business-hours figures count only these hours.
+    support_days = models.CharField(
+        max_length=7, default="12345",
+        validators=[RegexValidator(r"^[1-7]{1,7}$", "Weekday digits 1 (Monday) to 7 (Sunday).")],
+        help_text="Days people answer, as ISO weekday digits: 1 = Monday … 7 = Sunday. "
+                  "\"12345\" is Monday to Friday.")
+    support_opens = models.TimeField(default=time(9, 0))
+    support_closes = models.TimeField(
+        default=time(17, 0), help_text="Set opens and closes both to 00:00 for all day.")
+    handoff_sla_minutes = models.PositiveIntegerField(
+        default=60, help_text="A handed-off shopper gets a person's first reply within this "
+                              "many minutes of support hours, or the handoff breaches its SLA.")
 
     class Meta:
         verbose_name_plural = "shop policy"

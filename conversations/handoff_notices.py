@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from channels_adapters.slack import FIELD_CHARS, SlackAdapter, clip, escape
 from conversations.models import Handoff
@@ -30,6 +31,27 @@ def slack_handoff_post(handoff_id: int) -> dict[str, str] | None:
             return None
         posted = adapter.post(*handoff_message(handoff))
         handoff.packet = {**handoff.packet, "slack": posted}
+        handoff.save(update_fields=["packet"])
+    return posted
+
+
+def slack_breach_post(handoff_id: int) -> dict[str, str] | None:
+    """Say in the handoff's Slack thread (or the channel, when it was never posted) that
+    its first reply is overdue; once per handoff, kept in `packet["slack_breach"]`."""
+    adapter = SlackAdapter()
+    if not adapter.enabled() or adapter.missing_settings():
+        return None
+    with transaction.atomic():
+        handoff = (Handoff.objects.select_for_update().select_related("conversation__customer")
+                   .filter(pk=handoff_id).first())
+        if handoff is None or handoff.packet.get("slack_breach"):
+            return None
+        customer = handoff.conversation.customer
+        since = timezone.localtime(handoff.created_at)
+        text = (f":alarm_clock: SLA breached: {escape(str(customer))} has waited since "
+                f"{since:%H:%M} ({handoff.get_reason_display()}) and no one has replied yet.")
+        posted = adapter.post(text, thread=handoff.packet.get("slack"))
+        handoff.packet = {**handoff.packet, "slack_breach": posted}
         handoff.save(update_fields=["packet"])
     return posted
 

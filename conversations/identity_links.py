@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from conversations import selectors as conversation_selectors
 from conversations import services as conversation_services
-from conversations.models import Conversation, Message
+from conversations.models import CloseReason, Conversation, Message
 from core import clock
 from core.models import Channel, ChannelIdentity, Customer, IdentityLinkCode
 
@@ -101,7 +101,8 @@ def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple
     # the asking shopper's conversation, whose history they can read back.
     notice = Conversation.objects.create(customer=customer, channel=channel,
                                          status=Conversation.Status.RESOLVED,
-                                         created_at=now, updated_at=now)
+                                         created_at=now, updated_at=now, resolved_at=now,
+                                         close_reason=CloseReason.NOTICE)
     minutes = int(LINK_CODE_TTL.total_seconds() // 60)
     message = conversation_services.message_send(
         notice, conversation_services.Reply(

@@ -12,20 +12,16 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
-from conversations.models import Conversation, Handoff, Message, SatisfactionRating
+from conversations.models import (
+    CloseReason,
+    Conversation,
+    Handoff,
+    Message,
+    SatisfactionRating,
+)
 from conversations.outreach import Outreach, proactive_send, route_for
 from conversations.services import Reply
 from core import clock
-
-
-class CloseReason:
-    RESOLVED_BY_BOT = "resolved_by_bot"
-    RESOLVED_BY_AGENT = "resolved_by_agent"
-    SHOPPER_SILENT = "shopper_silent"
-    NO_REPLY = "no_reply"  # the shop wrote first (an alert) and the shopper never answered
-    RATING = "rating"  # the conversation only carried a satisfaction score
-    INACTIVE = "inactive"  # answered, then the shopper left without signing off
-
 
 # Closings after which the shopper is asked how it went.
 ASK_AFTER = {CloseReason.RESOLVED_BY_BOT, CloseReason.RESOLVED_BY_AGENT}

@@ -60,6 +60,25 @@ class Conversation(models.Model):
         return self.verified_at is not None
 
 
+class CloseReason(models.TextChoices):
+    """Why a conversation was closed (`Conversation.close_reason`). The insights count a
+    conversation as closed by the bot for BOT_CLOSE_REASONS only."""
+
+    RESOLVED_BY_BOT = "resolved_by_bot", "Resolved by the bot"
+    RESOLVED_BY_AGENT = "resolved_by_agent", "Resolved by a person"
+    SHOPPER_SILENT = "shopper_silent", "Closed after the shopper went silent mid-flow"
+    INACTIVE = "inactive", "Answered, then the shopper left without signing off"
+    NO_REPLY = "no_reply", "The shop wrote first and the shopper never answered"
+    RATING = "rating", "Only carried a satisfaction score"
+    NOTICE = "notice", "A notice, closed as it was sent"
+
+
+BOT_CLOSE_REASONS = (CloseReason.RESOLVED_BY_BOT, CloseReason.SHOPPER_SILENT,
+                     CloseReason.INACTIVE)
+# Conversations that are no shopper's request for help: left out of the insights.
+NOT_SUPPORT_REASONS = (CloseReason.RATING, CloseReason.NO_REPLY, CloseReason.NOTICE)
+
+
 class Message(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "in", "Inbound"
@@ -149,9 +168,24 @@ class Handoff(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The service level (conversations.service_levels): a person's first reply is due by
+    # `sla_due_at` (support hours counted); `breached_at` is set once, when it was not.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    # What the shopper was told about the wait when it was handed off.
+    expected_wait = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The breach scan: open handoffs past due, not yet answered nor alerted.
+            models.Index(fields=["sla_due_at"], name="handoff_sla_due",
+                         condition=models.Q(breached_at__isnull=True,
+                                            first_reply_at__isnull=True,
+                                            closed_at__isnull=True,
+                                            sla_due_at__isnull=False)),
+        ]
 
 
 class PolicyDecision(models.Model):

@@ -523,6 +523,10 @@ def message_send(conversation: Conversation, reply: Reply, *, to: str = "",
         delivery=Message.Delivery.PENDING, created_at=clock.now(),
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=clock.now())
+    if sender == Message.Sender.AGENT:
+        from conversations.service_levels import handoff_first_reply
+
+        handoff_first_reply(conversation.pk)
     transaction.on_commit(lambda: _dispatch(message.pk, channel))
     return message
 
@@ -896,6 +900,9 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
         return open_handoff
     handoff = Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
                                      created_at=clock.now())
+    from conversations.service_levels import handoff_sla_start
+
+    handoff_sla_start(handoff)
     _inbox_event("handoff", conversation.pk)
 
     if settings.SLACK_ENABLED:

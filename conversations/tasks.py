@@ -8,7 +8,8 @@ from celery import shared_task
 
 from channels_adapters.base import PermanentError, TemporaryError
 from conversations import lifecycle, services
-from conversations.handoff_notices import slack_handoff_post
+from conversations.handoff_notices import slack_breach_post, slack_handoff_post
+from conversations.service_levels import sla_breaches_alert
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +68,23 @@ def scan_conversations() -> int:
 @shared_task(acks_late=True)
 def csat_ask(conversation_id: int) -> bool:
     return lifecycle.csat_ask(conversation_id) is not None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS)
+def post_breach_to_slack(self, handoff_id: int) -> str:
+    try:
+        posted = slack_breach_post(handoff_id)
+    except TemporaryError as exc:
+        backoff = 2 ** min(self.request.retries + 1, 5)
+        raise self.retry(countdown=max(backoff, exc.retry_after or 0), exc=exc) from exc
+    except PermanentError as exc:
+        # The breach still shows in the admin inbox; only the Slack alert is lost.
+        logger.error("SLA breach of handoff %s was not posted to Slack: %s", handoff_id, exc)
+        return "failed"
+    return "posted" if posted else "skipped"
+
+
+@shared_task
+def alert_sla_breaches() -> int:
+    """Beat, every minute: handoffs whose first reply is overdue, alerted once each."""
+    return len(sla_breaches_alert())

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "agents",
     "devtools",
     "alerts",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-identity-attempts": {"task": "core.tasks.purge_identity_attempts",
                                 "schedule": 3600.0},
     **ALERTS_BEAT_SCHEDULE,
+    "alert-sla-breaches": {"task": "conversations.tasks.alert_sla_breaches", "schedule": 60.0},
+    "refresh-insights": {"task": "insights.tasks.refresh_insights", "schedule": 60.0},
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.

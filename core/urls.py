@@ -16,5 +16,6 @@ urlpatterns = [
     path("webhooks/<str:channel>/", webhook, name="webhook"),
     path("rate/", include("alerts.urls")),
     path("admin/inbox/", include("conversations.inbox.urls")),
+    path("admin/insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
 ]

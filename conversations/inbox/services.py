@@ -24,8 +24,9 @@ from conversations.inbox.selectors import (
     PLACEHOLDER,
     PLACEHOLDERS,
 )
-from conversations.lifecycle import CloseReason, conversation_close
+from conversations.lifecycle import conversation_close
 from conversations.models import (
+    CloseReason,
     Conversation,
     Handoff,
     InternalNote,

@@ -85,7 +85,7 @@
     if (leaving) return;
     scheduleQueue();
     if (!conversationId || String(event.conversation) !== conversationId) return;
-    if (event.kind === "message" || event.kind === "note") {
+    if (event.kind === "message" || event.kind === "note" || event.kind === "sla_breach") {
       refreshTimeline();
     } else if (!composing()) {
       // Someone else claimed, decided or closed this case: show the page as it is now.

@@ -3,8 +3,9 @@ JSON keys: the benchmark contract, BENCH.md).
 
 Groups (`--only`, the key prefixes): `model` (load time and memory of the classifier),
 `floor` (one encoding, one primary-key SELECT: what a turn cannot be faster than),
-`turn` (bot turns end to end on the demo shop) and `ingest` (signed WhatsApp webhooks
-over real HTTP, from concurrent senders, to the web server `manage.py run` starts).
+`turn` (bot turns end to end on the demo shop), `ingest` (signed WhatsApp webhooks
+over real HTTP, from concurrent senders, to the web server `manage.py run` starts) and
+`insights` (the insights page over a million messages, see insights/bench.py).
 Turns run in a transaction that is rolled back; the webhooks' rows are deleted again.
 """
 
@@ -35,8 +36,9 @@ from commerce.models import Order, OrderStatus, Product
 from conversations import services
 from core.health import heap_freeze
 from devtools.load import percentile, webhook_load
+from insights.bench import insights_bench
 
-GROUPS = ("model", "floor", "turn", "ingest", "stall")
+GROUPS = ("model", "floor", "turn", "ingest", "stall", "insights")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
@@ -97,6 +99,8 @@ class Command(BaseCommand):
                                         options["port"]))
         if "stall" in only:
             results.update(stall_bench())
+        if "insights" in only:
+            results.update(insights_bench())
         for key, value in results.items():
             self.stdout.write(f"{key}: {value}")
         report = options.get("report")

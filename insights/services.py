@@ -1,0 +1,244 @@
+"""Writes of the insights app: recompute the facts of the conversations marked stale.
+
+Quality score (0–100, rule-based, kept per conversation): 100, minus 20 while it is not
+resolved, 30 when it was reopened (the same customer came back about the same order or
+intent within 7 days, on any channel), 40 for a policy breach (the bot acted where the
+policy decision it had recorded for that order and action said no), 20 when the shopper
+was frustrated (the bot counted frustration, a complaint, or a frustration handoff) and
+20 when a handoff waited past its service level.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+BATCH = 2000
+REOPEN_WINDOW_DAYS = 7
+# Intents that say nothing about what the conversation is about.
+NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
+
+# The batch is picked (and locked) first and then deleted by key, so the plan never
+# depends on how many marks the statistics think there are.
+_CLAIM = """
+SELECT conversation_id FROM insights_staleconversation
+LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+"""
+_CLAIMED = "DELETE FROM insights_staleconversation WHERE conversation_id = ANY(%(ids)s)"
+
+_FORGET = """
+DELETE FROM insights_conversationfact f
+WHERE f.conversation_id = ANY(%(ids)s)
+  AND NOT EXISTS (SELECT 1 FROM conversations_conversation c WHERE c.id = f.conversation_id)
+"""
+
+# Set-based over the batch (one pass over its messages, whatever the table's statistics
+# say): the first handoff, then every message with the conversation's first inbound
+# time and that handoff's time beside it, then one row of aggregates per conversation.
+_UPSERT = """
+WITH h AS (
+    SELECT DISTINCT ON (conversation_id) conversation_id, created_at, reason, sla_due_at,
+           breached_at, first_reply_at
+    FROM conversations_handoff WHERE conversation_id = ANY(%(ids)s)
+    ORDER BY conversation_id, created_at, id
+), msg AS (
+    SELECT m.id, m.conversation_id, m.channel, m.direction, m.sender, m.intent,
+           m.entities ->> 'order_number' AS order_number, m.created_at,
+           min(m.created_at) FILTER (WHERE m.direction = 'in')
+               OVER (PARTITION BY m.conversation_id) AS fi,
+           h.created_at AS handoff_at
+    FROM conversations_message m LEFT JOIN h USING (conversation_id)
+    WHERE m.conversation_id = ANY(%(ids)s)
+), agg AS (
+    SELECT conversation_id, min(fi) AS first_inbound_at,
+           (array_agg(channel ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in'))[1] AS first_channel,
+           min(created_at) FILTER (WHERE direction = 'out' AND sender IN ('bot', 'agent')
+                                   AND created_at >= fi) AS first_response_at,
+           (array_agg(sender ORDER BY created_at, id)
+               FILTER (WHERE direction = 'out' AND sender IN ('bot', 'agent')
+                       AND created_at >= fi))[1] AS first_response_by,
+           count(*) FILTER (WHERE direction = 'in') AS inbound,
+           (array_agg(intent ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in' AND intent <> ALL(%(not_topic)s)))[1] AS topic,
+           (array_agg(order_number ORDER BY created_at, id)
+               FILTER (WHERE direction = 'in' AND COALESCE(order_number, '') <> ''))[1]
+               AS order_number,
+           bool_or(direction = 'in' AND intent = 'complaint') AS complained,
+           bool_or(direction = 'out' AND sender = 'bot') AS involved,
+           min(created_at) FILTER (WHERE direction = 'out' AND sender = 'agent'
+                                   AND created_at >= handoff_at) AS human_reply_at
+    FROM msg GROUP BY conversation_id
+)
+INSERT INTO insights_conversationfact (
+    conversation_id, customer_id, channel, started_at, first_inbound_at, first_response_at,
+    first_response_by, involved, inbound_count, topic_intent, order_number, handoff_at,
+    handoff_reason, human_reply_at, sla_breached, resolved_at, close_reason, bot_closed,
+    reopened_by, frustrated, policy_breach, quality)
+SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
+       m.first_inbound_at, m.first_response_at, COALESCE(m.first_response_by, ''),
+       COALESCE(m.involved, false), COALESCE(m.inbound, 0), COALESCE(m.topic, ''),
+       LEFT(COALESCE(m.order_number, ''), 32), h.created_at, COALESCE(h.reason, ''),
+       m.human_reply_at,
+       COALESCE(h.breached_at IS NOT NULL OR h.first_reply_at > h.sla_due_at
+                OR m.human_reply_at > h.sla_due_at, false),
+       c.resolved_at, c.close_reason,
+       c.close_reason = ANY(%(bot_reasons)s),
+       NULL,
+       COALESCE((c.state ->> 'frustration') ~ '^[1-9]', false)
+           OR COALESCE(h.reason = 'frustration', false) OR COALESCE(m.complained, false),
+       EXISTS (
+           SELECT 1 FROM conversations_actionrecord a
+           WHERE a.conversation_id = c.id AND a.actor = 'bot'
+             AND (SELECT d.allowed FROM conversations_policydecision d
+                  WHERE d.conversation_id = c.id AND d.action = a.kind
+                    AND d.order_number = a.order_number AND d.created_at <= a.created_at
+                  ORDER BY d.created_at DESC, d.id DESC LIMIT 1) IS FALSE),
+       100
+FROM conversations_conversation c
+LEFT JOIN agg m ON m.conversation_id = c.id
+LEFT JOIN h ON h.conversation_id = c.id
+WHERE c.id = ANY(%(ids)s)
+ON CONFLICT (conversation_id) DO UPDATE SET
+    customer_id = EXCLUDED.customer_id, channel = EXCLUDED.channel,
+    started_at = EXCLUDED.started_at, first_inbound_at = EXCLUDED.first_inbound_at,
+    first_response_at = EXCLUDED.first_response_at,
+    first_response_by = EXCLUDED.first_response_by, involved = EXCLUDED.involved,
+    inbound_count = EXCLUDED.inbound_count, topic_intent = EXCLUDED.topic_intent,
+    order_number = EXCLUDED.order_number, handoff_at = EXCLUDED.handoff_at,
+    handoff_reason = EXCLUDED.handoff_reason, human_reply_at = EXCLUDED.human_reply_at,
+    sla_breached = EXCLUDED.sla_breached, resolved_at = EXCLUDED.resolved_at,
+    close_reason = EXCLUDED.close_reason, bot_closed = EXCLUDED.bot_closed,
+    frustrated = EXCLUDED.frustrated, policy_breach = EXCLUDED.policy_breach
+"""
+
+# The reopen of a conversation is decided by its customer's later conversations: those
+# just recomputed decide it for every conversation of the same customer closed in the
+# 7 days before they started (and for themselves). The quality score follows.
+_REOPEN_AND_QUALITY = """
+WITH touched AS (
+    SELECT customer_id, min(started_at) AS since FROM insights_conversationfact
+    WHERE conversation_id = ANY(%(ids)s) GROUP BY customer_id
+), affected AS (
+    SELECT f.conversation_id FROM insights_conversationfact f
+    JOIN touched t ON f.customer_id = t.customer_id
+    WHERE f.resolved_at >= t.since - make_interval(days => %(window)s)
+    UNION
+    SELECT unnest(%(ids)s::bigint[])
+), decided AS (
+    SELECT DISTINCT ON (f.conversation_id) f.conversation_id, g.conversation_id AS reopened_by
+    FROM insights_conversationfact f JOIN affected USING (conversation_id)
+    LEFT JOIN insights_conversationfact g
+      ON g.customer_id = f.customer_id AND g.conversation_id <> f.conversation_id
+     AND g.started_at > f.resolved_at
+     AND g.started_at <= f.resolved_at + make_interval(days => %(window)s)
+     AND g.first_inbound_at IS NOT NULL
+     AND ((f.order_number <> '' AND g.order_number = f.order_number)
+          OR (f.topic_intent <> '' AND g.topic_intent = f.topic_intent))
+    ORDER BY f.conversation_id, g.started_at, g.conversation_id
+)
+UPDATE insights_conversationfact f
+SET reopened_by = d.reopened_by,
+    quality = GREATEST(0, 100
+        - CASE WHEN f.resolved_at IS NULL THEN 20 ELSE 0 END
+        - CASE WHEN d.reopened_by IS NOT NULL THEN 30 ELSE 0 END
+        - CASE WHEN f.policy_breach THEN 40 ELSE 0 END
+        - CASE WHEN f.frustrated THEN 20 ELSE 0 END
+        - CASE WHEN f.sla_breached THEN 20 ELSE 0 END)
+FROM decided d WHERE f.conversation_id = d.conversation_id
+"""
+
+
+def facts_refresh(batch: int = BATCH) -> int:
+    """Recompute the facts of every conversation marked stale, a batch per transaction
+    (a batch's marks come back if it fails). Returns how many were recomputed."""
+    from conversations.models import BOT_CLOSE_REASONS
+
+    done = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_CLAIM, {"batch": batch})
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return done
+            cursor.execute(_CLAIMED, {"ids": ids})
+            params = {"ids": ids, "bot_reasons": [str(r) for r in BOT_CLOSE_REASONS],
+                      "not_topic": list(NOT_A_TOPIC), "window": REOPEN_WINDOW_DAYS}
+            cursor.execute(_FORGET, params)
+            cursor.execute(_UPSERT, params)
+            cursor.execute(_REOPEN_AND_QUALITY, params)
+        done += len(ids)
+
+
+# UK postcode areas by region (the ITL1 regions, Greater London on its own).
+_UK_AREAS = {
+    "London": "E EC N NW SE SW W WC CR DA KT SM TW BR",
+    "South East": "BN CT GU HP ME MK OX PO RG RH SL SO TN",
+    "South West": "BA BH BS DT EX GL PL SN SP TA TQ TR",
+    "East": "AL CB CM CO EN HA IG IP LU NR PE RM SG SS UB WD",
+    "West Midlands": "B CV DY HR ST SY TF WR WS WV",
+    "East Midlands": "DE DN LE LN NG NN S",
+    "Yorkshire": "BB BD HD HG HU HX LS WF YO",
+    "North West": "BL CA CH CW FY L LA M OL PR SK WA WN",
+    "North East": "DH DL NE SR TS",
+    "Wales": "CF LD LL NP SA",
+    "Scotland": "AB DD DG EH FK G HS IV KA KW KY ML PA PH TD ZE",
+    "Northern Ireland": "BT",
+}
+UK_REGIONS: dict[str, str] = {area: region for region, areas in _UK_AREAS.items()
+                              for area in areas.split()}
+
+_CLAIM_ORDERS = """
+SELECT order_id FROM insights_staleorder LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+"""
+_CLAIMED_ORDERS = "DELETE FROM insights_staleorder WHERE order_id = ANY(%(ids)s)"
+
+# Origin: the first carrier scan's place, without the carrier's name for its building
+# ("Northampton Mail Centre" and "Northampton, GB" are both Northampton).
+_UPSERT_ORDERS = r"""
+INSERT INTO insights_orderfact (order_id, number, placed_at, carrier, origin, destination,
+                                product_ids)
+SELECT o.id, o.number, o.placed_at, COALESCE(s.carrier, ''),
+       COALESCE(regexp_replace(split_part(e.location, ',', 1),
+           '\s+(National Distribution Centre|Distribution Centre|Mail Centre|Depot|Hub)$',
+           ''), ''),
+       CASE WHEN o.ship_country = 'GB' THEN COALESCE(r.region, 'UK (other)')
+            WHEN o.ship_country = 'IE' THEN 'Ireland'
+            WHEN o.ship_country = 'US' THEN 'United States'
+            ELSE 'Europe' END,
+       COALESCE((SELECT array_agg(DISTINCT v.product_id) FROM commerce_orderitem i
+                 JOIN commerce_variant v ON v.id = i.variant_id WHERE i.order_id = o.id),
+                '{}')
+FROM commerce_order o
+LEFT JOIN LATERAL (SELECT id, carrier FROM commerce_shipment WHERE order_id = o.id
+                   ORDER BY created_at, id LIMIT 1) s ON true
+LEFT JOIN LATERAL (SELECT location FROM commerce_trackingevent WHERE shipment_id = s.id
+                   ORDER BY at, id LIMIT 1) e ON true
+LEFT JOIN unnest(%(areas)s::text[], %(regions)s::text[]) AS r(area, region)
+       ON r.area = substring(upper(o.ship_postcode) from '^[A-Z]{1,2}')
+WHERE o.id = ANY(%(ids)s)
+ON CONFLICT (order_id) DO UPDATE SET
+    number = EXCLUDED.number, placed_at = EXCLUDED.placed_at, carrier = EXCLUDED.carrier,
+    origin = EXCLUDED.origin, destination = EXCLUDED.destination,
+    product_ids = EXCLUDED.product_ids
+"""
+
+
+def order_facts_refresh(batch: int = BATCH * 5) -> int:
+    """Recompute the facts of every order marked stale. Returns how many."""
+    done = 0
+    params: dict[str, object] = {"areas": list(UK_REGIONS), "regions": list(UK_REGIONS.values())}
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_CLAIM_ORDERS, {"batch": batch})
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return done
+            cursor.execute(_CLAIMED_ORDERS, {"ids": ids})
+            cursor.execute(_UPSERT_ORDERS, {**params, "ids": ids})
+        done += len(ids)
+
+
+def insights_refresh(batch: int = BATCH) -> int:
+    """Everything the insights read, brought up to date (a first build of a big shop
+    passes a big batch: a few large statements beat many small ones there)."""
+    return facts_refresh(batch) + order_facts_refresh(batch * 5)
