@@ -47,6 +47,7 @@ from conversations.models import (
 )
 from conversations.realtime import inbox_event_on_commit
 from conversations.selectors import verification_ttl
+from conversations.service_levels import handoff_first_reply, handoff_sla_start
 from core import clock
 from core.models import (
     KNOWLEDGE_PROOFS,
@@ -524,8 +525,6 @@ def message_send(conversation: Conversation, reply: Reply, *, to: str = "",
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=clock.now())
     if sender == Message.Sender.AGENT:
-        from conversations.service_levels import handoff_first_reply
-
         handoff_first_reply(conversation.pk)
     transaction.on_commit(lambda: _dispatch(message.pk, channel))
     return message
@@ -900,8 +899,6 @@ def handoff_create(conversation: Conversation, reason: str, packet: dict[str, An
         return open_handoff
     handoff = Handoff.objects.create(conversation=conversation, reason=reason, packet=packet,
                                      created_at=clock.now())
-    from conversations.service_levels import handoff_sla_start
-
     handoff_sla_start(handoff)
     _inbox_event("handoff", conversation.pk)
 

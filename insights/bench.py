@@ -26,6 +26,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from core import clock
+from insights.services import insights_refresh
 
 CONVERSATIONS = 100_000
 MESSAGES = 1_000_000
@@ -244,7 +245,6 @@ def insights_bench() -> dict[str, float]:
     """Build, measure, roll back. Returns the figures for the report."""
     from django.contrib.auth import get_user_model
 
-    from insights.services import insights_refresh
 
     results: dict[str, float] = {}
     rng = random.Random(13)

@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
+from commerce.models import Product, size_key
 from conversations.models import NOT_SUPPORT_REASONS, HandoffReason
 from conversations.service_levels import SupportHours
 from core import clock
 from core.models import Channel
+from insights.services import insights_refresh
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -522,8 +524,6 @@ def contact_lane(ctx: Context) -> Figure:
 
 
 def contact_product(ctx: Context) -> Figure:
-    from commerce.models import Product
-
     figure = _contact_rate(ctx, "contact_product", "Contact rate per 100 orders, by product",
                            "Contacts per 100 orders containing the product.",
                            marketing=True)
@@ -552,8 +552,6 @@ def return_reasons(ctx: Context) -> Figure:
     for _, size, reason, n in found:
         counts = by_size.setdefault(size or "one size", [0, 0, 0])
         counts[0 if "small" in (reason or "") else 1 if "big" in (reason or "") else 2] += int(n)
-    from commerce.models import size_key
-
     sizes = sorted(by_size, key=size_key)
     return Figure(
         "return_reasons", "Return reasons by product and size",
@@ -698,8 +696,6 @@ def figures_list(filters: Filters, *, marketing_only: bool = False,
                  keys: Iterable[str] | None = None) -> list[Figure]:
     """The page's figures (the marketing part only for marketers), counted after the
     facts are brought up to date."""
-    from insights.services import insights_refresh
-
     insights_refresh()
     ctx = Context(filters)
     wanted = list(keys) if keys is not None else list(FIGURES)
@@ -790,8 +786,6 @@ def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str
 def drill_conversations(filters: Filters, figure: str, key: str,
                         limit: int = DRILL_LIMIT) -> list[DrillRow]:
     """The conversations behind one bar of `figure` (lowest quality first)."""
-    from insights.services import insights_refresh
-
     insights_refresh()
     ctx = Context(filters)
     condition, extra = _drill_condition(ctx, figure, key)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from conversations.models import BOT_CLOSE_REASONS
+
 BATCH = 2000
 REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
@@ -151,8 +153,6 @@ FROM decided d WHERE f.conversation_id = d.conversation_id
 def facts_refresh(batch: int = BATCH) -> int:
     """Recompute the facts of every conversation marked stale, a batch per transaction
     (a batch's marks come back if it fails). Returns how many were recomputed."""
-    from conversations.models import BOT_CLOSE_REASONS
-
     done = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:

@@ -96,7 +96,7 @@ def test_a_custom_policy_moves_the_hours_and_the_target():
 
 def test_a_handoff_that_breaches_its_sla_is_alerted_once_in_the_inbox_and_slack(
         slack, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
-    import conversations.inbox.services as inbox
+    import conversations.realtime as inbox
 
     late = hand_off("Fay", WEDNESDAY_10)
     Handoff.objects.filter(pk=late.pk).update(packet={
