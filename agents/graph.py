@@ -18,6 +18,7 @@ from agents.nodes import (
     payment,
     promo,
     returns,
+    stock_alerts,
     talk,
     understand,
     verify,
@@ -53,6 +54,8 @@ NODES: dict[str, Any] = {
     "confirm": confirm.confirm,
     "missing_remedy": confirm.missing_remedy,
     "return_resolution": returns.return_resolution,
+    "stop_alerts": stock_alerts.stop_alerts,
+    "alert_contact": stock_alerts.alert_contact,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from agents.nlu.cues import UK_POSTCODE, yes_or_no
+from agents.nodes import stock_alerts
 from agents.nodes.confirm import REMEDY_REFUND, REMEDY_RESHIP
 from agents.nodes.payment import is_fraud_claim
 from agents.nodes.talk import is_instruction
@@ -66,6 +67,10 @@ def route_after_understand(state: TurnState) -> str:
         return "fraud"
     if wants_person(state):
         return "human_request"
+    if stock_alerts.wants_no_alerts(text):
+        return "stop_alerts"
+    if stock_alerts.wants_contact(state):
+        return "alert_contact"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
     if state.get("stop"):

@@ -20,6 +20,7 @@ from django.db.models.sql import InsertQuery
 
 from channels_adapters.base import inbound_clean
 from commerce.policy import Decision
+from conversations import outreach
 from conversations.models import (
     ActionRecord,
     Conversation,
@@ -475,9 +476,14 @@ def message_deliver(message_id: int) -> DeliveryResult:
     from channels_adapters.base import PermanentError, TemporaryError
     from channels_adapters.registry import adapter_for
 
-    channel = Message.objects.filter(pk=message_id).values_list("channel", flat=True).first()
-    if channel and channel != "web" and not _outbound_capacity(channel):
-        return DeliveryResult("pending", retry=True, error="channel rate limit")
+    row = Message.objects.filter(pk=message_id, delivery=Message.Delivery.PENDING).values_list(
+        "channel", "conversation_id", "payload").first()
+    if row is None:
+        return DeliveryResult("not_pending")
+    wait = outreach.send_wait(*row) if row[0] != "web" else 0.0
+    if wait:
+        return DeliveryResult("pending", retry=True, error="channel rate limit",
+                              retry_after=wait)
     claimed = Message.objects.filter(
         pk=message_id, direction=Message.Direction.OUTBOUND,
         delivery=Message.Delivery.PENDING).update(
@@ -504,18 +510,6 @@ def message_deliver(message_id: int) -> DeliveryResult:
         delivery=Message.Delivery.SENT, last_error="", sending_since=None,
         external_id=external_id or None, sent_at=clock.now())
     return DeliveryResult("sent")
-
-
-def _outbound_capacity(channel: str) -> bool:
-    """Per-channel throughput cap, so a burst never trips the platform's own limits."""
-    from django.conf import settings
-
-    cap = settings.OUTBOUND_PER_SECOND.get(channel)
-    if not cap:
-        return True
-    recent = Message.objects.filter(channel=channel, direction=Message.Direction.OUTBOUND,
-                                    sent_at__gte=clock.now() - timedelta(seconds=1)).count()
-    return recent < cap
 
 
 MAX_ATTEMPTS = 6

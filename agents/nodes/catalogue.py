@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from agents import format as fmt
+from agents.nodes import stock_alerts
 from agents.state import TurnState
-from agents.tools.context import conversation, memory, reply
+from agents.tools.context import memory, reply
 from commerce import selectors as store
-from commerce import services as store_services
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
 
@@ -465,8 +465,4 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             f"Good news: {product.name} ({label}) is in stock right now — {variant.stock} "
             f"left at {fmt.money(variant.price)}.")]}
-    conv = conversation(state)
-    store_services.back_in_stock_subscribe(conv.customer, variant, state.get("channel", "web"))
-    return {"memory": mem, "replies": [reply(
-        f"Done — I'll message you here as soon as {product.name} ({label}) is back in stock. "
-        "You can say \"stop alerts\" at any time.")]}
+    return stock_alerts.subscribe(state, variant, mem)

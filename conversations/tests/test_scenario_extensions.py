@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.db import transaction
 
+from campaigns import services as alert_services
 from commerce import services as commerce_services
 from commerce.models import (
     BackInStockSubscription,
@@ -475,8 +476,8 @@ def test_each_consequential_write_is_found_by_comparing_the_store() -> None:
                           status="processing", idempotency_key="t:items-difference")
     DiscountCode.objects.create(code="SORRY-1043", kind="percent", value=Decimal(10))
     BackInStockSubscription.objects.filter(variant__sku="TEE-BLK-L").delete()
-    commerce_services.back_in_stock_subscribe(maya, Variant.objects.get(sku="TEE-BLK-S"),
-                                              "whatsapp")
+    alert_services.stock_alert_subscribe(maya, Variant.objects.get(sku="TEE-BLK-S"),
+                                         "whatsapp", wording="Tell me", source="chat")
     commerce_services.reship_create(second, key="t:reship")
 
     # Then each is found once; the refunds a cancellation or a change of items makes are

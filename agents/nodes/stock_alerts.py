@@ -1,0 +1,111 @@
+"""Back-in-stock alerts in the conversation: taking a wish with its consent (and, for a
+site-chat guest, the address to tell them at), and stopping alerts ("stop alerts", STOP
+on WhatsApp), saying exactly what was stopped."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.state import TurnState
+from agents.tools.context import conversation, memory, reply
+from campaigns import services as alerts
+from commerce.models import BackInStockSubscription, Variant
+from core.models import Channel
+
+STOP_ALERTS = re.compile(
+    r"^\s*(stop|unsubscribe|stop all|cancel)\s*[.!]*\s*$|"
+    r"\b(stop|cancel|end|turn off|switch off|unsubscribe\w*|opt(?:ing)? out|no more|"
+    r"remove me)\b[^.?!]{0,40}\b(alerts?|notifications?|notify\w*|messages?|texts?|emails?|"
+    r"list|back.in.stock)\b|"
+    r"\b(unsubscribe|opt out)\b", re.I)
+NOT_STOPPING = re.compile(r"\b(don'?t|do not|never)\s+(stop|cancel|unsubscribe)", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def wants_no_alerts(text: str) -> bool:
+    return bool(STOP_ALERTS.search(text)) and not NOT_STOPPING.search(text)
+
+
+def stop_alerts(state: TurnState) -> dict[str, Any]:
+    conv = conversation(state)
+    mem = memory(state)
+    mem["pending"] = None
+    text = state.get("text", "")
+    wishes = list(BackInStockSubscription.objects.filter(
+        customer=conv.customer, notified_at__isnull=True).select_related("variant__product"))
+    named = [w.variant_id for w in wishes if _names(text, w.variant)]
+    whole = bool(re.fullmatch(r"\s*(stop|unsubscribe|stop all)\s*[.!]*\s*", text, re.I))
+    if named and not whole:
+        stopped = alerts.stock_alerts_stop(conv.customer, variant_ids=named)
+    else:
+        stopped = alerts.stock_alerts_stop(conv.customer)
+    if stopped.labels:
+        what = "; ".join(stopped.labels)
+        more = ("" if not (named and not whole) or len(named) == len(wishes) else
+                " Your other back-in-stock alerts stay on.")
+        text = (f"Done: I've stopped the back-in-stock alert for {what}. You won't get a "
+                f"message about it.{more}")
+    elif stopped.channels:
+        text = ("Done: you won't get back-in-stock alerts from us any more. Messages about "
+                "your orders still come.")
+    else:
+        text = ("You have no back-in-stock alerts with us, so there's nothing to stop. "
+                "Messages about your orders still come.")
+    return {"memory": mem, "replies": [reply(text)]}
+
+
+def _names(text: str, variant: Variant) -> bool:
+    words = set(re.findall(r"[a-z]{4,}", variant.product.name.lower()))
+    return any(re.search(rf"\b{re.escape(w)}", text, re.I) for w in words)
+
+
+def subscribe(state: TurnState, variant: Variant, mem: dict[str, Any]) -> dict[str, Any]:
+    """Take the wish on the channel the shopper writes from; a site-chat guest is asked
+    for an email address first (a browser cannot be told anything later)."""
+    conv = conversation(state)
+    mem["pending"] = None
+    channel = state.get("channel", "web")
+    label = f"{variant.product.name} ({variant.option_label()})" if variant.options else \
+        variant.product.name
+    if channel in alerts.REACHABLE:
+        text = (f"Done — I'll message you here as soon as {label} is back in stock. "
+                "You can say \"stop alerts\" at any time.")
+        alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=text,
+                                     source="chat")
+        return {"memory": mem, "replies": [reply(text)]}
+    customer = conv.customer
+    if not customer.is_guest and customer.email and conv.is_verified:
+        text = (f"Done — I'll email you at {customer.email} as soon as {label} is back in "
+                "stock. Every email has a link to stop these alerts.")
+        alerts.stock_alert_subscribe(customer, variant, Channel.EMAIL, wording=text,
+                                     source="chat")
+        return {"memory": mem, "replies": [reply(text)]}
+    mem["pending"] = {"kind": "alert_contact", "variant": variant.pk}
+    return {"memory": mem, "replies": [reply(
+        f"I can email you when {label} is back in stock. Which email address should I use? "
+        "I'll send you a link to confirm it first.")]}
+
+
+def wants_contact(state: TurnState) -> bool:
+    pending = (state.get("memory") or {}).get("pending") or {}
+    return pending.get("kind") == "alert_contact" and bool(EMAIL.search(state.get("text", "")))
+
+
+def alert_contact(state: TurnState) -> dict[str, Any]:
+    """The address a site-chat guest gave for their alert: the wish waits for its
+    confirmation link (double opt-in)."""
+    conv = conversation(state)
+    mem = memory(state)
+    pending = mem.get("pending") or {}
+    mem["pending"] = None
+    variant = Variant.objects.select_related("product").filter(pk=pending.get("variant")).first()
+    found = EMAIL.search(state.get("text", ""))
+    if variant is None or found is None:
+        return {"memory": mem, "replies": [reply(
+            "Sorry, I lost track of which item that was for. Which product should I watch?")]}
+    address = found.group(0)
+    alerts.stock_alert_request_by_email(conv.customer, variant, address, source="chat")
+    return {"memory": mem, "replies": [reply(
+        f"Thanks. I've sent a link to {address}: follow it to confirm, and I'll email you "
+        f"as soon as {variant} is back in stock.")]}

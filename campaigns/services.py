@@ -1,0 +1,572 @@
+"""Writes of back-in-stock: wishes and the consent they carry, stopping them, and the
+restock campaigns that tell the waiting shoppers (started by a restock or by hand,
+released in batches, paused, resumed, cancelled).
+
+A batch is released by `campaign_release`, one transaction under the campaign's row lock:
+stock is read again first (sold out: the campaign stops and tells the rest nothing);
+then the oldest waiting wishes are taken, each shopper is checked (consent on the
+channel, a way to reach them, the weekly marketing cap, their quiet hours, WhatsApp's
+daily conversation tier) and either queued once, with their outbox message, or held with
+the reason. The unique (campaign, customer) row is what makes a message go once however
+often a batch is retried; the outbox's claim makes it be sent once."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from campaigns import texts
+from campaigns.models import Campaign, Recipient
+from commerce.models import BackInStockSubscription, Variant
+from conversations import outreach
+from conversations.models import Message
+from core import clock
+from core.models import Channel, ChannelIdentity, Customer, MarketingConsent
+
+logger = logging.getLogger(__name__)
+
+PURPOSE = "back_in_stock"
+# A consent given for marketing in general covers back-in-stock alerts too.
+CONSENT_PURPOSES = (PURPOSE, "marketing")
+REACHABLE = (Channel.WHATSAPP, Channel.EMAIL, Channel.TELEGRAM)
+CHUNK = 5000
+CLICK_SALT = "campaigns.click"
+STOP_SALT = "campaigns.stop"
+CONFIRM_SALT = "campaigns.confirm"
+
+
+class CampaignRefused(ValueError):
+    """A marketer's action that cannot be done as asked."""
+
+
+# --- wishes and consent ------------------------------------------------------------------
+
+
+def stock_alert_subscribe(customer: Customer, variant: Variant, channel: str, *,
+                          wording: str, source: str, contact: str = "",
+                          confirmed: bool = True) -> BackInStockSubscription:
+    """A shopper asks to be told when `variant` is back, on `channel`. The consent is kept
+    with the words they agreed to and when; a wish that needs confirming (a guest's email
+    address: double opt-in) waits, unconfirmed, until its link is followed."""
+    now = clock.now()
+    with transaction.atomic():
+        subscription, created = BackInStockSubscription.objects.get_or_create(
+            customer=customer, variant=variant,
+            defaults={"channel": channel, "contact": contact[:254], "created_at": now,
+                      "confirmed_at": now if confirmed else None})
+        if not created and confirmed and subscription.confirmed_at is None:
+            subscription.confirmed_at = now
+            subscription.save(update_fields=["confirmed_at"])
+        if confirmed:
+            consent_record(customer, channel, wording=wording, source=source)
+    return subscription
+
+
+def stock_alert_request_by_email(customer: Customer, variant: Variant, address: str, *,
+                                 source: str) -> BackInStockSubscription:
+    """A guest's wish to be emailed at `address`: kept unconfirmed, and a confirmation
+    link goes to that address (double opt-in). Nothing marketing is sent before they
+    follow it."""
+    subscription = stock_alert_subscribe(customer, variant, Channel.EMAIL, wording="",
+                                         source=source, contact=address, confirmed=False)
+    if subscription.confirmed_at is None:
+        link = f"{settings.SITE_URL.rstrip('/')}/alerts/confirm/{confirmation_token(subscription)}/"
+        outreach.proactive_queue([outreach.Proactive(
+            customer_id=subscription.customer_id, channel=Channel.EMAIL, to=address,
+            purpose="stock_alert_confirmation",
+            subject=f"Confirm your alert for {variant}",
+            text=(f"Please confirm that you'd like an email from {settings.SHOP_NAME} when "
+                  f"{variant} is back in stock:\n\n{link}\n\nIf you didn't ask for this, "
+                  "ignore this email: you'll hear nothing more from us."))])
+    return subscription
+
+
+def consent_record(customer: Customer, channel: str, *, wording: str,
+                   source: str) -> MarketingConsent:
+    active = MarketingConsent.objects.filter(
+        customer=customer, channel=channel, purpose__in=CONSENT_PURPOSES,
+        withdrawn_at__isnull=True).first()
+    if active is not None:
+        return active
+    return MarketingConsent.objects.create(customer=customer, channel=channel, purpose=PURPOSE,
+                                           wording=wording, source=source,
+                                           created_at=clock.now())
+
+
+def confirmation_token(subscription: BackInStockSubscription) -> str:
+    return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+
+
+def stock_alert_confirm(token: str, max_age_days: int = 7) -> BackInStockSubscription:
+    """A guest followed the link sent to the address they gave: the wish counts now, with
+    its consent, and the address becomes theirs (when no other customer has it)."""
+    pk = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=max_age_days))
+    with transaction.atomic():
+        subscription = BackInStockSubscription.objects.select_for_update().select_related(
+            "customer", "variant__product").get(pk=pk)
+        if subscription.confirmed_at is None:
+            subscription.confirmed_at = clock.now()
+            subscription.save(update_fields=["confirmed_at"])
+            customer = subscription.customer
+            if (subscription.channel == Channel.EMAIL and not customer.email
+                    and not Customer.objects.filter(
+                        email__iexact=subscription.contact).exists()):
+                customer.email = subscription.contact
+                customer.save(update_fields=["email"])
+            consent_record(customer, subscription.channel, source="double_opt_in",
+                           wording=texts.CONSENT_WORDING.format(
+                               channel=Channel(subscription.channel).label,
+                               product=subscription.variant))
+    return subscription
+
+
+@dataclass(frozen=True)
+class Stopped:
+    labels: list[str]
+    channels: list[str]
+
+
+def stock_alerts_stop(customer: Customer, *, variant_ids: list[int] | None = None,
+                      channel: str | None = None) -> Stopped:
+    """Stop back-in-stock alerts: for the named variants, or all of them (then the
+    consent on `channel`, or on every channel, is withdrawn too). Messages queued for
+    them and not yet sent are not sent."""
+    now = clock.now()
+    with transaction.atomic():
+        wishes = BackInStockSubscription.objects.filter(customer=customer).select_related(
+            "variant__product")
+        if variant_ids is not None:
+            wishes = wishes.filter(variant_id__in=variant_ids)
+        stopped = [w for w in wishes if w.notified_at is None]
+        labels = [str(w.variant) for w in stopped]
+        ids = [w.pk for w in wishes]
+        unsent = Recipient.objects.filter(
+            customer=customer, status=Recipient.Status.QUEUED,
+            message__delivery=Message.Delivery.PENDING)
+        if variant_ids is not None:
+            unsent = unsent.filter(campaign__variant_id__in=variant_ids)
+        message_ids = list(unsent.values_list("message_id", flat=True))
+        Message.objects.filter(pk__in=message_ids, delivery=Message.Delivery.PENDING).update(
+            delivery=Message.Delivery.FAILED,
+            last_error="Not sent: the shopper stopped back-in-stock alerts first.")
+        Recipient.objects.filter(message_id__in=message_ids).update(
+            status=Recipient.Status.WITHDRAWN)
+        Recipient.objects.filter(customer=customer, status__in=[
+            Recipient.Status.DEFERRED, Recipient.Status.DAILY_LIMIT]).filter(
+            Q(campaign__variant_id__in=variant_ids) if variant_ids is not None else Q()
+        ).update(status=Recipient.Status.WITHDRAWN)
+        BackInStockSubscription.objects.filter(pk__in=ids).delete()
+        channels: list[str] = []
+        if variant_ids is None:
+            consents = MarketingConsent.objects.filter(
+                customer=customer, purpose__in=CONSENT_PURPOSES, withdrawn_at__isnull=True)
+            if channel:
+                consents = consents.filter(channel=channel)
+            channels = sorted(set(consents.values_list("channel", flat=True)))
+            consents.update(withdrawn_at=now)
+    return Stopped(labels=labels, channels=channels)
+
+
+def stop_token(customer_id: int) -> str:
+    return signing.dumps(customer_id, salt=STOP_SALT)
+
+
+def stock_alerts_stop_by_link(token: str) -> Stopped:
+    """The unsubscribe link of an alert email: every back-in-stock alert of its customer
+    stops, and their email consent is withdrawn."""
+    customer = Customer.objects.get(pk=signing.loads(token, salt=STOP_SALT))
+    return stock_alerts_stop(customer, channel=Channel.EMAIL)
+
+
+# --- restock and campaigns ----------------------------------------------------------------
+
+
+def stock_changed(variant_id: int, old: int, new: int) -> None:
+    """Every stock change passes here (admin, services, the shop platform's webhook): a
+    variant back from 0 starts its restock campaign once the change is committed."""
+    if old <= 0 < new:
+        from campaigns.tasks import restock_campaign_start
+
+        transaction.on_commit(lambda: restock_campaign_start.delay(variant_id))
+
+
+def campaign_start(variant: Variant, *, trigger: str = Campaign.Trigger.RESTOCK,
+                   by: Any = None) -> Campaign | None:
+    """Start telling the shoppers waiting for `variant`; the first batch goes at once.
+    None when nobody waits (a restock with no wishes is no campaign); an active campaign
+    of the variant is returned as it is."""
+    with transaction.atomic():
+        variant = Variant.objects.select_for_update().get(pk=variant.pk)
+        active = Campaign.objects.filter(variant=variant, status__in=Campaign.ACTIVE).first()
+        if active is not None:
+            return active
+        waiting = _waiting(variant).count()
+        if not waiting:
+            if trigger == Campaign.Trigger.MANUAL:
+                raise CampaignRefused(f"Nobody is waiting for {variant}.")
+            return None
+        if variant.stock <= 0 and trigger == Campaign.Trigger.MANUAL:
+            raise CampaignRefused(f"{variant} is out of stock: there is nothing to announce.")
+        now = clock.now()
+        campaign = Campaign.objects.create(
+            variant=variant, trigger=trigger, units=max(variant.stock, 0), audience=waiting,
+            next_batch_at=now, started_by=by if getattr(by, "pk", None) else None,
+            created_at=now)
+        transaction.on_commit(lambda: _release_soon(campaign.pk))
+    return campaign
+
+
+def _release_soon(campaign_id: int) -> None:
+    from campaigns.tasks import campaign_release
+
+    campaign_release.delay(campaign_id)
+
+
+def campaign_pause(campaign: Campaign) -> Campaign:
+    return _transition(campaign, {Campaign.Status.RUNNING}, Campaign.Status.PAUSED)
+
+
+def campaign_resume(campaign: Campaign) -> Campaign:
+    campaign = _transition(campaign, {Campaign.Status.PAUSED}, Campaign.Status.RUNNING,
+                           next_batch_at=clock.now())
+    transaction.on_commit(lambda: _release_soon(campaign.pk))
+    return campaign
+
+
+def campaign_cancel(campaign: Campaign) -> Campaign:
+    """Stop for good; what was queued and not yet sent is not sent."""
+    with transaction.atomic():
+        campaign = _transition(campaign, set(Campaign.ACTIVE), Campaign.Status.CANCELLED,
+                               finished_at=clock.now(), next_batch_at=None)
+        unsent = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.QUEUED,
+                                          message__delivery=Message.Delivery.PENDING)
+        Message.objects.filter(pk__in=unsent.values("message_id"),
+                               delivery=Message.Delivery.PENDING).update(
+            delivery=Message.Delivery.FAILED, last_error="Not sent: the campaign was cancelled.")
+    return campaign
+
+
+def _transition(campaign: Campaign, allowed: set[str], to: str, **fields: Any) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in allowed:
+            raise CampaignRefused(f"A campaign that is {campaign.get_status_display().lower()} "
+                                  f"cannot be {to.replace('_', ' ')}.")
+        campaign.status = to
+        for name, value in fields.items():
+            setattr(campaign, name, value)
+        campaign.save(update_fields=["status", *fields])
+    return campaign
+
+
+def _waiting(variant: Variant) -> Any:
+    return BackInStockSubscription.objects.filter(
+        variant=variant, confirmed_at__isnull=False, notified_at__isnull=True)
+
+
+FINAL = [Recipient.Status.QUEUED, Recipient.Status.OVER_CAP, Recipient.Status.NO_CONSENT,
+         Recipient.Status.NO_CONTACT, Recipient.Status.WITHDRAWN]
+
+
+def campaign_release(campaign_id: int, *, batch_limit: bool = True) -> int:
+    """Release the campaign's next batch if it is due; how many messages were queued."""
+    now = clock.now()
+    with transaction.atomic():
+        campaign = (Campaign.objects.select_for_update(skip_locked=True)
+                    .select_related("variant__product")
+                    .filter(pk=campaign_id, status=Campaign.Status.RUNNING,
+                            next_batch_at__lte=now).first())
+        if campaign is None:
+            return 0
+        variant = Variant.objects.select_related("product").get(pk=campaign.variant_id)
+        if variant.stock <= 0:
+            campaign.status = Campaign.Status.SOLD_OUT
+            campaign.finished_at = now
+            campaign.next_batch_at = None
+            campaign.save(update_fields=["status", "finished_at", "next_batch_at"])
+            return 0
+        per_unit = settings.BIS_SUBSCRIBERS_PER_UNIT
+        budget = variant.stock * per_unit if batch_limit and per_unit > 0 else None
+        batch = _Batch(campaign, variant, now, budget)
+        handled = Recipient.objects.filter(campaign=campaign, status__in=FINAL)
+        wishes = (_waiting(variant).exclude(customer_id__in=handled.values("customer_id"))
+                  .select_related("customer").order_by("created_at", "pk"))
+        last = None
+        while not batch.full:
+            chunk = list((wishes.filter(Q(created_at__gt=last[0]) | Q(
+                created_at=last[0], pk__gt=last[1])) if last else wishes)[:CHUNK])
+            if not chunk:
+                break
+            batch.consider(chunk)
+            last = (chunk[-1].created_at, chunk[-1].pk)
+        queued = batch.commit()
+        campaign.batches += 1
+        remaining = _waiting(variant).exclude(customer_id__in=Recipient.objects.filter(
+            campaign=campaign, status__in=FINAL).values("customer_id"))
+        held = Recipient.objects.filter(campaign=campaign, status__in=[
+            Recipient.Status.DEFERRED, Recipient.Status.DAILY_LIMIT])
+        if remaining.exclude(customer_id__in=held.values("customer_id")).exists():
+            campaign.next_batch_at = now + timedelta(seconds=settings.BIS_BATCH_INTERVAL_SECONDS)
+        elif remaining.exists():
+            campaign.next_batch_at = min(held.filter(due_at__isnull=False).values_list(
+                "due_at", flat=True), default=now + timedelta(hours=1))
+        else:
+            campaign.status = Campaign.Status.DONE
+            campaign.finished_at = now
+            campaign.next_batch_at = None
+        campaign.save(update_fields=["batches", "next_batch_at", "status", "finished_at"])
+    logger.info("Campaign %s: batch %s queued %s", campaign.pk, campaign.batches, queued)
+    return queued
+
+
+def campaigns_due(now: datetime | None = None) -> list[int]:
+    now = now or clock.now()
+    return list(Campaign.objects.filter(status=Campaign.Status.RUNNING,
+                                        next_batch_at__lte=now).values_list("pk", flat=True))
+
+
+class _Batch:
+    """The shoppers of one batch, decided chunk by chunk, written together."""
+
+    def __init__(self, campaign: Campaign, variant: Variant, now: datetime,
+                 budget: int | None) -> None:
+        self.campaign, self.variant, self.now, self.budget = campaign, variant, now, budget
+        self.decided: list[tuple[BackInStockSubscription, str, str, str, datetime | None]] = []
+        self.messages: list[outreach.Proactive] = []
+        self.queued = 0
+        self.whatsapp_left = outreach.business_conversations_left(now)
+        self.quiet = _quiet_hours(settings.MARKETING_QUIET_HOURS)
+
+    @property
+    def full(self) -> bool:
+        return self.budget is not None and self.queued >= self.budget
+
+    def consider(self, wishes: list[BackInStockSubscription]) -> None:
+        customers = [w.customer_id for w in wishes]
+        consents: dict[int, set[str]] = {}
+        for customer_id, channel in MarketingConsent.objects.filter(
+                customer_id__in=customers, purpose__in=CONSENT_PURPOSES,
+                withdrawn_at__isnull=True).values_list("customer_id", "channel"):
+            consents.setdefault(customer_id, set()).add(channel)
+        identities: dict[tuple[int, str], str] = {}
+        for customer_id, channel, external_id in ChannelIdentity.objects.filter(
+                customer_id__in=customers, channel__in=[Channel.WHATSAPP, Channel.TELEGRAM]
+        ).order_by("last_seen_at").values_list("customer_id", "channel", "external_id"):
+            identities[(customer_id, channel)] = external_id
+        week = Counter(dict(Recipient.objects.filter(
+            customer_id__in=customers, status=Recipient.Status.QUEUED,
+            created_at__gte=self.now - timedelta(days=7)).values_list("customer_id").annotate(
+            n=Count("pk")).values_list("customer_id", "n")))
+        routes = []
+        for wish in wishes:
+            if self.full:
+                break
+            route = _route(wish, consents.get(wish.customer_id, set()), identities)
+            routes.append((wish, route))
+        windows = outreach.whatsapp_windows_open(
+            [to for _, r in routes if r and r[0] == Channel.WHATSAPP for to in [r[1]]], self.now)
+        for wish, route in routes:
+            if self.full:
+                break
+            customer = wish.customer
+            language = customer.language or "en"
+            if route is None:
+                reason = (Recipient.Status.NO_CONSENT if not consents.get(wish.customer_id)
+                          else Recipient.Status.NO_CONTACT)
+                self.decided.append((wish, wish.channel, language, reason, None))
+                continue
+            channel, to = route
+            if week[wish.customer_id] >= settings.MARKETING_WEEKLY_CAP:
+                self.decided.append((wish, channel, language, Recipient.Status.OVER_CAP, None))
+                continue
+            quiet_until = _quiet_until(self.quiet, customer.time_zone, self.now)
+            if quiet_until is not None:
+                self.decided.append((wish, channel, language, Recipient.Status.DEFERRED,
+                                     quiet_until))
+                continue
+            opens = channel == Channel.WHATSAPP and to not in windows
+            if opens and self.whatsapp_left is not None:
+                if self.whatsapp_left <= 0:
+                    self.decided.append((wish, channel, language,
+                                         Recipient.Status.DAILY_LIMIT,
+                                         self.now + timedelta(hours=1)))
+                    continue
+                self.whatsapp_left -= 1
+            self.messages.append(_alert(self.campaign, self.variant, customer, channel, to,
+                                        language, opens))
+            self.decided.append((wish, channel, language, Recipient.Status.QUEUED, None))
+            week[wish.customer_id] += 1
+            self.queued += 1
+
+    def commit(self) -> int:
+        messages = iter(outreach.proactive_queue(self.messages))
+        rows = []
+        for wish, channel, language, status, due_at in self.decided:
+            message = next(messages) if status == Recipient.Status.QUEUED else None
+            rows.append(Recipient(
+                campaign=self.campaign, subscription=wish, customer_id=wish.customer_id,
+                channel=channel, language=language, status=status, due_at=due_at,
+                message=message, wished_at=wish.created_at, created_at=self.now))
+        Recipient.objects.bulk_create(
+            rows, batch_size=2000, update_conflicts=True,
+            unique_fields=["campaign", "customer"],
+            update_fields=["status", "due_at", "message", "channel", "created_at"])
+        BackInStockSubscription.objects.filter(pk__in=[
+            w.pk for w, *_, status, _ in self.decided if status == Recipient.Status.QUEUED
+        ]).update(notified_at=self.now)
+        return self.queued
+
+
+def _route(wish: BackInStockSubscription, consented: set[str],
+           identities: dict[tuple[int, str], str]) -> tuple[str, str] | None:
+    """The channel and address to tell this shopper on: their preferred channel, else the
+    one they asked on, else any other; each only with consent and a way to reach them."""
+    customer = wish.customer
+    order = [c for c in (customer.preferred_channel, wish.channel, *REACHABLE) if c]
+    for channel in dict.fromkeys(order):
+        if channel not in consented or channel not in REACHABLE:
+            continue
+        to = _contact(customer, channel, wish, identities)
+        if to:
+            return channel, to
+    return None
+
+
+def _contact(customer: Customer, channel: str, wish: BackInStockSubscription,
+             identities: dict[tuple[int, str], str]) -> str:
+    given = wish.contact if wish.channel == channel else ""
+    if channel == Channel.EMAIL:
+        return customer.email or given
+    if channel == Channel.WHATSAPP:
+        found = identities.get((customer.pk, channel)) or customer.phone or given
+        digits = "".join(c for c in found if c.isdigit())
+        return f"+{digits}" if digits else ""
+    return identities.get((customer.pk, channel), "")
+
+
+def _alert(campaign: Campaign, variant: Variant, customer: Customer, channel: str, to: str,
+           language: str, opens: bool) -> outreach.Proactive:
+    from agents import format as fmt
+
+    first_name = (customer.name or "").split(" ")[0] if not customer.is_guest else ""
+    alert = texts.alert(
+        channel, language, first_name=first_name, product=str(variant),
+        price=fmt.money(variant.price), stock=variant.stock,
+        link=click_link(campaign.pk, customer.pk), unsubscribe=stop_link(customer.pk))
+    return outreach.Proactive(
+        customer_id=customer.pk, channel=channel, to=to, text=alert.text, purpose=PURPOSE,
+        subject=alert.subject if channel == Channel.EMAIL else "",
+        template={"purpose": PURPOSE, "params": alert.params, "language": language}
+        if channel == Channel.WHATSAPP else None,
+        opens_conversation=opens,
+        extra={"campaign": campaign.pk, "variant": variant.sku,
+               **({"list_unsubscribe": stop_link(customer.pk)}
+                  if channel == Channel.EMAIL else {})})
+
+
+def click_link(campaign_id: int, customer_id: int) -> str:
+    token = signing.dumps([campaign_id, customer_id], salt=CLICK_SALT, compress=True)
+    return f"{settings.SITE_URL.rstrip('/')}/alerts/go/{token}/"
+
+
+def stop_link(customer_id: int) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/alerts/stop/{stop_token(customer_id)}/"
+
+
+def alert_click(token: str) -> str:
+    """A shopper followed the link of an alert: the click is kept (the first one) and the
+    product's page is where they go."""
+    campaign_id, customer_id = signing.loads(token, salt=CLICK_SALT)
+    recipient = Recipient.objects.select_related("campaign__variant__product").filter(
+        campaign_id=campaign_id, customer_id=customer_id).first()
+    if recipient is None:
+        raise signing.BadSignature("No such alert.")
+    Recipient.objects.filter(pk=recipient.pk, clicked_at__isnull=True).update(
+        clicked_at=clock.now())
+    return product_url(recipient.campaign.variant)
+
+
+def product_url(variant: Variant) -> str:
+    pattern = settings.PRODUCT_URL or "{site}/?product={slug}&variant={sku}"
+    return pattern.format(site=settings.SITE_URL.rstrip("/"), slug=variant.product.slug,
+                          sku=variant.sku)
+
+
+def _quiet_hours(spec: str) -> tuple[int, int] | None:
+    start, _, end = spec.partition("-")
+    try:
+        return (int(start), int(end)) if start.strip() and end.strip() else None
+    except ValueError:
+        return None
+
+
+def _quiet_until(quiet: tuple[int, int] | None, zone: str, now: datetime) -> datetime | None:
+    """When the shopper's quiet hours end, if it is within them now; None otherwise."""
+    if quiet is None or quiet[0] == quiet[1]:
+        return None
+    local = now.astimezone(_zone(zone))
+    start, end = quiet
+    hour = local.hour
+    inside = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not inside:
+        return None
+    day = local.date() if hour < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, time(end), tzinfo=local.tzinfo).astimezone(now.tzinfo)
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(name: str) -> ZoneInfo:
+    name = name or settings.TIME_ZONE
+    if name not in _ZONES:
+        try:
+            _ZONES[name] = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            _ZONES[name] = ZoneInfo(settings.TIME_ZONE)
+    return _ZONES[name]
+
+
+def test_send(user: Any, variant: Variant, channel: str, language: str, to: str) -> Message:
+    """A marketer sees the alert as a shopper would: sent through the outbox to their own
+    address or number, marked as a test (no campaign counts it)."""
+    if channel not in REACHABLE:
+        raise CampaignRefused(f"Test sends go by email, WhatsApp or Telegram, not {channel}.")
+    if not to:
+        raise CampaignRefused("Give the address or number to send the test to.")
+    with transaction.atomic():
+        email = to if channel == Channel.EMAIL else ""
+        customer = (Customer.objects.filter(email__iexact=email).first() if email else None)
+        if customer is None:
+            try:
+                with transaction.atomic():
+                    customer = Customer.objects.create(
+                        name=user.get_full_name() or user.get_username(), email=email,
+                        phone=to if channel == Channel.WHATSAPP else "", is_guest=True,
+                        tags=["staff-test"], created_at=clock.now())
+            except IntegrityError as exc:
+                raise CampaignRefused("That address belongs to a customer.") from exc
+        alert = texts.alert(channel, language, first_name=customer.name.split(" ")[0],
+                            product=str(variant), price=_money(variant), stock=variant.stock,
+                            link=product_url(variant), unsubscribe=stop_link(customer.pk))
+        [message] = outreach.proactive_queue([outreach.Proactive(
+            customer_id=customer.pk, channel=channel, to=to, text=f"[TEST] {alert.text}",
+            purpose=PURPOSE, subject=f"[TEST] {alert.subject}",
+            template={"purpose": PURPOSE, "params": alert.params, "language": language}
+            if channel == Channel.WHATSAPP else None, extra={"test": True})])
+    return message
+
+
+def _money(variant: Variant) -> str:
+    from agents import format as fmt
+
+    return fmt.money(variant.price)
