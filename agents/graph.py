@@ -56,6 +56,7 @@ NODES: dict[str, Any] = {
     "return_resolution": returns.return_resolution,
     "stop_alerts": stock_alerts.stop_alerts,
     "alert_contact": stock_alerts.alert_contact,
+    "alert_code": stock_alerts.alert_code,
 }
 
 

@@ -67,6 +67,8 @@ def route_after_understand(state: TurnState) -> str:
         return "fraud"
     if wants_person(state):
         return "human_request"
+    if stock_alerts.is_alert_code(state):
+        return "alert_code"
     if stock_alerts.wants_no_alerts(text):
         return "stop_alerts"
     if stock_alerts.wants_contact(state):

@@ -12,7 +12,10 @@ often a batch is retried; the outbox's claim makes it be sent once."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -90,6 +93,80 @@ def stock_alert_request_by_email(customer: Customer, variant: Variant, address: 
     return subscription
 
 
+def stock_alert_from_form(*, sku: str, email: str, whatsapp: str, consent: bool,
+                          client: str) -> dict[str, str]:
+    """The site's notify-me form, filled in by a guest. The wish waits for its proof of
+    address: a link by email, or a message with a code from the WhatsApp number."""
+    from django.core.validators import validate_email
+
+    variant = Variant.objects.select_related("product").filter(sku=sku).first()
+    if variant is None:
+        raise ValueError("Choose the item to be told about.")
+    if variant.stock > 0:
+        raise ValueError(f"{variant} is in stock now.")
+    if not consent:
+        raise ValueError("Tick the box to agree to the alert.")
+    if bool(email) == bool(whatsapp):
+        raise ValueError("Give an email address or a WhatsApp number (one of them).")
+    guest = Customer.objects.create(is_guest=True, created_at=clock.now())
+    if email:
+        validate_email(email)
+        stock_alert_request_by_email(guest, variant, email, source="form")
+        return {"status": "confirm_email",
+                "message": f"We've sent a link to {email}: follow it to confirm the alert."}
+    digits = "".join(c for c in whatsapp if c.isdigit())
+    if not 8 <= len(digits) <= 15:
+        raise ValueError("That doesn't look like a WhatsApp number with its country code.")
+    subscription = stock_alert_subscribe(guest, variant, Channel.WHATSAPP, wording="",
+                                         source="form", contact=f"+{digits}", confirmed=False)
+    code = whatsapp_code(subscription.pk)
+    return {"status": "confirm_whatsapp", "code": code,
+            "message": f"To confirm, send us \"{code}\" on WhatsApp from +{digits}."}
+
+
+def whatsapp_code(subscription_id: int) -> str:
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"alert:{subscription_id}".encode(),
+                   hashlib.sha256).hexdigest()[:6].upper()
+    return f"ALERTS {subscription_id}-{mac}"
+
+
+def stock_alert_confirm_by_message(code: str, sender: str,
+                                   customer: Customer) -> BackInStockSubscription | None:
+    """A message from a WhatsApp number carrying the code its notify-me form showed: the
+    number is the shopper's (the platform vouches for it), so the wish counts, as theirs."""
+    match = re.fullmatch(r"ALERTS (\d+)-([0-9A-F]{6})", code.strip().upper())
+    if match is None or not hmac.compare_digest(whatsapp_code(int(match[1])),
+                                                 code.strip().upper()):
+        return None
+    digits = "".join(c for c in sender if c.isdigit())
+    with transaction.atomic():
+        subscription = BackInStockSubscription.objects.select_for_update().select_related(
+            "variant__product").filter(pk=int(match[1]), channel=Channel.WHATSAPP).first()
+        if subscription is None or "".join(
+                c for c in subscription.contact if c.isdigit()) != digits:
+            return None
+        if subscription.customer_id != customer.pk:
+            guest = subscription.customer
+            if BackInStockSubscription.objects.filter(
+                    customer=customer, variant=subscription.variant).exists():
+                subscription.delete()
+                subscription = BackInStockSubscription.objects.get(
+                    customer=customer, variant=subscription.variant)
+            else:
+                subscription.customer = customer
+                subscription.save(update_fields=["customer"])
+            if guest.is_guest and not guest.stock_alerts.exists() and not \
+                    guest.conversations.exists():
+                guest.delete()
+        if subscription.confirmed_at is None:
+            subscription.confirmed_at = clock.now()
+            subscription.save(update_fields=["confirmed_at"])
+        consent_record(customer, Channel.WHATSAPP, source="whatsapp_message",
+                       wording=texts.CONSENT_WORDING.format(channel="WhatsApp",
+                                                            product=subscription.variant))
+    return subscription
+
+
 def consent_record(customer: Customer, channel: str, *, wording: str,
                    source: str) -> MarketingConsent:
     active = MarketingConsent.objects.filter(
@@ -115,13 +192,17 @@ def stock_alert_confirm(token: str, max_age_days: int = 7) -> BackInStockSubscri
             "customer", "variant__product").get(pk=pk)
         if subscription.confirmed_at is None:
             subscription.confirmed_at = clock.now()
-            subscription.save(update_fields=["confirmed_at"])
             customer = subscription.customer
-            if (subscription.channel == Channel.EMAIL and not customer.email
-                    and not Customer.objects.filter(
-                        email__iexact=subscription.contact).exists()):
+            owner = Customer.objects.filter(email__iexact=subscription.contact).exclude(
+                pk=customer.pk).first() if subscription.contact else None
+            if owner is not None and not owner.stock_alerts.filter(
+                    variant_id=subscription.variant_id).exists():
+                # The address is a customer's, and following the link proves it is theirs.
+                subscription.customer = customer = owner
+            elif owner is None and customer.is_guest and not customer.email:
                 customer.email = subscription.contact
                 customer.save(update_fields=["email"])
+            subscription.save(update_fields=["confirmed_at", "customer"])
             consent_record(customer, subscription.channel, source="double_opt_in",
                            wording=texts.CONSENT_WORDING.format(
                                channel=Channel(subscription.channel).label,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", channel_views.site_chat, name="site-chat"),
     path("healthz", channel_views.healthz, name="healthz"),
     path("labels/<str:token>.pdf", channel_views.return_label, name="return-label"),
+    path("", include("campaigns.urls")),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
     path("admin/inbox/", include("conversations.inbox.urls")),
     path("admin/", admin.site.urls),

@@ -109,3 +109,25 @@ def alert_contact(state: TurnState) -> dict[str, Any]:
     return {"memory": mem, "replies": [reply(
         f"Thanks. I've sent a link to {address}: follow it to confirm, and I'll email you "
         f"as soon as {variant} is back in stock.")]}
+
+
+ALERT_CODE = re.compile(r"^\s*alerts\s+\d+-[0-9a-f]{6}\s*$", re.I)
+
+
+def is_alert_code(state: TurnState) -> bool:
+    return state.get("channel") == Channel.WHATSAPP and bool(
+        ALERT_CODE.match(state.get("text", "")))
+
+
+def alert_code(state: TurnState) -> dict[str, Any]:
+    """The code the site's notify-me form gave, sent from the number it was given for."""
+    conv = conversation(state)
+    subscription = alerts.stock_alert_confirm_by_message(
+        state.get("text", ""), state.get("sender_id", ""), conv.customer)
+    if subscription is None:
+        return {"replies": [reply(
+            "That code doesn't match an alert for this number. Please ask for the alert "
+            "again on our site.")]}
+    return {"replies": [reply(
+        f"Confirmed: I'll message you here once when {subscription.variant} is back in "
+        "stock. Say \"stop alerts\" at any time.")]}
