@@ -57,6 +57,7 @@ NODES: dict[str, Any] = {
     "stop_alerts": stock_alerts.stop_alerts,
     "alert_contact": stock_alerts.alert_contact,
     "alert_code": stock_alerts.alert_code,
+    "alert_followup": stock_alerts.alert_followup,
 }
 
 

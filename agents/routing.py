@@ -73,6 +73,8 @@ def route_after_understand(state: TurnState) -> str:
         return "stop_alerts"
     if stock_alerts.wants_contact(state):
         return "alert_contact"
+    if stock_alerts.asks_about_alert(state):
+        return "alert_followup"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
     if state.get("stop"):

@@ -136,7 +136,7 @@ def variant_funnels() -> list[dict[str, Any]]:
     totals: dict[int, dict[str, Any]] = {}
     for campaign, funnel in campaign_list(limit=1000):
         row = totals.setdefault(campaign.variant_id, {
-            "variant": campaign.variant, "campaigns": 0, **{k: 0 for k in FUNNEL_KEYS}})
+            "variant": campaign.variant, "campaigns": 0, **dict.fromkeys(FUNNEL_KEYS, 0)})
         row["campaigns"] += 1
         for key in FUNNEL_KEYS:
             row[key] += getattr(funnel, key)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 
 from campaigns import texts
@@ -229,7 +230,8 @@ def stock_alerts_stop(customer: Customer, *, variant_ids: list[int] | None = Non
             wishes = wishes.filter(variant_id__in=variant_ids)
         stopped = [w for w in wishes if w.notified_at is None]
         labels = [str(w.variant) for w in stopped]
-        ids = [w.pk for w in wishes]
+        # A wish an alert already answered is not waiting: it stays as the record of it.
+        ids = [w.pk for w in stopped]
         unsent = Recipient.objects.filter(
             customer=customer, status=Recipient.Status.QUEUED,
             message__delivery=Message.Delivery.PENDING)
@@ -469,7 +471,9 @@ class _Batch:
             if week[wish.customer_id] >= settings.MARKETING_WEEKLY_CAP:
                 self.decided.append((wish, channel, language, Recipient.Status.OVER_CAP, None))
                 continue
-            quiet_until = _quiet_until(self.quiet, customer.time_zone, self.now)
+            quiet_until = max((_quiet_until(self.quiet, zone, self.now)
+                               for zone in customer_zones(customer)),
+                              key=lambda t: t or self.now, default=None)
             if quiet_until is not None:
                 self.decided.append((wish, channel, language, Recipient.Status.DEFERRED,
                                      quiet_until))
@@ -489,7 +493,9 @@ class _Batch:
             self.queued += 1
 
     def commit(self) -> int:
-        messages = iter(outreach.proactive_queue(self.messages))
+        queued = outreach.proactive_queue(self.messages)
+        _in_view([m.conversation_id for m in queued], self.variant)
+        messages = iter(queued)
         rows = []
         for wish, channel, language, status, due_at in self.decided:
             message = next(messages) if status == Recipient.Status.QUEUED else None
@@ -505,6 +511,18 @@ class _Batch:
             w.pk for w, *_, status, _ in self.decided if status == Recipient.Status.QUEUED
         ]).update(notified_at=self.now)
         return self.queued
+
+
+def _in_view(conversation_ids: list[int], variant: Variant) -> None:
+    """The alert is in the conversation's memory, so "is it still there?" is about it."""
+    if not conversation_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE conversations_conversation SET state = COALESCE(state, '{}'::jsonb) || "
+            "%s::jsonb WHERE id = ANY(%s)",
+            [json.dumps({"product": variant.product_id, "alert_variant": variant.pk}),
+             conversation_ids])
 
 
 def _route(wish: BackInStockSubscription, consented: set[str],
@@ -602,6 +620,38 @@ def _quiet_until(quiet: tuple[int, int] | None, zone: str, now: datetime) -> dat
         return None
     day = local.date() if hour < end else local.date() + timedelta(days=1)
     return datetime.combine(day, time(end), tzinfo=local.tzinfo).astimezone(now.tzinfo)
+
+
+# Where a phone number's country code puts its owner, when they never said: a country
+# that spans zones names its outermost ones, and quiet hours hold while it is night in
+# any of them.
+CALLING_ZONES: dict[str, tuple[str, ...]] = {
+    "1": ("America/New_York", "America/Los_Angeles"), "7": ("Europe/Moscow",),
+    "27": ("Africa/Johannesburg",), "31": ("Europe/Amsterdam",), "32": ("Europe/Brussels",),
+    "33": ("Europe/Paris",), "34": ("Europe/Madrid",), "39": ("Europe/Rome",),
+    "41": ("Europe/Zurich",), "43": ("Europe/Vienna",), "44": ("Europe/London",),
+    "45": ("Europe/Copenhagen",), "46": ("Europe/Stockholm",), "47": ("Europe/Oslo",),
+    "48": ("Europe/Warsaw",), "49": ("Europe/Berlin",), "52": ("America/Mexico_City",),
+    "55": ("America/Sao_Paulo",), "61": ("Australia/Perth", "Australia/Sydney"),
+    "64": ("Pacific/Auckland",), "65": ("Asia/Singapore",), "81": ("Asia/Tokyo",),
+    "86": ("Asia/Shanghai",), "91": ("Asia/Kolkata",), "351": ("Europe/Lisbon",),
+    "353": ("Europe/Dublin",), "971": ("Asia/Dubai",),
+}
+
+
+def customer_zones(customer: Customer) -> tuple[str, ...]:
+    """The time zones the shopper may be in: the one they set, else their phone's country's,
+    else the shop's."""
+    if customer.time_zone:
+        return (customer.time_zone,)
+    phone = customer.phone.strip()
+    if phone.startswith(("+", "00")):
+        digits = "".join(c for c in phone if c.isdigit()).removeprefix(
+            "00" if phone.startswith("00") else "")
+        for length in (3, 2, 1):
+            if digits[:length] in CALLING_ZONES:
+                return CALLING_ZONES[digits[:length]]
+    return (settings.TIME_ZONE,)
 
 
 _ZONES: dict[str, ZoneInfo] = {}

@@ -89,7 +89,7 @@ def subscribe(state: TurnState, variant: Variant, mem: dict[str, Any]) -> dict[s
 
 def wants_contact(state: TurnState) -> bool:
     pending = (state.get("memory") or {}).get("pending") or {}
-    return pending.get("kind") == "alert_contact" and bool(EMAIL.search(state.get("text", "")))
+    return pending.get("kind") == "alert_contact" and "@" in state.get("text", "")
 
 
 def alert_contact(state: TurnState) -> dict[str, Any]:
@@ -101,9 +101,14 @@ def alert_contact(state: TurnState) -> dict[str, Any]:
     mem["pending"] = None
     variant = Variant.objects.select_related("product").filter(pk=pending.get("variant")).first()
     found = EMAIL.search(state.get("text", ""))
-    if variant is None or found is None:
+    if variant is None:
         return {"memory": mem, "replies": [reply(
             "Sorry, I lost track of which item that was for. Which product should I watch?")]}
+    if found is None:
+        mem["pending"] = pending
+        return {"memory": mem, "replies": [reply(
+            "That email address looks incomplete. What's the full address, like "
+            "name@example.com?")]}
     address = found.group(0)
     alerts.stock_alert_request_by_email(conv.customer, variant, address, source="chat")
     return {"memory": mem, "replies": [reply(
@@ -131,3 +136,31 @@ def alert_code(state: TurnState) -> dict[str, Any]:
     return {"replies": [reply(
         f"Confirmed: I'll message you here once when {subscription.variant} is back in "
         "stock. Say \"stop alerts\" at any time.")]}
+
+
+STILL_THERE = re.compile(
+    r"\b(still (there|available|in stock|left|around)|is it (there|available|in stock|back)|"
+    r"any (left|still)|can i (still )?(get|buy|order) it|how many (are )?left)\b", re.I)
+
+
+def asks_about_alert(state: TurnState) -> bool:
+    memory_ = state.get("memory") or {}
+    return bool(memory_.get("alert_variant")) and bool(STILL_THERE.search(state.get("text", "")))
+
+
+def alert_followup(state: TurnState) -> dict[str, Any]:
+    """"Is it still there?" after a back-in-stock alert: about the item the alert named."""
+    from agents import format as fmt
+
+    mem = memory(state)
+    variant = Variant.objects.select_related("product").filter(
+        pk=mem.get("alert_variant")).first()
+    if variant is None:
+        return {"memory": mem, "replies": [reply("Which product do you mean?")]}
+    if variant.stock > 0:
+        text = (f"Yes, {variant} is in stock right now: {variant.stock} left at "
+                f"{fmt.money(variant.price)}. Link: {alerts.product_url(variant)}")
+    else:
+        text = (f"Sorry, {variant} has sold out again. Say \"tell me when it's back\" and "
+                "I'll let you know next time.")
+    return {"memory": mem, "replies": [reply(text)]}
