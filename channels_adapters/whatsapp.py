@@ -406,7 +406,11 @@ def _fit(text: str, limit: int) -> str:
 
 def _template(spec: dict[str, Any]) -> dict[str, Any]:
     purpose = str(spec.get("purpose", ""))
-    name, _, language = settings.WHATSAPP_TEMPLATES.get(purpose, "").partition(":")
+    # A template per language when the shop has one ("back_in_stock.es=..."), else the
+    # purpose's own.
+    configured = (settings.WHATSAPP_TEMPLATES.get(f"{purpose}.{spec.get('language', '')}")
+                  or settings.WHATSAPP_TEMPLATES.get(purpose, ""))
+    name, _, language = configured.partition(":")
     if not name or not language:
         raise PermanentError(
             f"No approved WhatsApp template is configured for {purpose!r} "
