@@ -429,8 +429,13 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
-    named = _variants_named(_wish(state.get("text", "")),
-                            store.variant_list_for_product(product))
+    every = store.variant_list_for_product(product)
+    listed = stock_alerts.variants_listed(_wish(state.get("text", "")), every)
+    if listed:
+        answer = stock_alerts.subscribe_many(state, listed, mem)
+        if answer is not None:
+            return answer
+    named = _variants_named(_wish(state.get("text", "")), every)
     if len(named) == 1:
         variants = named
     if len(variants) != 1:

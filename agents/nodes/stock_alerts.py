@@ -164,3 +164,61 @@ def alert_followup(state: TurnState) -> dict[str, Any]:
         text = (f"Sorry, {variant} has sold out again. Say \"tell me when it's back\" and "
                 "I'll let you know next time.")
     return {"memory": mem, "replies": [reply(text)]}
+
+
+CLAUSE = re.compile(r"\s*(?:,|\band\b|&|\+)\s*", re.I)
+
+
+def variants_listed(text: str, variants: list[Variant]) -> list[Variant]:
+    """The variants a message lists one after another ("the black tee in L and the white
+    one in L and M"): each part names an option value, and the colour (or size) said last
+    carries on to the parts that leave it out. Fewer than two: not a list."""
+    def said(part: str, value: object) -> bool:
+        return bool(re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w.])", part, re.I))
+
+    axes = sorted({k for v in variants for k in v.options})
+    carried: dict[str, str] = {}
+    found: list[Variant] = []
+    for part in CLAUSE.split(text):
+        named = {axis: str(value) for axis in axes for value in
+                 {v.options.get(axis) for v in variants if v.options.get(axis)}
+                 if said(part, value)}
+        if not named:
+            continue
+        carried.update(named)
+        match = [v for v in variants if all(str(v.options.get(a, "")).lower() == carried[a].lower()
+                                            for a in carried if a in v.options)
+                 and all(a in carried for a in v.options)]
+        if len(match) == 1 and match[0] not in found:
+            found.append(match[0])
+    return found if len(found) >= 2 else []
+
+
+def subscribe_many(state: TurnState, variants: list[Variant],
+                   mem: dict[str, Any]) -> dict[str, Any] | None:
+    """Several variants asked for at once: the sold-out ones are watched, the ones in
+    stock are said to be there. None when the channel cannot be told later (the one-by-one
+    path asks for an address)."""
+    from agents import format as fmt
+
+    channel = state.get("channel", "web")
+    if channel not in alerts.REACHABLE:
+        return None
+    conv = conversation(state)
+    mem["pending"] = None
+    out = [v for v in variants if v.stock <= 0]
+    available = [v for v in variants if v.stock > 0]
+    parts = []
+    if out:
+        labels = " and ".join(str(v) for v in out)
+        text = (f"Done — I'll message you here as soon as {labels} "
+                f"{'is' if len(out) == 1 else 'are'} back in stock. You can say \"stop alerts\" "
+                "at any time.")
+        for variant in out:
+            alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=text,
+                                         source="chat")
+        parts.append(text)
+    for variant in available:
+        parts.append(f"{variant} is in stock right now: {variant.stock} left at "
+                     f"{fmt.money(variant.price)}, so there's nothing to wait for.")
+    return {"memory": mem, "replies": [reply(" ".join(parts))]}

@@ -418,7 +418,7 @@ def _request_in(text: str, unclear: bool) -> tuple[str, float, str] | None:
 # "Where is order 1601? Also, how much is the rain jacket?": a second request, told apart
 # by the word that adds it, is answered after the first.
 ADDING = (r"(?:and\s+)?(?:also|plus|btw|by the way|one more thing|another (?:thing|question)|"
-          r"secondly|separately|oh and)\b")
+          r"secondly|separately|oh and)\b|and(?=\s+(?:can|could|would|will)\s+you\b)")
 ALSO = re.compile(r"[.?!,;\n]\s*(?=" + ADDING + ")", re.I)
 SECOND_REQUEST_CONFIDENCE = 0.6
 # Each half must ask something: "I bought boots last week, also a scarf" is one story.

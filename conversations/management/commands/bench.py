@@ -3,8 +3,9 @@ JSON keys: the benchmark contract, BENCH.md).
 
 Groups (`--only`, the key prefixes): `model` (load time and memory of the classifier),
 `floor` (one encoding, one primary-key SELECT: what a turn cannot be faster than),
-`turn` (bot turns end to end on the demo shop) and `ingest` (signed WhatsApp webhooks
-over real HTTP, from concurrent senders, to the web server `manage.py run` starts).
+`turn` (bot turns end to end on the demo shop), `ingest` (signed WhatsApp webhooks
+over real HTTP, from concurrent senders, to the web server `manage.py run` starts) and
+`bis` (back-in-stock campaigns on 100,000 waiting shoppers: campaigns/bench.py).
 Turns run in a transaction that is rolled back; the webhooks' rows are deleted again.
 """
 
@@ -34,7 +35,7 @@ from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
 
-GROUPS = ("model", "floor", "turn", "ingest")
+GROUPS = ("model", "floor", "turn", "ingest", "bis")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
@@ -91,6 +92,10 @@ class Command(BaseCommand):
         if "ingest" in only:
             results.update(self._ingest(options["webhooks"], options["senders"],
                                         options["port"]))
+        if "bis" in only:
+            from campaigns.bench import bis
+
+            results.update(bis())
         for key, value in results.items():
             self.stdout.write(f"{key}: {value}")
         report = options.get("report")
