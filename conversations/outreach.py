@@ -23,8 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 
 from conversations.models import Conversation, Message
 from core import clock
@@ -111,22 +110,34 @@ def deliver_later(ids: list[int]) -> None:
         deliver_messages.delay(ids[start:start + CHUNK])
 
 
+# One round trip for both checks: sends on the channel in the last second, and the last
+# send to this conversation within the same-person gap (NULL when it needs none).
+_GOVERNOR = """
+SELECT (SELECT COUNT(*) FROM conversations_message
+        WHERE channel = %(channel)s AND direction = 'out' AND sent_at >= %(second)s),
+       (SELECT MAX(sent_at) FROM conversations_message
+        WHERE %(spaced)s AND conversation_id = %(conversation)s AND channel = %(channel)s
+          AND direction = 'out' AND sent_at >= %(gap)s)
+"""
+
+
 def send_wait(channel: str, conversation_id: int, payload: dict[str, Any]) -> float:
     """Seconds this outbox row must wait before it may be sent (0: now)."""
     now = clock.now()
     cap = settings.OUTBOUND_PER_SECOND.get(channel)
-    if cap and Message.objects.filter(
-            channel=channel, direction=Message.Direction.OUTBOUND,
-            sent_at__gte=now - timedelta(seconds=1)).count() >= cap:
-        return 1.0 / cap * 10
     spacing = settings.WHATSAPP_SAME_RECIPIENT_SECONDS
-    if channel == Channel.WHATSAPP and payload.get("proactive") and spacing > 0:
-        last = Message.objects.filter(
-            conversation_id=conversation_id, channel=channel,
-            direction=Message.Direction.OUTBOUND,
-            sent_at__gte=now - timedelta(seconds=spacing)).aggregate(last=Max("sent_at"))["last"]
-        if last is not None:
-            return max(0.1, (last + timedelta(seconds=spacing) - now).total_seconds())
+    spaced = channel == Channel.WHATSAPP and bool(payload.get("proactive")) and spacing > 0
+    if not cap and not spaced:
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute(_GOVERNOR, {"channel": channel, "second": now - timedelta(seconds=1),
+                                   "spaced": spaced, "conversation": conversation_id,
+                                   "gap": now - timedelta(seconds=spacing)})
+        recent, last = cursor.fetchone()
+    if cap and recent >= cap:
+        return 1.0 / cap * 10
+    if last is not None:
+        return max(0.1, (last + timedelta(seconds=spacing) - now).total_seconds())
     return 0.0
 
 

@@ -476,22 +476,22 @@ def message_deliver(message_id: int) -> DeliveryResult:
     from channels_adapters.base import PermanentError, TemporaryError
     from channels_adapters.registry import adapter_for
 
-    row = Message.objects.filter(pk=message_id, delivery=Message.Delivery.PENDING).values_list(
-        "channel", "conversation_id", "payload").first()
-    if row is None:
+    pending = Message.objects.select_related("conversation").filter(
+        pk=message_id, direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.PENDING)
+    message = pending.first()
+    if message is None:
         return DeliveryResult("not_pending")
-    wait = outreach.send_wait(*row) if row[0] != "web" else 0.0
+    wait = (outreach.send_wait(message.channel, message.conversation_id, message.payload)
+            if message.channel != "web" else 0.0)
     if wait:
         return DeliveryResult("pending", retry=True, error="channel rate limit",
                               retry_after=wait)
-    claimed = Message.objects.filter(
-        pk=message_id, direction=Message.Direction.OUTBOUND,
-        delivery=Message.Delivery.PENDING).update(
-        delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1,
-        sending_since=clock.now())
-    if not claimed:
+    now = clock.now()
+    if not pending.update(delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1,
+                          sending_since=now):
         return DeliveryResult("not_pending")
-    message = Message.objects.select_related("conversation").get(pk=message_id)
+    message.delivery, message.attempts, message.sending_since = (
+        Message.Delivery.SENDING, message.attempts + 1, now)
     try:
         external_id = adapter_for(message.channel).send(message)
     except TemporaryError as exc:
