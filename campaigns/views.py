@@ -112,7 +112,7 @@ def alert_stop(request: HttpRequest, token: str) -> HttpResponse:
             return _page(request, "Alerts stopped",
                          f"You won't get back-in-stock emails from us any more"
                          f"{f' (you were waiting for {what})' if what else ''}.")
-        signing.loads(token, salt=services.STOP_SALT)
+        services.stop_link_check(token)
     except (signing.BadSignature, ObjectDoesNotExist):
         return _page(request, "This link is not valid", "Nothing was changed.", status=400)
     return _page(request, "Stop back-in-stock alerts?",
