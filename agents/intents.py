@@ -51,6 +51,10 @@ class Node(StrEnum):
     CONFIRM = "confirm"
     MISSING_REMEDY = "missing_remedy"
     RETURN_RESOLUTION = "return_resolution"
+    STOP_ALERTS = "stop_alerts"
+    ALERT_CONTACT = "alert_contact"
+    ALERT_CODE = "alert_code"
+    ALERT_FOLLOWUP = "alert_followup"
 
 
 # The graph's own steps, which answer no request themselves.
@@ -131,6 +135,14 @@ INTENTS: tuple[Intent, ...] = (
     Intent("missing_remedy", Node.MISSING_REMEDY, "confirm:missing_remedy", needs_order=True),
     Intent("return_resolution", Node.RETURN_RESOLUTION, "returns:return_resolution",
            needs_order=True),
+    # Back-in-stock alerts: stopping them, a guest's address, the notify-me form's code,
+    # "is it still there?" after an alert.
+    Intent("stop_alerts", Node.STOP_ALERTS, "stock_alerts:stop_alerts", serves="back_in_stock"),
+    Intent("alert_contact", Node.ALERT_CONTACT, "stock_alerts:alert_contact",
+           serves="back_in_stock"),
+    Intent("alert_code", Node.ALERT_CODE, "stock_alerts:alert_code", serves="back_in_stock"),
+    Intent("alert_followup", Node.ALERT_FOLLOWUP, "stock_alerts:alert_followup",
+           serves="product_question"),
 )
 
 BY_NAME: dict[str, Intent] = {i.name: i for i in INTENTS}

@@ -52,6 +52,14 @@ def route_after_understand(state: TurnState) -> str:
         return "fraud"
     if wants_person(state):
         return "human_request"
+    if reading.alert_code and state.get("channel") == "whatsapp":
+        return "alert_code"
+    if reading.stops_alerts:
+        return "stop_alerts"
+    if kind == "alert_contact" and reading.mentions_email:
+        return "alert_contact"
+    if memory.get("alert_variant") and reading.asks_still_there:
+        return "alert_followup"
     if int(memory.get("frustration", 0)) >= 2:
         return "frustration"
     if state.get("stop"):

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -147,14 +148,8 @@ class WhatsAppAdapter:
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[WhatsApp]:
-        transport = self.transport
-        if transport is None and settings.WHATSAPP_API_BASE:
-            transport = _Rebase(settings.WHATSAPP_API_BASE)
-        with httpx.Client(transport=transport,
-                          timeout=httpx.Timeout(15.0, connect=5.0)) as session:
-            yield WhatsApp(phone_id=settings.WHATSAPP_PHONE_NUMBER_ID,
-                           token=settings.WHATSAPP_ACCESS_TOKEN, session=session,
-                           api_version=settings.WHATSAPP_API_VERSION.lstrip("vV"))
+        yield _graph_client(self.transport)
+
 
     def _post(self, wa: WhatsApp, recipient: dict[str, str], kind: str,
               body: dict[str, Any], tracker: str) -> str:
@@ -174,6 +169,28 @@ class WhatsAppAdapter:
             return str(answer["messages"][0]["id"])
         except (KeyError, IndexError, TypeError) as exc:
             raise PermanentError(f"WhatsApp answered without a message id: {answer!r}") from exc
+
+
+# One Graph API client per process and configuration, kept open: building its HTTP
+# client loads the TLS certificates, some 75 ms, which alone would hold a campaign far
+# below the 80 messages/s a number may send (pywa binds a client to its HTTP session, so
+# the pair is kept). Keyed by process, so a forked worker never shares its parent's.
+_CLIENTS: dict[tuple[Any, ...], WhatsApp] = {}
+
+
+def _graph_client(transport: httpx.BaseTransport | None) -> WhatsApp:
+    key = (os.getpid(), transport, settings.WHATSAPP_API_BASE,
+           settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_ACCESS_TOKEN,
+           settings.WHATSAPP_API_VERSION)
+    client = _CLIENTS.get(key)
+    if client is None:
+        if transport is None and settings.WHATSAPP_API_BASE:
+            transport = _Rebase(settings.WHATSAPP_API_BASE)
+        session = httpx.Client(transport=transport, timeout=httpx.Timeout(15.0, connect=5.0))
+        client = _CLIENTS[key] = WhatsApp(
+            phone_id=settings.WHATSAPP_PHONE_NUMBER_ID, token=settings.WHATSAPP_ACCESS_TOKEN,
+            session=session, api_version=settings.WHATSAPP_API_VERSION.lstrip("vV"))
+    return client
 
 
 class _Rebase(httpx.HTTPTransport):
@@ -399,7 +416,11 @@ def _fit(text: str, limit: int) -> str:
 
 def _template(spec: dict[str, Any]) -> dict[str, Any]:
     purpose = str(spec.get("purpose", ""))
-    name, _, language = settings.WHATSAPP_TEMPLATES.get(purpose, "").partition(":")
+    # A template per language when the shop has one ("back_in_stock.es=..."), else the
+    # purpose's own.
+    configured = (settings.WHATSAPP_TEMPLATES.get(f"{purpose}.{spec.get('language', '')}")
+                  or settings.WHATSAPP_TEMPLATES.get(purpose, ""))
+    name, _, language = configured.partition(":")
     if not name or not language:
         raise PermanentError(
             f"No approved WhatsApp template is configured for {purpose!r} "

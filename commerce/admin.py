@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.http import HttpRequest
 
+from commerce import services
 from commerce.models import (
     Article,
     BackInStockSubscription,
@@ -104,6 +105,19 @@ class ProductAdmin(admin.ModelAdmin):
     exclude = ("embedding",)
     inlines = (VariantInline,)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Variant:
+            super().save_formset(request, form, formset, change)
+            return
+        # Variants edited in the product's page go through the stock service one by one.
+        for variant in formset.save(commit=False):
+            if variant.pk:
+                services.variant_stock_set(variant, variant.stock)
+            else:
+                variant.save()
+        for variant in formset.deleted_objects:
+            variant.delete()
+
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
@@ -112,6 +126,13 @@ class VariantAdmin(admin.ModelAdmin):
     search_fields = ("sku", "product__name")
     list_select_related = ("product",)
     autocomplete_fields = ("product",)
+
+    def save_model(self, request: HttpRequest, obj: Variant, form: Any, change: bool) -> None:
+        # Through the stock service, so a variant back from 0 tells its waiting shoppers.
+        if change:
+            services.variant_stock_set(obj, obj.stock)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Review)

@@ -391,14 +391,25 @@ class Article(models.Model):
 class BackInStockSubscription(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stock_alerts")
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
+    """A shopper's wish to be told when a variant is back. It waits until a restock
+    campaign tells them (notified_at), or goes away when they stop it. A wish a guest made
+    with an email address waits for its confirmation link to be followed (confirmed_at
+    empty until then: double opt-in) before anything is sent."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stock_alerts")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
     channel = models.CharField(max_length=16)
+    # The address or number the shopper gave for it, when it is not one on file.
+    contact = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True, default=clock.now)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["customer", "variant"], name="one_alert_per_variant")
         ]
+        indexes = [models.Index(fields=["variant", "created_at"], name="alert_waiting_order")]
 
 
 class ShopPolicy(models.Model):

@@ -9,14 +9,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from commerce import policy as rules
 from commerce import selectors, signals, tracking
 from commerce.labels import return_label_render
 from commerce.models import (
-    BackInStockSubscription,
     DiscountCode,
     Order,
     OrderItem,
@@ -82,7 +81,7 @@ def order_cancel(order: Order, customer: Customer, *, key: str, reason: str = ""
     order.cancel_reason = reason[:200]
     order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     for item in order.items.all():
-        Variant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+        variant_stock_add(item.variant_id, item.quantity)
     paid = sum((p.amount for p in order.payments.filter(status=Payment.Status.CAPTURED)),
                Decimal(0))
     if paid > 0:
@@ -117,7 +116,7 @@ def order_items_change(order: Order, customer: Customer, changes: dict[int, Vari
             raise ActionRefused(rules.Decision(
                 "change_items", False, "items.out_of_stock", f"{variant} is out of stock.",
                 "refuse"))
-        Variant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+        variant_stock_add(item.variant_id, item.quantity)
         difference += (variant.price - item.unit_price) * item.quantity
         item.variant, item.unit_price = variant, variant.price
         item.save(update_fields=["variant", "unit_price"])
@@ -334,11 +333,33 @@ def apology_code_create(order: Order, percent: int) -> DiscountCode:
     return discount
 
 
-def back_in_stock_subscribe(customer: Customer, variant: Variant,
-                            channel: str) -> BackInStockSubscription:
-    sub, _ = BackInStockSubscription.objects.get_or_create(
-        customer=customer, variant=variant, defaults={"channel": channel})
-    return sub
+def variant_stock_add(variant_id: int, quantity: int) -> int:
+    """Put units back on the shelf (a cancelled order, an item swapped out); the new stock."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE commerce_variant SET stock = stock + %s WHERE id = %s "
+                       "RETURNING stock", [quantity, variant_id])
+        row = cursor.fetchone()
+    if row is None:
+        return 0
+    _stock_changed(variant_id, row[0] - quantity, row[0])
+    return row[0]
+
+
+@transaction.atomic
+def variant_stock_set(variant: Variant, stock: int) -> Variant:
+    """The stock count as the shop says it is now (the admin, the shop platform)."""
+    old = Variant.objects.select_for_update().filter(pk=variant.pk).values_list(
+        "stock", flat=True).first()
+    variant.stock = stock
+    variant.save()
+    _stock_changed(variant.pk, old if old is not None else 0, stock)
+    return variant
+
+
+def _stock_changed(variant_id: int, old: int, new: int) -> None:
+    # A variant back from nothing starts the back-in-stock campaign of its waiting shoppers
+    # (campaigns listens: the store announces, the apps above it act).
+    signals.stock_changed.send(sender=Variant, variant_id=variant_id, old=old, new=new)
 
 
 def shipment_tracking_refresh(shipment: Shipment) -> int:

@@ -11,3 +11,8 @@ from django.dispatch import Signal
 # poll, live refresh, a scenario's tracking event). Sent with `shipment` and `new` (the
 # TrackingEvent rows just stored), inside the transaction that stored them.
 shipment_tracked = Signal()
+
+# A variant's stock count changed (the admin, the shop platform's stock webhook, a
+# cancellation putting units back). Sent with `variant_id`, `old` and `new`, inside the
+# transaction that changed it.
+stock_changed = Signal()

@@ -141,10 +141,17 @@ class AwaitClarify(TypedDict):
     kind: Literal["clarify"]
 
 
+class AwaitAlertContact(TypedDict):
+    """A site-chat guest's email address for a back-in-stock alert on `variant`."""
+
+    kind: Literal["alert_contact"]
+    variant: int
+
+
 Pending = (AwaitConfirm | AwaitVerify | AwaitItem | AwaitAddress | AwaitPayment
-           | AwaitResolution | AwaitRemedy | AwaitClarify)
+           | AwaitResolution | AwaitRemedy | AwaitClarify | AwaitAlertContact)
 PendingKind = Literal["confirm", "verify", "item", "address", "payment", "return_resolution",
-                      "missing_remedy", "clarify"]
+                      "missing_remedy", "clarify", "alert_contact"]
 
 
 class Memory(TypedDict, total=False):
@@ -169,6 +176,9 @@ class Memory(TypedDict, total=False):
     verified_name: str
     handed_back_at: str
     handed_back_by: str
+    alert_variant: int  # the variant a back-in-stock alert just named
+    outreach: dict[str, Any]  # what the shop sent first (alerts: kind, order, at)
+    signed_off: bool  # the last message thanked or said goodbye
 
 
 def pending_of(state: dict[str, Any] | None) -> Pending | None:

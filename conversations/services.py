@@ -37,7 +37,7 @@ from channels_adapters.base import (
 from channels_adapters.registry import adapter_for, is_captured, resendable_channels
 from commerce.models import Order
 from commerce.policy import Decision
-from conversations import selectors
+from conversations import governor, selectors
 from conversations.models import (
     ActionRecord,
     Conversation,
@@ -572,17 +572,22 @@ def outbound_for(message: Message, adapter: Any = None) -> Outbound:
 def message_deliver(message_id: int) -> DeliveryResult:
     """Send one outbox row. It is claimed with a conditional UPDATE first, so two workers
     (or a restart resending what is pending) never send the same message twice."""
-    channel = Message.objects.filter(pk=message_id).values_list("channel", flat=True).first()
-    if channel and channel != "web" and not _outbound_capacity(channel):
-        return DeliveryResult("pending", retry=True, error="channel rate limit")
-    claimed = Message.objects.filter(
-        pk=message_id, direction=Message.Direction.OUTBOUND,
-        delivery=Message.Delivery.PENDING).update(
-        delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1,
-        sending_since=clock.now())
-    if not claimed:
+    pending = Message.objects.select_related("conversation").filter(
+        pk=message_id, direction=Message.Direction.OUTBOUND, delivery=Message.Delivery.PENDING)
+    message = pending.first()
+    if message is None:
         return DeliveryResult("not_pending")
-    message = Message.objects.select_related("conversation").get(pk=message_id)
+    wait = (governor.send_wait(message.channel, message.conversation_id, message.payload)
+            if message.channel != "web" else 0.0)
+    if wait:
+        return DeliveryResult("pending", retry=True, error="channel rate limit",
+                              retry_after=wait)
+    now = clock.now()
+    if not pending.update(delivery=Message.Delivery.SENDING, attempts=F("attempts") + 1,
+                          sending_since=now):
+        return DeliveryResult("not_pending")
+    message.delivery, message.attempts, message.sending_since = (
+        Message.Delivery.SENDING, message.attempts + 1, now)
     adapter = adapter_for(message.channel)
     planned = getattr(adapter, "planned_external_id", None)
     if planned is not None and message.external_id is None:
@@ -608,16 +613,6 @@ def message_deliver(message_id: int) -> DeliveryResult:
         external_id=external_id or None, sent_at=clock.now(),
         **({"payload": {**message.payload, "receipt": receipt}} if receipt else {}))
     return DeliveryResult("sent")
-
-
-def _outbound_capacity(channel: str) -> bool:
-    """Per-channel throughput cap, so a burst never trips the platform's own limits."""
-    cap = settings.OUTBOUND_PER_SECOND.get(channel)
-    if not cap:
-        return True
-    recent = Message.objects.filter(channel=channel, direction=Message.Direction.OUTBOUND,
-                                    sent_at__gte=clock.now() - timedelta(seconds=1)).count()
-    return recent < cap
 
 
 MAX_ATTEMPTS = 6

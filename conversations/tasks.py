@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 
@@ -88,3 +89,27 @@ def post_breach_to_slack(self, handoff_id: int) -> str:
 def alert_sla_breaches() -> int:
     """Beat, every minute: handoffs whose first reply is overdue, alerted once each."""
     return len(sla_breaches_alert())
+
+
+@shared_task(acks_late=True)
+def deliver_messages(message_ids: list[int], attempt: int = 0) -> int:
+    """Send a chunk of outbox rows in order (proactive messages, queued in bulk). A row
+    the governor holds back for under a second waits here; a platform's temporary error
+    (a rate error such as WhatsApp's 130429) sends the rest of the chunk back to the
+    queue after a pause, so nothing is lost, and every row is claimed before it is sent,
+    so nothing goes twice."""
+    sent = 0
+    for i, pk in enumerate(message_ids):
+        for _ in range(50):
+            result = services.message_deliver(pk)
+            if not (result.retry and result.error == "channel rate limit"
+                    and (result.retry_after or 0) <= 1):
+                break
+            time.sleep(result.retry_after or 0.05)
+        if result.retry:
+            backoff = 2 ** min(attempt + 1, 6)
+            deliver_messages.apply_async((message_ids[i:], attempt + 1),
+                                         countdown=max(backoff, result.retry_after or 0))
+            return sent
+        sent += result.status == "sent"
+    return sent

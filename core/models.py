@@ -26,6 +26,8 @@ class Customer(models.Model):
     tags = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=8, default="en")
     preferred_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    # An IANA zone ("Europe/Madrid"), for quiet hours; empty: the shop's own (TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True)
     marketing_consent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)
 
@@ -54,10 +56,17 @@ class MarketingConsent(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     purpose = models.CharField(max_length=40, help_text="e.g. back_in_stock, newsletter")
     wording = models.TextField(blank=True, help_text="The text the customer agreed to.")
+    # Where it was given: "chat" (asked in a conversation), "form" (the site's notify-me
+    # form), "double_opt_in" (a confirmation link followed), "code" (a code read back).
+    source = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    # When the customer took it back ("stop alerts", STOP, an unsubscribe link).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["customer", "created_at", "pk"]
+        indexes = [models.Index(fields=["customer", "channel", "purpose"],
+                                name="consent_lookup")]
 
     def __str__(self) -> str:
         return f"{self.purpose} on {self.get_channel_display()}"

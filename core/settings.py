@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "devtools",
     "alerts",
     "insights",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,7 @@ CELERY_BEAT_SCHEDULE = {
     **ALERTS_BEAT_SCHEDULE,
     "alert-sla-breaches": {"task": "conversations.tasks.alert_sla_breaches", "schedule": 60.0},
     "refresh-insights": {"task": "insights.tasks.refresh_insights", "schedule": 60.0},
+    "campaigns-tick": {"task": "campaigns.tasks.campaigns_tick", "schedule": 10.0},
 }
 
 # Where shoppers reach the site: links in replies (return labels) are built on it.
@@ -333,11 +335,32 @@ SLACK_HANDOFF_CHANNEL = os.environ.get("SLACK_HANDOFF_CHANNEL", "")
 # answering each one (they are all still stored), and outbound sends per channel per second.
 INBOUND_PER_MINUTE = int(os.environ.get("INBOUND_PER_MINUTE", "20"))
 OUTBOUND_PER_SECOND = {
-    "whatsapp": int(os.environ.get("WHATSAPP_PER_SECOND", "20")),
+    # Meta's default throughput per business number is 80 messages/s; upgraded numbers
+    # reach 1,000.
+    "whatsapp": min(int(os.environ.get("WHATSAPP_PER_SECOND", "80")), 1000),
     "telegram": int(os.environ.get("TELEGRAM_PER_SECOND", "25")),
     "email": int(os.environ.get("EMAIL_PER_SECOND", "10")),
     "slack": int(os.environ.get("SLACK_PER_SECOND", "1")),
 }
+
+# Proactive messages (conversations/outreach.py): WhatsApp allows about one message per
+# 6 s to the same person, and a daily number of business-initiated conversations set by
+# the number's messaging tier (250, 2000, 10000, 100000 or "unlimited").
+WHATSAPP_SAME_RECIPIENT_SECONDS = float(os.environ.get("WHATSAPP_SAME_RECIPIENT_SECONDS", "6"))
+WHATSAPP_MESSAGING_TIER = os.environ.get("WHATSAPP_MESSAGING_TIER", "250").strip().lower()
+# Marketing messages (back-in-stock alerts) one customer gets per 7 days, at most, and the
+# hours of the night (in the customer's own time zone) when none is sent: "21-9".
+MARKETING_WEEKLY_CAP = int(os.environ.get("MARKETING_WEEKLY_CAP", "3"))
+MARKETING_QUIET_HOURS = os.environ.get("MARKETING_QUIET_HOURS", "21-9")
+# Back-in-stock campaigns release subscribers in batches: this many per unit in stock at
+# each batch (stock is read again before every one), one batch every interval.
+BIS_SUBSCRIBERS_PER_UNIT = int(os.environ.get("BIS_SUBSCRIBERS_PER_UNIT", "3"))
+BIS_BATCH_INTERVAL_SECONDS = int(os.environ.get("BIS_BATCH_INTERVAL_SECONDS", "300"))
+# The shop platform's stock webhook (/webhooks/shop/stock/) is signed with this secret
+# (X-Shop-Hmac-Sha256 or Shopify's X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the body).
+SHOP_WEBHOOK_SECRET = os.environ.get("SHOP_WEBHOOK_SECRET", "")
+# Where a product's page is on the shop: {slug} and {sku} are filled in.
+PRODUCT_URL = os.environ.get("PRODUCT_URL", "")
 
 # Proving who a shopper is with what they know (an order number with its email or
 # postcode, a full name with a postcode). Guesses that do not match are counted in the

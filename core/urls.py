@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("labels/<str:token>.pdf", return_label, name="return-label"),
     path("webhooks/aftership/", aftership_webhook, name="aftership-webhook"),
+    path("", include("campaigns.urls")),
     path("webhooks/<str:channel>/", webhook, name="webhook"),
     path("rate/", include("alerts.urls")),
     path("admin/inbox/", include("conversations.inbox.urls")),

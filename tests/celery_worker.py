@@ -3,10 +3,12 @@ machine as broker, the test database over the real connection."""
 
 from __future__ import annotations
 
+import collections
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,9 +80,24 @@ def worker(concurrency: int = 2, extra_env: dict[str, str] | None = None,
         start_new_session=True, text=True)
     try:
         _wait_ready(proc)
+        _drain(proc)
         yield proc
     finally:
         stop(proc)
+
+
+def _drain(proc: subprocess.Popen) -> None:
+    """Keep reading the worker's log once it is ready: a pipe nobody reads fills after
+    64 KB, and a worker logging each send would then block on its next line."""
+    assert proc.stdout is not None
+    stream = proc.stdout
+    proc.log = collections.deque(maxlen=2000)  # type: ignore[attr-defined]
+
+    def read() -> None:
+        for line in stream:
+            proc.log.append(line)  # type: ignore[attr-defined]
+
+    threading.Thread(target=read, daemon=True).start()
 
 
 def _wait_ready(proc: subprocess.Popen, timeout: float = 60) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 LEVELS = {"core": 0, "commerce": 1, "channels_adapters": 1, "conversations": 2, "alerts": 3,
+          "campaigns": 3,
           "insights": 3, "agents": 4, "devtools": 5}
 
 # The project package (core) is also where Django starts: these modules wire every app
@@ -59,6 +60,11 @@ LAZY_ALLOWED = {
         "the tasks once a write commits",
     ("core/apps.py", "core.checks"):
         "Django's convention: system checks register when the app is ready",
+    ("campaigns/apps.py", "campaigns.receivers"):
+        "Django's convention: signal receivers connect when the app is ready",
+    ("campaigns/services.py", "campaigns.tasks"):
+        "Celery's service/task pair: the tasks run these services, and the services queue "
+        "the tasks once a write commits",
     ("alerts/apps.py", "alerts.receivers"):
         "Django's convention: signal receivers connect when the app is ready",
     ("alerts/services.py", "alerts.tasks"):

@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
+from agents.nlu import alerts, understand_many
 from agents.nlu import understand as classify
-from agents.nlu import understand_many
 from agents.nlu.addresses import parse_address, postcodes
 from agents.nlu.catalogue import price_limits
 from agents.nlu.cues import (
@@ -143,6 +143,10 @@ class Reading:
     instruction: bool = False  # words aimed at the bot's instructions
     fraud_claim: bool = False  # money taken without consent
     asks_for_person: bool = False  # a person asked for in words
+    stops_alerts: bool = False  # "stop alerts", STOP, "unsubscribe me from the boots one"
+    alert_code: bool = False  # the notify-me form's code, sent back
+    asks_still_there: bool = False  # "is it still there?" (after a back-in-stock alert)
+    mentions_email: bool = False  # an "@": an email address, maybe an incomplete one
     asks_change: bool = False  # "change", "instead", "send it to": a change, not a question
     gives_postcode: bool = False  # the request holds a postcode
     remedy: Literal["", "refund", "reship"] = ""  # for a parcel that never came
@@ -369,7 +373,7 @@ def _request_in(text: str, unclear: bool) -> tuple[str, float, str] | None:
 # "Where is order 1601? Also, how much is the rain jacket?": a second request, told apart
 # by the word that adds it, is answered after the first.
 ADDING = (r"(?:and\s+)?(?:also|plus|btw|by the way|one more thing|another (?:thing|question)|"
-          r"secondly|separately|oh and)\b")
+          r"secondly|separately|oh and)\b|and(?=\s+(?:can|could|would|will)\s+you\b)")
 ALSO = re.compile(r"[.?!,;\n]\s*(?=" + ADDING + ")", re.I)
 SECOND_REQUEST_CONFIDENCE = 0.6
 # Each half must ask something: "I bought boots last week, also a scarf" is one story.
@@ -626,6 +630,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         codes=tuple(CODE_LIKE.findall(text)),
         instruction=is_instruction(text), fraud_claim=is_fraud_claim(text),
         asks_for_person=bool(ASKS_FOR_PERSON.search(text)),
+        stops_alerts=alerts.wants_no_alerts(text), alert_code=alerts.is_alert_code(text),
+        asks_still_there=alerts.asks_still_there(text), mentions_email="@" in text,
         asks_change=bool(CHANGE_WORDS.search(message_text)),
         gives_postcode=bool(UK_POSTCODE.search(message_text)),
         remedy=("refund" if REMEDY_REFUND.search(text) else

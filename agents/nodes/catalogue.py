@@ -30,9 +30,9 @@ from agents.nlu.catalogue import (
 )
 from agents.nlu.words import says_value, words
 from agents.state import TurnState
-from agents.tools.context import conversation, memory, reply
+from agents.tools import stock_alerts
+from agents.tools.context import memory, reply
 from commerce import selectors as store
-from commerce import services as store_services
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
 from conversations.dialogue import AwaitItem
@@ -363,8 +363,14 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
-    named = _variants_named(restock_wish(state.get("text", "")),
-                            store.variant_list_for_product(product))
+    every = store.variant_list_for_product(product)
+    wish = restock_wish(state.get("text", ""))
+    listed = stock_alerts.variants_listed(wish, every)
+    if listed:
+        answer = stock_alerts.subscribe_many(state, listed, mem)
+        if answer is not None:
+            return answer
+    named = _variants_named(wish, every)
     if len(named) == 1:
         variants = named
     if len(variants) != 1:
@@ -399,8 +405,4 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             f"Good news: {product.name} ({label}) is in stock right now — {variant.stock} "
             f"left at {fmt.money(variant.price)}.")]}
-    conv = conversation(state)
-    store_services.back_in_stock_subscribe(conv.customer, variant, state.get("channel", "web"))
-    return {"memory": mem, "replies": [reply(
-        f"Done — I'll message you here as soon as {product.name} ({label}) is back in stock. "
-        "You can say \"stop alerts\" at any time.")]}
+    return stock_alerts.subscribe(state, variant, mem)

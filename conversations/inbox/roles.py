@@ -3,8 +3,8 @@
 - Agents read and act on conversations (claim, reply, note, approve, hand back) and read
   the customer's orders, returns and refunds; they read the shop policy but never change
   it. Changing policy and settings stays with superusers (the shop's admins).
-- Marketers work on the catalogue, articles and discount codes, and get no permission
-  on anything in the conversations app: the inbox answers them 403.
+- Marketers work on the catalogue, articles, discount codes and back-in-stock campaigns,
+  and get no permission on anything in the conversations app: the inbox answers them 403.
 
 A data migration calls `roles_ensure` with the historical models; the same function can
 run again at any time (tests call it after a database flush) and only adds what is missing.
@@ -62,6 +62,11 @@ MARKETER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "discountcode": ("view", "add", "change"),
         "backinstocksubscription": ("view",),
     },
+    # The back-in-stock console: demand, campaigns and their funnel, start, pause,
+    # resume, cancel, test sends (campaigns.console).
+    "campaigns": {
+        "campaign": ("view", "change"),
+    },
 }
 
 
@@ -98,7 +103,7 @@ def _permissions_create(apps: Any) -> None:
     from django.contrib.contenttypes.management import create_contenttypes
 
     for app_config in apps.get_app_configs():
-        if app_config.label not in {"conversations", "core", "commerce", "alerts"}:
+        if app_config.label not in {"conversations", "core", "commerce", "alerts", "campaigns"}:
             continue
         # Historical app configs carry no models module, which both functions take for
         # "this app has no models".

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
-from django.db import transaction
 
+from campaigns import services as alert_services
 from commerce import services as commerce_services
 from commerce.models import (
     BackInStockSubscription,
@@ -201,43 +201,33 @@ def test_a_store_extension_that_cannot_be_built_is_a_clear_error(
 @pytest.mark.django_db
 def test_a_restock_is_saved_the_way_the_admin_saves_it_and_what_the_bot_sends_is_checked(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given a shop whose stock save tells waiting shoppers after commit (as a notifier
-    # hooked on the admin's save would), and a bot that does nothing
+    # Given a shopper waiting for the tee in L, with consent on WhatsApp, who wrote today
     stand_in_bot(monkeypatch)
-    model_admin = admin.site.get_model_admin(Variant)
-    saved = model_admin.save_model
-
-    def save_model(request: object, obj: Variant, form: object, change: bool) -> None:
-        saved(request, obj, form, change)
-        for wish in BackInStockSubscription.objects.filter(variant=obj, notified_at=None):
-            conversation = conversation_services.conversation_open_for(wish.customer,
-                                                                       wish.channel)
-            transaction.on_commit(lambda c=conversation, v=obj: conversation_services
-                                  .message_send(c, Reply(f"{v.product.name} is back in size "
-                                                         f"{v.options['size']}.")))
-
-    monkeypatch.setattr(model_admin, "save_model", save_model)
     turns = ('    - user: "hola"\n'
              "    - event: {restock: {sku: TEE-BLK-L, stock: 5}}\n"
-             '      expect: {says: ["Classic Tee is back in size L"]}\n')
+             '      expect: {says: ["Classic Tee (L)"]}\n')
 
-    # When the restock happens
+    # When the restock is saved (through the admin's save, which starts its campaign)
     outcome = run_file(tmp_path, scenario("restock", turns,
-                                          "  sent: [{customer: maya, channel: whatsapp}]\n"))
+                                          "  sent: [{customer: maya, channel: whatsapp, "
+                                          "template: back_in_stock}]\n"))
 
-    # Then the stock is saved, the message counts as sent by the bot on its own
+    # Then the stock is saved, and the alert, in her language, counts as sent on its own
     assert outcome.passed, outcome.failure
     assert Variant.objects.get(sku="TEE-BLK-L").stock == 5
-    assert outcome.turns[1].replies == ["Classic Tee is back in size L."]
-    assert outcome.sent == [{"customer": "maya", "channel": "whatsapp", "template": "",
-                             "text": "Classic Tee is back in size L."}]
+    [alert] = outcome.turns[1].replies
+    assert alert.startswith("Buenas noticias, Maya: Classic Tee (L) vuelve a estar "
+                            "disponible, £25.00. Solo quedan 5 por ahora: ")
+    assert [(m["customer"], m["channel"], m["template"]) for m in outcome.sent] == [
+        ("maya", "whatsapp", "back_in_stock")]
 
 
 @pytest.mark.django_db
 def test_an_event_after_which_the_bot_sends_nothing_fails_a_says_and_a_sent_expectation(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in_bot(monkeypatch)
-    turns = ("    - event: {restock: {sku: TEE-BLK-L, stock: 5}}\n"
+    # A variant already in stock gets more: no rise from 0, nobody to tell.
+    turns = ("    - event: {restock: {sku: TEE-BLK-S, stock: 9}}\n"
              '      expect: {says: ["Classic Tee"]}\n')
 
     outcome = run_file(tmp_path, scenario(
@@ -247,7 +237,7 @@ def test_an_event_after_which_the_bot_sends_nothing_fails_a_says_and_a_sent_expe
     assert not outcome.passed
     assert outcome.failure == "turn 1: expected the reply to say 'Classic Tee', it said ''"
     assert outcome.sent == []
-    assert Variant.objects.get(sku="TEE-BLK-L").stock == 5
+    assert Variant.objects.get(sku="TEE-BLK-S").stock == 9
 
 
 @pytest.mark.django_db
@@ -475,8 +465,8 @@ def test_each_consequential_write_is_found_by_comparing_the_store() -> None:
                           status="processing", idempotency_key="t:items-difference")
     DiscountCode.objects.create(code="SORRY-1043", kind="percent", value=Decimal(10))
     BackInStockSubscription.objects.filter(variant__sku="TEE-BLK-L").delete()
-    commerce_services.back_in_stock_subscribe(maya, Variant.objects.get(sku="TEE-BLK-S"),
-                                              "whatsapp")
+    alert_services.stock_alert_subscribe(maya, Variant.objects.get(sku="TEE-BLK-S"),
+                                         "whatsapp", wording="Tell me", source="chat")
     commerce_services.reship_create(second, key="t:reship")
 
     # Then each is found once; the refunds a cancellation or a change of items makes are

@@ -4,8 +4,10 @@ JSON keys: the benchmark contract, BENCH.md).
 Groups (`--only`, the key prefixes): `model` (load time and memory of the classifier),
 `floor` (one encoding, one primary-key SELECT: what a turn cannot be faster than),
 `turn` (bot turns end to end on the demo shop), `ingest` (signed WhatsApp webhooks
-over real HTTP, from concurrent senders, to the web server `manage.py run` starts) and
-`insights` (the insights page over a million messages, see insights/bench.py).
+over real HTTP, from concurrent senders, to the web server `manage.py run` starts),
+`stall` (the alert scan over a million shipments, alerts/bench.py), `insights` (the
+insights page over a million messages, insights/bench.py) and `bis` (back-in-stock
+campaigns on 100,000 waiting shoppers: campaigns/bench.py).
 Turns run in a transaction that is rolled back; the webhooks' rows are deleted again.
 """
 
@@ -31,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from alerts.bench import stall_bench
+from campaigns.bench import bis
 from channels_adapters.registry import captured
 from commerce.models import Order, OrderStatus, Product
 from conversations import services
@@ -38,7 +41,7 @@ from core.health import heap_freeze
 from devtools.load import percentile, webhook_load
 from insights.bench import insights_bench
 
-GROUPS = ("model", "floor", "turn", "ingest", "stall", "insights")
+GROUPS = ("model", "floor", "turn", "ingest", "stall", "insights", "bis")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
@@ -101,6 +104,8 @@ class Command(BaseCommand):
             results.update(stall_bench())
         if "insights" in only:
             results.update(insights_bench())
+        if "bis" in only:
+            results.update(bis())
         for key, value in results.items():
             self.stdout.write(f"{key}: {value}")
         report = options.get("report")
