@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('commerce', '0005_back_in_stock_confirmation'),
+        ('commerce', '0007_back_in_stock_confirmation'),
         ('conversations', '0006_conversation_close_and_ratings'),
         ('core', '0005_customer_time_zone_consent_source_withdrawal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

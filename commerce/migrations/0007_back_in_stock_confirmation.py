@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0004_merge_payment_methods_and_policy_code'),
+        ('commerce', '0006_shop_policy_support_hours_and_sla'),
         ('core', '0005_customer_time_zone_consent_source_withdrawal'),
     ]
 
