@@ -8,7 +8,7 @@ from agents.context import TurnContext
 from agents.graph import build
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.state import TurnState
-from conversations import selectors, services
+from conversations import services
 from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -26,9 +26,8 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "replies": [],
         "handoff": None,
     }
-    context = TurnContext(conversation=selectors.conversation_get(conversation.pk),
-                          channel=message.channel, sender_id=state["sender_id"],
-                          client=state["client"])
+    context = TurnContext(conversation_id=conversation.pk, channel=message.channel,
+                          sender_id=state["sender_id"], client=state["client"])
     result: dict[str, Any] = build().invoke(state, context=context)
     # The nodes' services may have verified it or handed it to a person meanwhile.
     conversation.refresh_from_db()
