@@ -25,13 +25,22 @@ RECENT_ORDERS = 20
 
 @dataclass
 class TurnContext:
-    conversation: Conversation
+    conversation_id: int
     channel: str = ""
     sender_id: str = ""
     client: str = ""  # who guesses and asks for people are rationed by
     _orders: dict[str, Order | None] = field(default_factory=dict)
     _recent: list[Order] | None = None
     _identity: list[ChannelIdentity | None] = field(default_factory=list)
+    _conversation: Conversation | None = None
+
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation with its customer, read on first use (a product question
+        needs neither)."""
+        if self._conversation is None:
+            self._conversation = conversation_selectors.conversation_get(self.conversation_id)
+        return self._conversation
 
     @property
     def customer(self) -> Customer:
@@ -43,8 +52,8 @@ class TurnContext:
 
     def reload(self, conversation_id: int | None = None) -> None:
         """After a change of who the shopper is: the conversation as it now stands."""
-        self.conversation = conversation_selectors.conversation_get(
-            conversation_id or self.conversation.pk)
+        self.conversation_id = conversation_id or self.conversation_id
+        self._conversation = None
         self._orders.clear()
         self._recent = None
         self._identity.clear()

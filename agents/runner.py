@@ -33,8 +33,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "handoff": None,
     }
     customer = conversation.customer
-    # The conversation as message_process locked it, with its customer: read once a turn.
-    context = TurnContext(conversation=conversation, channel=message.channel,
+    # The conversation as message_process locked it, with its customer: no read this turn.
+    context = TurnContext(conversation_id=conversation.pk, channel=message.channel,
+                          _conversation=conversation,
                           sender_id=state["sender_id"], client=state["client"])
     result: dict[str, Any] = build().invoke(state, context=context)
     # The nodes' services may have verified it or handed it to a person meanwhile.

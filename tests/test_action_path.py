@@ -47,7 +47,7 @@ def execute(state: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
     graph.add_edge(START, "execute")
     graph.add_edge("execute", END)
     result = graph.compile().invoke({**state, "replies": []},
-                                    context=TurnContext(conversation=conversation))
+                                    context=TurnContext(conversation_id=conversation.pk))
     return {"replies": result["replies"]}
 
 pytestmark = pytest.mark.django_db
