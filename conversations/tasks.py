@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 
@@ -47,14 +49,21 @@ def recover_outbox() -> int:
 @shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS,
              name="channels_adapters.tasks.post_handoff_to_slack")
 def post_handoff_to_slack(self, handoff_id: int) -> str:
+    # The handoff still waits in the admin inbox if this fails; only the notice is lost.
+    return _slack_post(self, slack_handoff_post, handoff_id, "Handoff %s was not posted")
+
+
+def _slack_post(task: Any, post: Callable[[int], object], handoff_id: int,
+                failure: str) -> str:
+    """Post to Slack for a handoff, retried with backoff on a temporary error; a permanent
+    one is logged (the inbox still shows everything)."""
     try:
-        posted = slack_handoff_post(handoff_id)
+        posted = post(handoff_id)
     except TemporaryError as exc:
-        backoff = 2 ** min(self.request.retries + 1, 5)
-        raise self.retry(countdown=max(backoff, exc.retry_after or 0), exc=exc) from exc
+        backoff = 2 ** min(task.request.retries + 1, 5)
+        raise task.retry(countdown=max(backoff, exc.retry_after or 0), exc=exc) from exc
     except PermanentError as exc:
-        # The handoff still waits in the admin inbox; only the Slack notice is lost.
-        logger.error("Handoff %s was not posted to Slack: %s", handoff_id, exc)
+        logger.error(failure + " to Slack: %s", handoff_id, exc)
         return "failed"
     return "posted" if posted else "skipped"
 
@@ -73,16 +82,9 @@ def csat_ask(conversation_id: int) -> bool:
 
 @shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS)
 def post_breach_to_slack(self, handoff_id: int) -> str:
-    try:
-        posted = slack_breach_post(handoff_id)
-    except TemporaryError as exc:
-        backoff = 2 ** min(self.request.retries + 1, 5)
-        raise self.retry(countdown=max(backoff, exc.retry_after or 0), exc=exc) from exc
-    except PermanentError as exc:
-        # The breach still shows in the admin inbox; only the Slack alert is lost.
-        logger.error("SLA breach of handoff %s was not posted to Slack: %s", handoff_id, exc)
-        return "failed"
-    return "posted" if posted else "skipped"
+    # The breach still shows in the admin inbox if this fails; only the Slack alert is lost.
+    return _slack_post(self, slack_breach_post, handoff_id,
+                       "SLA breach of handoff %s was not posted")
 
 
 @shared_task
