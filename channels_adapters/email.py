@@ -602,7 +602,12 @@ def _subject(message: Message, parent: Message | None) -> str:
         subject = original if _RE_PREFIX.match(original) or not original else f"Re: {original}"
     # Words are folded onto header lines of their own when sent; a word can't be, so a
     # long subject is cut to keep every line within what SMTP servers accept.
-    subject = " ".join((subject or f"Your message to {settings.SHOP_NAME}").split())
+    if not subject:
+        from replies.render import Say, render
+
+        subject = render(Say("email.default_subject", shop=settings.SHOP_NAME),
+                         message.conversation.customer.language)
+    subject = " ".join(subject.split())
     return subject if len(subject) <= REPLY_SUBJECT_MAX else (
         subject[:REPLY_SUBJECT_MAX - 3].rstrip() + "...")
 

@@ -35,6 +35,7 @@ from core.models import (
     ChannelIdentity,
     Customer,
 )
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -384,6 +385,7 @@ def message_process(message_id: int) -> list[Message]:
 
 def _answer(conversation: Conversation, message: Message) -> list[Message]:
     from agents.runner import bot_turn
+    from conversations.language import customer_language_note
 
     sent: list[Message] = []
     sender = ChannelIdentity.objects.filter(channel=message.channel,
@@ -394,15 +396,15 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
     changed = _sender_proof(conversation, sender, clock.now())
     if changed:
         conversation.save(update_fields=changed)
+    customer_language_note(conversation.customer_id, message.text)
     flooding = _flooding(conversation, message)
     if flooding is not None:
         message.payload = {**message.payload, "throttled": True}
         message.processed_at = clock.now()
         message.save(update_fields=["processed_at", "payload"])
         if flooding:
-            sent.append(message_send(conversation, Reply(
-                "You've sent a lot of messages in the last minute. I've kept every one of "
-                "them; please give me a moment, then send your question in one message."),
+            sent.append(message_send(conversation, Reply(render(
+                Say("flood.slow_down"), conversation.customer.language)),
                 to=message.payload.get("from", "")))
         return sent
     if conversation.mode == Conversation.Mode.BOT:
@@ -709,12 +711,10 @@ def action_run(key: str, kind: str, conversation: Conversation | None, order_num
     return result, True
 
 
+# The subject and the text of the notice of each change (replies/messages.py).
 OWNER_NOTICES = {
-    "cancel": ("Order #{number} cancelled",
-               "Your {shop} order #{number} was cancelled in a chat with us just now."),
-    "change_address": ("Order #{number}: new delivery address",
-                       "The delivery address of your {shop} order #{number} was changed to "
-                       "{address} in a chat with us just now."),
+    "cancel": ("notice.cancel.subject", "notice.cancel.text"),
+    "change_address": ("notice.change_address.subject", "notice.change_address.text"),
 }
 NOTICE_CHANNELS = (Channel.EMAIL, Channel.WHATSAPP, Channel.TELEGRAM)
 
@@ -746,13 +746,14 @@ def owner_notice_send(conversation: Conversation, kind: str, order_number: str) 
         return None
     channel, to = route
     subject, text = OWNER_NOTICES[kind]
-    fields = {"shop": settings.SHOP_NAME, "number": order.number,
-              "address": order.shipping_address}
+    facts = {"shop": settings.SHOP_NAME, "number": order.number,
+             "address": order.shipping_address}
+    language = customer.language
     message = message_send(conversation, Reply(
-        f"{text.format(**fields)}\n\nIf this wasn't you, reply to this message and we'll "
-        "look into it straight away."), to=to, sender=Message.Sender.SYSTEM, channel=channel)
+        f"{render(Say(text, **facts), language)}\n\n{render(Say('notice.not_you'), language)}"),
+        to=to, sender=Message.Sender.SYSTEM, channel=channel)
     message.payload = {**message.payload, "purpose": "owner_notice",
-                       "subject": subject.format(**fields)}
+                       "subject": render(Say(subject, **facts), language)}
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: owner_notice=<name>:<language>, the order number its parameter).
@@ -886,8 +887,6 @@ def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | 
 
 
 def customer_remember(customer_id: int, *, channel: str, language: str = "") -> None:
-    """Keep the shopper's language and the channel they use, for replies and outreach."""
-    fields: dict[str, str] = {"preferred_channel": channel}
-    if language:
-        fields["language"] = language
-    Customer.objects.filter(pk=customer_id).update(**fields)
+    """Keep the channel the shopper uses, for outreach. Their language is kept as each
+    message arrives (conversations/language.py), so `language` is not used."""
+    Customer.objects.filter(pk=customer_id).update(preferred_channel=channel)

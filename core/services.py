@@ -17,14 +17,17 @@ from django.db.models import Count, F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core import clock
+from core.formatting import LANGUAGES
 from core.models import (
     AnonymousHandoff,
     Channel,
     ChannelIdentity,
     Customer,
     IdentityLinkCode,
+    LanguageSource,
     VerificationFailure,
 )
+from replies.render import Say, render
 
 T = TypeVar("T")
 
@@ -89,8 +92,7 @@ def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
         if customer is None:
             return LinkAttempt(False, "not_on_file")
         return _code_send(identity, customer, routes,
-                          f"Someone asked to link a {identity.get_channel_display()} chat "
-                          "to your account.")
+                          Say("code.why_link", channel=identity.get_channel_display()))
 
 
 def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttempt:
@@ -106,12 +108,12 @@ def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttem
             return LinkAttempt(False, "not_on_file")
         routes = [(Channel.EMAIL.value, customer.email), (Channel.WHATSAPP.value, customer.phone)]
         return _code_send(identity, customer, routes,
-                          f"Someone asked to {purpose} in a {identity.get_channel_display()} "
-                          "chat with us.")
+                          Say("code.why_step_up", purpose=purpose,
+                              channel=identity.get_channel_display()))
 
 
 def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple[str, str]],
-               why: str) -> LinkAttempt:
+               why: Say) -> LinkAttempt:
     from conversations import services as conversation_services
     from conversations.models import Conversation, Message
 
@@ -139,14 +141,15 @@ def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple
                                          status=Conversation.Status.RESOLVED,
                                          created_at=now, updated_at=now)
     minutes = int(LINK_CODE_TTL.total_seconds() // 60)
+    language = customer.language
     message = conversation_services.message_send(
-        notice, conversation_services.Reply(
-            f"Your {settings.SHOP_NAME} code is {code}.\n\n{why} If that was you, send "
-            f"this code in that chat within {minutes} minutes. If it wasn't you, ignore "
-            "this message: nothing changes without the code."),
+        notice, conversation_services.Reply(render(Say(
+            "code.text", shop=settings.SHOP_NAME, code=code, minutes=minutes,
+            why=render(why, language)), language)),
         to=to, sender=Message.Sender.SYSTEM, channel=channel)
     message.payload = {**message.payload, "purpose": "one_time_code",
-                       "subject": f"Your {settings.SHOP_NAME} code"}
+                       "subject": render(Say("code.subject", shop=settings.SHOP_NAME),
+                                         language)}
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
@@ -338,3 +341,17 @@ def identity_attempts_purge() -> int:
     handoffs, _ = AnonymousHandoff.objects.filter(created_at__lte=now - timedelta(
         minutes=settings.ANONYMOUS_HANDOFF_WINDOW_MINUTES)).delete()
     return failures + handoffs
+
+
+def customer_language_set(customer_id: int, language: str, *,
+                          source: str = LanguageSource.DETECTED) -> bool:
+    """Speak `language` to the customer from now on. A language detected from a message
+    never replaces one the customer asked for or the shop set; theirs replace any.
+    True when it was kept."""
+    if language not in LANGUAGES:
+        raise ValueError(f"'{language}' is not one of the shop's languages "
+                         f"({', '.join(LANGUAGES)}).")
+    customers = Customer.objects.filter(pk=customer_id)
+    if source == LanguageSource.DETECTED:
+        customers = customers.filter(language_source=LanguageSource.DETECTED)
+    return customers.update(language=language, language_source=source) > 0

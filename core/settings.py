@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "conversations",
     "channels_adapters",
     "agents",
+    "replies",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# The reply catalogue (replies/): one gettext catalogue per shop language.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # Daphne serves the admin's static files itself in the embedded mode.
