@@ -24,7 +24,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 locale: $(MO_FILES)
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po replies/compile.py $(VENV)/.installed
 	$(PY) -m replies.compile
 
 $(VENV)/.installed: pyproject.toml constraints.txt

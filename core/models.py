@@ -35,8 +35,11 @@ class Customer(models.Model):
         ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch")])
     # Who chose `language`: a choice the customer or the shop made is not changed by
     # what the next message seems to be written in.
-    language_source = models.CharField(max_length=16, choices=LanguageSource.choices,
-                                       blank=True, default=LanguageSource.DETECTED)
+    language_source = models.CharField(
+        "language chosen by", max_length=16, choices=LanguageSource.choices, blank=True,
+        default=LanguageSource.DETECTED,
+        help_text="Detected: follows the language of their messages. Set by the shop or "
+                  "asked for by the customer: kept until changed here.")
     preferred_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     marketing_consent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)

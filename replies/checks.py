@@ -44,8 +44,8 @@ class CatalogueReport:
         return out
 
 
-def _texts(language: str) -> dict[str, str]:
-    po = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+def _texts(locale_dir: Path, language: str) -> dict[str, str]:
+    po = locale_dir / language / "LC_MESSAGES" / "django.po"
     if not po.exists():
         return {}
     with po.open("rb") as f:
@@ -65,10 +65,10 @@ def _used_keys(root: Path) -> set[str]:
     return found
 
 
-def catalogue_check() -> CatalogueReport:
+def catalogue_check(locale_dir: Path = LOCALE_DIR) -> CatalogueReport:
     report = CatalogueReport()
     for language in LANGUAGES:
-        texts = _texts(language)
+        texts = _texts(locale_dir, language)
         report.missing[language] = [k for k in MESSAGES if k not in texts]
         report.unknown[language] = sorted(k for k in texts if k not in MESSAGES)
         report.mismatched[language] = [
@@ -76,5 +76,5 @@ def catalogue_check() -> CatalogueReport:
             for problem in text_problems(key, text)]
     used = _used_keys(LOCALE_DIR.parent)
     report.unused = [k for k in MESSAGES if k not in used]
-    report.stale = [str(p.relative_to(LOCALE_DIR.parent)) for p in stale_mo_files()]
+    report.stale = [str(p.relative_to(locale_dir.parent)) for p in stale_mo_files(locale_dir)]
     return report

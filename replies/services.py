@@ -29,8 +29,7 @@ def text_problems(key: str, text: str) -> list[str]:
         if name == "":
             problems.append(f"Empty braces {{}}: name a fact. This message may use {allowed}.")
         elif fmt or conv:
-            problems.append(f"Write the fact as {{{name.split('.')[0].split('[')[0]}}} alone, "
-                            "without a format or conversion.")
+            problems.append(f"Write {{{name}}} alone, without a format or conversion.")
     unknown = sorted(n for n in names if n and n not in spec.params)
     if unknown:
         problems.append(f"Unknown {'facts' if len(unknown) > 1 else 'fact'}: "
