@@ -24,7 +24,6 @@ from django.db.models import (
     Sum,
 )
 
-from agents.format import money
 from commerce import selectors as store
 from commerce.models import Order, OrderItem, OrderStatus, Refund, Return, TrackingEvent
 from conversations.models import (
@@ -38,6 +37,7 @@ from conversations.models import (
     PolicyDecision,
 )
 from core import clock
+from core.formatting import money
 from core.models import Channel, Customer
 
 OPEN_STATUSES = (Handoff.Status.WAITING, Handoff.Status.ASSIGNED)

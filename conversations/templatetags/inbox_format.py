@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
-from agents.format import money as format_money
 from conversations.inbox.selectors import initials as name_initials
+from core.formatting import money as format_money
 
 register = template.Library()
 
