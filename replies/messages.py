@@ -286,6 +286,60 @@ MESSAGES: dict[str, MessageSpec] = {
             required=("percent",),
         ),
         MessageSpec("policy.identity.not_owner", "Acting on an order of another customer."),
+        # Told to the shopper when an agent decides in the inbox (conversations/inbox).
+        MessageSpec(
+            "inbox.back_with_the_bot",
+            "Told to the shopper when an agent hands the conversation back to the bot.",
+        ),
+        MessageSpec(
+            "inbox.approved.keep_it",
+            "An agent approved a refund without a return.",
+            {"number": "1042", "amount": Money(Decimal("24.00"), "GBP")},
+            required=("number", "amount"),
+        ),
+        MessageSpec(
+            "inbox.approved.return",
+            "An agent approved a return: the label and how it is refunded.",
+            {
+                "number": "1042",
+                "return_number": "R-1042-1",
+                "tracking": "RT123456789GB",
+                "url": "https://shop.example/labels/R-1042-1.pdf",
+                "how": "We'll refund £24.00 to your original payment method once the parcel "
+                "reaches us.",
+            },
+            required=("number", "return_number", "url"),
+        ),
+        MessageSpec(
+            "inbox.approved.refund_when_back",
+            "How an approved return is refunded: to the original payment method.",
+            {"amount": Money(Decimal("24.00"), "GBP")},
+            required=("amount",),
+        ),
+        MessageSpec(
+            "inbox.approved.store_credit",
+            "How an approved return is refunded: store credit.",
+            {"amount": Money(Decimal("24.00"), "GBP")},
+            required=("amount",),
+        ),
+        MessageSpec(
+            "inbox.approved.reship",
+            "An agent approved a replacement for a missing parcel.",
+            {"number": "1042", "new_number": "1043"},
+            required=("number", "new_number"),
+        ),
+        MessageSpec(
+            "inbox.approved.refund",
+            "An agent approved a refund.",
+            {"number": "1042", "amount": Money(Decimal("89.00"), "GBP")},
+            required=("number", "amount"),
+        ),
+        MessageSpec(
+            "label.attachment_title",
+            "The name of a return label sent as an attachment.",
+            {"number": "R-1042-1"},
+            required=("number",),
+        ),
     )
 }
 

@@ -9,6 +9,7 @@ open inbox pages after commit (group "inbox"), the way Zulip's actions send thei
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,7 +17,6 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from agents.format import money
 from commerce import services as commerce_services
 from commerce.labels_url import label_url
 from commerce.models import Return
@@ -31,13 +31,13 @@ from conversations.models import (
     PolicyDecision,
 )
 from core import clock
+from core.formatting import Money
 from core.models import Channel
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
 INBOX_GROUP = "inbox"
-BACK_WITH_THE_BOT = ("You're back with the assistant — our team has finished here. Ask me "
-                     "anything about an order, a return or our products.")
 
 
 class InboxRefused(ValueError):
@@ -280,28 +280,27 @@ def _approval_text(pending: selectors.PendingDecision, result: dict[str, Any],
                    agent: Any) -> tuple[str, list[dict[str, str]]]:
     currency = pending.order.currency
     number = pending.order.number
+    language = pending.order.customer.language
     if pending.action == "return":
         ret = Return.objects.get(number=result["return"])
-        amount = money(pending.amount or 0, currency)
+        amount = Money(pending.amount or Decimal(0), currency)
         if ret.resolution == Return.Resolution.KEEP_IT:
-            return (f"Good news: we've made an exception for order #{number}. Please keep the "
-                    f"item — I've refunded {amount} to your original payment method."), []
+            return render(Say("inbox.approved.keep_it", number=number, amount=amount),
+                          language), []
         url = label_url(ret)
-        how = (f"{amount} store credit is already on your account."
+        how = (Say("inbox.approved.store_credit", amount=amount)
                if ret.resolution == Return.Resolution.STORE_CREDIT else
-               f"We'll refund {amount} to your original payment method once the parcel "
-               "reaches us.")
-        return (f"Good news: we've made an exception and approved your return for order "
-                f"#{number}. Return {ret.number} is open — here's your prepaid return label "
-                f"(tracking {ret.tracking_number}): {url}\nPrint it, stick it on the parcel and "
-                f"drop it at any Post Office within 14 days. {how}"), [
-            {"type": "document", "url": url, "title": f"Return label {ret.number}"}]
+               Say("inbox.approved.refund_when_back", amount=amount))
+        return render(Say("inbox.approved.return", number=number, return_number=ret.number,
+                          tracking=ret.tracking_number, url=url,
+                          how=render(how, language)), language), [
+            {"type": "document", "url": url,
+             "title": render(Say("label.attachment_title", number=ret.number), language)}]
     if pending.action == "missing_parcel" and result.get("remedy") == "reship":
-        return (f"Good news: we're sending a free replacement for order #{number} as order "
-                f"#{result['order']}. You'll get tracking as soon as it ships."), []
-    return (f"Good news: I've refunded {money(result['amount'], currency)} for order "
-            f"#{number} to your original payment method; banks usually show it within 3–5 "
-            "working days."), []
+        return render(Say("inbox.approved.reship", number=number,
+                          new_number=result["order"]), language), []
+    return render(Say("inbox.approved.refund", number=number,
+                      amount=Money(Decimal(str(result["amount"])), currency)), language), []
 
 
 def _tell_shopper(conversation: Conversation, agent: Any, text: str,
@@ -355,7 +354,8 @@ def conversation_return_to_bot(conversation: Conversation, agent: Any) -> Messag
         conversation.state = {**conversation.state, "handed_back_by": agent.get_username()}
         conversation.save(update_fields=["state"])
         message = conversation_services.message_send(
-            conversation, conversation_services.Reply(BACK_WITH_THE_BOT),
+            conversation, conversation_services.Reply(render(
+                Say("inbox.back_with_the_bot"), conversation.customer.language)),
             sender=Message.Sender.BOT)
         inbox_event_on_commit("handed_back", conversation.pk)
     return message
