@@ -12,11 +12,12 @@ from core.services import customer_language_set
 
 
 def customer_language_note(customer_id: int, text: str) -> str | None:
-    """Keep the language `text` asks for or is written in; returns it (None: unchanged)."""
+    """Keep the language `text` asks for or is written in; returns it when the customer's
+    language changed (None: unchanged)."""
     requested = language_requested(text)
     if requested is not None:
-        customer_language_set(customer_id, requested, source=LanguageSource.SHOPPER)
-        return requested
+        changed = customer_language_set(customer_id, requested, source=LanguageSource.SHOPPER)
+        return requested if changed else None
     detected = language_of(text)
     if detected is not None and customer_language_set(customer_id, detected):
         return detected

@@ -347,11 +347,12 @@ def customer_language_set(customer_id: int, language: str, *,
                           source: str = LanguageSource.DETECTED) -> bool:
     """Speak `language` to the customer from now on. A language detected from a message
     never replaces one the customer asked for or the shop set; theirs replace any.
-    True when it was kept."""
+    True when it changed (nothing is written when it is already so)."""
     if language not in LANGUAGES:
         raise ValueError(f"'{language}' is not one of the shop's languages "
                          f"({', '.join(LANGUAGES)}).")
     customers = Customer.objects.filter(pk=customer_id)
     if source == LanguageSource.DETECTED:
         customers = customers.filter(language_source=LanguageSource.DETECTED)
-    return customers.update(language=language, language_source=source) > 0
+    return customers.exclude(language=language, language_source=source).update(
+        language=language, language_source=source) > 0
