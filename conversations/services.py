@@ -757,7 +757,8 @@ def owner_notice_send(conversation: Conversation, kind: str, order_number: str) 
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: owner_notice=<name>:<language>, the order number its parameter).
-        message.payload["template"] = {"purpose": "owner_notice", "params": [order.number]}
+        message.payload["template"] = {"purpose": "owner_notice", "params": [order.number],
+                                       "language": language}
     message.save(update_fields=["payload"])
     return message
 

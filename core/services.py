@@ -153,7 +153,8 @@ def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
-        message.payload["template"] = {"purpose": "one_time_code", "params": [code]}
+        message.payload["template"] = {"purpose": "one_time_code", "params": [code],
+                                       "language": language}
     message.save(update_fields=["payload"])
     return LinkAttempt(True, "sent", channel, link.expires_at)
 
