@@ -80,6 +80,6 @@ def test_the_site_chat_speaks_the_browsers_language(client, settings):
     assert '<html lang="fr">' in page
     assert '<button id="chat-toggle" type="button">Discuter avec nous</button>' in page
     assert "<strong>Service client Northwind</strong>" in page
-    assert '"reconnecting": "Reconnexion\\u2026"' in page
+    assert 'data-reconnecting="Reconnexion…"' in page
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert '<button id="chat-toggle" type="button">Chat with us</button>' in english
