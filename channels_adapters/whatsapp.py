@@ -399,12 +399,18 @@ def _fit(text: str, limit: int) -> str:
 
 def _template(spec: dict[str, Any]) -> dict[str, Any]:
     purpose = str(spec.get("purpose", ""))
-    name, _, language = settings.WHATSAPP_TEMPLATES.get(purpose, "").partition(":")
-    if not name or not language:
+    name, _, languages = settings.WHATSAPP_TEMPLATES.get(purpose, "").partition(":")
+    codes = [code.strip() for code in languages.split("|") if code.strip()]
+    if not name or not codes:
         raise PermanentError(
             f"No approved WhatsApp template is configured for {purpose!r} "
-            "(WHATSAPP_TEMPLATES takes purpose=name:language).")
-    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+            "(WHATSAPP_TEMPLATES takes purpose=name:language, or name:en_GB|de|es for a "
+            "template approved in several languages).")
+    # The customer's language where the template was approved in it, else the first.
+    wanted = str(spec.get("language", "")).lower()
+    code = next((c for c in codes if c.replace("-", "_").split("_")[0].lower() == wanted),
+                codes[0])
+    template: dict[str, Any] = {"name": name, "language": {"code": code}}
     params = spec.get("params") or []
     if params:
         template["components"] = [{"type": "body", "parameters": [
