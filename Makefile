@@ -17,7 +17,15 @@ STOP_DB := $(PY) -c 'import os, sys; from pathlib import Path; \
 STOP_TEST_DB := $(PY) -c 'import os, sys, conftest; \
 	os.environ.get("DATABASE_URL") or conftest.embedded_db_stop_unless_in_use(sys.argv[1])'
 
-.PHONY: run test bench lint audit heldout clean-data
+.PHONY: run test bench lint audit heldout clean-data locale
+
+# The reply catalogues, compiled from their .po files (replies/compile.py) when one changed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po replies/compile.py $(VENV)/.installed
+	$(PY) -m replies.compile
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@python=$$(command -v python3.11 || true); \
@@ -30,10 +38,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install -c constraints.txt -e '.[dev]'
 	@touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(MO_FILES)
 	$(PY) manage.py run
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(MO_FILES)
 	@# The inbox's browser test drives Debian's Chromium (Playwright's own download is not
 	@# used); as root, install it when missing. Without it that one test is skipped.
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -50,10 +58,10 @@ test: $(VENV)/.installed
 
 # Conversations written apart from the code that the bot does not yet get right (see
 # tests/heldout/README.md); not part of `make test`.
-heldout: $(VENV)/.installed
+heldout: $(VENV)/.installed $(MO_FILES)
 	ONETHREAD_DATA_DIR=$(TEST_DATA_DIR) $(PY) manage.py run_scenarios tests/heldout
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(MO_FILES)
 	$(PY) manage.py bench
 
 lint: $(VENV)/.installed

@@ -6,6 +6,7 @@ from typing import Any
 
 from agents.context import TurnContext
 from agents.graph import build
+from agents.language import customer_language_note
 from agents.nlu import cues
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.outreach_replies import outreach_answer
@@ -17,6 +18,8 @@ from conversations.services import Reply
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
+    # The language the shopper writes in, or asks for, is what they are answered in.
+    customer_language_note(conversation.customer_id, message.text)
     answered = outreach_answer(conversation, message)
     if answered is not None:
         # A satisfaction score, or "all good" to a delivery check-in: nothing to run.
@@ -54,12 +57,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     memory["signed_off"] = cues.signs_off(message.text)
     conversation.state = memory
     conversation.save(update_fields=["state"])
-    # A few words are too little to tell a language by; keep what we knew then.
-    language = result.get("language", "") if len(message.text.split()) >= 4 else ""
-    if (conversation.customer_id != customer.pk or customer.preferred_channel != message.channel
-            or (language and customer.language != language)):
-        services.customer_remember(conversation.customer_id, channel=message.channel,
-                                   language=language)
+    if (conversation.customer_id != customer.pk
+            or customer.preferred_channel != message.channel):
+        services.customer_remember(conversation.customer_id, channel=message.channel)
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}

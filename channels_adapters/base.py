@@ -81,6 +81,9 @@ class Outbound:
     # WhatsApp: may a free-form message reach the shopper now (they wrote within 24 hours)?
     in_window: bool = True
     thread: EmailThread | None = None
+    # Email: the subject of a reply that has none of its own and answers no thread, in
+    # the shopper's language (the catalogue's email.default_subject).
+    default_subject: str = ""
 
 
 class TemporaryError(Exception):

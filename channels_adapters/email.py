@@ -629,7 +629,8 @@ def _subject(message: Outbound, thread: EmailThread | None) -> str:
         subject = original if _RE_PREFIX.match(original) or not original else f"Re: {original}"
     # Words are folded onto header lines of their own when sent; a word can't be, so a
     # long subject is cut to keep every line within what SMTP servers accept.
-    subject = " ".join((subject or f"Your message to {settings.SHOP_NAME}").split())
+    subject = " ".join((subject or message.default_subject
+                        or f"Your message to {settings.SHOP_NAME}").split())
     return subject if len(subject) <= REPLY_SUBJECT_MAX else (
         subject[:REPLY_SUBJECT_MAX - 3].rstrip() + "...")
 

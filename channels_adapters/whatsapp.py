@@ -416,16 +416,22 @@ def _fit(text: str, limit: int) -> str:
 
 def _template(spec: dict[str, Any]) -> dict[str, Any]:
     purpose = str(spec.get("purpose", ""))
-    # A template per language when the shop has one ("back_in_stock.es=..."), else the
-    # purpose's own.
+    # A template per language when the shop has one ("back_in_stock.es=name:es"), else the
+    # purpose's own, which may be approved in several languages ("name:en_GB|de|es").
     configured = (settings.WHATSAPP_TEMPLATES.get(f"{purpose}.{spec.get('language', '')}")
                   or settings.WHATSAPP_TEMPLATES.get(purpose, ""))
-    name, _, language = configured.partition(":")
-    if not name or not language:
+    name, _, languages = configured.partition(":")
+    codes = [code.strip() for code in languages.split("|") if code.strip()]
+    if not name or not codes:
         raise PermanentError(
             f"No approved WhatsApp template is configured for {purpose!r} "
-            "(WHATSAPP_TEMPLATES takes purpose=name:language).")
-    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+            "(WHATSAPP_TEMPLATES takes purpose=name:language, or name:en_GB|de|es for a "
+            "template approved in several languages).")
+    # The customer's language where the template was approved in it, else the first.
+    wanted = str(spec.get("language", "")).lower()
+    code = next((c for c in codes if c.replace("-", "_").split("_")[0].lower() == wanted),
+                codes[0])
+    template: dict[str, Any] = {"name": name, "language": {"code": code}}
     params = spec.get("params") or []
     if params:
         template["components"] = [{"type": "body", "parameters": [

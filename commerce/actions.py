@@ -33,6 +33,7 @@ from commerce.labels_url import label_url
 from commerce.models import Order, Refund, ShipmentStatus
 from core import clock
 from core.models import Customer
+from replies.render import Say
 
 
 class ActionInvalid(ValueError):
@@ -307,15 +308,14 @@ def action_key(scope: str, action: Action) -> str:
 # --- Checks ---------------------------------------------------------------------------
 
 
-def _refused(action: str, rule: str, explanation: str) -> services.ActionRefused:
-    return services.ActionRefused(rules.Decision(action, False, rule, explanation, "refuse"))
+def _refused(action: str, rule: str, reason: Say) -> services.ActionRefused:
+    return services.ActionRefused(rules.Decision(action, False, rule, reason, "refuse"))
 
 
 def _order(action: Action, customer: Customer) -> Order:
     order = selectors.order_get(action.order)
     if order is None or order.customer_id != customer.pk:
-        raise _refused(action.kind, "identity.not_owner",
-                       "That order does not belong to the verified customer.")
+        raise _refused(action.kind, "identity.not_owner", Say("policy.identity.not_owner"))
     return order
 
 
@@ -339,14 +339,14 @@ def _resolve(action: Action, order: Order, customer: Customer) -> dict[str, Any]
             variant = selectors.variant_get(sku)
             if pk not in items or variant is None:
                 raise _refused("change_items", "items.not_on_order",
-                               "Those items are not on this order.")
+                               Say("policy.return.items_not_on_order"))
             changes[pk] = variant
         return {"changes": changes}
     if isinstance(action, ChangePaymentMethod):
         method = selectors.payment_method_get(customer, action.method)
         if method is None:
             raise _refused("change_payment", "payment.method_unknown",
-                           "That payment method is no longer on your account.")
+                           Say("policy.payment.method_unknown"))
         return {"method": method}
     if isinstance(action, OpenReturn):
         items = {i.pk: i for i in order.items.all()}
@@ -355,17 +355,19 @@ def _resolve(action: Action, order: Order, customer: Customer) -> dict[str, Any]
             item = items.get(wanted.item)
             if item is None:
                 raise _refused("return", "return.items_not_on_order",
-                               "Those items are not on this order.")
+                               Say("policy.return.items_not_on_order"))
             target = None
             if wanted.exchange_for:
                 target = selectors.variant_get(wanted.exchange_for)
                 if target is None:
                     raise _refused("exchange", "exchange.unknown_variant",
-                                   f"{wanted.exchange_for} is not in the catalogue.")
+                                   Say("policy.exchange.unknown_variant",
+                                       item=wanted.exchange_for))
             quantity = item.quantity if wanted.quantity is None else wanted.quantity
             if not 0 < quantity <= item.quantity:
                 raise _refused("return", "return.quantity",
-                               f"Order #{order.number} has {item.quantity} of that item.")
+                               Say("policy.return.quantity", number=order.number,
+                                   quantity=item.quantity))
             lines.append(services.ReturnLine(item=item, quantity=quantity,
                                              exchange_for=target))
         return {"lines": lines}

@@ -23,34 +23,32 @@ from commerce.models import (
     ShopPolicy,
     TrackingEvent,
 )
+from core.formatting import Money
+from replies.render import Say, render
 
 # How long after a "delivered" scan a missing parcel can still be claimed.
 DELIVERY_CLAIM_DAYS = 14
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    value = Decimal(amount).quantize(Decimal("0.01"))
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
-
-
-def _day(moment: datetime) -> str:
-    """The shop's local date, as the shopper reads it: 'Wednesday 4 November'."""
-    local = timezone.localtime(moment)
-    return f"{local:%A} {local.day} {local:%B}"
-
 
 @dataclass(frozen=True)
 class Decision:
     action: str
     allowed: bool
     rule: str
-    explanation: str
+    # Why, as a catalogue message ("policy.<rule>" and its facts), said in any language.
+    reason: Say
     # What follows: "proceed", "refuse", or "handoff:<reason>".
     outcome: str = "proceed"
     facts: dict[str, Any] = field(default_factory=dict)
+
+    def explain(self, language: str) -> str:
+        """Why, for the shopper: in their language, in the shop's own wording."""
+        return render(self.reason, language)
+
+    @property
+    def explanation(self) -> str:
+        """Why, in the catalogue's English: what the inbox stores for the shop's agents.
+        A plain function of the decision, as policy is: no database read."""
+        return render(self.reason, "en", overrides={})
 
     @property
     def handoff_reason(self) -> str | None:
@@ -68,25 +66,23 @@ CHANGEABLE = {OrderStatus.PENDING, OrderStatus.PROCESSING}
 def cancel_decision(order: Order) -> Decision:
     if order.status in CHANGEABLE:
         return Decision("cancel", True, "cancel.before_shipping",
-                        "Orders can be cancelled until they are handed to the carrier.")
+                        Say("policy.cancel.before_shipping"))
     if order.status == OrderStatus.CANCELLED:
         return Decision("cancel", False, "cancel.already_cancelled",
-                        "The order is already cancelled.", "refuse")
+                        Say("policy.cancel.already_cancelled"), "refuse")
     return Decision("cancel", False, "cancel.already_shipped",
-                    "The order has left our warehouse, so it can no longer be cancelled; "
-                    "it can be returned once it arrives.", "refuse")
+                    Say("policy.cancel.already_shipped"), "refuse")
 
 
 def address_change_decision(order: Order) -> Decision:
     if order.status in CHANGEABLE:
         return Decision("change_address", True, "address.before_shipping",
-                        "The address can be changed until the order is handed to the carrier.")
+                        Say("policy.address.before_shipping"))
     if order.status == OrderStatus.CANCELLED:
         return Decision("change_address", False, "address.order_cancelled",
-                        "The order is cancelled.", "refuse")
+                        Say("policy.address.order_cancelled"), "refuse")
     return Decision("change_address", False, "address.already_shipped",
-                    "The parcel is already with the carrier, so its address can't be changed "
-                    "from here.", "refuse")
+                    Say("policy.address.already_shipped"), "refuse")
 
 
 def items_change_decision(order: Order, changes: list[tuple[Any, Any]]) -> Decision:
@@ -94,53 +90,48 @@ def items_change_decision(order: Order, changes: list[tuple[Any, Any]]) -> Decis
     ships, only within a product, only into stock. ``changes`` pairs each order item with
     the variant wanted instead."""
     if order.status not in CHANGEABLE:
-        return Decision("change_items", False, "items.already_shipped" if order.status not in {
-            OrderStatus.CANCELLED} else "items.order_cancelled",
-            "The order has left our warehouse, so its items can't be changed; it can be "
-            "returned or exchanged once it arrives." if order.status != OrderStatus.CANCELLED
-            else "The order is cancelled.", "refuse")
+        if order.status == OrderStatus.CANCELLED:
+            return Decision("change_items", False, "items.order_cancelled",
+                            Say("policy.items.order_cancelled"), "refuse")
+        return Decision("change_items", False, "items.already_shipped",
+                        Say("policy.items.already_shipped"), "refuse")
     for item, variant in changes:
         if variant.product_id != item.variant.product_id:
             return Decision("change_items", False, "items.other_product",
-                            "An item can only be changed for another size or colour of the "
-                            "same product.", "handoff:unsupported_request")
+                            Say("policy.items.other_product"), "handoff:unsupported_request")
         if variant.stock < item.quantity:
             return Decision("change_items", False, "items.out_of_stock",
-                            f"{variant} is out of stock.", "refuse")
+                            Say("policy.items.out_of_stock", item=str(variant)), "refuse")
     difference = sum(((v.price - i.unit_price) * i.quantity for i, v in changes), Decimal(0))
     return Decision("change_items", True, "items.before_shipping",
-                    "Items can be changed for another size or colour until the order is "
-                    "handed to the carrier; the price difference is charged or refunded to the "
-                    "original payment method.", facts={"difference": str(difference)})
+                    Say("policy.items.before_shipping"), facts={"difference": str(difference)})
 
 
 def payment_change_decision(order: Order, policy: ShopPolicy) -> Decision:
     """Paying for an order another way: before it ships, unless the shop has a person do it."""
     if order.status not in CHANGEABLE:
         return Decision("change_payment", False, "payment.already_shipped",
-                        "The order has already been handed to the carrier, so its payment "
-                        "can't be changed any more.", "refuse")
+                        Say("policy.payment.already_shipped"), "refuse")
     if policy.payment_change_by_person:
         return Decision("change_payment", False, "payment.by_person",
-                        "A colleague changes payment methods for us.",
-                        "handoff:unsupported_request")
+                        Say("policy.payment.by_person"), "handoff:unsupported_request")
     return Decision("change_payment", True, "payment.before_shipping",
-                    "The payment method can be changed until the order is handed to the "
-                    "carrier, to another method saved on the account.")
+                    Say("policy.payment.before_shipping"))
 
 
 def payment_method_decision(order: Order, method: Any) -> Decision:
     """Whether this saved method can pay for the whole order."""
     if method.customer_id != order.customer_id:
         return Decision("change_payment", False, "identity.not_owner",
-                        "That payment method isn't on your account.", "refuse")
+                        Say("policy.identity.not_owner_payment_method"), "refuse")
     if method.kind == "gift_card" and (method.balance or Decimal(0)) < order.total:
         return Decision("change_payment", False, "payment.gift_card_balance",
-                        f"the gift card has {method.balance or Decimal(0):.2f} left, less "
-                        f"than the order's {order.total:.2f}.", "refuse",
+                        Say("policy.payment.gift_card_balance",
+                            balance=Money(method.balance or Decimal(0), order.currency),
+                            total=Money(order.total, order.currency)), "refuse",
                         facts={"balance": str(method.balance or 0), "total": str(order.total)})
     return Decision("change_payment", True, "payment.method_ok",
-                    "The method is saved on the account and can pay for the order.")
+                    Say("policy.payment.method_ok"))
 
 
 def delivered_at(order: Order, events: list[TrackingEvent]) -> datetime | None:
@@ -166,54 +157,50 @@ def return_decision(
     }:
         if order.status == OrderStatus.CANCELLED:
             return Decision("return", False, "return.order_cancelled",
-                            "The order was cancelled, so there is nothing to return.", "refuse")
+                            Say("policy.return.order_cancelled"), "refuse")
         if order.status == OrderStatus.RETURNED:
             return Decision("return", False, "return.already_returned",
-                            "Everything on this order has already been returned.", "refuse")
+                            Say("policy.return.already_returned"), "refuse")
         return Decision("return", False, "return.not_shipped",
-                        "The order hasn't shipped yet; it can be cancelled instead.", "refuse")
+                        Say("policy.return.not_shipped"), "refuse")
     arrived = delivered_at(order, events)
     if arrived is None:
         return Decision("return", False, "return.not_delivered",
-                        "A return can start once the parcel has been delivered.", "refuse")
+                        Say("policy.return.not_delivered"), "refuse")
     if compensated:
         return Decision("return", False, "return.already_compensated",
-                        "This parcel was reported missing and has already been refunded or "
-                        "replaced, so there's nothing to return; a person can help if it has "
-                        "since turned up.", "refuse")
+                        Say("policy.return.already_compensated"), "refuse")
     for item in items:
         if already_returned.get(item.pk, 0) >= item.quantity:
             return Decision("return", False, "return.item_already_returned",
-                            f"{item.variant.sku} has already been returned.", "refuse")
+                            Say("policy.return.item_already_returned", item=item.variant.sku),
+                            "refuse")
     value = sum((i.unit_price * i.quantity for i in items), Decimal(0))
     facts = {"value": str(value), "delivered_at": arrived.isoformat(),
              "window_days": policy.return_window_days}
     if any(i.final_sale for i in items) and not policy.final_sale_returnable:
         return Decision("return", False, "return.final_sale",
-                        "Final-sale items can't be returned; only a person can make an exception.",
-                        "handoff:final_sale", facts)
+                        Say("policy.return.final_sale"), "handoff:final_sale", facts)
     deadline = arrived + timedelta(days=policy.return_window_days)
     facts["deadline"] = deadline.isoformat()
     if now > deadline:
+        ended = {"days": policy.return_window_days,
+                 "deadline": timezone.localtime(deadline).date()}
         if policy.allow_exceptions:
             return Decision("return", False, "return.outside_window",
-                            f"The {policy.return_window_days}-day return window ended on "
-                            f"{_day(deadline)}; a person can consider an exception.",
+                            Say("policy.return.outside_window_exception", **ended),
                             "handoff:outside_policy", facts)
         return Decision("return", False, "return.outside_window",
-                        f"The {policy.return_window_days}-day return window ended on "
-                        f"{_day(deadline)}.", "refuse", facts)
-    limit = _money(policy.refund_approval_threshold, policy.currency)
+                        Say("policy.return.outside_window", **ended), "refuse", facts)
     if resolution in {"refund", "keep_it"} and value > policy.refund_approval_threshold:
-        return Decision("return", False, "refund.above_threshold",
-                        f"Refunds above {limit} "
-                        "need a person's approval.", "handoff:high_value", facts)
+        return Decision("return", False, "refund.above_threshold", _above_threshold(policy),
+                        "handoff:high_value", facts)
     if resolution in {"refund", "keep_it"} and value <= policy.return_shipping_cost:
         return Decision("return", True, "return.keep_it",
-                        "Sending this back would cost more than the item; it is refunded "
-                        "without a return.", "proceed:keep_it", facts)
+                        Say("policy.return.keep_it"), "proceed:keep_it", facts)
     return Decision("return", True, "return.within_window",
-                    f"Within the {policy.return_window_days}-day return window.", "proceed", facts)
+                    Say("policy.return.within_window", days=policy.return_window_days),
+                    "proceed", facts)
 
 
 def missing_parcel_decision(
@@ -227,39 +214,40 @@ def missing_parcel_decision(
     arrived = delivered_at(order, events)
     if not lost and arrived is None:
         return Decision("missing_parcel", False, "missing.not_delivered_yet",
-                        "The carrier has not marked it delivered yet.", "refuse", facts)
+                        Say("policy.missing.not_delivered_yet"), "refuse", facts)
     if arrived is not None and not lost and now - arrived > timedelta(days=DELIVERY_CLAIM_DAYS):
         return Decision("missing_parcel", False, "missing.claim_window",
-                        f"Missing parcels must be reported within {DELIVERY_CLAIM_DAYS} days "
-                        "of the delivery scan.", "handoff:outside_policy", facts)
+                        Say("policy.missing.claim_window", days=DELIVERY_CLAIM_DAYS),
+                        "handoff:outside_policy", facts)
     if value > policy.lost_parcel_value_threshold:
         return Decision("missing_parcel", False, "missing.high_value",
-                        "A missing parcel of this value is investigated by a person.",
-                        "handoff:lost_high_value", facts)
+                        Say("policy.missing.high_value"), "handoff:lost_high_value", facts)
     return Decision("missing_parcel", True, "missing.within_policy",
-                    "We can send a replacement or refund a missing parcel of this value.",
-                    "proceed", facts)
+                    Say("policy.missing.within_policy"), "proceed", facts)
 
 
 def refund_decision(amount: Decimal, policy: ShopPolicy) -> Decision:
     if amount > policy.refund_approval_threshold:
-        limit = _money(policy.refund_approval_threshold, policy.currency)
-        return Decision("refund", False, "refund.above_threshold",
-                        f"Refunds above {limit} "
-                        "need a person's approval.", "handoff:high_value", {"amount": str(amount)})
+        return Decision("refund", False, "refund.above_threshold", _above_threshold(policy),
+                        "handoff:high_value", {"amount": str(amount)})
     return Decision("refund", True, "refund.within_threshold",
-                    "Within what the bot may refund alone.", "proceed", {"amount": str(amount)})
+                    Say("policy.refund.within_threshold"), "proceed", {"amount": str(amount)})
+
+
+def _above_threshold(policy: ShopPolicy) -> Say:
+    return Say("policy.refund.above_threshold",
+               limit=Money(policy.refund_approval_threshold, policy.currency))
 
 
 def late_decision(promised_by: datetime | None, delivered: datetime | None, now: datetime,
                   policy: ShopPolicy) -> Decision:
     if promised_by is None:
-        return Decision("late", False, "late.no_promise", "No delivery date was promised.",
+        return Decision("late", False, "late.no_promise", Say("policy.late.no_promise"),
                         "refuse")
     arrived_or_now = delivered or now
     if arrived_or_now <= promised_by:
-        return Decision("late", False, "late.on_time", "On time against the promise.", "refuse")
+        return Decision("late", False, "late.on_time", Say("policy.late.on_time"), "refuse")
     return Decision("late", True, "late.apology_code",
-                    f"Late against the promised date: a {policy.late_delivery_discount_percent}% "
-                    "apology code.", "proceed",
+                    Say("policy.late.apology_code",
+                        percent=policy.late_delivery_discount_percent), "proceed",
                     {"percent": policy.late_delivery_discount_percent})

@@ -32,6 +32,7 @@ from commerce.models import (
 )
 from core import clock
 from core.models import Customer
+from replies.render import Say
 
 
 class ActionRefused(Exception):
@@ -43,8 +44,8 @@ class ActionRefused(Exception):
 def _check_owner(order: Order, customer: Customer) -> None:
     if order.customer_id != customer.pk:
         raise ActionRefused(rules.Decision(
-            "ownership", False, "identity.not_owner",
-            "That order does not belong to the verified customer.", "refuse"))
+            "ownership", False, "identity.not_owner", Say("policy.identity.not_owner"),
+            "refuse"))
 
 
 # Card refunds reach the shopper's bank a few working days after we send them.
@@ -114,8 +115,8 @@ def order_items_change(order: Order, customer: Customer, changes: dict[int, Vari
         if Variant.objects.filter(pk=variant.pk, stock__gte=item.quantity).update(
                 stock=F("stock") - item.quantity) != 1:
             raise ActionRefused(rules.Decision(
-                "change_items", False, "items.out_of_stock", f"{variant} is out of stock.",
-                "refuse"))
+                "change_items", False, "items.out_of_stock",
+                Say("policy.items.out_of_stock", item=str(variant)), "refuse"))
         variant_stock_add(item.variant_id, item.quantity)
         difference += (variant.price - item.unit_price) * item.quantity
         item.variant, item.unit_price = variant, variant.price
@@ -171,8 +172,7 @@ def order_address_change(order: Order, customer: Customer, address: Address, *,
         raise ActionRefused(decision)
     if not (address.line1 and address.postcode):
         raise ActionRefused(rules.Decision("change_address", False, "address.incomplete",
-                                           "The new address needs a street and a postcode.",
-                                           "refuse"))
+                                           Say("policy.address.incomplete"), "refuse"))
     order.ship_line1 = address.line1[:200]
     order.ship_line2 = address.line2[:200]
     order.ship_city = address.city[:100]
@@ -213,7 +213,7 @@ def return_create(order: Order, customer: Customer, lines: list[ReturnLine], *, 
     items = [line.item for line in lines]
     if any(i.order_id != order.pk for i in items) or not items:
         raise ActionRefused(rules.Decision("return", False, "return.items_not_on_order",
-                                           "Those items are not on this order.", "refuse"))
+                                           Say("policy.return.items_not_on_order"), "refuse"))
     policy = rules.policy_get()
     decision = rules.return_decision(
         order, items, policy, clock.now(), selectors.order_events(order),
@@ -230,7 +230,7 @@ def return_create(order: Order, customer: Customer, lines: list[ReturnLine], *, 
             if not updated:
                 raise ActionRefused(rules.Decision(
                     "exchange", False, "exchange.out_of_stock",
-                    f"{line.exchange_for.sku} is out of stock.", "refuse"))
+                    Say("policy.exchange.out_of_stock", item=line.exchange_for.sku), "refuse"))
     number = _return_number(order)
     needs_label = resolution != Return.Resolution.KEEP_IT
     ret = Return.objects.create(
@@ -271,9 +271,8 @@ def missing_parcel_resolve(order: Order, customer: Customer, *, remedy: str, key
         # One parcel, one remedy: never a refund on top of a replacement or the reverse.
         raise ActionRefused(rules.Decision(
             "missing_parcel", False, "missing.already_resolved",
-            "This parcel has already been " + ("refunded." if done == "refund" else
-                                               f"replaced with order #{earlier.number}."),
-            "refuse"))
+            Say("policy.missing.already_refunded") if done == "refund" else
+            Say("policy.missing.already_replaced", number=earlier.number), "refuse"))
     decision = rules.missing_parcel_decision(
         order, selectors.order_events(order), rules.policy_get(), clock.now())
     if not decision.allowed and not (approved and decision.handoff_reason):

@@ -20,6 +20,7 @@ from conversations import services as conversation_services
 from conversations.models import CloseReason, Conversation, Message
 from core import clock
 from core.models import Channel, ChannelIdentity, Customer, IdentityLinkCode
+from replies.render import Say, render
 
 LINK_CODE_TTL = timedelta(minutes=10)
 LINK_CODE_MAX_TRIES = 5
@@ -56,8 +57,7 @@ def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
         if customer is None:
             return LinkAttempt(False, "not_on_file")
         return _code_send(identity, customer, routes,
-                          f"Someone asked to link a {identity.get_channel_display()} chat "
-                          "to your account.")
+                          Say("code.why_link", channel=identity.get_channel_display()))
 
 
 def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttempt:
@@ -73,12 +73,12 @@ def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttem
             return LinkAttempt(False, "not_on_file")
         routes = [(Channel.EMAIL.value, customer.email), (Channel.WHATSAPP.value, customer.phone)]
         return _code_send(identity, customer, routes,
-                          f"Someone asked to {purpose} in a {identity.get_channel_display()} "
-                          "chat with us.")
+                          Say("code.why_step_up", purpose=purpose,
+                              channel=identity.get_channel_display()))
 
 
 def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple[str, str]],
-               why: str) -> LinkAttempt:
+               why: Say) -> LinkAttempt:
     now = clock.now()
     route = next(((channel, to) for channel, to in routes
                   if to and getattr(settings, f"{channel.upper()}_ENABLED", False)), None)
@@ -104,18 +104,20 @@ def _code_send(identity: ChannelIdentity, customer: Customer, routes: list[tuple
                                          created_at=now, updated_at=now, resolved_at=now,
                                          close_reason=CloseReason.NOTICE)
     minutes = int(LINK_CODE_TTL.total_seconds() // 60)
+    language = customer.language
     message = conversation_services.message_send(
-        notice, conversation_services.Reply(
-            f"Your {settings.SHOP_NAME} code is {code}.\n\n{why} If that was you, send "
-            f"this code in that chat within {minutes} minutes. If it wasn't you, ignore "
-            "this message: nothing changes without the code."),
+        notice, conversation_services.Reply(render(Say(
+            "code.text", shop=settings.SHOP_NAME, code=code, minutes=minutes,
+            why=render(why, language)), language)),
         to=to, sender=Message.Sender.SYSTEM, channel=channel)
     message.payload = {**message.payload, "purpose": "one_time_code",
-                       "subject": f"Your {settings.SHOP_NAME} code"}
+                       "subject": render(Say("code.subject", shop=settings.SHOP_NAME),
+                                         language)}
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: one_time_code=<name>:<language>, the code its parameter).
-        message.payload["template"] = {"purpose": "one_time_code", "params": [code]}
+        message.payload["template"] = {"purpose": "one_time_code", "params": [code],
+                                       "language": language}
     message.save(update_fields=["payload"])
     return LinkAttempt(True, "sent", channel, link.expires_at)
 

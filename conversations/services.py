@@ -56,6 +56,7 @@ from core.models import (
     ChannelIdentity,
     Customer,
 )
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -480,9 +481,8 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
         message.processed_at = clock.now()
         message.save(update_fields=["processed_at", "payload"])
         if flooding:
-            sent.append(message_send(conversation, Reply(
-                "You've sent a lot of messages in the last minute. I've kept every one of "
-                "them; please give me a moment, then send your question in one message."),
+            sent.append(message_send(conversation, Reply(render(
+                Say("flood.slow_down"), conversation.customer.language)),
                 to=message.payload.get("from", "")))
         return sent
     if conversation.mode == Conversation.Mode.BOT:
@@ -566,7 +566,10 @@ def outbound_for(message: Message, adapter: Any = None) -> Outbound:
         direction=message.direction, created_at=message.created_at,
         in_window=selectors.whatsapp_window_open(str(payload.get("to") or ""))
         if window else True,
-        thread=selectors.email_thread(message.conversation_id) if thread else None)
+        thread=selectors.email_thread(message.conversation_id) if thread else None,
+        default_subject=render(Say("email.default_subject", shop=settings.SHOP_NAME),
+                               message.conversation.customer.language)
+        if message.channel == Channel.EMAIL and not payload.get("subject") else "")
 
 
 def message_deliver(message_id: int) -> DeliveryResult:
@@ -807,12 +810,10 @@ def action_run(key: str, kind: str, conversation: Conversation | None, order_num
     return result, True
 
 
+# The subject and the text of the notice of each change (replies/messages.py).
 OWNER_NOTICES = {
-    "cancel": ("Order #{number} cancelled",
-               "Your {shop} order #{number} was cancelled in a chat with us just now."),
-    "change_address": ("Order #{number}: new delivery address",
-                       "The delivery address of your {shop} order #{number} was changed to "
-                       "{address} in a chat with us just now."),
+    "cancel": ("notice.cancel.subject", "notice.cancel.text"),
+    "change_address": ("notice.change_address.subject", "notice.change_address.text"),
 }
 NOTICE_CHANNELS = (Channel.EMAIL, Channel.WHATSAPP, Channel.TELEGRAM)
 
@@ -840,17 +841,19 @@ def owner_notice_send(conversation: Conversation, kind: str, order_number: str) 
         return None
     channel, to = route
     subject, text = OWNER_NOTICES[kind]
-    fields = {"shop": settings.SHOP_NAME, "number": order.number,
-              "address": order.shipping_address}
+    facts = {"shop": settings.SHOP_NAME, "number": order.number,
+             "address": order.shipping_address}
+    language = customer.language
     message = message_send(conversation, Reply(
-        f"{text.format(**fields)}\n\nIf this wasn't you, reply to this message and we'll "
-        "look into it straight away."), to=to, sender=Message.Sender.SYSTEM, channel=channel)
+        f"{render(Say(text, **facts), language)}\n\n{render(Say('notice.not_you'), language)}"),
+        to=to, sender=Message.Sender.SYSTEM, channel=channel)
     message.payload = {**message.payload, "purpose": "owner_notice",
-                       "subject": subject.format(**fields)}
+                       "subject": render(Say(subject, **facts), language)}
     if channel == Channel.WHATSAPP:
         # Outside the 24-hour window only an approved template reaches the number
         # (WHATSAPP_TEMPLATES: owner_notice=<name>:<language>, the order number its parameter).
-        message.payload["template"] = {"purpose": "owner_notice", "params": [order.number]}
+        message.payload["template"] = {"purpose": "owner_notice", "params": [order.number],
+                                       "language": language}
     message.save(update_fields=["payload"])
     return message
 
@@ -976,9 +979,7 @@ def agent_reply_from_platform(channel: str, reply: dict[str, str]) -> Message | 
     return Message.objects.get(pk=result["message_id"]) if ran else None
 
 
-def customer_remember(customer_id: int, *, channel: str, language: str = "") -> None:
-    """Keep the shopper's language and the channel they use, for replies and outreach."""
-    fields: dict[str, str] = {"preferred_channel": channel}
-    if language:
-        fields["language"] = language
-    Customer.objects.filter(pk=customer_id).update(**fields)
+def customer_remember(customer_id: int, *, channel: str) -> None:
+    """Keep the channel the shopper uses, for outreach. Their language is kept as each
+    message is answered (agents/language.py)."""
+    Customer.objects.filter(pk=customer_id).update(preferred_channel=channel)

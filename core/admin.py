@@ -15,6 +15,7 @@ from core.models import (
     ChannelIdentity,
     Customer,
     IdentityLinkCode,
+    LanguageSource,
     MarketingConsent,
     VerificationFailure,
 )
@@ -72,12 +73,20 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields: tuple[str, ...] = ("created_at",)
     fieldsets: tuple[tuple[str | None, dict[str, Any]], ...] = (
         (None, {"fields": ("name", "email", "phone", "is_guest", "tags", "language",
-                           "preferred_channel", "marketing_consent", "created_at")}),
+                           "language_source", "preferred_channel", "marketing_consent",
+                           "created_at")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return super().get_queryset(request).annotate(
             identity_count=Count("identities", distinct=True))
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        # A language picked here is the shop's choice: what the customer writes next
+        # doesn't change it, until "Detected from their messages" is chosen again.
+        if "language" in form.changed_data and "language_source" not in form.changed_data:
+            obj.language_source = LanguageSource.SHOP
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="tags")
     def tag_list(self, obj: Customer) -> str:

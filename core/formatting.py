@@ -1,49 +1,127 @@
-"""How dates, money and places read in a reply. Every value comes from the data."""
+"""Amounts, days and times as the shopper reads them: the one formatter, by language.
+
+Every reply, notice, label and inbox figure formats money and moments here, with the
+conventions of the shopper's language (CLDR data, through Babel) and in the order's own
+currency. The shop sells in one market, so each language maps to the locale of that market
+where the language is spoken (British English, European Portuguese); times are shown in
+the shop's time zone (TIME_ZONE), which is the one its promises are made in.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
+from typing import NamedTuple
 
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_date_format
+from babel.numbers import format_currency
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import clock
 
+LANGUAGES = ("en", "es", "de", "fr", "it", "pt", "nl")
+DEFAULT_LANGUAGE = "en"
+LOCALES = {"en": "en_GB", "es": "es_ES", "de": "de_DE", "fr": "fr_FR", "it": "it_IT",
+           "pt": "pt_PT", "nl": "nl_NL"}
+
+
+class Money(NamedTuple):
+    """An amount in a currency: how an order's totals travel to the words that say them."""
+
+    amount: Decimal
+    currency: str
+
+
+def language_or_default(language: str | None) -> str:
+    """One of LANGUAGES: a regional code ("pt-BR") is read as its language."""
+    code = (language or "").lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def locale_of(language: str | None) -> str:
+    return LOCALES[language_or_default(language)]
+
+
+# English replies have always written these with the bare symbol ('$12.00', not 'US$12.00');
+# any other currency in English reads '12.00 CHF'.
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
-def money(amount: Decimal | str | float, currency: str | None = None) -> str:
-    currency = currency or settings.SHOP_CURRENCY
+def money(amount: Decimal | str | float | int, currency: str | None = None,
+          language: str | None = None) -> str:
+    """'£1,234.50' in English, '1.234,50 £' in German; the shop's currency when none given."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
+    code = (currency or settings.SHOP_CURRENCY).upper()
+    if language_or_default(language) == DEFAULT_LANGUAGE:
+        symbol = CURRENCY_SYMBOLS.get(code)
+        return f"{symbol}{value:,}" if symbol else f"{value:,} {code}"
+    return format_currency(value, code, locale=locale_of(language))
 
 
 def local(moment: datetime) -> datetime:
+    """The moment in the shop's time zone."""
     return timezone.localtime(moment)
 
 
-def day(moment: datetime) -> str:
-    """'Tuesday 17 November'."""
-    m = local(moment)
-    return f"{m:%A} {m.day} {m:%B}"
+def _local(moment: datetime | date) -> datetime | date:
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return moment
 
 
-def when(moment: datetime) -> str:
-    """'Tuesday 17 November at 14:05'."""
-    return f"{day(moment)} at {local(moment):%H:%M}"
+def day(moment: datetime | date, language: str | None = None) -> str:
+    """'Tuesday 17 November', 'Dienstag, 17. November', 'martes, 17 de noviembre'."""
+    locale = locale_of(language)
+    return format_date(_local(moment), _day_pattern(locale), locale=locale)
 
 
-def since(moment: datetime) -> str:
-    """'since Tuesday' within the last week, else 'since 3 November'."""
-    now = local(clock.now())
-    m = local(moment)
-    if m.date() == now.date():
-        return f"since {m:%H:%M} today"
-    if now - m < timedelta(days=6):
-        return f"since {m:%A}"
-    return f"since {m.day} {m:%B}"
+@cache
+def _day_pattern(locale: str) -> str:
+    # The locale's full date, weekday and month written out, without the year: a reply
+    # speaks of days close to today.
+    if locale in _DAY_PATTERNS:
+        return _DAY_PATTERNS[locale]
+    return _YEAR.sub("", get_date_format("full", locale=locale).pattern).strip(" ,")
+
+
+# Where the shop's own usage differs from CLDR's: British replies say 'Tuesday 17 November'.
+_DAY_PATTERNS = {"en_GB": "EEEE d MMMM"}
+
+
+_YEAR = re.compile(r"[,\s]*(?:'de'\s*)?y+")
+
+
+def time_of_day(moment: datetime, language: str | None = None) -> str:
+    """'14:05'."""
+    return format_time(_local(moment), "HH:mm", locale=locale_of(language))
+
+
+def when(moment: datetime, language: str | None = None) -> str:
+    """'Tuesday 17 November at 14:05', 'Dienstag, 17. November um 14:05'."""
+    language = language_or_default(language)
+    with translation.override(language):
+        return translation.gettext("time.day_at_time").format(
+            day=day(moment, language), time=time_of_day(moment, language))
+
+
+def since(moment: datetime, language: str | None = None) -> str:
+    """'since 14:05 today', 'since Tuesday' within the last week, else 'since 3 November'."""
+    language = language_or_default(language)
+    now = timezone.localtime(clock.now())
+    local = timezone.localtime(moment)
+    locale = locale_of(language)
+    with translation.override(language):
+        if local.date() == now.date():
+            return translation.gettext("time.since_today").format(
+                time=time_of_day(local, language))
+        if now - local < timedelta(days=6):
+            return translation.gettext("time.since_weekday").format(
+                weekday=format_datetime(local, "EEEE", locale=locale))
+        return translation.gettext("time.since_day").format(
+            day=format_skeleton("MMMMd", local, locale=locale))
 
 
 def place(location: str) -> str:

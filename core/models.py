@@ -17,6 +17,12 @@ class Channel(models.TextChoices):
     SLACK = "slack", "Slack"
 
 
+class LanguageSource(models.TextChoices):
+    DETECTED = "", "Detected from their messages"
+    SHOPPER = "shopper", "Asked for by the customer"
+    SHOP = "shop", "Set by the shop"
+
+
 class Customer(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True, db_index=True)
@@ -24,7 +30,16 @@ class Customer(models.Model):
     # A guest is someone who wrote to us before proving who they are.
     is_guest = models.BooleanField(default=False)
     tags = models.JSONField(default=list, blank=True)
-    language = models.CharField(max_length=8, default="en")
+    language = models.CharField(max_length=8, default="en", choices=[
+        ("en", "English"), ("es", "Spanish"), ("de", "German"), ("fr", "French"),
+        ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch")])
+    # Who chose `language`: a choice the customer or the shop made is not changed by
+    # what the next message seems to be written in.
+    language_source = models.CharField(
+        "language chosen by", max_length=16, choices=LanguageSource.choices, blank=True,
+        default=LanguageSource.DETECTED,
+        help_text="Detected: follows the language of their messages. Set by the shop or "
+                  "asked for by the customer: kept until changed here.")
     preferred_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     # An IANA zone ("Europe/Madrid"), for quiet hours; empty: the shop's own (TIME_ZONE).
     time_zone = models.CharField(max_length=64, blank=True)

@@ -18,8 +18,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from core import clock
+from core.formatting import LANGUAGES
 from core.models import (
     AnonymousHandoff,
+    Customer,
+    LanguageSource,
     VerificationFailure,
 )
 
@@ -163,3 +166,18 @@ def identity_attempts_purge() -> int:
     handoffs, _ = AnonymousHandoff.objects.filter(created_at__lte=now - timedelta(
         minutes=settings.ANONYMOUS_HANDOFF_WINDOW_MINUTES)).delete()
     return failures + handoffs
+
+
+def customer_language_set(customer_id: int, language: str, *,
+                          source: str = LanguageSource.DETECTED) -> bool:
+    """Speak `language` to the customer from now on. A language detected from a message
+    never replaces one the customer asked for or the shop set; theirs replace any.
+    True when it changed (nothing is written when it is already so)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"'{language}' is not one of the shop's languages "
+                         f"({', '.join(LANGUAGES)}).")
+    customers = Customer.objects.filter(pk=customer_id)
+    if source == LanguageSource.DETECTED:
+        customers = customers.filter(language_source=LanguageSource.DETECTED)
+    return customers.exclude(language=language, language_source=source).update(
+        language=language, language_source=source) > 0

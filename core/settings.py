@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "alerts",
     "insights",
     "campaigns",
+    "replies",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# The reply catalogue (replies/): one gettext catalogue per shop language.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # Daphne serves the admin's static files itself in the embedded mode.

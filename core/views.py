@@ -5,12 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 
+from core.formatting import language_or_default
 from core.health import health_report, is_healthy
+from replies.render import site_chat_texts
 
 
 def site_chat(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/index.html", {"shop_name": settings.SHOP_NAME})
+    """The shop's page with its chat, the chat's own words in the browser's language."""
+    language = language_or_default(translation.get_language_from_request(request))
+    return render(request, "site/index.html", {
+        "shop_name": settings.SHOP_NAME, "chat": site_chat_texts(language),
+        "chat_language": language})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -5,6 +5,7 @@
     alerts  insights    what the shop sends first about parcels; the shop's figures
     conversations       the pipeline, the outbox, handoffs, the inbox
     commerce            the store          channels_adapters   platform payloads
+    replies             the catalogue of the shop's words, in the shopper's language
     core                the customer and their identities; clock, encoder, formatting
 
 An app imports only apps below it (commerce and channels_adapters, side by side, import
@@ -26,9 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LEVELS = {"core": 0, "commerce": 1, "channels_adapters": 1, "conversations": 2, "alerts": 3,
-          "campaigns": 3,
-          "insights": 3, "agents": 4, "devtools": 5}
+LEVELS = {"core": 0, "replies": 1, "commerce": 2, "channels_adapters": 2, "conversations": 3,
+          "alerts": 4, "campaigns": 4, "insights": 4, "agents": 5, "devtools": 6}
 
 # The project package (core) is also where Django starts: these modules wire every app
 # together, so they sit above the stack rather than at its bottom.

@@ -562,3 +562,17 @@ def test_a_rate_limit_with_a_named_wait_is_retried_no_sooner(graph):
     assert result.retry
     assert result.retry_after == 30
     assert result.error == "WhatsApp error 4: (#4) Application request limit reached"
+
+
+@pytest.mark.parametrize(("language", "code"), [("de", "de"), ("es", "es_ES"), ("it", "en_GB"),
+                                                ("", "en_GB")])
+def test_a_template_approved_in_several_languages_goes_out_in_the_customers(
+        settings, language, code):
+    from channels_adapters.whatsapp import _template
+
+    settings.WHATSAPP_TEMPLATES = {"owner_notice": "order_changed:en_GB|de|es_ES"}
+
+    template = _template({"purpose": "owner_notice", "params": ["1042"], "language": language})
+
+    assert template["language"] == {"code": code}
+    assert template["name"] == "order_changed"

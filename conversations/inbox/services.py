@@ -9,6 +9,7 @@ open inbox pages after commit (group "inbox"), the way Zulip's actions send thei
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +36,12 @@ from conversations.models import (
 )
 from conversations.realtime import inbox_event_on_commit
 from core import clock
-from core.formatting import money
+from core.formatting import Money
 from core.models import Channel
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
-BACK_WITH_THE_BOT = ("You're back with the assistant — our team has finished here. Ask me "
-                     "anything about an order, a return or our products.")
 
 
 class InboxRefused(ValueError):
@@ -237,32 +237,32 @@ def _approval_text(pending: selectors.PendingDecision,
                    result: ActionResult) -> tuple[str, list[dict[str, str]]]:
     facts, number = result.facts, result.order
     currency = facts.get("currency") or pending.order.currency
+    language = pending.order.customer.language
     if result.kind == "return":
-        amount = money(facts["amount"], currency)
+        amount = Money(Decimal(str(facts["amount"])), currency)
         if facts["resolution"] == "keep_it":
-            return (f"Good news: we've made an exception for order #{number}. Please keep the "
-                    f"item — I've refunded {amount} to your original payment method."), []
+            return render(Say("inbox.approved.keep_it", number=number, amount=amount),
+                          language), []
         url = facts["label_url"]
-        how = (f"{amount} store credit is already on your account."
+        how = (Say("inbox.approved.store_credit", amount=amount)
                if facts["resolution"] == "store_credit" else
-               "We'll send the replacement as soon as the carrier scans your parcel."
+               Say("inbox.approved.exchange")
                if facts["resolution"] == "exchange" else
-               f"We'll refund {amount} to your original payment method once the parcel "
-               "reaches us.")
-        return (f"Good news: we've made an exception and approved your return for order "
-                f"#{number}. Return {facts['return']} is open — here's your prepaid return "
-                f"label (tracking {facts['tracking_number']}): {url}\nPrint it, stick it on "
-                f"the parcel and drop it at any Post Office within 14 days. {how}"), [
-            {"type": "document", "url": url, "title": f"Return label {facts['return']}"}]
+               Say("inbox.approved.refund_when_back", amount=amount))
+        return render(Say("inbox.approved.return", number=number,
+                          return_number=facts["return"], tracking=facts["tracking_number"],
+                          url=url, how=render(how, language)), language), [
+            {"type": "document", "url": url,
+             "title": render(Say("label.attachment_title", number=facts["return"]),
+                             language)}]
     if result.kind == "missing" and facts.get("remedy") == "reship":
-        return (f"Good news: we're sending a free replacement for order #{number} as order "
-                f"#{facts['replacement']}. You'll get tracking as soon as it ships."), []
+        return render(Say("inbox.approved.reship", number=number,
+                          new_number=facts["replacement"]), language), []
+    amount = Money(Decimal(str(facts["amount"])), currency)
     if result.kind == "refund" and facts.get("method") == "store_credit":
-        return (f"Good news: I've added {money(facts['amount'], currency)} store credit to "
-                f"your account for order #{number}."), []
-    return (f"Good news: I've refunded {money(facts['amount'], currency)} for order "
-            f"#{number} to your original payment method; banks usually show it within 3–5 "
-            "working days."), []
+        return render(Say("inbox.approved.refund_store_credit", number=number, amount=amount),
+                      language), []
+    return render(Say("inbox.approved.refund", number=number, amount=amount), language), []
 
 
 def _tell_shopper(conversation: Conversation, agent: Any, text: str,
@@ -315,7 +315,8 @@ def conversation_return_to_bot(conversation: Conversation, agent: Any) -> Messag
         conversation.state = {**conversation.state, "handed_back_by": agent.get_username()}
         conversation.save(update_fields=["state"])
         message = conversation_services.message_send(
-            conversation, conversation_services.Reply(BACK_WITH_THE_BOT),
+            conversation, conversation_services.Reply(render(
+                Say("inbox.back_with_the_bot"), conversation.customer.language)),
             sender=Message.Sender.BOT)
         inbox_event_on_commit("handed_back", conversation.pk)
     return message

@@ -87,7 +87,7 @@ def test_a_phone_on_file_gets_its_code_on_whatsapp(maya, guest):
     [outbox] = code_outbox()
     assert (outbox.channel, outbox.payload["to"]) == ("whatsapp", "+447700900123")
     assert outbox.payload["template"] == {"purpose": "one_time_code",
-                                          "params": [code_in(outbox)]}
+                                          "params": [code_in(outbox)], "language": "en"}
 
 
 @pytest.mark.parametrize("claimed", ["maya.patel@other.example", "Maya Patel",

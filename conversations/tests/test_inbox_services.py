@@ -427,7 +427,9 @@ def test_handing_back_marks_it_tells_the_shopper_and_the_bot_answers_the_next_me
     assert conversation.state["handed_back_at"] == clock.now().isoformat()
     assert conversation.state["handed_back_by"] == "alice"
     assert web_human.status == Handoff.Status.HANDED_BACK
-    assert (told.sender, told.text, told.channel) == ("bot", inbox.BACK_WITH_THE_BOT, "web")
+    assert (told.sender, told.text, told.channel) == (
+        "bot", "You're back with the assistant — our team has finished here. Ask me anything "
+        "about an order, a return or our products.", "web")
 
     replies = say("web", SESSION, "where is my order")
 

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import pytest
+
+from agents.language import customer_language_note
+from agents.nlu.language import language_of, language_requested
+from channels_adapters.registry import captured
+from conversations import services
+from core.models import Customer, LanguageSource
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Wo bleibt meine Bestellung? Sie sollte gestern ankommen.", "de"),
+    ("¿Dónde está mi pedido? Debía llegar ayer.", "es"),
+    ("Où est ma commande ? Elle devait arriver hier.", "fr"),
+    ("Dov'è il mio ordine? Doveva arrivare ieri.", "it"),
+    ("Onde está a minha encomenda? Devia ter chegado ontem.", "pt"),
+    ("Waar blijft mijn bestelling? Die zou gisteren komen.", "nl"),
+    ("Where is my order? It should have arrived yesterday.", "en"),
+])
+def test_the_language_of_a_message_is_detected(text, language):
+    assert language_of(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "danke!", "merci", "1042", "  gracias  "])
+def test_a_message_under_ten_characters_decides_nothing(text):
+    assert language_of(text) is None
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("in English please", "en"),
+    ("Can you answer in English?", "en"),
+    ("auf Deutsch bitte", "de"),
+    ("Sprechen Sie Englisch?", "en"),
+    ("en español, por favor", "es"),
+    ("¿hablas español?", "es"),
+    ("parlez-vous anglais ?", "en"),
+    ("in italiano per favore", "it"),
+    ("em português, por favor", "pt"),
+    ("in het Nederlands alstublieft", "nl"),
+    ("do you have boots in italian leather", None),
+    ("Is the French navy jumper in stock?", None),
+    ("I ordered the jacket in size M, but I live in Germany now and need it sent to "
+     "Berlin instead, can you write to me in English", None),
+])
+def test_a_request_for_a_language_is_told_from_a_mention_of_one(text, language):
+    assert language_requested(text) == language
+
+
+def customer(**fields) -> Customer:
+    return Customer.objects.create(name="Ana", email="ana@example.com", **fields)
+
+
+def test_a_long_enough_message_sets_the_customers_language_and_a_short_one_keeps_it():
+    ana = customer()
+
+    assert customer_language_note(ana.pk, "Hola, ¿dónde está mi pedido 1042?") == "es"
+    assert customer_language_note(ana.pk, "ok") is None
+    ana.refresh_from_db()
+    assert (ana.language, ana.language_source) == ("es", LanguageSource.DETECTED)
+
+
+def test_a_shoppers_request_outranks_what_their_next_messages_are_written_in():
+    ana = customer()
+
+    customer_language_note(ana.pk, "in English please")
+    customer_language_note(ana.pk, "Hola, ¿dónde está mi pedido 1042?")
+
+    ana.refresh_from_db()
+    assert (ana.language, ana.language_source) == ("en", LanguageSource.SHOPPER)
+    customer_language_note(ana.pk, "auf Deutsch bitte")
+    ana.refresh_from_db()
+    assert ana.language == "de"
+
+
+def test_a_language_the_shop_set_is_kept_whatever_the_customer_writes():
+    ana = customer(language="pt", language_source=LanguageSource.SHOP)
+
+    customer_language_note(ana.pk, "Where is my order? It should have arrived yesterday.")
+
+    ana.refresh_from_db()
+    assert (ana.language, ana.language_source) == ("pt", LanguageSource.SHOP)
+
+
+def test_the_shop_sets_a_customers_language_in_the_admin_and_it_sticks(client):
+    from django.contrib.auth.models import User
+
+    ana = customer()
+    client.force_login(User.objects.create_superuser("boss", password="pw-a-long-one-1"))
+    url = f"/admin/core/customer/{ana.pk}/change/"
+    form = {"name": "Ana", "email": "ana@example.com", "phone": "", "tags": "[]",
+            "language": "nl", "language_source": "", "preferred_channel": "",
+            "created_at_0": "2026-01-01", "created_at_1": "10:00:00"}
+    for prefix in ("identities", "consents", "conversations"):
+        form.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    response = client.post(url, form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ana.refresh_from_db()
+    assert (ana.language, ana.language_source) == ("nl", LanguageSource.SHOP)
+
+
+def test_each_message_that_arrives_updates_the_senders_language():
+    message = services.message_receive(services.Inbound(
+        channel="web", sender_id="session-de-01", external_id="de-1",
+        text="Hallo, wo ist meine Bestellung? Ich warte schon seit einer Woche."))
+    with captured():
+        services.message_process(message.pk)
+    message.refresh_from_db()
+
+    assert message.conversation.customer.language == "de"

@@ -1,0 +1,102 @@
+"""Say a keyed message in a language: the shop owner's wording if they changed it, else the
+catalogue's; facts formatted for that language.
+
+Nodes and services return ``Say(key, **facts)``; the one place that knows the shopper calls
+``render(say, language)``. Facts may be plain text and numbers, or typed values that are
+formatted here, by language: ``Money`` (and a bare ``Decimal``, in the shop's currency),
+``datetime`` (a day and a time) and ``date`` (a day).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from core import formatting
+from core.formatting import Money
+from replies.messages import spec_get
+from replies.selectors import reply_text_get, reply_text_overrides
+
+Overrides = Mapping[tuple[str, str], str]
+
+
+@dataclass(frozen=True)
+class Say:
+    """A message to send, by key, with the facts its text may use."""
+
+    key: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, key: str, **facts: Any) -> None:
+        spec_get(key)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "facts", facts)
+
+
+def catalogue_text(key: str, language: str) -> str:
+    """The catalogue's text of `key` in `language` (English where it has none yet, which
+    ``manage.py check_replies`` reports)."""
+    with translation.override(formatting.language_or_default(language)):
+        return translation.gettext(key)
+
+
+def text_for(key: str, language: str, overrides: Overrides | None = None) -> str:
+    """The text the shop uses for `key` in `language`: its override, else the catalogue's.
+
+    `overrides` maps (key, language) to text, for rendering many messages with one query;
+    without it the shop's override of this one key is read now, so an edit takes effect
+    at once."""
+    language = formatting.language_or_default(language)
+    if overrides is None:
+        override = reply_text_get(key, language)
+    else:
+        override = overrides.get((key, language))
+    return override if override is not None else catalogue_text(key, language)
+
+
+def format_fact(value: Any, language: str) -> str:
+    if isinstance(value, Money):
+        return formatting.money(value.amount, value.currency, language)
+    if isinstance(value, Decimal):
+        return formatting.money(value, None, language)
+    if isinstance(value, datetime):
+        return formatting.when(value, language)
+    if isinstance(value, date):
+        return formatting.day(value, language)
+    return str(value)
+
+
+def fill(text: str, facts: Mapping[str, Any], language: str) -> str:
+    """`text` with each ``{name}`` replaced by its fact; ``{{``/``}}`` are literal braces.
+    Only plain names are read (validate_text keeps it so), never attributes or indexes."""
+    out: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(text):
+        out.append(literal)
+        if name is not None:
+            out.append(format_fact(facts[name], language) if name in facts else "")
+    return "".join(out)
+
+
+def render(say: Say, language: str, overrides: Overrides | None = None) -> str:
+    language = formatting.language_or_default(language)
+    return fill(text_for(say.key, language, overrides), say.facts, language)
+
+
+SITE_CHAT_KEYS = {"open_chat": "site.open_chat", "support": "site.support",
+                  "answers_fast": "site.answers_fast", "placeholder": "site.placeholder",
+                  "send": "site.send", "reconnecting": "site.reconnecting",
+                  "download_label": "label.download"}
+
+
+def site_chat_texts(language: str) -> dict[str, str]:
+    """The site chat widget's own words, by the name the page uses for each."""
+    overrides = reply_text_overrides()
+    return {name: render(Say(key, shop=settings.SHOP_NAME), language, overrides)
+            for name, key in SITE_CHAT_KEYS.items()}
