@@ -84,9 +84,9 @@ def _build(rng: random.Random, now: datetime) -> dict[str, int]:
     counts["customers"] = _copy(
         "core_customer", ["id", "name", "email", "phone", "is_guest", "tags", "language",
                           "preferred_channel", "marketing_consent", "time_zone",
-                          "created_at"],
+                          "language_source", "created_at"],
         ((c0 + i, f"Bench Shopper {i}", f"bench-{c0 + i}@bench.invalid", "", False, "[]",
-          "en", "", False, "", start) for i in range(CUSTOMERS)))
+          "en", "", False, "", "", start) for i in range(CUSTOMERS)))
     _copy("commerce_product", ["id", "name", "slug", "category", "kind", "description",
                                "material", "care"],
           ((p0 + i, f"Bench Product {i}", f"bench-product-{p0 + i}", "apparel", "tee", "", "",
