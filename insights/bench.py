@@ -116,8 +116,9 @@ def _build(rng: random.Random, now: datetime) -> dict[str, int]:
     _copy("commerce_orderitem", ["id", "order_id", "variant_id", "quantity", "unit_price",
                                  "final_sale"],
           ((i0 + n, oid, vid, 1, "20.00", False) for n, (oid, _, _, vid) in enumerate(orders)))
-    _copy("commerce_shipment", ["id", "order_id", "carrier", "tracking_number", "created_at"],
-          ((s0 + n, oid, CARRIERS[oid % len(CARRIERS)][0], f"BENCH{oid}", placed)
+    _copy("commerce_shipment", ["id", "order_id", "carrier", "tracking_number", "created_at",
+                                "state"],
+          ((s0 + n, oid, CARRIERS[oid % len(CARRIERS)][0], f"BENCH{oid}", placed, "")
            for n, (oid, _, placed, _) in enumerate(orders)))
     _copy("commerce_trackingevent", ["id", "shipment_id", "at", "status", "exception",
                                      "carrier_code", "location", "detail"],
