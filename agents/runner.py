@@ -19,7 +19,7 @@ from conversations.services import Reply
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     # The language the shopper writes in, or asks for, is what they are answered in.
-    customer_language_note(conversation.customer_id, message.text)
+    customer_language_note(conversation.customer, message.text)
     answered = outreach_answer(conversation, message)
     if answered is not None:
         # A satisfaction score, or "all good" to a delivery check-in: nothing to run.

@@ -56,8 +56,9 @@ def customer(**fields) -> Customer:
 def test_a_long_enough_message_sets_the_customers_language_and_a_short_one_keeps_it():
     ana = customer()
 
-    assert customer_language_note(ana.pk, "Hola, ¿dónde está mi pedido 1042?") == "es"
-    assert customer_language_note(ana.pk, "ok") is None
+    assert customer_language_note(Customer.objects.get(pk=ana.pk),
+                                  "Hola, ¿dónde está mi pedido 1042?") == "es"
+    assert customer_language_note(Customer.objects.get(pk=ana.pk), "ok") is None
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("es", LanguageSource.DETECTED)
 
@@ -65,12 +66,12 @@ def test_a_long_enough_message_sets_the_customers_language_and_a_short_one_keeps
 def test_a_shoppers_request_outranks_what_their_next_messages_are_written_in():
     ana = customer()
 
-    customer_language_note(ana.pk, "in English please")
-    customer_language_note(ana.pk, "Hola, ¿dónde está mi pedido 1042?")
+    customer_language_note(Customer.objects.get(pk=ana.pk), "in English please")
+    customer_language_note(Customer.objects.get(pk=ana.pk), "Hola, ¿dónde está mi pedido 1042?")
 
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("en", LanguageSource.SHOPPER)
-    customer_language_note(ana.pk, "auf Deutsch bitte")
+    customer_language_note(Customer.objects.get(pk=ana.pk), "auf Deutsch bitte")
     ana.refresh_from_db()
     assert ana.language == "de"
 
@@ -78,7 +79,8 @@ def test_a_shoppers_request_outranks_what_their_next_messages_are_written_in():
 def test_a_language_the_shop_set_is_kept_whatever_the_customer_writes():
     ana = customer(language="pt", language_source=LanguageSource.SHOP)
 
-    customer_language_note(ana.pk, "Where is my order? It should have arrived yesterday.")
+    customer_language_note(Customer.objects.get(pk=ana.pk),
+                           "Where is my order? It should have arrived yesterday.")
 
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("pt", LanguageSource.SHOP)
