@@ -15,6 +15,9 @@ from conversations import services
 from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
 from conversations.services import Reply
+from core.formatting import language_or_default
+from replies.render import render_parts
+from replies.selectors import reply_text_overrides
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
@@ -63,8 +66,11 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}
-    replies = [Reply(text=r["text"], buttons=r.get("buttons", []),
-                     attachments=r.get("attachments", [])) for r in result.get("replies", [])]
+    language = language_or_default(conversation.customer.language)
+    overrides = reply_text_overrides(language)
+    replies = [Reply(text=render_parts(r["parts"], language, overrides),
+                     buttons=[render_parts([b], language, overrides) for b in r["buttons"]],
+                     attachments=r["attachments"]) for r in result.get("replies", [])]
     if result.get("handoff"):
         packet = result["handoff"]
         waiting = conversation.handoffs.filter(status__in=["waiting", "assigned"]).exists()

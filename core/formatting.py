@@ -16,6 +16,7 @@ from functools import cache
 from typing import NamedTuple
 
 from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_date_format
+from babel.lists import format_list
 from babel.numbers import format_currency
 from django.conf import settings
 from django.utils import timezone, translation
@@ -59,6 +60,14 @@ def money(amount: Decimal | str | float | int, currency: str | None = None,
         symbol = CURRENCY_SYMBOLS.get(code)
         return f"{symbol}{value:,}" if symbol else f"{value:,} {code}"
     return format_currency(value, code, locale=locale_of(language))
+
+
+def listing(items: list[str], language: str | None = None, *, either: bool = False) -> str:
+    """'a, b and c' in English, 'a, b y c' in Spanish; with `either`, 'a, b or c'."""
+    if not items:
+        return ""
+    return format_list(list(items), style="or" if either else "standard",
+                       locale=locale_of(language))
 
 
 def local(moment: datetime) -> datetime:

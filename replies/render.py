@@ -61,7 +61,27 @@ def text_for(key: str, language: str, overrides: Overrides | None = None) -> str
     return override if override is not None else catalogue_text(key, language)
 
 
-def format_fact(value: Any, language: str) -> str:
+@dataclass(frozen=True)
+class Either:
+    """Facts said as alternatives: 'S, M or L'."""
+
+    items: tuple[Any, ...]
+
+    def __init__(self, items: Any) -> None:
+        object.__setattr__(self, "items", tuple(items))
+
+
+def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
+    """One fact in `language`: a nested ``Say`` is rendered, a list is said as a list
+    ('a, b and c'; ``Either`` for 'a, b or c')."""
+    if isinstance(value, Say):
+        return render(value, language, overrides)
+    if isinstance(value, Either):
+        return formatting.listing([format_fact(v, language, overrides) for v in value.items],
+                                  language, either=True)
+    if isinstance(value, (list, tuple)) and not isinstance(value, Money):
+        return formatting.listing([format_fact(v, language, overrides) for v in value],
+                                  language)
     if isinstance(value, Money):
         return formatting.money(value.amount, value.currency, language)
     if isinstance(value, Decimal):
@@ -73,20 +93,34 @@ def format_fact(value: Any, language: str) -> str:
     return str(value)
 
 
-def fill(text: str, facts: Mapping[str, Any], language: str) -> str:
+def fill(text: str, facts: Mapping[str, Any], language: str,
+         overrides: Overrides | None = None) -> str:
     """`text` with each ``{name}`` replaced by its fact; ``{{``/``}}`` are literal braces.
     Only plain names are read (validate_text keeps it so), never attributes or indexes."""
     out: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(text):
         out.append(literal)
         if name is not None:
-            out.append(format_fact(facts[name], language) if name in facts else "")
+            out.append(format_fact(facts[name], language, overrides) if name in facts else "")
     return "".join(out)
 
 
 def render(say: Say, language: str, overrides: Overrides | None = None) -> str:
     language = formatting.language_or_default(language)
-    return fill(text_for(say.key, language, overrides), say.facts, language)
+    return fill(text_for(say.key, language, overrides), say.facts, language, overrides)
+
+
+Part = Say | str
+
+
+def render_parts(parts: list[Part] | tuple[Part, ...], language: str,
+                 overrides: Overrides | None = None) -> str:
+    """Several messages said as one reply, each rendered in `language`, joined by a space.
+    A plain string is said as it is: what the shopper or the shop wrote (a help article,
+    an agent's words), never the bot's own wording."""
+    said = [part if isinstance(part, str) else render(part, language, overrides)
+            for part in parts]
+    return " ".join(s for s in said if s)
 
 
 SITE_CHAT_KEYS = {"open_chat": "site.open_chat", "support": "site.support",

@@ -10,6 +10,9 @@ def reply_text_get(key: str, language: str) -> str | None:
         "text", flat=True).first()
 
 
-def reply_text_overrides() -> dict[tuple[str, str], str]:
-    return {(k, lang): text for k, lang, text in
-            ReplyText.objects.values_list("key", "language", "text")}
+def reply_text_overrides(language: str | None = None) -> dict[tuple[str, str], str]:
+    """The shop's overrides, (key, language) to text; only `language`'s when given."""
+    rows = ReplyText.objects.all()
+    if language is not None:
+        rows = rows.filter(language=language)
+    return {(k, lang): text for k, lang, text in rows.values_list("key", "language", "text")}

@@ -35,6 +35,7 @@ from core import clock
 from core.models import Customer
 from devtools import scenario_writes
 from devtools.scenarios import build_store
+from replies.render import render_parts
 
 
 def execute(state: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,8 @@ def execute(state: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
     graph.add_edge("execute", END)
     result = graph.compile().invoke({**state, "replies": []},
                                     context=TurnContext(conversation_id=conversation.pk))
-    return {"replies": result["replies"]}
+    return {"replies": [{**r, "text": render_parts(r["parts"], "en")}
+                        for r in result["replies"]]}
 
 pytestmark = pytest.mark.django_db
 

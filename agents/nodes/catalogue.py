@@ -397,7 +397,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
                     "to wait for.")]}
             return {"memory": mem, "replies": [reply(
                 f"Which {' and '.join(axes)} of {product.name} should I watch for you? Sold "
-                f"out now: {'; '.join(labels)}.", labels)]}
+                f"out now: {'; '.join(labels)}.", buttons=labels)]}
     variant = variants[0]
     label = variant.option_label()
     mem["pending"] = None

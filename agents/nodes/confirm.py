@@ -38,7 +38,7 @@ def confirm(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             f"Just to check: {summary}\n\nShall I go ahead? Please answer yes or no."
             if summary else "Just to check — shall I go ahead? Please answer yes or no.",
-            ["Yes, go ahead", "No"])]}
+            buttons=["Yes, go ahead", "No"])]}
     mem["pending"] = None
     action = pending.get("action") or {}
     if action.get("kind") == "bundle":
@@ -154,7 +154,8 @@ def missing_remedy(state: TurnState) -> dict[str, Any]:
             "OK, I'll leave it for now. If it still hasn't turned up, just message me here.")]}
     if not remedy:
         return {"memory": mem, "replies": [reply(
-            "Would you like a replacement or a refund?", ["Send a replacement", "Refund me"])]}
+            "Would you like a replacement or a refund?",
+            buttons=["Send a replacement", "Refund me"])]}
     order = store.order_get(pending.get("order", ""))
     if order is None:
         mem["pending"] = None

@@ -76,7 +76,8 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
         names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]
         return {"memory": mem, "replies": [reply(
-            f"I'm sorry about that. Which item on order #{order.number} was wrong?", names)]}
+            f"I'm sorry about that. Which item on order #{order.number} was wrong?",
+            buttons=names)]}
     item = chosen[0]
     if conversation(state).customer.is_vip:
         mem["pending"] = None
@@ -150,4 +151,4 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
     return {"memory": mem, "replies": [reply(
         f"{scan}{hint}I'm sorry it hasn't reached you. I can send a replacement or refund "
         f"{fmt.money(order.total, order.currency)} to your original payment method. Which "
-        "would you prefer?", ["Send a replacement", "Refund me"])]}
+        "would you prefer?", buttons=["Send a replacement", "Refund me"])]}

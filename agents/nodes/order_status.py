@@ -97,7 +97,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
         return Command(goto=Node.DELIVERY_PROBLEM, update={
             **update, "memory": mem,
             "handover": {"problem": "missing", "order": order.number, "lead": f"{said} "}})
-    update["replies"] = [reply(said, ["Yes, send the code"] if apology else None)]
+    update["replies"] = [reply(said, buttons=["Yes, send the code"] if apology else None)]
     if apology:
         mem["pending"] = AwaitConfirm(
             kind="confirm", action=apology,

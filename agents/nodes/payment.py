@@ -171,7 +171,7 @@ def change_payment(state: TurnState) -> dict[str, Any]:
                 "then message me again.")]}
         return {"memory": mem, "replies": [reply(
             f"I can only switch an order to a payment method already saved on your account: "
-            f"{saved}.{now} Which one would you like?", [str(m) for m in others])]}
+            f"{saved}.{now} Which one would you like?", buttons=[str(m) for m in others])]}
     check = rules.payment_method_decision(order, target)
     if not check.allowed:
         decide(state, check, order)

@@ -63,7 +63,7 @@ def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent:
                     for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})
     mem["pending"] = AwaitItem(kind="item", intent=intent, names=names)
     return {"memory": mem, "replies": [reply(
-        f"{question} on order #{order.number}?", [item_label(i) for i in items])]}
+        f"{question} on order #{order.number}?", buttons=[item_label(i) for i in items])]}
 
 
 def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent: str,
@@ -234,7 +234,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
     offer += (f"Or I can give you {money} store credit instantly, or refund {money} to your "
               "original payment method once it's back with us. Which would you like?")
     mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
-    return {"memory": mem, "replies": [reply(offer, options)]}
+    return {"memory": mem, "replies": [reply(offer, buttons=options)]}
 
 
 def return_resolution(state: TurnState) -> dict[str, Any]:
@@ -254,7 +254,7 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
     else:
         return {"memory": mem, "replies": [reply(
             "Would you prefer an exchange, store credit or a refund?",
-            ["Exchange", "Store credit", "Refund"])]}
+            buttons=["Exchange", "Store credit", "Refund"])]}
     mem["pending"] = None
     state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
     goto = Node.EXCHANGE_REQUEST if mem["resolution"] == "exchange" else Node.RETURN_REQUEST
@@ -380,13 +380,13 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         if alternatives:
             return {"memory": mem, "replies": [reply(
                 f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
-                "instead.", [v.option_label() for v in alternatives[:6]])]}
+                "instead.", buttons=[v.option_label() for v in alternatives[:6]])]}
         mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
         none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
                      f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "
                      "instead — or I can tell you when it's back.")
         text = f"{head}No {none_left}" if described else f"Sorry — no {none_left}"
-        return {"memory": mem, "replies": [reply(text, ["Store credit", "Refund"])]}
+        return {"memory": mem, "replies": [reply(text, buttons=["Store credit", "Refund"])]}
     summary = (f"I'll swap {item_label(item)} from order #{order.number} for "
                f"{target.product.name} ({described}). You'll get a prepaid return label for the "
                "one you have, and we'll send the new one as soon as the carrier scans your "

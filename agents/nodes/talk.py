@@ -75,7 +75,7 @@ def complaint(state: TurnState) -> dict[str, Any]:
     return {"replies": [reply(
         "I'm sorry about that — it's not the experience we want you to have. Tell me what "
         "happened (and the order number if it's about an order) and I'll do what I can to put "
-        "it right, or I can pass you to a colleague.", ["Talk to a person"])]}
+        "it right, or I can pass you to a colleague.", buttons=["Talk to a person"])]}
 
 
 def clarify(state: TurnState) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def clarify(state: TurnState) -> dict[str, Any]:
     return {"memory": mem, "replies": [reply(
         "Sorry, I want to make sure I help with the right thing. Is this about an order you "
         "placed, or a product you're looking at?",
-        ["An order I placed", "A product", "Something else"])]}
+        buttons=["An order I placed", "A product", "Something else"])]}
 
 
 def instructions(state: TurnState) -> dict[str, Any]:

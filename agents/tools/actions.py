@@ -37,7 +37,7 @@ def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
     mem = dict(mem)
     mem["pending"] = AwaitConfirm(kind="confirm", action=action, summary=summary)
     return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
-                                             ["Yes, go ahead", "No"])]}
+                                             buttons=["Yes, go ahead", "No"])]}
 
 
 def decide(state: TurnState, decision: Decision, order: Order | None = None) -> Decision:

@@ -7,6 +7,7 @@ from typing import Any
 from agents.context import turn
 from agents.state import TurnState
 from conversations.models import Conversation
+from replies.render import Say
 
 
 def conversation(state: TurnState) -> Conversation:
@@ -14,9 +15,12 @@ def conversation(state: TurnState) -> Conversation:
     return turn().conversation
 
 
-def reply(text: str, buttons: list[str] | None = None,
+def reply(*parts: Say | str, buttons: list[Say | str] | None = None,
           attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"text": text, "buttons": buttons or [], "attachments": attachments or []}
+    """One reply of the bot: its messages by key (``Say``), said in the shopper's language
+    when the turn ends (agents.runner). A plain string is said as it is, for words that
+    are not the bot's own (a help article the shop wrote)."""
+    return {"parts": list(parts), "buttons": buttons or [], "attachments": attachments or []}
 
 
 def memory(state: TurnState) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from replies.checks import catalogue_check
 from replies.compile import LOCALE_DIR, compile_all
 from replies.messages import MESSAGES
 from replies.models import ReplyText
-from replies.render import Say, fill, render
+from replies.render import Either, Say, fill, render, render_parts
 from replies.services import reply_text_reset, reply_text_set, text_problems
 
 
@@ -104,6 +104,18 @@ def test_facts_are_formatted_for_the_language():
     text = "{amount} / {at} / {n}"
     assert fill(text, facts, "de") == "1.234,50\u00a0€ / Dienstag, 17. November um 14:05 / 3"
     assert fill(text, facts, "en") == "€1,234.50 / Tuesday 17 November at 14:05 / 3"
+
+
+@pytest.mark.django_db
+def test_lists_alternatives_and_nested_messages_are_said_in_the_language():
+    facts = {"sizes": ["S", "M", "L"], "either": Either(["S", "M"]),
+             "since": Say("time.since_weekday", weekday="martes")}
+    text = "{sizes} / {either} / {since}"
+    assert fill(text, facts, "es") == "S, M y L / S o M / desde el martes"
+    assert fill(text, facts, "en").startswith("S, M and L / S or M / ")
+    assert render_parts([Say("time.since_weekday", weekday="Montag"), "Hilfe-Artikel."],
+                        "de") == f"{render(Say('time.since_weekday', weekday='Montag'), 'de')} " \
+        "Hilfe-Artikel."
 
 
 @pytest.mark.django_db
