@@ -810,7 +810,7 @@ def action_run(key: str, kind: str, conversation: Conversation | None, order_num
     return result, True
 
 
-# The subject and the text of the notice of each change (replies/messages.py).
+# The subject and the text of the notice of each change (replies/messages/).
 OWNER_NOTICES = {
     "cancel": ("notice.cancel.subject", "notice.cancel.text"),
     "change_address": ("notice.change_address.subject", "notice.change_address.text"),

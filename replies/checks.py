@@ -37,7 +37,7 @@ class CatalogueReport:
             for key in self.missing.get(language, []):
                 out.append(f"{language}: missing {key}")
             for key in self.unknown.get(language, []):
-                out.append(f"{language}: {key} is not in replies/messages.py")
+                out.append(f"{language}: {key} is not in replies/messages/")
             out.extend(f"{language}: {problem}" for problem in self.mismatched.get(language, []))
         out.extend(f"unused: {key} (no code says it)" for key in self.unused)
         out.extend(f"stale: {path} (run `make locale`)" for path in self.stale)
@@ -60,7 +60,7 @@ def _used_keys(root: Path) -> set[str]:
     for folder in SOURCE_DIRS:
         for path in (root / folder).rglob("*"):
             if path.suffix in {".py", ".html"} and "tests" not in path.parts \
-                    and path.name != "messages.py":
+                    and "messages" not in path.parts:
                 found.update(quoted.findall(path.read_text(encoding="utf-8")))
     return found
 
