@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import signing
 
 from commerce import services
+from commerce.labels_url import SALT, label_number, label_url
 from commerce.models import Order, OrderStatus, Refund, Return, Variant
 from core import clock
 from core.models import Customer
@@ -206,6 +208,21 @@ def test_the_return_label_is_a_pdf_carrying_the_tracking_number(shop: dict,
     text = b"".join(_inflate(s) for s in streams)
     assert ret.tracking_number.encode() in text
     assert b"R-1003-1" in text
+
+
+@pytest.mark.django_db
+def test_a_returns_label_link_is_the_same_each_time_and_cannot_be_forged(shop: dict) -> None:
+    ret = services.return_create(order("1003"), shop["maya"], [line("1003", "TEE-BLK-M")],
+                                 resolution="refund", reason="", key="k-link")
+    first = label_url(ret)
+    clock.advance(timedelta(seconds=5))
+
+    assert label_url(ret) == first
+    token = first.rsplit("/", 1)[-1].removesuffix(".pdf")
+    assert label_number(token) == ret.number
+    assert label_number(signing.dumps(ret.number, salt=SALT)) == ret.number  # older links
+    assert label_number(token.replace(token[-3:], "abc")) is None
+    assert label_number(signing.Signer(salt="other").sign_object(ret.number)) is None
 
 
 def _inflate(stream: bytes) -> bytes:
