@@ -20,6 +20,16 @@ VERIFY_ENTITIES = ("order_number", "email", "postcode")
 ORDER_FLOW_INTENTS = {"order_status", "delivery_problem", "return_request",
                       "exchange_request", "cancel_order", "change_address", "refund_status"}
 ACKNOWLEDGEMENT_WORDS = 4
+# What the bot still answers while the shopper waits for a person who has not taken the
+# conversation yet: questions about the shop's products and offers, which change nothing.
+# Everything else (an action, a yes to an old proposal, a thank-you) waits for the person.
+ANSWERED_WHILE_WAITING = {"product_question", "promo_question"}
+
+
+def _while_waiting(state: TurnState, goto: str) -> str:
+    if state.get("waiting_for_person") and goto not in ANSWERED_WHILE_WAITING:
+        return "done"
+    return goto
 
 
 def _switches(state: TurnState) -> bool:
@@ -38,6 +48,10 @@ def wants_person(state: TurnState) -> bool:
 
 
 def route_after_understand(state: TurnState) -> str:
+    return _while_waiting(state, _route_after_understand(state))
+
+
+def _route_after_understand(state: TurnState) -> str:
     memory = state.get("memory") or {}
     pending: dict[str, Any] = dict(pending_of(memory) or {})
     kind = pending_kind(memory) or None
@@ -162,4 +176,4 @@ def route_after_answer(state: TurnState) -> str:
 
 
 def route_after_also(state: TurnState) -> str:
-    return _intent_node(state.get("intent", "other"))
+    return _while_waiting(state, _intent_node(state.get("intent", "other")))

@@ -34,6 +34,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
         "sender_id": message.payload.get("from", ""),
         "client": services.client_key(message),
         "attachments": message.payload.get("attachments", []),
+        "waiting_for_person": conversation.mode == Conversation.Mode.HUMAN,
         "memory": dict(conversation.state or {}),
         "replies": [],
         "handoff": None,

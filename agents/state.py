@@ -16,6 +16,7 @@ class TurnState(TypedDict, total=False):
     channel: str
     sender_id: str
     client: str  # who guesses and asks for people are rationed by (conversations.services)
+    waiting_for_person: bool  # handed off, not taken yet: only questions are answered
     attachments: list[dict[str, Any]]
     # Set by understand.
     message_text: str  # this message alone ("text" may gain the earlier request's words)

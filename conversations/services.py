@@ -485,7 +485,9 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
                 Say("flood.slow_down"), conversation.customer.language)),
                 to=message.payload.get("from", "")))
         return sent
-    if conversation.mode == Conversation.Mode.BOT:
+    if conversation.mode == Conversation.Mode.BOT or _waiting_for_person(conversation):
+        # While nobody has taken a handed-off conversation, the bot still answers the
+        # shopper's questions about products (agents.routing.ANSWERED_WHILE_WAITING).
         replies = bot_turn(conversation, message)  # leaves `conversation` up to date
         for reply in replies:
             sent.append(message_send(conversation, reply, to=message.payload.get("from", "")))
@@ -493,6 +495,14 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
     message.processed_at = clock.now()
     message.save(update_fields=["processed_at", "intent", "confidence", "entities"])
     return sent
+
+
+def _waiting_for_person(conversation: Conversation) -> bool:
+    """Handed to a person who has neither taken the conversation nor written in it."""
+    waiting = conversation.handoffs.filter(status=Handoff.Status.WAITING).order_by(
+        "-created_at").values_list("created_at", flat=True).first()
+    return waiting is not None and not conversation.messages.filter(
+        sender=Message.Sender.AGENT, created_at__gte=waiting).exists()
 
 
 def _flooding(conversation: Conversation, message: Message) -> bool | None:

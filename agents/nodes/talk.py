@@ -146,6 +146,11 @@ def unsupported(state: TurnState) -> dict[str, Any]:
     case, rather than offering something else."""
     mem = memory(state)
     mem["pending"] = None
+    named = store.product_search(state.get("message_text") or state.get("text", ""))
+    if named:
+        # "Can you price-match the Ridge jacket?": while a colleague looks at it, "is the
+        # blue one in stock?" is about that jacket.
+        mem["product"] = named[0].pk
     what = state.get("unsupported") or "do that"
     return {"memory": mem, "replies": [reply(
         f"I'm not able to {what} myself, so I've passed your request to a colleague, with "

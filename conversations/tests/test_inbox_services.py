@@ -444,6 +444,23 @@ def test_the_bot_stays_silent_while_a_person_has_the_conversation(web_human):
     assert say("web", SESSION, "hello? anyone there?") == []
 
 
+def test_while_nobody_has_taken_the_case_the_bot_answers_product_questions_only(web_human):
+    asked = say("web", SESSION, "is the Chelsea Boot in stock in size 6?")
+
+    assert len(asked) == 1 and "Chelsea Boot" in asked[0].text
+    assert say("web", SESSION, "cancel my order please") == []
+    assert say("web", SESSION, "thanks") == []
+    web_human.refresh_from_db()
+    assert web_human.status == Handoff.Status.WAITING
+    assert Conversation.objects.get(pk=web_human.conversation_id).mode == "human"
+
+
+def test_once_a_person_takes_the_case_the_bot_answers_nothing(web_human, alice):
+    inbox.handoff_claim(web_human, alice)
+
+    assert say("web", SESSION, "is the Chelsea Boot in stock in size 6?") == []
+
+
 def test_resolving_closes_the_case_and_the_next_message_starts_afresh_with_the_bot(
         web_human, alice):
     conversation = inbox.conversation_resolve(web_human.conversation, alice)
