@@ -6,7 +6,6 @@ from typing import Any
 
 from agents.context import TurnContext
 from agents.graph import build
-from agents.language import customer_language_note
 from agents.nlu import cues
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.outreach_replies import outreach_answer
@@ -21,8 +20,6 @@ from replies.selectors import reply_text_overrides
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
-    # The language the shopper writes in, or asks for, is what they are answered in.
-    customer_language_note(conversation.customer, message.text)
     answered = outreach_answer(conversation, message)
     if answered is not None:
         # A satisfaction score, or "all good" to a delivery check-in: nothing to run.

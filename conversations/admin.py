@@ -16,7 +16,14 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from conversations.models import ActionRecord, Conversation, Handoff, Message, PolicyDecision
+from conversations.models import (
+    ActionRecord,
+    CannedResponse,
+    Conversation,
+    Handoff,
+    Message,
+    PolicyDecision,
+)
 from core.admin import CustomerAdmin
 from core.models import Customer
 
@@ -38,8 +45,8 @@ class ReadOnlyMixin:
 class MessageInline(ReadOnlyMixin, admin.TabularInline):
     model = Message
     extra = 0
-    fields = ("created_at", "channel", "direction", "sender", "agent", "text", "intent",
-              "confidence", "delivery")
+    fields = ("created_at", "channel", "direction", "sender", "agent", "text", "language",
+              "intent", "confidence", "delivery")
     readonly_fields = fields
     ordering = ("created_at", "id")
 
@@ -101,8 +108,8 @@ class ConversationAdmin(admin.ModelAdmin):
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "conversation", "customer", "channel", "direction", "sender",
-                    "short_text", "intent", "delivery")
-    list_filter = ("channel", "direction", "sender", "delivery", "intent")
+                    "short_text", "language", "intent", "delivery")
+    list_filter = ("channel", "direction", "sender", "delivery", "language", "intent")
     search_fields = ("text", "external_id", "conversation__customer__name",
                      "conversation__customer__email", "conversation__customer__phone")
     list_select_related = ("conversation__customer",)
@@ -156,6 +163,21 @@ class ActionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("order_number", "idempotency_key")
     list_select_related = ("conversation__customer",)
     date_hierarchy = "created_at"
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    """Agents' reusable replies. One shortcut holds the same reply in each language it is
+    written in; the inbox offers those in the shopper's language first."""
+
+    list_display = ("title", "shortcut", "language", "short_text")
+    list_filter = ("language",)
+    search_fields = ("title", "shortcut", "text")
+    fields = ("title", "shortcut", "language", "text")
+
+    @admin.display(description="text")
+    def short_text(self, obj: CannedResponse) -> str:
+        return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
 
 
 class ConversationInline(admin.TabularInline):

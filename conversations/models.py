@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core import clock
-from core.models import Channel, Customer
+from core.models import LANGUAGE_CHOICES, Channel, Customer
 
 
 class Conversation(models.Model):
@@ -114,6 +114,9 @@ class Message(models.Model):
     intent = models.CharField(max_length=32, blank=True)
     confidence = models.FloatField(null=True, blank=True)
     entities = models.JSONField(default=dict, blank=True)
+    # The language a shopper's message is written in, read as it is answered; empty when
+    # it is too short to tell, and for what we send.
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     attempts = models.PositiveIntegerField(default=0)
@@ -239,11 +242,14 @@ class InternalNote(models.Model):
 
 
 class CannedResponse(models.Model):
-    """A reply agents reuse. Placeholders such as {first_name}, {order_number} and
-    {tracking_number} are filled from the conversation when it is inserted."""
+    """A reply agents reuse, written in one of the shop's languages: one shortcut holds
+    the same reply in each language it is written in, and the inbox offers the shopper's
+    first. Placeholders such as {first_name}, {order_number} and {tracking_number} are
+    filled from the conversation when it is inserted."""
 
     title = models.CharField(max_length=80)
-    shortcut = models.SlugField(max_length=40, unique=True)
+    shortcut = models.SlugField(max_length=40)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="en")
     text = models.TextField(
         help_text="Placeholders: {first_name}, {name}, {order_number}, {tracking_number}, "
                   "{agent_name}, {shop_name}."
@@ -251,10 +257,14 @@ class CannedResponse(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["title", "shortcut", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortcut", "language"],
+                                    name="canned_response_once_per_language")
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.title} ({self.get_language_display()})"
 
 
 class SatisfactionRating(models.Model):

@@ -485,6 +485,9 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
                 Say("flood.slow_down"), conversation.customer.language)),
                 to=message.payload.get("from", "")))
         return sent
+    # Read whoever answers: the inbox shows each message's language, and a person is
+    # offered replies in the customer's.
+    message.language = language_reader()(conversation.customer, message.text)
     if conversation.mode == Conversation.Mode.BOT or _waiting_for_person(conversation):
         # While nobody has taken a handed-off conversation, the bot still answers the
         # shopper's questions about products (agents.routing.ANSWERED_WHILE_WAITING).
@@ -493,7 +496,8 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
             sent.append(message_send(conversation, reply, to=message.payload.get("from", "")))
             clock.advance(_ONE_SECOND)
     message.processed_at = clock.now()
-    message.save(update_fields=["processed_at", "intent", "confidence", "entities"])
+    message.save(update_fields=["processed_at", "intent", "confidence", "entities",
+                                "language"])
     return sent
 
 
@@ -561,6 +565,12 @@ def responder() -> Callable[..., Any]:
     """What answers a shopper's message: the bot (settings.ONETHREAD_RESPONDER), plugged
     in from the app above by name, as Django plugs in its backends."""
     return import_string(settings.ONETHREAD_RESPONDER)
+
+
+def language_reader() -> Callable[[Customer, str], str]:
+    """What reads the language a shopper's message is written in and keeps the customer's
+    up to date (settings.ONETHREAD_LANGUAGE_READER), plugged in from the bot's app."""
+    return import_string(settings.ONETHREAD_LANGUAGE_READER)
 
 
 def outbound_for(message: Message, adapter: Any = None) -> Outbound:

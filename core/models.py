@@ -23,6 +23,11 @@ class LanguageSource(models.TextChoices):
     SHOP = "shop", "Set by the shop"
 
 
+# The shop's languages (core.formatting.LANGUAGES), by the names staff read them by.
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Spanish"), ("de", "German"), ("fr", "French"),
+                    ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch")]
+
+
 class Customer(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True, db_index=True)
@@ -30,9 +35,7 @@ class Customer(models.Model):
     # A guest is someone who wrote to us before proving who they are.
     is_guest = models.BooleanField(default=False)
     tags = models.JSONField(default=list, blank=True)
-    language = models.CharField(max_length=8, default="en", choices=[
-        ("en", "English"), ("es", "Spanish"), ("de", "German"), ("fr", "French"),
-        ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch")])
+    language = models.CharField(max_length=8, default="en", choices=LANGUAGE_CHOICES)
     # Who chose `language`: a choice the customer or the shop made is not changed by
     # what the next message seems to be written in.
     language_source = models.CharField(

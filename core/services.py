@@ -181,3 +181,12 @@ def customer_language_set(customer_id: int, language: str, *,
         customers = customers.filter(language_source=LanguageSource.DETECTED)
     return customers.exclude(language=language, language_source=source).update(
         language=language, language_source=source) > 0
+
+
+def customer_language_detect(customer_id: int) -> bool:
+    """Let the customer's messages decide their language again, from the next one long
+    enough to tell (a language they asked for or the shop set is let go). True when it
+    changed."""
+    return Customer.objects.filter(pk=customer_id).exclude(
+        language_source=LanguageSource.DETECTED).update(
+        language_source=LanguageSource.DETECTED) > 0

@@ -245,6 +245,9 @@ SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "GBP")
 # What answers a shopper's message: conversations calls it by name, so the pipeline never
 # imports the bot that sits above it.
 ONETHREAD_RESPONDER = "agents.runner.bot_turn"
+# What reads the language of every shopper message, whoever answers it, and keeps the
+# customer's language up to date from it: plugged in by name, like the responder.
+ONETHREAD_LANGUAGE_READER = "agents.language.message_language_note"
 # How old the newest carrier scan may be before the bot calls the data stale.
 CARRIER_STALE_AFTER_HOURS = int(os.environ.get("CARRIER_STALE_AFTER_HOURS", "72"))
 

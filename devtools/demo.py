@@ -40,7 +40,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from alerts.services import shipments_watch_refresh
@@ -65,7 +65,7 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
-from conversations.models import ActionRecord
+from conversations.models import ActionRecord, CannedResponse
 from core.models import Customer
 
 DEMO_TAG = "demo"
@@ -1124,6 +1124,89 @@ def _product_text(product: Product) -> str:
 def _article_text(article: Article) -> str:
     return f"{article.title}\n\n{article.body}"
 
+
+
+# The agents' canned responses, each written natively in every language the shop speaks
+# (the inbox offers the shopper's first). Titles stay in the staff's English.
+CANNED_RESPONSES: dict[tuple[str, str], dict[str, str]] = {
+    ("greeting", "Greeting"): {
+        "en": "Hi {first_name}, this is {agent_name} from the {shop_name} team. I'm looking "
+              "at this now and will get back to you in a moment.",
+        "es": "Hola, {first_name}: soy {agent_name}, del equipo de {shop_name}. Ya estoy "
+              "revisando tu consulta y te respondo en un momento.",
+        "de": "Hallo {first_name}, hier ist {agent_name} vom {shop_name}-Team. Ich sehe mir "
+              "Ihr Anliegen gerade an und melde mich gleich bei Ihnen.",
+        "fr": "Bonjour {first_name}, ici {agent_name}, de l'équipe {shop_name}. Je regarde "
+              "votre demande dès maintenant et je reviens vers vous dans un instant.",
+        "it": "Ciao {first_name}, sono {agent_name} del team di {shop_name}. Sto guardando la "
+              "tua richiesta proprio ora e ti rispondo tra un attimo.",
+        "pt": "Olá {first_name}, aqui é {agent_name}, da equipa {shop_name}. Estou a analisar "
+              "o seu pedido neste momento e respondo-lhe dentro de instantes.",
+        "nl": "Hoi {first_name}, je spreekt met {agent_name} van het {shop_name}-team. Ik "
+              "bekijk je vraag nu en kom zo bij je terug.",
+    },
+    ("tracking", "Tracking update"): {
+        "en": "Hi {first_name}, I've checked order #{order_number} with the carrier: the "
+              "tracking number is {tracking_number}. I'll keep an eye on it and update you "
+              "here.",
+        "es": "Hola, {first_name}: he consultado el pedido n.º {order_number} con la empresa "
+              "de transporte y el número de seguimiento es {tracking_number}. Lo seguiré de "
+              "cerca y te iré informando por aquí.",
+        "de": "Hallo {first_name}, ich habe Bestellung #{order_number} beim Versanddienst "
+              "nachgeprüft: Die Sendungsnummer lautet {tracking_number}. Ich behalte die "
+              "Sendung im Blick und halte Sie hier auf dem Laufenden.",
+        "fr": "Bonjour {first_name}, j'ai vérifié la commande n° {order_number} auprès du "
+              "transporteur : le numéro de suivi est {tracking_number}. Je garde un œil sur "
+              "la livraison et je vous tiens au courant ici.",
+        "it": "Ciao {first_name}, ho verificato l'ordine n. {order_number} con il corriere: "
+              "il numero di tracciamento è {tracking_number}. Continuerò a seguirlo e ti "
+              "aggiornerò qui.",
+        "pt": "Olá {first_name}, verifiquei a encomenda n.º {order_number} junto da "
+              "transportadora: o número de seguimento é {tracking_number}. Vou continuar a "
+              "acompanhá-la e dou-lhe notícias por aqui.",
+        "nl": "Hoi {first_name}, ik heb bestelling #{order_number} nagevraagd bij de "
+              "vervoerder: het trackingnummer is {tracking_number}. Ik houd de zending in de "
+              "gaten en laat het je hier weten.",
+    },
+    ("refund-approved", "Refund approved"): {
+        "en": "Good news, {first_name}: I've approved the refund for order #{order_number}. "
+              "It goes back to your original payment method and usually shows within 3–5 "
+              "working days.",
+        "es": "Buenas noticias, {first_name}: he aprobado el reembolso del pedido n.º "
+              "{order_number}. Se devuelve al mismo método de pago que usaste y suele "
+              "aparecer en un plazo de 3 a 5 días laborables.",
+        "de": "Gute Nachrichten, {first_name}: Ich habe die Rückerstattung für Bestellung "
+              "#{order_number} freigegeben. Der Betrag geht an Ihre ursprüngliche Zahlungsart "
+              "zurück und ist in der Regel innerhalb von 3–5 Werktagen sichtbar.",
+        "fr": "Bonne nouvelle, {first_name} : j'ai validé le remboursement de la commande "
+              "n° {order_number}. Il est versé sur votre moyen de paiement d'origine et "
+              "apparaît généralement sous 3 à 5 jours ouvrés.",
+        "it": "Buone notizie, {first_name}: ho approvato il rimborso dell'ordine n. "
+              "{order_number}. L'importo torna sul metodo di pagamento originale e di solito "
+              "compare entro 3-5 giorni lavorativi.",
+        "pt": "Boas notícias, {first_name}: aprovei o reembolso da encomenda n.º "
+              "{order_number}. O valor é devolvido para o método de pagamento original e "
+              "costuma aparecer no prazo de 3 a 5 dias úteis.",
+        "nl": "Goed nieuws, {first_name}: ik heb de terugbetaling voor bestelling "
+              "#{order_number} goedgekeurd. Het bedrag gaat terug naar je oorspronkelijke "
+              "betaalmethode en staat er meestal binnen 3 tot 5 werkdagen op.",
+    },
+    ("anything-else", "Anything else?"): {
+        "en": "Is there anything else I can help you with today, {first_name}?",
+        "es": "¿Puedo ayudarte con algo más hoy, {first_name}?",
+        "de": "Kann ich heute sonst noch etwas für Sie tun, {first_name}?",
+        "fr": "Puis-je vous aider pour autre chose aujourd'hui, {first_name} ?",
+        "it": "Posso aiutarti con qualcos'altro oggi, {first_name}?",
+        "pt": "Posso ajudar com mais alguma coisa hoje, {first_name}?",
+        "nl": "Kan ik je vandaag nog ergens anders mee helpen, {first_name}?",
+    },
+}
+
+
+def _canned_responses() -> list[CannedResponse]:
+    return [CannedResponse(shortcut=shortcut, title=title, language=language, text=text)
+            for (shortcut, title), texts in CANNED_RESPONSES.items()
+            for language, text in texts.items()]
 
 # --------------------------------------------------------------------------------------
 # Planning: the whole shop in memory
@@ -2822,10 +2905,15 @@ def _catalogue_is_present(plan: _Plan) -> bool:
 
 
 def _store_is_complete(plan: _Plan) -> bool:
-    """The catalogue is there, and the demo customers have their payment methods (a store
-    seeded before payment methods existed is seeded again)."""
-    return _catalogue_is_present(plan) and PaymentMethod.objects.filter(
-        customer__in=_demo_customers()).exists()
+    """The catalogue is there, the demo customers have their payment methods and the
+    agents their canned responses in every language (a store seeded before either
+    existed is seeded again)."""
+    canned = Q()
+    for (shortcut, _), texts in CANNED_RESPONSES.items():
+        canned |= Q(shortcut=shortcut, language__in=list(texts))
+    return (_catalogue_is_present(plan)
+            and PaymentMethod.objects.filter(customer__in=_demo_customers()).exists()
+            and CannedResponse.objects.filter(canned).count() == len(_canned_responses()))
 
 
 def _delete_demo_customers() -> None:
@@ -2918,6 +3006,8 @@ def _write(
     )
     if not ShopPolicy.objects.exists():
         ShopPolicy.objects.create()
+    # Added where missing: a canned response the shop has reworded keeps its words.
+    CannedResponse.objects.bulk_create(_canned_responses(), ignore_conflicts=True)
 
     for model, rows in (
         (Customer, plan.customers),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.language import customer_language_note
+from agents.language import message_language_note
 from agents.nlu.language import language_of, language_requested
 from channels_adapters.registry import captured
 from conversations import services
@@ -56,9 +56,9 @@ def customer(**fields) -> Customer:
 def test_a_long_enough_message_sets_the_customers_language_and_a_short_one_keeps_it():
     ana = customer()
 
-    assert customer_language_note(Customer.objects.get(pk=ana.pk),
-                                  "Hola, ¿dónde está mi pedido 1042?") == "es"
-    assert customer_language_note(Customer.objects.get(pk=ana.pk), "ok") is None
+    assert message_language_note(Customer.objects.get(pk=ana.pk),
+                                 "Hola, ¿dónde está mi pedido 1042?") == "es"
+    assert message_language_note(Customer.objects.get(pk=ana.pk), "ok") == ""
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("es", LanguageSource.DETECTED)
 
@@ -66,12 +66,12 @@ def test_a_long_enough_message_sets_the_customers_language_and_a_short_one_keeps
 def test_a_shoppers_request_outranks_what_their_next_messages_are_written_in():
     ana = customer()
 
-    customer_language_note(Customer.objects.get(pk=ana.pk), "in English please")
-    customer_language_note(Customer.objects.get(pk=ana.pk), "Hola, ¿dónde está mi pedido 1042?")
+    message_language_note(Customer.objects.get(pk=ana.pk), "in English please")
+    message_language_note(Customer.objects.get(pk=ana.pk), "Hola, ¿dónde está mi pedido 1042?")
 
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("en", LanguageSource.SHOPPER)
-    customer_language_note(Customer.objects.get(pk=ana.pk), "auf Deutsch bitte")
+    message_language_note(Customer.objects.get(pk=ana.pk), "auf Deutsch bitte")
     ana.refresh_from_db()
     assert ana.language == "de"
 
@@ -79,8 +79,8 @@ def test_a_shoppers_request_outranks_what_their_next_messages_are_written_in():
 def test_a_language_the_shop_set_is_kept_whatever_the_customer_writes():
     ana = customer(language="pt", language_source=LanguageSource.SHOP)
 
-    customer_language_note(Customer.objects.get(pk=ana.pk),
-                           "Where is my order? It should have arrived yesterday.")
+    message_language_note(Customer.objects.get(pk=ana.pk),
+                          "Where is my order? It should have arrived yesterday.")
 
     ana.refresh_from_db()
     assert (ana.language, ana.language_source) == ("pt", LanguageSource.SHOP)
@@ -113,4 +113,5 @@ def test_each_message_that_arrives_updates_the_senders_language():
         services.message_process(message.pk)
     message.refresh_from_db()
 
+    assert message.language == "de"
     assert message.conversation.customer.language == "de"

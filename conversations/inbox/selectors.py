@@ -6,6 +6,7 @@ decision waiting for approval)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -48,8 +49,8 @@ from conversations.models import (
 )
 from conversations.selectors import whatsapp_window_open
 from core import clock
-from core.formatting import money
-from core.models import Channel, Customer
+from core.formatting import LANGUAGES, money
+from core.models import LANGUAGE_CHOICES, Channel, Customer
 
 OPEN_STATUSES = (Handoff.Status.WAITING, Handoff.Status.ASSIGNED)
 QUEUE_LIMIT = 300
@@ -317,9 +318,10 @@ class ConversationDetail:
     pending: PendingDecision | None
     facts: CustomerFacts
     reply: ReplyChannel
-    canned: list[tuple[CannedResponse, str]]
+    canned: CannedChoices
     colleagues: list[Any]
     decided: ActionRecord | None
+    languages: list[tuple[str, str]] = field(default_factory=lambda: list(LANGUAGE_CHOICES))
 
     @property
     def is_open_handoff(self) -> bool:
@@ -550,9 +552,32 @@ def canned_render(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def canned_list(conversation: Conversation, agent: Any) -> list[tuple[CannedResponse, str]]:
+@dataclass(frozen=True)
+class CannedChoices:
+    """The canned responses an agent may insert, filled in for the conversation: those
+    written in the shopper's language first, then the others, each as (response, text)."""
+
+    language: str
+    theirs: list[tuple[CannedResponse, str]]
+    others: list[tuple[CannedResponse, str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.theirs or self.others)
+
+    def __iter__(self) -> Iterator[tuple[CannedResponse, str]]:
+        return iter(self.theirs + self.others)
+
+
+def canned_list(conversation: Conversation, agent: Any) -> CannedChoices:
+    language = conversation.customer.language
     values = placeholder_values(conversation, agent)
-    return [(c, canned_render(c.text, values)) for c in CannedResponse.objects.all()]
+    rank = {code: i for i, code in enumerate(LANGUAGES)}
+    responses = sorted(CannedResponse.objects.all(),
+                       key=lambda c: (c.title.casefold(), c.shortcut, rank.get(c.language, 99)))
+    filled = [(c, canned_render(c.text, values)) for c in responses]
+    return CannedChoices(language=language,
+                         theirs=[(c, t) for c, t in filled if c.language == language],
+                         others=[(c, t) for c, t in filled if c.language != language])
 
 
 def colleague_list() -> list[Any]:

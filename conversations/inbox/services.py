@@ -1,6 +1,7 @@
 """What an agent does in the inbox: claim and assign a case, reply on the shopper's
-current channel, leave internal notes, approve or decline what the bot could not do
-alone, resolve, or hand the conversation back to the bot.
+current channel, choose the language the shopper is answered in, leave internal notes,
+approve or decline what the bot could not do alone, resolve, or hand the conversation
+back to the bot.
 
 Every write is one function here; the views only parse and call. Each one tells the
 open inbox pages after commit (group "inbox"), the way Zulip's actions send their events.
@@ -36,8 +37,9 @@ from conversations.models import (
 )
 from conversations.realtime import inbox_event_on_commit
 from core import clock
-from core.formatting import Money
-from core.models import Channel
+from core.formatting import LANGUAGES, Money
+from core.models import LANGUAGE_CHOICES, Channel, LanguageSource
+from core.services import customer_language_detect, customer_language_set
 from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
@@ -151,6 +153,29 @@ def note_add(conversation: Conversation, agent: Any, text: str) -> InternalNote:
                                            text=text[:10000], created_at=clock.now())
         inbox_event_on_commit("note", conversation.pk)
     return note
+
+
+def customer_language_choose(conversation: Conversation, agent: Any, language: str) -> bool:
+    """Answer the shopper in `language` from now on, whatever their next messages are
+    written in: the shop's choice, as on the customer page. An empty `language` lets
+    their messages decide again. A note tells colleagues who changed it; True when it
+    changed (nothing is written when it is already so)."""
+    if language and language not in LANGUAGES:
+        raise InboxRefused("Choose one of the shop's languages.")
+    with transaction.atomic():
+        if language:
+            changed = customer_language_set(conversation.customer_id, language,
+                                            source=LanguageSource.SHOP)
+            text = f"Answer in {dict(LANGUAGE_CHOICES)[language]} from now on."
+        else:
+            changed = customer_language_detect(conversation.customer_id)
+            text = "The language follows their messages again."
+        if changed:
+            conversation.customer.refresh_from_db(fields=["language", "language_source"])
+            InternalNote.objects.create(conversation=conversation, author=agent, text=text,
+                                        created_at=clock.now())
+            inbox_event_on_commit("language", conversation.pk)
+    return changed
 
 
 # --- Approve or decline what the bot could not do alone -------------------------------

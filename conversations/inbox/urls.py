@@ -20,6 +20,7 @@ urlpatterns = [
     path("c/<int:pk>/assign/", views.assign, name="assign"),
     path("c/<int:pk>/reply/", views.reply, name="reply"),
     path("c/<int:pk>/note/", views.note, name="note"),
+    path("c/<int:pk>/language/", views.language, name="language"),
     path("c/<int:pk>/approve/", views.approve, name="approve"),
     path("c/<int:pk>/decline/", views.decline, name="decline"),
     path("c/<int:pk>/resolve/", views.resolve, name="resolve"),

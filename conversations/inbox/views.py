@@ -162,6 +162,21 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_needs(ACT)
+def language(request: HttpRequest, pk: int) -> HttpResponse:
+    def do(conv: Conversation) -> str:
+        if not services.customer_language_choose(conv, request.user,
+                                                 request.POST.get("language", "")):
+            return ""
+        customer = conv.customer
+        if request.POST.get("language"):
+            return f"{customer} is answered in {customer.get_language_display()} from now on."
+        return f"{customer}'s language follows their messages again."
+
+    return _act(request, pk, do)
+
+
+@require_POST
+@_needs(ACT)
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     def do(conv: Conversation) -> str:
         services.decision_approve(_open_handoff(conv), request.user,

@@ -9,6 +9,7 @@ from django import template
 
 from conversations.inbox.selectors import initials as name_initials
 from core.formatting import money as format_money
+from core.models import LANGUAGE_CHOICES, LanguageSource
 
 register = template.Library()
 
@@ -39,3 +40,20 @@ def person(user: Any) -> str:
 def words(value: Any) -> str:
     """'order_details' -> 'order details'."""
     return str(value or "").replace("_", " ")
+
+
+_LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+_CHOSEN_BY = {LanguageSource.DETECTED: "detected", LanguageSource.SHOPPER: "asked by the shopper",
+              LanguageSource.SHOP: "set by the shop"}
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """'es' -> 'Spanish'."""
+    return _LANGUAGE_NAMES.get(code, code)
+
+
+@register.filter
+def chosen_by(language_source: str) -> str:
+    """Where a customer's language came from, in a few words: 'asked by the shopper'."""
+    return _CHOSEN_BY.get(language_source, "detected")

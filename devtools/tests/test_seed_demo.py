@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
+from agents.nlu.language import language_of
 from commerce.models import (
     Article,
     DiscountCode,
@@ -43,7 +44,10 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
+from conversations.models import CannedResponse
+from core.formatting import LANGUAGES
 from core.models import ChannelIdentity, Customer
+from devtools.demo import CANNED_RESPONSES
 
 ANCHOR = datetime(2026, 11, 20, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
@@ -384,6 +388,32 @@ def test_the_three_example_shoppers_match_their_orders(seeded):
         else:
             assert order.status == "shipped" and latest[order.number].status == "exception"
     assert len({e["email"] for e in examples}) == 3
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("shortcut", [shortcut for shortcut, _ in CANNED_RESPONSES])
+def test_each_canned_response_is_written_in_every_language_with_the_same_placeholders(
+        shortcut):
+    texts = next(t for (s, _), t in CANNED_RESPONSES.items() if s == shortcut)
+
+    assert sorted(texts) == sorted(LANGUAGES)
+    assert [language_of(PLACEHOLDER.sub("", texts[lang])) for lang in LANGUAGES] \
+        == list(LANGUAGES)
+    placeholders = {lang: sorted(PLACEHOLDER.findall(text)) for lang, text in texts.items()}
+    assert placeholders == dict.fromkeys(LANGUAGES, placeholders["en"])
+
+
+@pytest.mark.django_db
+def test_the_agents_have_every_canned_response_in_every_language(seeded):
+    written = {(shortcut, lang): text for (shortcut, _), texts in CANNED_RESPONSES.items()
+               for lang, text in texts.items()}
+
+    stored = {(c.shortcut, c.language): c.text for c in CannedResponse.objects.all()}
+
+    assert len(written) == 4 * 7
+    assert {key: stored.get(key) for key in written} == written
 
 
 @pytest.mark.django_db
