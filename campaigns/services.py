@@ -35,8 +35,8 @@ from commerce.models import BackInStockSubscription, Variant
 from conversations import proactive as outreach
 from conversations.models import Message
 from core import clock
-from core import formatting as fmt
 from core.models import Channel, Customer, MarketingConsent
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +86,13 @@ def stock_alert_request_by_email(customer: Customer, variant: Variant, address: 
                                          source=source, contact=address, confirmed=False)
     if subscription.confirmed_at is None:
         link = f"{settings.SITE_URL.rstrip('/')}/alerts/confirm/{confirmation_token(subscription)}/"
+        facts = {"product": str(variant), "shop": settings.SHOP_NAME}
         outreach.proactive_queue([outreach.Proactive(
             customer_id=subscription.customer_id, channel=Channel.EMAIL, to=address,
             purpose="stock_alert_confirmation",
-            subject=f"Confirm your alert for {variant}",
-            text=(f"Please confirm that you'd like an email from {settings.SHOP_NAME} when "
-                  f"{variant} is back in stock:\n\n{link}\n\nIf you didn't ask for this, "
-                  "ignore this email: you'll hear nothing more from us."))])
+            subject=render(Say("campaign.confirm.subject", **facts), customer.language),
+            text=render(Say("campaign.confirm.text", link=link, **facts),
+                        customer.language))])
     return subscription
 
 
@@ -575,7 +575,7 @@ def _alert(campaign: Campaign, variant: Variant, customer: Customer, channel: st
     unsubscribe = stop_link(customer.pk) if channel == Channel.EMAIL else ""
     alert = texts.alert(
         channel, language, first_name=first_name, product=str(variant),
-        price=fmt.money(variant.price), stock=variant.stock,
+        price=variant.price, stock=variant.stock,
         link=click_link(campaign.pk, customer.pk), unsubscribe=unsubscribe)
     return outreach.Proactive(
         customer_id=customer.pk, channel=channel, to=to, text=alert.text, purpose=PURPOSE,
@@ -731,7 +731,7 @@ def test_send(user: Any, variant: Variant, channel: str, language: str, to: str)
             except IntegrityError as exc:
                 raise CampaignRefused("That address belongs to a customer.") from exc
         alert = texts.alert(channel, language, first_name=customer.name.split(" ")[0],
-                            product=str(variant), price=_money(variant), stock=variant.stock,
+                            product=str(variant), price=variant.price, stock=variant.stock,
                             link=product_url(variant), unsubscribe=stop_link(customer.pk))
         [message] = outreach.proactive_queue([outreach.Proactive(
             customer_id=customer.pk, channel=channel, to=to, text=f"[TEST] {alert.text}",
@@ -740,7 +740,3 @@ def test_send(user: Any, variant: Variant, channel: str, language: str, to: str)
             if channel == Channel.WHATSAPP else None, extra={"test": True})])
     return message
 
-
-def _money(variant: Variant) -> str:
-
-    return fmt.money(variant.price)

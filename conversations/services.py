@@ -870,6 +870,12 @@ HANDOFF_REFUSED = ("I can't pass this chat to a colleague right now: a lot of re
                    "a person have come from here recently. Please try again later.")
 
 
+def handoff_refused_text(language: str) -> str:
+    """What the shopper is told, in their language, when handoff_create refused them a
+    person."""
+    return render(Say("handoff.refused"), language)
+
+
 def handoff_create(conversation: Conversation, reason: str, packet: dict[str, Any], *,
                    client: str = "") -> Handoff | None:
     """Hand the conversation to a person; the bot stays silent until it is handed back.
