@@ -35,5 +35,18 @@ def alert(channel: str, language: str, *, first_name: str, product: str,
                          amount, link])
 
 
-CONSENT_WORDING = ("Tell me once by {channel} when {product} is back in stock. I can stop "
-                   "these alerts at any time.")
+# What a shopper agrees to, by the channel the alert goes by (kept with their consent).
+CONSENT_KEYS = {"email": "campaign.consent.email", "whatsapp": "campaign.consent.whatsapp",
+                "telegram": "campaign.consent.telegram"}
+
+
+def consent_wording(channel: str, product: str, language: str) -> str:
+    """The words a shopper agrees to for an alert about `product` by `channel`, in the
+    language they read them in."""
+    return render(Say(CONSENT_KEYS.get(channel, "campaign.consent.email"), product=product),
+                  language)
+
+
+def form_wording(language: str) -> str:
+    """What the site's notify-me form asks a guest to agree to."""
+    return render(Say("campaign.consent.form"), language)

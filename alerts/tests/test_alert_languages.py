@@ -68,3 +68,37 @@ def test_a_german_customer_gets_the_check_in_and_its_buttons_in_german(
         "Hallo Maya, laut DPD wurde Ihre Bestellung #1043 (Fell Walking Boot) am ")
     assert " um " in checkin.text and "Ist alles gut angekommen?" in checkin.text
     assert checkin.payload["buttons"] == ["Ja, alles gut", "Es gibt ein Problem"]
+
+
+def test_a_german_customer_is_asked_to_rate_by_email_and_rates_on_a_german_page(
+        store: Any, now: datetime, settings: Any) -> None:
+    from django.test import Client
+
+    from alerts.tests.test_conversation_ends import say
+    from conversations import lifecycle
+    from conversations.models import Conversation
+
+    # Given Maya chose German, and asked about her order by email
+    settings.SITE_URL = "https://shop.example"
+    Customer.objects.filter(email="maya@example.com").update(language="de",
+                                                             language_source="shopper")
+    say("where is my order 1042?", now, channel="email", sender="maya@example.com")
+    conversation = Conversation.objects.get()
+
+    # When the bot's conversation is closed as resolved
+    with clock.frozen_at(now + timedelta(minutes=40)), captured() as sent, \
+            TestCase.captureOnCommitCallbacks(execute=True):
+        lifecycle.conversation_close(conversation, "resolved_by_bot")
+
+    # Then she is asked in German, each score a link, and the page it opens is German
+    [question] = sent.sent
+    assert question.payload["subject"] == "Wie waren wir?"
+    assert question.text.startswith(
+        "Danke für Ihre Nachricht. Wie waren wir? Bitte bewerten Sie dieses Gespräch von 1 "
+        "(sehr schlecht) bis 5 (sehr gut).\n\n5 – Sehr gut: https://shop.example/rate/")
+    path = lifecycle.csat_link(conversation.pk, 4).removeprefix("https://shop.example")
+    assert f"4 – Gut: https://shop.example{path}" in question.text
+    page = Client().get(path).content.decode()
+    assert '<html lang="de">' in page
+    assert "Wie waren wir? 1 ist sehr schlecht, 5 ist sehr gut." in page
+    assert "Möchten Sie uns noch etwas sagen? (optional)" in page

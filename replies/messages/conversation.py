@@ -110,4 +110,14 @@ SPECS = (
         {"day": "14 December", "time": "9:00"},
         required=("day", "time"),
     ),
+    MessageSpec(
+        "whatsapp.list_button",
+        "WhatsApp: the button that opens a list of choices (at most 20 characters).",
+    ),
+    MessageSpec("csat.page.ask", "Rating page (from the email's links): the question."),
+    MessageSpec("csat.page.done", "Rating page: the rating is stored."),
+    MessageSpec("csat.page.invalid", "Rating page: the link is no longer good."),
+    MessageSpec("csat.page.error", "Rating page: sent without a score."),
+    MessageSpec("csat.page.comment", "Rating page: the comment box's label."),
+    MessageSpec("csat.page.send", "Rating page: the send button."),
 )
