@@ -36,7 +36,7 @@ from conversations.models import (
 )
 from conversations.realtime import inbox_event_on_commit
 from core import clock
-from core.formatting import Money
+from core.formatting import Money, language_or_default
 from core.models import Channel
 from replies.render import Say, render
 
@@ -138,7 +138,9 @@ def reply_send(conversation: Conversation, agent: Any, text: str, *,
 
 def _template_spec(conversation: Conversation, purpose: str, text: str) -> dict[str, Any]:
     first_name = (conversation.customer.name.split() or [""])[0]
-    return {"purpose": purpose, "params": [p for p in (first_name, text) if p]}
+    # In the shopper's language where the template is approved in it.
+    return {"purpose": purpose, "params": [p for p in (first_name, text) if p],
+            "language": language_or_default(conversation.customer.language)}
 
 
 def note_add(conversation: Conversation, agent: Any, text: str) -> InternalNote:
