@@ -185,8 +185,8 @@ def csat_ask(conversation_id: int) -> Message | None:
         labels = [render(Say(key), language) for key in SCORES]
         route = route_for(conversation.customer, conversation, conversation_first=True)
         if route is not None and route[0] == "email":
-            links = "\n".join(f"{label}: {csat_link(conversation.pk, int(label[0]))}"
-                              for label in labels)
+            links = "\n".join(f"{label}: {csat_link(conversation.pk, score)}"
+                              for score, label in zip(range(5, 0, -1), labels, strict=True))
             outreach = Outreach(purpose="csat", text=f"{question}\n\n{links}",
                                 subject=render(Say("csat.subject"), language))
         else:
