@@ -22,6 +22,8 @@ from commerce.models import Order, OrderStatus, Shipment, ShipmentStatus, Tracki
 from conversations.outreach import Outreach, proactive_send
 from core import clock
 from core import formatting as fmt
+from replies.messages import spec_get
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -107,73 +109,70 @@ def shipment_tracked(shipment: Shipment, new: list[TrackingEvent]) -> None:
 
 # --- What the shopper is told ------------------------------------------------------------
 
-# For each exception: what happened, what happens next, and what the shopper can do.
+# For each exception: what happened, and what the shopper can do.
 EXCEPTIONS: dict[str, tuple[str, str]] = {
-    "address_issue": (
-        "{carrier} can't deliver it: they have a problem with the delivery address "
-        "({address}). They're holding the parcel while it's sorted out.",
-        "If the address needs correcting, reply here with the right one and I'll pass it "
-        "to the carrier; if it's correct, reply and tell me so."),
-    "weather_delay": (
-        "it's delayed by bad weather{near}. {carrier} will move it on as soon as it's safe.",
-        "There's nothing you need to do. Reply here if you have a question."),
-    "customs_hold": (
-        "it's being held at customs{near}. Checks usually clear within a few days.",
-        "Usually nothing is needed from you: if duties or documents are required, "
-        "{carrier} will contact you directly. Reply here if you have a question."),
-    "damaged": (
-        "{carrier} reports that it was damaged on the way.",
-        "Sorry about that. Reply here and I'll arrange a replacement or a refund."),
-    "lost": (
-        "{carrier} reports that it has been lost.",
-        "Sorry about that. Reply here and I'll arrange a replacement or a refund."),
-    "held_at_depot": (
-        "it's being held at {carrier}'s depot{near}.",
-        "You can usually collect it there with ID, or it will go out again on the next "
-        "delivery round. Reply here if you'd like help."),
-    "carrier_delay": (
-        "{carrier} has a delay in its network{near}. It will go on by the next available "
-        "route.",
-        "There's nothing you need to do. Reply here if you have a question."),
-    "failed_attempt": (
-        "{carrier} tried to deliver it{today} but couldn't{detail}. They normally try "
-        "again on the next working day.",
-        "Make sure someone can take it in, or reply here if you'd like it delivered "
-        "somewhere else."),
-    "returned_to_sender": (
-        "{carrier} is sending it back to us{detail}.",
-        "Once it's back we'll send it out again or refund it: reply here to tell me which "
-        "you'd prefer."),
+    "address_issue": ("alert.exception.address_issue.what", "alert.exception.address_issue.can_do"),
+    "weather_delay": ("alert.exception.weather_delay.what", "alert.exception.weather_delay.can_do"),
+    "customs_hold": ("alert.exception.customs_hold.what", "alert.exception.customs_hold.can_do"),
+    "damaged": ("alert.exception.damaged.what", "alert.exception.damaged.can_do"),
+    "lost": ("alert.exception.lost.what", "alert.exception.lost.can_do"),
+    "held_at_depot": ("alert.exception.held_at_depot.what", "alert.exception.held_at_depot.can_do"),
+    "carrier_delay": ("alert.exception.carrier_delay.what", "alert.exception.carrier_delay.can_do"),
+    "failed_attempt": ("alert.exception.failed_attempt.what",
+                      "alert.exception.failed_attempt.can_do"),
+    "returned_to_sender": ("alert.exception.returned_to_sender.what",
+                          "alert.exception.returned_to_sender.can_do"),
 }
-REPLY_HINT = "Just reply to this message: I have your order in front of me."
+# Any other exception, said in general terms.
+OTHER_EXCEPTION = ("alert.exception.other.what", "alert.exception.other.can_do")
 
 
 def _first_name(order: Order) -> str:
     name = (order.customer.name or order.ship_name or "").split()
-    return name[0] if name else "there"
+    return name[0] if name else ""
 
 
-def _items(order: Order) -> str:
+def _greeting(order: Order) -> Say:
+    name = _first_name(order)
+    return Say("alert.greeting.name", name=name) if name else Say("alert.greeting.anonymous")
+
+
+def _params(order: Order, language: str) -> list[str]:
+    """The WhatsApp template's parameters: the shopper's first name and the order."""
+    return [_first_name(order) or render(Say("outreach.no_name"), language), order.number]
+
+
+def _items(order: Order) -> Say | str:
     names = [i.variant.product.name for i in order.items.select_related("variant__product")]
     if not names:
         return ""
-    return f" ({names[0]})" if len(names) == 1 else f" ({names[0]} and {len(names) - 1} more)"
+    if len(names) == 1:
+        return Say("alert.items.one", product=names[0])
+    return Say("alert.items.more", product=names[0], count=len(names) - 1)
 
 
-def _exception_text(order: Order, shipment: Shipment, event: TrackingEvent, key: str) -> str:
-    what, can_do = EXCEPTIONS.get(key, (
-        "{carrier} reported a problem with it{detail}.",
-        "Reply here and I'll look into it with you."))
-    fields = {
-        "carrier": fmt.carrier(shipment.carrier), "address": order.shipping_address or
-        "the address on the order",
-        "near": f" in {event.location}" if event.location else "",
+def _update(order: Order, what: Say, can_do: Say, language: str) -> str:
+    return render(Say("alert.update", greeting=_greeting(order), number=order.number,
+                      items=_items(order), what=what, can_do=can_do,
+                      hint=Say("alert.reply_hint")), language)
+
+
+def _exception_text(order: Order, shipment: Shipment, event: TrackingEvent, key: str,
+                    language: str) -> str:
+    facts = {
+        "carrier": fmt.carrier(shipment.carrier),
+        "address": order.shipping_address or Say("alert.order_address"),
+        "near": Say("alert.near", place=event.location) if event.location else "",
         "detail": f" ({event.detail})" if event.detail else "",
-        "today": f" on {fmt.when(event.at)}",
+        "today": Say("alert.on_when", when=event.at),
     }
-    return (f"Hi {_first_name(order)}, an update on your order #{order.number}"
-            f"{_items(order)}: {what.format(**fields)}\n\nWhat you can do: "
-            f"{can_do.format(**fields)} {REPLY_HINT}")
+    what, can_do = EXCEPTIONS.get(key, OTHER_EXCEPTION)
+    return _update(order, _said(what, facts), _said(can_do, facts), language)
+
+
+def _said(key: str, facts: dict[str, object]) -> Say:
+    """`key` with those of `facts` its text may use."""
+    return Say(key, **{name: facts[name] for name in spec_get(key).params})
 
 
 def _record(shipment: Shipment, kind: str, key: str, outreach: Outreach | None,
@@ -213,40 +212,38 @@ def shipment_exception_alert(shipment_id: int) -> ShipmentAlert | None:
                                     key=key).exists():
         return None
     order = shipment.order
+    language = order.customer.language
     outreach = Outreach(
-        purpose="shipment_exception", text=_exception_text(order, shipment, last, key),
-        params=[_first_name(order), order.number], order_number=order.number,
-        subject=f"An update on your order #{order.number}",
+        purpose="shipment_exception",
+        text=_exception_text(order, shipment, last, key, language),
+        params=_params(order, language), order_number=order.number,
+        subject=render(Say("alert.subject.exception", number=order.number), language),
         context={"kind": "exception", "exception": key})
     return _record(shipment, ShipmentAlert.Kind.EXCEPTION, key, outreach)
 
 
-def _delay_text(order: Order, shipment: Shipment, reason: str) -> str:
+def _delay_text(order: Order, shipment: Shipment, reason: str, language: str) -> str:
     carrier = fmt.carrier(shipment.carrier)
     last = shipment.events.order_by("-at", "-pk").first()
-    scan = (f"The latest scan was in {fmt.place(last.location)} on {fmt.when(last.at)}."
-            if last is not None else f"{carrier} hasn't scanned it in yet.")
+    scan = (Say("alert.delay.scan",
+                place=last.location.strip() or Say("alert.unnamed_location"), when=last.at)
+            if last is not None else Say("alert.delay.no_scan", carrier=carrier))
     if reason == "late":
-        what = (f"it was due by {fmt.day(shipment.promised_by)} and hasn't arrived yet. "
-                f"Sorry about that. {scan}")
+        what = Say("alert.delay.late", day=fmt.local(shipment.promised_by).date(), scan=scan)
     else:
-        since = fmt.when(last.at) if last is not None else fmt.when(shipment.created_at)
-        what = (f"{carrier} hasn't updated its tracking since {since}, which is longer "
-                f"than usual. {scan} We're keeping an eye on it and asking {carrier}.")
-    return (f"Hi {_first_name(order)}, an update on your order #{order.number}"
-            f"{_items(order)}: {what}\n\nWhat you can do: nothing yet. If it hasn't "
-            f"moved in a few days, reply here and I'll arrange a replacement or a refund. "
-            f"{REPLY_HINT}")
+        since = last.at if last is not None else shipment.created_at
+        what = Say("alert.delay.stall", carrier=carrier, since=since, scan=scan)
+    return _update(order, what, Say("alert.delay.can_do"), language)
 
 
-def _checkin_text(order: Order, shipment: Shipment) -> str:
-    return (f"Hi {_first_name(order)}, {fmt.carrier(shipment.carrier)} says your order "
-            f"#{order.number}{_items(order)} was delivered on "
-            f"{fmt.when(shipment.last_scan_at)}. Did everything arrive OK? If anything is "
-            "missing, damaged or not right, reply here and I'll sort it out.")
+def _checkin_text(order: Order, shipment: Shipment, language: str) -> str:
+    return render(Say("alert.checkin", greeting=_greeting(order),
+                      carrier=fmt.carrier(shipment.carrier), number=order.number,
+                      items=_items(order), when=shipment.last_scan_at), language)
 
 
-CHECKIN_BUTTONS = ["Yes, all good", "There's a problem"]
+# The check-in's answers, as buttons.
+CHECKIN_BUTTONS = ("checkin.all_good", "checkin.problem")
 
 
 def shipment_check(shipment_id: int, now: datetime | None = None) -> ShipmentAlert | None:
@@ -259,6 +256,7 @@ def shipment_check(shipment_id: int, now: datetime | None = None) -> ShipmentAle
     if shipment is None:
         return None
     order = shipment.order
+    language = order.customer.language
     if shipment.state == ShipmentStatus.DELIVERED:
         delivered = shipment.last_scan_at or now
         if now - delivered > timedelta(hours=settings.DELIVERY_CHECKIN_AFTER_HOURS
@@ -267,9 +265,10 @@ def shipment_check(shipment_id: int, now: datetime | None = None) -> ShipmentAle
                             outcome=ShipmentAlert.Outcome.SKIPPED)
         else:
             alert = _record(shipment, ShipmentAlert.Kind.CHECKIN, "", Outreach(
-                purpose="delivery_checkin", text=_checkin_text(order, shipment),
-                buttons=CHECKIN_BUTTONS, params=[_first_name(order), order.number],
-                order_number=order.number, subject=f"Your order #{order.number} arrived",
+                purpose="delivery_checkin", text=_checkin_text(order, shipment, language),
+                buttons=[render(Say(key), language) for key in CHECKIN_BUTTONS],
+                params=_params(order, language), order_number=order.number,
+                subject=render(Say("alert.subject.checkin", number=order.number), language),
                 context={"kind": "checkin"}))
     else:
         if _refreshed_from_carrier(shipment):
@@ -277,9 +276,9 @@ def shipment_check(shipment_id: int, now: datetime | None = None) -> ShipmentAle
         late = shipment.promised_by is not None and shipment.promised_by <= now
         reason = "late" if late else "stall"
         alert = _record(shipment, ShipmentAlert.Kind.DELAY, "", Outreach(
-            purpose="delay_alert", text=_delay_text(order, shipment, reason),
-            params=[_first_name(order), order.number], order_number=order.number,
-            subject=f"Your order #{order.number} is delayed",
+            purpose="delay_alert", text=_delay_text(order, shipment, reason, language),
+            params=_params(order, language), order_number=order.number,
+            subject=render(Say("alert.subject.delay", number=order.number), language),
             context={"kind": "delay", "reason": reason}), reason=reason)
     shipments_watch_refresh([shipment.pk])
     return alert

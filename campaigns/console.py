@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from campaigns import selectors, services, texts
 from campaigns.models import Campaign
 from commerce.models import Variant
-from core import formatting as fmt
+from core.formatting import LANGUAGES
 
 VIEW = "campaigns.view_campaign"
 ACT = "campaigns.change_campaign"
@@ -53,7 +53,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "variants": Variant.objects.select_related("product").order_by("product__name",
                                                                        "sku")[:500],
         "preview": preview, "preview_variant": variant, "channel": channel,
-        "language": language, "channels": CHANNELS, "languages": texts.LANGUAGES,
+        "language": language, "channels": CHANNELS, "languages": LANGUAGES,
         "may_act": request.user.has_perm(ACT), "test_to": request.user.email,
     })
 
@@ -67,7 +67,7 @@ def _variant(sku: str | None) -> Variant | None:
 def _preview(variant: Variant, channel: str, language: str) -> dict[str, Any]:
 
     alert = texts.alert(channel, language, first_name="Maya", product=str(variant),
-                        price=fmt.money(variant.price), stock=max(variant.stock, 1),
+                        price=variant.price, stock=max(variant.stock, 1),
                         link=services.product_url(variant),
                         unsubscribe=f"{settings.SITE_URL.rstrip('/')}/alerts/stop/…/")
     template = settings.WHATSAPP_TEMPLATES.get(f"{services.PURPOSE}.{language}") or \

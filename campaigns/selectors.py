@@ -11,12 +11,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q
 
-from campaigns import texts
 from campaigns.models import Campaign, Recipient
 from commerce.models import BackInStockSubscription, Variant
 from conversations.models import Message
 
-FORM_WORDING = texts.CONSENT_WORDING.format(channel="email or WhatsApp", product="this item")
 CHANNELS = ("whatsapp", "email", "telegram", "web")
 SENT = [Message.Delivery.SENT, Message.Delivery.DELIVERED, Message.Delivery.READ]
 

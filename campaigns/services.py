@@ -35,8 +35,9 @@ from commerce.models import BackInStockSubscription, Variant
 from conversations import proactive as outreach
 from conversations.models import Message
 from core import clock
-from core import formatting as fmt
+from core.formatting import language_or_default
 from core.models import Channel, Customer, MarketingConsent
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -86,45 +87,52 @@ def stock_alert_request_by_email(customer: Customer, variant: Variant, address: 
                                          source=source, contact=address, confirmed=False)
     if subscription.confirmed_at is None:
         link = f"{settings.SITE_URL.rstrip('/')}/alerts/confirm/{confirmation_token(subscription)}/"
+        facts = {"product": str(variant), "shop": settings.SHOP_NAME}
         outreach.proactive_queue([outreach.Proactive(
             customer_id=subscription.customer_id, channel=Channel.EMAIL, to=address,
             purpose="stock_alert_confirmation",
-            subject=f"Confirm your alert for {variant}",
-            text=(f"Please confirm that you'd like an email from {settings.SHOP_NAME} when "
-                  f"{variant} is back in stock:\n\n{link}\n\nIf you didn't ask for this, "
-                  "ignore this email: you'll hear nothing more from us."))])
+            subject=render(Say("campaign.confirm.subject", **facts), customer.language),
+            text=render(Say("campaign.confirm.text", link=link, **facts),
+                        customer.language))])
     return subscription
 
 
 def stock_alert_from_form(*, sku: str, email: str, whatsapp: str, consent: bool,
-                          client: str) -> dict[str, str]:
-    """The site's notify-me form, filled in by a guest. The wish waits for its proof of
-    address: a link by email, or a message with a code from the WhatsApp number."""
+                          client: str, language: str = "") -> dict[str, str]:
+    """The site's notify-me form, filled in by a guest in the page's `language`. The wish
+    waits for its proof of address: a link by email, or a message with a code from the
+    WhatsApp number."""
     from django.core.validators import validate_email
+
+    language = language_or_default(language)
+
+    def refused(say: Say) -> ValueError:
+        return ValueError(render(say, language))
 
     variant = Variant.objects.select_related("product").filter(sku=sku).first()
     if variant is None:
-        raise ValueError("Choose the item to be told about.")
+        raise refused(Say("campaign.form.choose_item"))
     if variant.stock > 0:
-        raise ValueError(f"{variant} is in stock now.")
+        raise refused(Say("campaign.form.in_stock", product=str(variant)))
     if not consent:
-        raise ValueError("Tick the box to agree to the alert.")
+        raise refused(Say("campaign.form.consent"))
     if bool(email) == bool(whatsapp):
-        raise ValueError("Give an email address or a WhatsApp number (one of them).")
-    guest = Customer.objects.create(is_guest=True, created_at=clock.now())
+        raise refused(Say("campaign.form.one_contact"))
+    guest = Customer.objects.create(is_guest=True, language=language, created_at=clock.now())
     if email:
         validate_email(email)
         stock_alert_request_by_email(guest, variant, email, source="form")
         return {"status": "confirm_email",
-                "message": f"We've sent a link to {email}: follow it to confirm the alert."}
+                "message": render(Say("campaign.form.email_sent", email=email), language)}
     digits = "".join(c for c in whatsapp if c.isdigit())
     if not 8 <= len(digits) <= 15:
-        raise ValueError("That doesn't look like a WhatsApp number with its country code.")
+        raise refused(Say("campaign.form.bad_number"))
     subscription = stock_alert_subscribe(guest, variant, Channel.WHATSAPP, wording="",
                                          source="form", contact=f"+{digits}", confirmed=False)
     code = whatsapp_code(subscription.pk)
     return {"status": "confirm_whatsapp", "code": code,
-            "message": f"To confirm, send us \"{code}\" on WhatsApp from +{digits}."}
+            "message": render(Say("campaign.form.whatsapp_code", code=code,
+                                  number=f"+{digits}"), language)}
 
 
 def whatsapp_code(subscription_id: int) -> str:
@@ -165,8 +173,9 @@ def stock_alert_confirm_by_message(code: str, sender: str,
             subscription.confirmed_at = clock.now()
             subscription.save(update_fields=["confirmed_at"])
         consent_record(customer, Channel.WHATSAPP, source="whatsapp_message",
-                       wording=texts.CONSENT_WORDING.format(channel="WhatsApp",
-                                                            product=subscription.variant))
+                       wording=texts.consent_wording(Channel.WHATSAPP,
+                                                     str(subscription.variant),
+                                                     customer.language))
     return subscription
 
 
@@ -184,6 +193,14 @@ def consent_record(customer: Customer, channel: str, *, wording: str,
 
 def confirmation_token(subscription: BackInStockSubscription) -> str:
     return signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+
+
+def confirmation_language(token: str, max_age_days: int = 7) -> str:
+    """The language of the customer a confirmation link is for; BadSignature when the
+    link is not (or no longer) good, DoesNotExist when its wish is gone."""
+    pk = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=max_age_days))
+    return BackInStockSubscription.objects.select_related("customer").get(
+        pk=pk).customer.language
 
 
 def stock_alert_confirm(token: str, max_age_days: int = 7) -> BackInStockSubscription:
@@ -207,9 +224,9 @@ def stock_alert_confirm(token: str, max_age_days: int = 7) -> BackInStockSubscri
                 customer.save(update_fields=["email"])
             subscription.save(update_fields=["confirmed_at", "customer"])
             consent_record(customer, subscription.channel, source="double_opt_in",
-                           wording=texts.CONSENT_WORDING.format(
-                               channel=Channel(subscription.channel).label,
-                               product=subscription.variant))
+                           wording=texts.consent_wording(
+                               subscription.channel, str(subscription.variant),
+                               customer.language))
     return subscription
 
 
@@ -264,6 +281,12 @@ def stock_alerts_stop(customer: Customer, *, variant_ids: list[int] | None = Non
 def stop_link_check(token: str) -> int:
     [customer_id] = _token_read(token, STOP_SALT, 1)
     return customer_id
+
+
+def stop_link_language(token: str) -> str:
+    """The language of the customer an unsubscribe link is for (BadSignature, or
+    DoesNotExist, when it names none)."""
+    return Customer.objects.values_list("language", flat=True).get(pk=stop_link_check(token))
 
 
 def stock_alerts_stop_by_link(token: str) -> Stopped:
@@ -575,7 +598,7 @@ def _alert(campaign: Campaign, variant: Variant, customer: Customer, channel: st
     unsubscribe = stop_link(customer.pk) if channel == Channel.EMAIL else ""
     alert = texts.alert(
         channel, language, first_name=first_name, product=str(variant),
-        price=fmt.money(variant.price), stock=variant.stock,
+        price=variant.price, stock=variant.stock,
         link=click_link(campaign.pk, customer.pk), unsubscribe=unsubscribe)
     return outreach.Proactive(
         customer_id=customer.pk, channel=channel, to=to, text=alert.text, purpose=PURPOSE,
@@ -731,7 +754,7 @@ def test_send(user: Any, variant: Variant, channel: str, language: str, to: str)
             except IntegrityError as exc:
                 raise CampaignRefused("That address belongs to a customer.") from exc
         alert = texts.alert(channel, language, first_name=customer.name.split(" ")[0],
-                            product=str(variant), price=_money(variant), stock=variant.stock,
+                            product=str(variant), price=variant.price, stock=variant.stock,
                             link=product_url(variant), unsubscribe=stop_link(customer.pk))
         [message] = outreach.proactive_queue([outreach.Proactive(
             customer_id=customer.pk, channel=channel, to=to, text=f"[TEST] {alert.text}",
@@ -740,7 +763,3 @@ def test_send(user: Any, variant: Variant, channel: str, language: str, to: str)
             if channel == Channel.WHATSAPP else None, extra={"test": True})])
     return message
 
-
-def _money(variant: Variant) -> str:
-
-    return fmt.money(variant.price)

@@ -15,12 +15,17 @@ from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaigns import selectors, services
+from campaigns import selectors, services, texts
 from commerce import services as store_services
 from commerce.models import Variant
+from core.formatting import language_or_default
+from replies.render import Say
+from replies.render import render as render_reply
+from replies.selectors import reply_text_overrides
 
 
 @csrf_exempt
@@ -90,14 +95,15 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             subscription = services.stock_alert_confirm(token)
-            return _page(request, "Alert confirmed",
-                         f"We'll email you once when {subscription.variant} is back in stock.")
-        signing.loads(token, salt=services.CONFIRM_SALT, max_age=7 * 86400)
+            return _page(request, "campaign.page.confirmed.title",
+                         Say("campaign.page.confirmed.text", product=str(subscription.variant)),
+                         language=subscription.customer.language)
+        language = services.confirmation_language(token)
     except (signing.BadSignature, ObjectDoesNotExist):
-        return _page(request, "This link has expired",
-                     "Ask for the alert again on our site.", status=400)
-    return _page(request, "Confirm your back-in-stock alert",
-                 "Press the button to get one email when the item is back.", button="Confirm")
+        return _page(request, "campaign.page.expired.title", Say("campaign.page.expired.text"),
+                     status=400)
+    return _page(request, "campaign.page.confirm.title", Say("campaign.page.confirm.text"),
+                 button="campaign.page.confirm.button", language=language)
 
 
 @csrf_exempt
@@ -106,40 +112,52 @@ def alert_stop(request: HttpRequest, token: str) -> HttpResponse:
     """The unsubscribe link of every alert email; also the one-click List-Unsubscribe-Post
     target (RFC 8058), which carries no CSRF token: the signed token is the proof."""
     try:
+        language = services.stop_link_language(token)
         if request.method == "POST":
             stopped = services.stock_alerts_stop_by_link(token)
-            what = "; ".join(stopped.labels)
-            return _page(request, "Alerts stopped",
-                         f"You won't get back-in-stock emails from us any more"
-                         f"{f' (you were waiting for {what})' if what else ''}.")
-        services.stop_link_check(token)
+            text = (Say("campaign.page.stopped.text_waiting", products=stopped.labels)
+                    if stopped.labels else Say("campaign.page.stopped.text"))
+            return _page(request, "campaign.page.stopped.title", text, language=language)
     except (signing.BadSignature, ObjectDoesNotExist):
-        return _page(request, "This link is not valid", "Nothing was changed.", status=400)
-    return _page(request, "Stop back-in-stock alerts?",
-                 "Press the button and we'll send you no more of them.", button="Stop alerts")
+        return _page(request, "campaign.page.invalid.title", Say("campaign.page.invalid.text"),
+                     status=400)
+    return _page(request, "campaign.page.stop.title", Say("campaign.page.stop.text"),
+                 button="campaign.page.stop.button", language=language)
 
 
 def alert_go(request: HttpRequest, token: str) -> HttpResponse:
     try:
         return HttpResponseRedirect(services.alert_click(token))
     except signing.BadSignature:
-        return _page(request, "This link is not valid", "", status=400)
+        return _page(request, "campaign.page.invalid.title", None, status=400)
 
 
-def _page(request: HttpRequest, title: str, text: str, *, button: str = "",
-          status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, title: str, text: Say | None, *, button: str = "",
+          language: str = "", status: int = 200) -> HttpResponse:
+    """A page of the alert links, in the customer's language (the browser's when the link
+    names no customer)."""
+    language = language_or_default(language or translation.get_language_from_request(request))
+    overrides = reply_text_overrides(language)
+
+    def said(say: Say) -> str:
+        return render_reply(say, language, overrides)
+
     return render(request, "campaigns/page.html", {
-        "title": title, "text": text, "button": button, "shop_name": settings.SHOP_NAME},
-        status=status)
+        "title": said(Say(title)), "text": said(text) if text else "",
+        "button": said(Say(button)) if button else "", "language": language,
+        "shop_name": settings.SHOP_NAME}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def notify_me(request: HttpRequest) -> JsonResponse:
     """The site's notify-me form: GET lists what is sold out; POST {sku, email or
-    whatsapp, consent: true} takes a guest's wish, to be confirmed (a link by email, or a
-    message from the number on WhatsApp)."""
+    whatsapp, consent: true, language (the page's; else the browser's)} takes a guest's
+    wish, to be confirmed (a link by email, or a message from the number on WhatsApp),
+    answered in that language."""
     if request.method == "GET":
-        return JsonResponse({"wording": selectors.FORM_WORDING,
+        language = language_or_default(request.GET.get("language")
+                                       or translation.get_language_from_request(request))
+        return JsonResponse({"wording": texts.form_wording(language),
                              "variants": selectors.sold_out_variants()})
     try:
         data: Any = json.loads(request.body or b"{}")
@@ -148,7 +166,9 @@ def notify_me(request: HttpRequest) -> JsonResponse:
         result = services.stock_alert_from_form(
             sku=str(data.get("sku") or ""), email=str(data.get("email") or "").strip(),
             whatsapp=str(data.get("whatsapp") or "").strip(),
-            consent=data.get("consent") is True, client=_client(request))
+            consent=data.get("consent") is True, client=_client(request),
+            language=str(data.get("language") or "")
+            or translation.get_language_from_request(request))
     except (ValueError, ValidationError) as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         return JsonResponse({"error": message}, status=400)

@@ -84,6 +84,9 @@ class Outbound:
     # Email: the subject of a reply that has none of its own and answers no thread, in
     # the shopper's language (the catalogue's email.default_subject).
     default_subject: str = ""
+    # WhatsApp: the label of the button that opens a list of choices, in the shopper's
+    # language (the catalogue's whatsapp.list_button).
+    list_button: str = ""
 
 
 class TemporaryError(Exception):

@@ -65,7 +65,6 @@ BUTTON_ID_MAX = 256
 ROW_TITLE_MAX = 24
 ROW_DESCRIPTION_MAX = 72
 ROW_ID_MAX = 200
-LIST_BUTTON = "Choose an option"
 # Rate limits and outages Meta answers with HTTP 400, though a later try will succeed.
 RETRYABLE_CODES = frozenset({2, 4, 80007, 130429, 131016, 131056})
 
@@ -131,7 +130,7 @@ class WhatsAppAdapter:
         # shows); its template is only the way to reach a shopper outside it.
         if message.in_window and (message.text or not template):
             requests = _free_form(message.text, payload.get("buttons") or [],
-                                  payload.get("attachments") or [])
+                                  payload.get("attachments") or [], message.list_button)
         elif template:
             requests = [("template", _template(template))]
         else:
@@ -361,14 +360,15 @@ def _recipient(to: str) -> dict[str, str]:
     raise PermanentError("The message has no WhatsApp recipient.")
 
 
-def _free_form(text: str, buttons: list[str],
-               attachments: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+def _free_form(text: str, buttons: list[str], attachments: list[dict[str, Any]],
+               list_button: str) -> list[tuple[str, dict[str, Any]]]:
     media = [a for a in attachments if a.get("url")]
     if len(media) == 1 and not buttons and text and len(text) <= BODY_MAX:
         return [_media(media[0], caption=text)]
     requests = [_media(a) for a in media]
     if text or buttons:
-        requests.append(_text_or_choices(text, [str(b) for b in buttons if str(b).strip()]))
+        requests.append(_text_or_choices(text, [str(b) for b in buttons if str(b).strip()],
+                                         list_button))
     if not requests:
         raise PermanentError("The message has no text, buttons or attachment to send.")
     return requests
@@ -385,10 +385,12 @@ def _media(attachment: dict[str, Any], caption: str = "") -> tuple[str, dict[str
     return kind, body
 
 
-def _text_or_choices(text: str, labels: list[str]) -> tuple[str, dict[str, Any]]:
-    """Up to 3 choices are reply buttons, up to 10 a list; more than that, or a text too
-    long for an interactive body, degrade to numbered choices."""
-    if labels and 0 < len(text) <= BODY_MAX and len(labels) <= 10:
+def _text_or_choices(text: str, labels: list[str],
+                     list_button: str) -> tuple[str, dict[str, Any]]:
+    """Up to 3 choices are reply buttons, up to 10 a list (opened by `list_button`); more
+    than that, or a text too long for an interactive body, degrade to numbered choices."""
+    if labels and 0 < len(text) <= BODY_MAX and len(labels) <= 10 and (
+            len(labels) <= 3 or list_button):
         if len(labels) <= 3:
             return "interactive", {
                 "type": "button", "body": {"text": text},
@@ -398,7 +400,7 @@ def _text_or_choices(text: str, labels: list[str]) -> tuple[str, dict[str, Any]]
                     for label in labels]}}
         return "interactive", {
             "type": "list", "body": {"text": text},
-            "action": {"button": LIST_BUTTON, "sections": [{"rows": [
+            "action": {"button": _fit(list_button, BUTTON_TITLE_MAX), "sections": [{"rows": [
                 _row(label) for label in labels]}]}}
     return "text", {"body": _fit(numbered_text(text, labels), TEXT_MAX), "preview_url": True}
 

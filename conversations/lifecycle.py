@@ -22,10 +22,14 @@ from conversations.models import (
 from conversations.outreach import Outreach, proactive_send, route_for
 from conversations.services import Reply
 from core import clock
+from core.formatting import LANGUAGES
+from replies.render import Say, render
 
 # Closings after which the shopper is asked how it went.
 ASK_AFTER = {CloseReason.RESOLVED_BY_BOT, CloseReason.RESOLVED_BY_AGENT}
-SCORES = ["5 – Great", "4 – Good", "3 – OK", "2 – Poor", "1 – Very poor"]
+# The satisfaction question's answers, best first, each starting with its score.
+SCORES = ("csat.score.great", "csat.score.good", "csat.score.ok", "csat.score.poor",
+          "csat.score.very_poor")
 CSAT_SALT = "alerts.csat"
 
 
@@ -53,23 +57,21 @@ def conversation_close(conversation: Conversation, reason: str) -> Conversation:
     return conversation
 
 
-def _follow_up_text(conversation: Conversation) -> str:
+def _follow_up_text(conversation: Conversation, language: str) -> str:
     pending = (conversation.state or {}).get("pending") or {}
     kind = pending.get("kind")
     if kind == "verify":
-        waiting = ("I still need your order number and the email address or postcode used "
-                   "at checkout to carry on.")
+        waiting = Say("followup.verify")
     elif kind == "confirm" and pending.get("summary"):
-        waiting = f"I'm waiting for your OK on this: {pending['summary']} Shall I go ahead?"
+        waiting = Say("followup.confirm", summary=pending["summary"])
     else:
         asked = conversation.messages.filter(
             direction=Message.Direction.OUTBOUND, sender=Message.Sender.BOT).exclude(
             payload__has_key="purpose").order_by("-created_at", "-pk").first()
-        waiting = (f"My last question was: “{asked.text.strip()}”"
+        waiting = (Say("followup.last_question", question=asked.text.strip())
                    if asked is not None and len(asked.text) <= 400
-                   else "I'm still waiting for your answer to my last question.")
-    return (f"Are you still there? {waiting} Just reply when you're ready and we'll pick "
-            "up where we left off.")
+                   else Say("followup.waiting"))
+    return render(Say("followup.text", waiting=waiting), language)
 
 
 def _signed_off(conversation: Conversation, message: Message) -> bool:
@@ -113,10 +115,13 @@ def conversation_idle_check(conversation_id: int) -> str:
             return ""
         pending = (state.get("pending") or {}).get("kind")
         if pending and quiet >= _minutes("CONVERSATION_FOLLOW_UP_AFTER_MINUTES"):
-            message = proactive_send(conversation.customer, Outreach(
-                purpose="follow_up", text=_follow_up_text(conversation),
-                params=[conversation.customer.name.split()[0] if conversation.customer.name
-                        else "there"]), conversation=conversation)
+            customer = conversation.customer
+            language = customer.language
+            message = proactive_send(customer, Outreach(
+                purpose="follow_up", text=_follow_up_text(conversation, language),
+                params=[customer.name.split()[0] if customer.name
+                        else render(Say("outreach.no_name"), language)]),
+                conversation=conversation)
             state = dict(Conversation.objects.get(pk=conversation.pk).state or {})
             state["follow_up_at"] = now.isoformat()
             Conversation.objects.filter(pk=conversation.pk).update(state=state)
@@ -174,17 +179,18 @@ def csat_ask(conversation_id: int) -> Message | None:
             return None
         if not conversation.messages.filter(direction=Message.Direction.INBOUND).exists():
             return None
-        who = "my colleague" if conversation.assigned_to_id else "we"
-        question = (f"Thanks for getting in touch. How did {who} do? Please rate this "
-                    "conversation from 1 (very poor) to 5 (great).")
+        language = conversation.customer.language
+        question = render(Say("csat.question.colleague" if conversation.assigned_to_id
+                              else "csat.question.team"), language)
+        labels = [render(Say(key), language) for key in SCORES]
         route = route_for(conversation.customer, conversation, conversation_first=True)
         if route is not None and route[0] == "email":
-            links = "\n".join(f"{label}: {csat_link(conversation.pk, int(label[0]))}"
-                              for label in SCORES)
+            links = "\n".join(f"{label}: {csat_link(conversation.pk, score)}"
+                              for score, label in zip(range(5, 0, -1), labels, strict=True))
             outreach = Outreach(purpose="csat", text=f"{question}\n\n{links}",
-                                subject="How did we do?")
+                                subject=render(Say("csat.subject"), language))
         else:
-            outreach = Outreach(purpose="csat", text=question, buttons=list(SCORES))
+            outreach = Outreach(purpose="csat", text=question, buttons=labels)
         message = proactive_send(conversation.customer, outreach, conversation=conversation)
         state = dict(conversation.state or {})
         state["csat"] = {"asked_at": clock.now().isoformat(),
@@ -273,7 +279,8 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
         return None  # "2 items are missing from my order": a request, not a score
     if match is not None:
         score, comment = int(match.group(1)), match.group(2).strip()
-        if re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I):
+        if re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I) or \
+                _is_score_button(text, score):
             comment = ""
     else:
         score, comment = int(words or 0), text.strip()
@@ -283,5 +290,11 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
         # The score was all this new conversation carried: it ends with the thanks, and
         # is not itself asked about. (One the shop opened meanwhile, with an alert, stays.)
         conversation_close(conversation, CloseReason.RATING)
-    return [Reply("Thank you for your rating! If there's anything else I can help with, "
-                  "just write.")]
+    return [Reply(render(Say("csat.thanks"), conversation.customer.language))]
+
+
+def _is_score_button(text: str, score: int) -> bool:
+    """`text` is the button for `score`, in any language: a score, not a comment."""
+    key = SCORES[5 - score]
+    return any(text.strip().casefold() == render(Say(key), language).casefold()
+               for language in LANGUAGES)

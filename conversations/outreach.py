@@ -6,7 +6,8 @@ message), opens their conversation or continues the open one, puts the order the
 is about in focus in the conversation's state (so "what do I need to do?" in reply is
 about that order), and puts the message in the outbox like any other, where it is
 claimed, retried and never doubled. On WhatsApp the message carries its approved
-template, which the adapter uses only once the 24-hour window has closed.
+template, in the shopper's language, which the adapter uses only once the 24-hour window
+has closed. Its words are said in the shopper's language by the caller.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from channels_adapters.registry import is_captured
 from conversations import services as conversation_services
 from conversations.models import Conversation, Message
 from core import clock
+from core.formatting import language_or_default
 from core.models import Channel, Customer
 
 logger = logging.getLogger(__name__)
@@ -124,7 +126,9 @@ def proactive_send(customer: Customer, outreach: Outreach, *,
         if outreach.subject:
             payload["subject"] = outreach.subject
         if channel == Channel.WHATSAPP:
-            payload["template"] = {"purpose": outreach.purpose, "params": outreach.params}
+            # Sent in the shopper's language where the template is approved in it.
+            payload["template"] = {"purpose": outreach.purpose, "params": outreach.params,
+                                   "language": language_or_default(customer.language)}
         message.payload = payload
         message.save(update_fields=["payload"])
     return message

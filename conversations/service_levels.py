@@ -22,6 +22,8 @@ from commerce.policy import policy_get
 from conversations.models import Handoff
 from conversations.realtime import inbox_event_on_commit
 from core import clock
+from core import formatting as fmt
+from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
 
@@ -169,44 +171,45 @@ def queue_ahead(handoff: Handoff) -> int:
 
 
 def expected_wait_text(handoff: Handoff, hours: SupportHours, sla_minutes: int) -> str:
-    """What the shopper is told about the wait, from the queue as it is now and the shop's
-    hours: their place in the queue and the usual reply time while people are in, or
-    when they are back while they are not."""
+    """What the shopper is told about the wait, in their language, from the queue as it is
+    now and the shop's hours: their place in the queue and the usual reply time while
+    people are in, or when they are back while they are not."""
+    language = handoff.conversation.customer.language
     now = handoff.created_at
     typical = typical_first_reply(hours, now)
-    usual = _minutes_text(typical if typical is not None else sla_minutes * 60)
+    usual = _minutes_said(typical if typical is not None else sla_minutes * 60)
     if not hours.is_open(now):
         back = hours.next_open(now)
         if back is None:
-            return ("Our team will read this and reply here; nobody is on hand to give you "
-                    "a time.")
-        return (f"Our team is away right now and back {_when(back, now, hours)}. Someone "
-                f"will reply here then, usually within {usual}; you don't need to stay "
-                "in the chat.")
+            return render(Say("handoff.wait.away_no_time"), language)
+        return render(Say("handoff.wait.away", back=_when(back, now, hours, language),
+                          usual=usual), language)
     ahead = queue_ahead(handoff)
-    place = ("You're next in the queue" if ahead == 0
-             else f"You're number {ahead + 1} in the queue")
-    return f"{place}: a colleague usually replies within {usual}."
+    if ahead == 0:
+        return render(Say("handoff.wait.next", usual=usual), language)
+    return render(Say("handoff.wait.place", place=ahead + 1, usual=usual), language)
 
 
-def _minutes_text(seconds: float) -> str:
+def _minutes_said(seconds: float) -> Say:
     minutes = max(5, int(math.ceil(seconds / 60 / 5) * 5))
     if minutes < 60:
-        return f"about {minutes} minutes"
+        return Say("handoff.about_minutes", minutes=minutes)
     hours = round(minutes / 60)
-    return "about an hour" if hours <= 1 else f"about {hours} hours"
+    return Say("handoff.about_an_hour") if hours <= 1 else Say("handoff.about_hours",
+                                                                 hours=hours)
 
 
-def _when(moment: datetime, now: datetime, hours: SupportHours) -> str:
+def _when(moment: datetime, now: datetime, hours: SupportHours, language: str) -> Say:
     local, today = moment.astimezone(hours.tz), now.astimezone(hours.tz).date()
     at = f"{local.hour}:{local.minute:02d}"
     if local.date() == today:
-        return f"today at {at}"
+        return Say("handoff.back.today", time=at)
     if local.date() == today + timedelta(days=1):
-        return f"tomorrow at {at}"
+        return Say("handoff.back.tomorrow", time=at)
     if local.date() - today < timedelta(days=7):
-        return f"on {local.strftime('%A')} at {at}"
-    return f"on {local.day} {local.strftime('%B')} at {at}"
+        return Say("handoff.back.weekday", weekday=fmt.weekday(local.date(), language),
+                   time=at)
+    return Say("handoff.back.day", day=fmt.day_of_month(local.date(), language), time=at)
 
 
 def handoff_first_reply(conversation_id: int) -> int:

@@ -580,6 +580,7 @@ def outbound_for(message: Message, adapter: Any = None) -> Outbound:
     payload = message.payload or {}
     window = getattr(adapter, "needs_window", True) and message.channel == Channel.WHATSAPP
     thread = getattr(adapter, "needs_thread", True) and message.channel == Channel.EMAIL
+    language = message.conversation.customer.language
     return Outbound(
         pk=message.pk, channel=message.channel, text=message.text, payload=payload,
         conversation_id=message.conversation_id, sender=message.sender,
@@ -588,8 +589,11 @@ def outbound_for(message: Message, adapter: Any = None) -> Outbound:
         if window else True,
         thread=selectors.email_thread(message.conversation_id) if thread else None,
         default_subject=render(Say("email.default_subject", shop=settings.SHOP_NAME),
-                               message.conversation.customer.language)
-        if message.channel == Channel.EMAIL and not payload.get("subject") else "")
+                               language)
+        if message.channel == Channel.EMAIL and not payload.get("subject") else "",
+        list_button=render(Say("whatsapp.list_button"), language)
+        if message.channel == Channel.WHATSAPP and len(payload.get("buttons") or []) > 3
+        else "")
 
 
 def message_deliver(message_id: int) -> DeliveryResult:
@@ -888,6 +892,12 @@ def client_key(message: Message) -> str:
 
 HANDOFF_REFUSED = ("I can't pass this chat to a colleague right now: a lot of requests for "
                    "a person have come from here recently. Please try again later.")
+
+
+def handoff_refused_text(language: str) -> str:
+    """What the shopper is told, in their language, when handoff_create refused them a
+    person."""
+    return render(Say("handoff.refused"), language)
 
 
 def handoff_create(conversation: Conversation, reason: str, packet: dict[str, Any], *,

@@ -87,6 +87,16 @@ def day(moment: datetime | date, language: str | None = None) -> str:
     return format_date(_local(moment), _day_pattern(locale), locale=locale)
 
 
+def weekday(moment: datetime | date, language: str | None = None) -> str:
+    """'Monday', 'lunes', 'Montag'."""
+    return format_date(moment, "EEEE", locale=locale_of(language))
+
+
+def day_of_month(moment: datetime | date, language: str | None = None) -> str:
+    """'14 December', '14 de diciembre', '14. Dezember': a day without its weekday."""
+    return format_skeleton("MMMMd", moment, locale=locale_of(language))
+
+
 @cache
 def _day_pattern(locale: str) -> str:
     # The locale's full date, weekday and month written out, without the year: a reply

@@ -14,8 +14,8 @@ from replies.compile import LOCALE_DIR, stale_mo_files
 from replies.messages import MESSAGES
 from replies.services import text_problems
 
-SOURCE_DIRS = ("core", "commerce", "conversations", "channels_adapters", "agents", "replies",
-               "templates")
+SOURCE_DIRS = ("core", "commerce", "conversations", "channels_adapters", "alerts", "campaigns",
+               "insights", "agents", "replies", "templates")
 
 
 @dataclass

@@ -85,7 +85,7 @@ def test_a_signed_exception_update_is_stored_and_told_to_the_shopper_once(
     alert = sent.sent[0]
     assert (alert.channel, alert.payload["to"]) == ("whatsapp", "+447700900123")
     assert alert.payload["template"] == {"purpose": "shipment_exception",
-                                         "params": ["Maya", "1042"]}
+                                         "params": ["Maya", "1042"], "language": "en"}
     assert "order #1042" in alert.text and "held at customs in Leipzig, DE" in alert.text
     assert "What you can do:" in alert.text
     conversation = Conversation.objects.get(pk=alert.conversation_id)

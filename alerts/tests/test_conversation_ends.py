@@ -79,8 +79,10 @@ def test_a_conversation_the_bot_finished_is_resolved_and_asked_about_once(
     conversation = Conversation.objects.get()
     assert (conversation.status, conversation.close_reason) == ("resolved", "resolved_by_bot")
     assert [m.payload["purpose"] for m in asked] == ["csat"]
-    assert asked[0].payload["buttons"] == lifecycle.SCORES
-    assert asked[0].payload["template"] == {"purpose": "csat", "params": []}
+    assert asked[0].payload["buttons"] == ["5 – Great", "4 – Good", "3 – OK", "2 – Poor",
+                                           "1 – Very poor"]
+    assert asked[0].payload["template"] == {"purpose": "csat", "params": [],
+                                            "language": "en"}
     assert again == []
     # When Maya taps "4 – Good" a day later
     answer = say("4 – Good", now + timedelta(days=1))

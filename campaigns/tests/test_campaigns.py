@@ -177,7 +177,7 @@ def test_whatsapp_outside_the_window_goes_as_the_template_and_counts_against_the
         assert message.payload["template"]["purpose"] == "back_in_stock"
         assert message.payload["template"]["language"] == "es"
         assert message.payload["template"]["params"][:3] == [
-            "Shopper", "Chelsea Boot (8, tan)", "£89.00"]
+            "Shopper", "Chelsea Boot (8, tan)", "89,00\u00a0GBP"]  # as Spain writes pounds
         assert message.text.startswith("Buenas noticias, Shopper")
         from conversations import proactive as outreach
 

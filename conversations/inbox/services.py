@@ -37,13 +37,12 @@ from conversations.models import (
 )
 from conversations.realtime import inbox_event_on_commit
 from core import clock
-from core.formatting import LANGUAGES, Money
+from core.formatting import LANGUAGES, Money, language_or_default
 from core.models import LANGUAGE_CHOICES, Channel, LanguageSource
 from core.services import customer_language_detect, customer_language_set
 from replies.render import Say, render
 
 logger = logging.getLogger(__name__)
-
 
 
 class InboxRefused(ValueError):
@@ -140,7 +139,9 @@ def reply_send(conversation: Conversation, agent: Any, text: str, *,
 
 def _template_spec(conversation: Conversation, purpose: str, text: str) -> dict[str, Any]:
     first_name = (conversation.customer.name.split() or [""])[0]
-    return {"purpose": purpose, "params": [p for p in (first_name, text) if p]}
+    # In the shopper's language where the template is approved in it.
+    return {"purpose": purpose, "params": [p for p in (first_name, text) if p],
+            "language": language_or_default(conversation.customer.language)}
 
 
 def note_add(conversation: Conversation, agent: Any, text: str) -> InternalNote:

@@ -286,7 +286,8 @@ def test_outside_the_whatsapp_window_only_a_configured_template_is_offered_and_s
 
     assert (reply_to.needs_template, reply_to.templates) == (True, ["return_update"])
     assert message.payload["template"] == {"purpose": "return_update",
-                                           "params": ["Ola", "We can make an exception."]}
+                                           "params": ["Ola", "We can make an exception."],
+                                           "language": "en"}
     assert message.text == "We can make an exception."
     inside = selectors.reply_channel(conversation)
     assert (inside.needs_template, inside.closes_at) == (False, NOW + timedelta(hours=24))
