@@ -76,7 +76,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
                                           client=state["client"])
         if handoff is None:
             # The last reply promised a person: none is coming.
-            replies[-1:] = [Reply(services.HANDOFF_REFUSED)]
+            replies[-1:] = [Reply(services.handoff_refused_text(language))]
         elif not waiting and handoff.expected_wait:
             replies.append(Reply(handoff.expected_wait))
     return replies

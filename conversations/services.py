@@ -890,10 +890,6 @@ def client_key(message: Message) -> str:
                f"{message.channel}:{message.payload.get('from', '')}")[:255]
 
 
-HANDOFF_REFUSED = ("I can't pass this chat to a colleague right now: a lot of requests for "
-                   "a person have come from here recently. Please try again later.")
-
-
 def handoff_refused_text(language: str) -> str:
     """What the shopper is told, in their language, when handoff_create refused them a
     person."""

@@ -268,7 +268,7 @@ def test_anonymous_requests_for_a_person_are_rationed_per_client(now, settings):
         verified = say(SESSION, "I want to talk to a human", client="ip:203.0.113.66")
 
     assert all("passed this conversation to a colleague" in g for g in granted)
-    assert refused == services.HANDOFF_REFUSED
+    assert refused == services.handoff_refused_text("en")
     assert "colleague" in other_client
     assert "colleague" in verified
     assert Handoff.objects.count() == 5
@@ -286,6 +286,6 @@ def test_anonymous_handoffs_are_allowed_again_after_the_window(now, settings):
     with clock.frozen_at(now + timedelta(minutes=61)):
         later = say("session-later-0003", "I want to talk to a human", client="ip:203.0.113.70")
 
-    assert refused == services.HANDOFF_REFUSED
+    assert refused == services.handoff_refused_text("en")
     assert "colleague" in later
     assert Handoff.objects.count() == 2
