@@ -65,8 +65,10 @@ def order_status(state: TurnState) -> dict[str, Any]:
     apology: ApologyCodeProposal | None = None
     if shipment is not None and shipment.promised_by and order.status in {
             OrderStatus.SHIPPED, OrderStatus.DELIVERED}:
+        # A promise is of a day: its time of day is said nowhere.
+        promised = fmt.local(shipment.promised_by).date()
         if not delivered:
-            parts.append(Say("bot.order.promised_by", date=shipment.promised_by))
+            parts.append(Say("bot.order.promised_by", date=promised))
         decision = rules.late_decision(shipment.promised_by, last.at if delivered else None,
                                        now, rules.policy_get())
         if decision.allowed:
@@ -78,7 +80,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
                                           percent=int(decision.facts["percent"]))
             parts.append(Say("bot.order.late_offer", percent=apology["percent"])
                          if not delivered else
-                         Say("bot.order.arrived_late_offer", date=shipment.promised_by,
+                         Say("bot.order.arrived_late_offer", date=promised,
                              percent=apology["percent"]))
     stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
     if unreachable:
@@ -94,7 +96,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
         return Command(goto=Node.DELIVERY_PROBLEM, update={
             **update, "memory": mem,
             "handover": {"problem": "missing", "order": order.number, "lead": said}})
-    update["replies"] = [reply(*said, buttons=[Say("bot.order.send_code_button")]
+    update["replies"] = [reply(*said, buttons=[Say("bot.order.button_send_code")]
                                if apology else None)]
     if apology:
         mem["pending"] = AwaitConfirm(

@@ -42,7 +42,7 @@ SPECS = (
         required=("when",),
     ),
     MessageSpec(
-        "bot.order.send_code_button",
+        "bot.order.button_send_code",
         "Button: take up the offered apology code.",
     ),
     MessageSpec(
