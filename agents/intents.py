@@ -78,7 +78,6 @@ class Intent:
     needs_order: bool = False  # about one of the shopper's orders
     gated: bool = False  # always needs the order: verified before the step runs
     likely: tuple[str, ...] = OPEN_FIRST
-    capability: str = ""  # what the bot offers, in the words of its greeting
     serves: str = ""
 
     @property
@@ -90,25 +89,22 @@ INTENTS: tuple[Intent, ...] = (
     # The classifier's intents (the public contract).
     Intent("greeting", Node.GREETING, "talk:greeting"),
     Intent("order_status", Node.ORDER_STATUS, "order_status:order_status", needs_order=True,
-           gated=True, capability="tell you where an order is"),
+           gated=True),
     Intent("delivery_problem", Node.DELIVERY_PROBLEM, "delivery_problem:delivery_problem",
            needs_order=True, gated=True,
            likely=(OrderStatus.DELIVERED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_RETURNED)),
     Intent("return_request", Node.RETURN_REQUEST, "returns:return_request", needs_order=True,
-           likely=_RECEIVED, capability="start a return or exchange"),
+           likely=_RECEIVED),
     Intent("exchange_request", Node.EXCHANGE_REQUEST, "returns:exchange_request",
            needs_order=True, gated=True, likely=_RECEIVED),
     Intent("refund_status", Node.REFUND_STATUS, "returns:refund_status", needs_order=True,
-           capability="check a refund",
            likely=(OrderStatus.RETURNED, OrderStatus.PARTIALLY_RETURNED, OrderStatus.CANCELLED,
                    OrderStatus.DELIVERED)),
     Intent("cancel_order", Node.CANCEL_ORDER, "order_changes:cancel_order", needs_order=True,
-           gated=True, likely=_UNSHIPPED,
-           capability="cancel or change the address of an order that hasn't shipped"),
+           gated=True, likely=_UNSHIPPED),
     Intent("change_address", Node.CHANGE_ADDRESS, "order_changes:change_address",
            needs_order=True, likely=_UNSHIPPED),
-    Intent("product_question", Node.PRODUCT_QUESTION, "catalogue:product_question",
-           capability="answer questions about our products, sizes and discount codes"),
+    Intent("product_question", Node.PRODUCT_QUESTION, "catalogue:product_question"),
     Intent("back_in_stock", Node.BACK_IN_STOCK, "catalogue:back_in_stock"),
     Intent("promo_question", Node.PROMO_QUESTION, "promo:promo_question"),
     Intent("account", Node.ACCOUNT, "talk:account"),
@@ -165,9 +161,3 @@ def likely_statuses(intent: str) -> tuple[str, ...]:
     """The order statuses a request most likely concerns, most likely first."""
     row = BY_NAME.get(intent)
     return row.likely if row is not None else OPEN_FIRST
-
-
-def capabilities() -> str:
-    """What the bot can do, as one sentence of its greeting."""
-    parts = [i.capability for i in INTENTS if i.capability]
-    return f"I can {', '.join(parts[:-1])}, and {parts[-1]}."

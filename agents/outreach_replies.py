@@ -11,6 +11,8 @@ from conversations.lifecycle import rating_reply
 from conversations.models import Conversation, Message
 from conversations.services import Reply
 from core import clock
+from core.formatting import language_or_default
+from replies.render import Say, render
 
 # A check-in's answer counts as one for this long.
 CHECKIN_ANSWER_WITHIN = timedelta(days=7)
@@ -43,14 +45,16 @@ def _checkin_answer(conversation: Conversation, message: Message) -> list[Reply]
         return None  # the bot's delivery-problem flow takes it, with the order in view
     if answer == "problem":
         message.intent = "delivery_problem"
-        return [Reply(f"I'm sorry to hear that. What went wrong with order "
-                      f"#{outreach.get('order')}: is something missing, damaged, or not what "
-                      "you ordered? Tell me and I'll sort it out.")]
+        return [_said(conversation, Say("bot.delivery.checkin_problem",
+                                        number=outreach.get("order")))]
     if answer != "all_good":
         return None
     state.pop("outreach", None)
     conversation.state = state
     Conversation.objects.filter(pk=conversation.pk).update(state=state)
     message.intent = "checkin_ok"
-    return [Reply("Great to hear, thank you! Enjoy your order. If anything comes up later, "
-                  "just reply here.")]
+    return [_said(conversation, Say("bot.delivery.checkin_all_good"))]
+
+
+def _said(conversation: Conversation, say: Say) -> Reply:
+    return Reply(render(say, language_or_default(conversation.customer.language)))

@@ -71,11 +71,26 @@ class Either:
         object.__setattr__(self, "items", tuple(items))
 
 
+@dataclass(frozen=True)
+class Lines:
+    """Facts said one after another, each on its own line (``sep`` for another separator):
+    the lines of a list in a reply, each a whole message of its own."""
+
+    items: tuple[Any, ...]
+    sep: str = "\n"
+
+    def __init__(self, items: Any, sep: str = "\n") -> None:
+        object.__setattr__(self, "items", tuple(items))
+        object.__setattr__(self, "sep", sep)
+
+
 def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
     """One fact in `language`: a nested ``Say`` is rendered, a list is said as a list
-    ('a, b and c'; ``Either`` for 'a, b or c')."""
+    ('a, b and c'; ``Either`` for 'a, b or c'; ``Lines`` one per line)."""
     if isinstance(value, Say):
         return render(value, language, overrides)
+    if isinstance(value, Lines):
+        return value.sep.join(format_fact(v, language, overrides) for v in value.items)
     if isinstance(value, Either):
         return formatting.listing([format_fact(v, language, overrides) for v in value.items],
                                   language, either=True)
@@ -110,15 +125,16 @@ def render(say: Say, language: str, overrides: Overrides | None = None) -> str:
     return fill(text_for(say.key, language, overrides), say.facts, language, overrides)
 
 
-Part = Say | str
+Part = Say | Lines | str
 
 
 def render_parts(parts: list[Part] | tuple[Part, ...], language: str,
                  overrides: Overrides | None = None) -> str:
-    """Several messages said as one reply, each rendered in `language`, joined by a space.
-    A plain string is said as it is: what the shopper or the shop wrote (a help article,
-    an agent's words), never the bot's own wording."""
-    said = [part if isinstance(part, str) else render(part, language, overrides)
+    """Several messages said as one reply, each rendered in `language`, joined by a space
+    (``Lines`` for messages on lines of their own). A plain string is said as it is: what
+    the shopper or the shop wrote (a help article, an agent's words), never the bot's own
+    wording."""
+    said = [part if isinstance(part, str) else format_fact(part, language, overrides)
             for part in parts]
     return " ".join(s for s in said if s)
 

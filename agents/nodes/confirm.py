@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.context import turn
 from agents.nlu.cues import REMEDY_REFUND, REMEDY_RESHIP
+from agents.said import REMEDY_BUTTONS, said_now
 from agents.state import TurnState
 from agents.tools.actions import (
     action_confirm,
@@ -22,7 +23,8 @@ from commerce.actions import ActionInvalid, ActionResult, ResolveMissingParcel
 from commerce.services import ActionRefused
 from conversations.dialogue import pending_of
 from core import clock
-from core import formatting as fmt
+from core.formatting import Money
+from replies.render import Say
 
 
 def confirm(state: TurnState) -> dict[str, Any]:
@@ -31,14 +33,13 @@ def confirm(state: TurnState) -> dict[str, Any]:
     answer = state.get("answer", "")
     if answer == "no":
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(
-            "OK, I haven't changed anything. Is there anything else I can help with?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.confirm.nothing_changed"))]}
     if answer != "yes":
         summary = pending.get("summary") or ""
         return {"memory": mem, "replies": [reply(
-            f"Just to check: {summary}\n\nShall I go ahead? Please answer yes or no."
-            if summary else "Just to check — shall I go ahead? Please answer yes or no.",
-            buttons=["Yes, go ahead", "No"])]}
+            Say("bot.confirm.just_to_check", summary=summary)
+            if summary else Say("bot.confirm.just_to_check_plain"),
+            buttons=[Say("bot.confirm.button_yes"), Say("bot.confirm.button_no")])]}
     mem["pending"] = None
     action = pending.get("action") or {}
     if action.get("kind") == "bundle":
@@ -56,22 +57,21 @@ def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
     try:
         actions = actions_from_pending(action)
     except ActionInvalid:
-        return {"replies": [reply("Sorry, I've lost track of what we were doing. "
-                                  "Could you tell me again what you need?")]}
+        return {"replies": [reply(Say("bot.confirm.lost_track"))]}
     conv = conversation(state)
     replies: list[dict[str, Any]] = []
     for typed in actions:
         if not conv.is_verified:
-            replies.append(reply("I can't act on that order from this conversation."))
+            replies.append(reply(Say("bot.confirm.not_your_order")))
             continue
         try:
             result = action_confirm(state, conv, typed)
         except ActionRefused as refused:
             if refused.decision.rule == "identity.not_owner":
-                replies.append(reply("I can't act on that order from this conversation."))
+                replies.append(reply(Say("bot.confirm.not_your_order")))
                 continue
             decide(state, refused.decision, store.order_get(typed.order))
-            replies.append(reply(f"I couldn't do that: {refused.decision.explanation}"))
+            replies.append(reply(Say("bot.confirm.refused", why=refused.decision.reason)))
             continue
         replies.append(done(result))
         # The write changed the orders: read afresh when next needed this turn.
@@ -79,67 +79,59 @@ def execute(state: TurnState, action: dict[str, Any]) -> dict[str, Any]:
     return {"replies": replies}
 
 
-BANK_DAYS = "banks usually show it within 3–5 working days."
-
-
 def done(result: ActionResult) -> dict[str, Any]:
     """What the shopper is told once an action is done, from its result alone."""
     facts, number = result.facts, result.order
     currency = facts.get("currency") or None
     if result.kind == "cancel":
-        text = f"Done — order #{number} is cancelled."
         if facts.get("refund"):
-            text += (f" {fmt.money(facts['refund'], currency)} is on its way back to your "
-                     f"original payment method; {BANK_DAYS}")
-        return reply(text)
+            return reply(Say("bot.confirm.cancelled_refund", number=number,
+                             amount=Money(facts["refund"], currency)))
+        return reply(Say("bot.confirm.cancelled", number=number))
     if result.kind == "address":
-        return reply(f"Done — order #{number} will now go to {facts['line1']}, "
-                     f"{facts['city']} {facts['postcode']}.".replace(" ,", ","))
+        address = f"{facts['line1']}, {facts['city']} {facts['postcode']}".replace(" ,", ",")
+        return reply(Say("bot.confirm.address_changed", number=number, address=address))
     if result.kind == "return":
         return _return_done(facts, currency)
     if result.kind == "change_items":
         difference = Decimal(facts.get("difference") or "0")
-        money = fmt.money(abs(difference), currency)
-        tail = ("" if difference == 0 else
-                f" {money} has been charged to your original payment method." if difference > 0
-                else f" {money} is on its way back to your original payment method; {BANK_DAYS}")
-        return reply(f"Done — order #{number} now has {facts['items']}.{tail}")
+        amount = Money(abs(difference), currency)
+        key = ("bot.confirm.items_changed" if difference == 0 else
+               "bot.confirm.items_changed_charged" if difference > 0 else
+               "bot.confirm.items_changed_refunded")
+        return reply(Say(key, number=number, items=facts["items"], amount=amount))
     if result.kind == "change_payment":
-        return reply(f"Done — order #{number} is now paid with {facts['method']}.")
+        return reply(Say("bot.confirm.payment_changed", number=number, method=facts["method"]))
     if result.kind == "apology_code":
-        return reply(f"Here's your code: {facts['code']} — {facts['percent']}% off your next "
-                     "order.")
+        return reply(Say("bot.confirm.apology_code", code=facts["code"],
+                         percent=facts["percent"]))
     if result.kind == "refund":
-        money = fmt.money(facts["amount"], currency)
+        amount = Money(facts["amount"], currency)
         if facts.get("method") == "store_credit":
-            return reply(f"Done — I've added {money} store credit to your account.")
-        return reply(f"Done — I've refunded {money} to your original payment method; "
-                     f"{BANK_DAYS}")
+            return reply(Say("bot.confirm.store_credit_added", amount=amount))
+        return reply(Say("bot.confirm.refunded", amount=amount))
     if facts.get("remedy") == "refund":
-        return reply(f"Done — I've refunded {fmt.money(facts['amount'], currency)} to your "
-                     f"original payment method; {BANK_DAYS}")
-    return reply(f"Done — a replacement is being prepared as order #{facts['replacement']}. "
-                 "You'll get tracking as soon as it ships.")
+        return reply(Say("bot.confirm.refunded", amount=Money(facts["amount"], currency)))
+    return reply(Say("bot.confirm.replacement_sent", replacement=facts["replacement"]))
+
+
+RETURN_HOW = {"exchange": "bot.confirm.return_how.exchange",
+              "store_credit": "bot.confirm.return_how.store_credit",
+              "refund": "bot.confirm.return_how.refund"}
 
 
 def _return_done(facts: dict[str, str], currency: str | None) -> dict[str, Any]:
-    money = fmt.money(facts["amount"], currency)
+    amount = Money(facts["amount"], currency)
     number = facts["return"]
     if facts["resolution"] == "keep_it":
-        return reply(f"Done — please keep the item. I've refunded {money} to your original "
-                     f"payment method (return {number}); {BANK_DAYS}")
+        return reply(Say("bot.confirm.return_keep_it", number=number, amount=amount))
     url = facts["label_url"]
-    how = {
-        "exchange": "We'll send the replacement as soon as the carrier scans your parcel.",
-        "store_credit": f"I've added {money} store credit to your account already.",
-        "refund": f"Your refund of {money} goes to your original payment method once we "
-                  "receive the parcel.",
-    }[facts["resolution"]]
+    how = Say(RETURN_HOW[facts["resolution"]], amount=amount)
     return reply(
-        f"Done — return {number} is open. Here's your prepaid Royal Mail return label "
-        f"(tracking {facts['tracking_number']}): {url}\nPrint it, stick it on the parcel and "
-        f"drop it at any Post Office within 14 days. {how}",
-        attachments=[{"type": "document", "url": url, "title": f"Return label {number}"}])
+        Say("bot.confirm.return_open", number=number, tracking=facts["tracking_number"],
+            url=url, how=how),
+        attachments=[{"type": "document", "url": url,
+                      "title": said_now(Say("label.attachment_title", number=number))}])
 
 
 def missing_remedy(state: TurnState) -> dict[str, Any]:
@@ -150,38 +142,36 @@ def missing_remedy(state: TurnState) -> dict[str, Any]:
               "reship" if REMEDY_RESHIP.search(text) else "")
     if not remedy and state.get("answer") == "no":
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(
-            "OK, I'll leave it for now. If it still hasn't turned up, just message me here.")]}
+        return {"memory": mem, "replies": [reply(Say("bot.confirm.missing_leave_it"))]}
     if not remedy:
         return {"memory": mem, "replies": [reply(
-            "Would you like a replacement or a refund?",
-            buttons=["Send a replacement", "Refund me"])]}
+            Say("bot.confirm.missing_which_remedy"), buttons=list(REMEDY_BUTTONS))]}
     order = store.order_get(pending.get("order", ""))
     if order is None:
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply("Which order is this about?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.confirm.which_order"))]}
     decision = decide(state, rules.missing_parcel_decision(
         order, store.order_events(order), rules.policy_get(), clock.now()), order)
     if not decision.allowed:
         mem["pending"] = None
         if decision.handoff_reason:
             return {"memory": mem, "replies": [reply(
-                f"{decision.explanation} I've passed this to a colleague, who will reply here.")],
+                Say("bot.confirm.missing_handed_over", why=decision.reason))],
                 **hand_off(state, decision.handoff_reason, order=order, decision=decision,
                            summary=f"Shopper asks for a {remedy} for order #{order.number}, "
                                    "not received.", suggested=remedy,
                            proposed=ResolveMissingParcel(order.number, remedy))}
         return {"memory": mem, "replies": [reply(
-            f"I'm sorry, I can't do that: {decision.explanation}")]}
+            Say("bot.confirm.missing_refused", why=decision.reason))]}
     if conversation(state).customer.is_vip:
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(
-            "Thank you — I've asked a colleague to look after this personally.")],
+        return {"memory": mem, "replies": [reply(Say("bot.confirm.vip_personally"))],
             **hand_off(state, "vip", order=order, summary="VIP: parcel not received.",
                        suggested=remedy)}
-    summary = (f"I'll refund {fmt.money(order.total, order.currency)} for order #{order.number} "
-               "to your original payment method." if remedy == "refund" else
-               f"I'll send a free replacement of order #{order.number} to "
-               f"{order.shipping_address}.")
+    summary = said_now(
+        Say("bot.confirm.missing_refund_summary", number=order.number,
+            amount=Money(order.total, order.currency)) if remedy == "refund" else
+        Say("bot.confirm.missing_reship_summary", number=order.number,
+            address=order.shipping_address))
     return ask_confirmation(state, mem, summary,
                             {"kind": "missing", "order": order.number, "remedy": remedy})

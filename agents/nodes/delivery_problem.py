@@ -7,6 +7,7 @@ from typing import Any
 from agents.context import turn
 from agents.nlu.cues import problem_kind
 from agents.nlu.words import words
+from agents.said import REMEDY_BUTTONS, said_now
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
@@ -19,6 +20,8 @@ from commerce.models import Order, OrderStatus, ShipmentStatus
 from conversations.dialogue import AwaitItem, AwaitRemedy
 from core import clock
 from core import formatting as fmt
+from core.formatting import Money
+from replies.render import Part, Say
 
 
 def delivery_problem(state: TurnState) -> dict[str, Any]:
@@ -39,8 +42,7 @@ def delivery_problem(state: TurnState) -> dict[str, Any]:
                                                               OrderStatus.PROCESSING}:
         status, _, _ = describe_order(order)
         return {"memory": mem, "replies": [reply(
-            f"{status} So nothing from it has reached you yet — if you mean a different order, "
-            "tell me its number.")]}
+            status, Say("bot.delivery.nothing_reached_yet"))]}
     if kind == "damaged":
         return damaged(state, order, mem)
     if kind == "wrong_item":
@@ -50,11 +52,8 @@ def delivery_problem(state: TurnState) -> dict[str, Any]:
 
 def damaged(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str, Any]:
     has_photo = any(a.get("type") == "image" for a in state.get("attachments") or [])
-    text = (f"I'm sorry your order #{order.number} arrived damaged. "
-            + ("Thank you for the photo. " if has_photo else
-               "Please send a photo of the damage and of the packaging here. ")
-            + "A colleague reviews damage claims and will get back to you in this conversation "
-            "with a replacement or refund.")
+    text = Say("bot.delivery.damaged_with_photo" if has_photo else
+               "bot.delivery.damaged_ask_photo", number=order.number)
     # A VIP with a problem is looked after personally; the packet still says what to review.
     reason = "vip" if conversation(state).customer.is_vip else "damage_review"
     return {"memory": mem, "replies": [reply(text)],
@@ -76,59 +75,60 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
         names = [f"{i.variant.product.name} ({i.variant.option_label()})"
                  for i in items]
         return {"memory": mem, "replies": [reply(
-            f"I'm sorry about that. Which item on order #{order.number} was wrong?",
-            buttons=names)]}
+            Say("bot.delivery.which_item_wrong", number=order.number), buttons=names)]}
     item = chosen[0]
     if conversation(state).customer.is_vip:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
-            f"I'm sorry you received the wrong item on order #{order.number}. I've asked a "
-            "colleague to look after this personally; they'll reply here shortly.")],
+            Say("bot.delivery.wrong_item_vip", number=order.number))],
             **hand_off(state, "vip", order=order,
                        summary=f"VIP received the wrong item instead of {item.variant}.",
                        suggested="Send the right item with a prepaid return label.",
                        tried=["Identified the item"])}
     in_stock = item.variant.stock >= item.quantity
     if not in_stock:
-        summary = (f"I'm sorry you received the wrong item. The {item.variant} you ordered is "
-                   "out of stock right now, so I can send you a free return label for what "
-                   f"arrived and refund {fmt.money(item.unit_price * item.quantity)}.")
+        summary = said_now(Say("bot.delivery.wrong_item_refund_summary",
+                               item=str(item.variant),
+                               amount=Money(item.unit_price * item.quantity,
+                                            order.currency)))
         action = {"kind": "return", "order": order.number, "items": [item.pk],
                   "resolution": "refund", "reason": "wrong_item"}
     else:
-        summary = (f"I'm sorry you received the wrong item. I can send you a free return label "
-                   f"for what arrived and send the {item.variant} you ordered now, at no cost.")
+        summary = said_now(Say("bot.delivery.wrong_item_exchange_summary",
+                               item=str(item.variant)))
         action = {"kind": "return", "order": order.number, "items": [item.pk],
                   "resolution": "exchange", "exchange": {str(item.pk): item.variant.sku},
                   "reason": "wrong_item"}
     return ask_confirmation(state, mem, summary, action)
 
 
-def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
-            ) -> dict[str, Any]:
-    """A parcel marked delivered but not received, or reported lost by the carrier."""
+def missing(state: TurnState, order: Order, mem: dict[str, Any],
+            lead: str | list[Part] = "") -> dict[str, Any]:
+    """A parcel marked delivered but not received, or reported lost by the carrier; `lead`
+    is what the step that handed it over had said about the parcel."""
+    leading = [p.strip() if isinstance(p, str) else p
+               for p in ([lead] if isinstance(lead, str) else lead) if p]
     done, earlier = store.missing_parcel_remedy(order)
     if done:
         mem["pending"] = None
-        what = (f"we've already refunded {fmt.money(earlier.amount, order.currency)} for it"
+        what = (Say("bot.delivery.already_refunded", number=order.number,
+                    amount=Money(earlier.amount, order.currency))
                 if done == "refund" else
-                f"we've already sent a replacement as order #{earlier.number}")
-        return {"memory": mem, "replies": [reply(
-            f"{lead}For order #{order.number}, {what}. If something's still wrong, just ask "
-            "for a person and a colleague will look into it.")]}
+                Say("bot.delivery.already_reshipped", number=order.number,
+                    replacement=earlier.number))
+        return {"memory": mem, "replies": [reply(*leading, what)]}
     events = store.order_events(order)
     decision = decide(state, rules.missing_parcel_decision(order, events, rules.policy_get(),
                                                            clock.now()), order)
     if decision.rule == "missing.not_delivered_yet":
         text, _, _ = describe_order(order)
         return {"memory": mem, "replies": [reply(
-            f"{text} It hasn't been marked delivered yet, so it's still on its way.")]}
-    scan = lead or scan_text(order, events)
+            text, Say("bot.delivery.still_on_its_way"))]}
+    scan = leading or [scan_text(order, events).strip()]
     mem["pending"] = None
     if decision.handoff_reason:
         return {"memory": mem, "replies": [reply(
-            f"{scan}I'm sorry it hasn't reached you. {decision.explanation} I've passed this "
-            "to a colleague who will open an investigation with the carrier and reply here.")],
+            *scan, Say("bot.delivery.investigation", why=decision.reason))],
             **hand_off(state, decision.handoff_reason, order=order, decision=decision,
                        summary=f"Order #{order.number} ({fmt.money(order.total)}) reported "
                                "not received.",
@@ -137,18 +137,14 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any], lead: str = ""
                        proposed=ResolveMissingParcel(order.number))}
     conv = conversation(state)
     if conv.customer.is_vip:
-        return {"memory": mem, "replies": [reply(
-            f"{scan}I'm sorry it hasn't reached you — I've asked a colleague to look after "
-            "this personally and reply here.")],
+        return {"memory": mem, "replies": [reply(*scan, Say("bot.delivery.missing_vip"))],
             **hand_off(state, "vip", order=order, decision=decision,
                        summary=f"VIP reports order #{order.number} not received.",
                        suggested="Reship or refund.", tried=["Checked the carrier scans"])}
     mem["pending"] = AwaitRemedy(kind="missing_remedy", order=order.number)
     delivered = any(e.status == ShipmentStatus.DELIVERED for e in events) and \
         lost_event(events) is None
-    hint = ("It's worth checking with neighbours and any safe place first. " if delivered
-            else "")
+    hint = [Say("bot.delivery.check_neighbours")] if delivered else []
     return {"memory": mem, "replies": [reply(
-        f"{scan}{hint}I'm sorry it hasn't reached you. I can send a replacement or refund "
-        f"{fmt.money(order.total, order.currency)} to your original payment method. Which "
-        "would you prefer?", buttons=["Send a replacement", "Refund me"])]}
+        *scan, *hint, Say("bot.delivery.missing_offer", amount=Money(order.total, order.currency)),
+        buttons=list(REMEDY_BUTTONS))]}

@@ -12,23 +12,26 @@ from agents.tools.orders import order_for_turn_remembering
 from commerce import selectors as store
 from commerce.models import Order, OrderStatus
 from core import formatting as fmt
+from core.formatting import Money
+from replies.render import Lines, Say
 
 
-def _paid_with(order: Order) -> str:
+def _paid_with(order: Order) -> Say:
     method = order.paid_with
     if method is not None:
-        return f"Order #{order.number} was paid with {method}."
+        return Say("bot.facts.paid_with", number=order.number, method=str(method))
     payment = next((p for p in store.payment_list_for_order(order) if p.status == "captured"),
                    None)
     if payment is None:
-        return f"I can't see a payment taken for order #{order.number} yet."
-    return f"Order #{order.number} was paid by {payment.method.replace('_', ' ')}."
+        return Say("bot.facts.no_payment", number=order.number)
+    return Say("bot.facts.paid_by", number=order.number,
+               method=payment.method.replace("_", " "))
 
 
-def _address(order: Order) -> str:
+def _address(order: Order) -> Say:
     if not order.shipping_address:
-        return f"Order #{order.number} has no delivery address on it."
-    return f"Order #{order.number} is addressed to {order.shipping_address}."
+        return Say("bot.facts.no_address", number=order.number)
+    return Say("bot.facts.address", number=order.number, address=order.shipping_address)
 
 
 def _variant(item: Any) -> str:
@@ -36,50 +39,56 @@ def _variant(item: Any) -> str:
     return f"{item.variant.product.name} ({options})" if options else item.variant.product.name
 
 
-def _items(order: Order) -> str:
+def _items(order: Order) -> Say:
     items = list(order.items.all())
     count = sum(i.quantity for i in items)
-    lines = "\n".join(f"- {i.quantity} × {_variant(i)}, {fmt.money(i.unit_price, order.currency)}"
-                      f"{' each' if i.quantity > 1 else ''}" for i in items)
-    return (f"Order #{order.number} has {count} item{'s' if count != 1 else ''}:\n{lines}")
+    lines = Lines(Say("bot.facts.item_line_each" if i.quantity > 1 else "bot.facts.item_line",
+                      quantity=i.quantity, item=_variant(i),
+                      price=Money(i.unit_price, order.currency)) for i in items)
+    if count == 1:
+        return Say("bot.facts.items_one", number=order.number, lines=lines)
+    return Say("bot.facts.items_many", number=order.number, count=count, lines=lines)
 
 
-def _total(order: Order) -> str:
-    shipping = (f" ({fmt.money(order.subtotal, order.currency)} for the items and "
-                f"{fmt.money(order.shipping_cost, order.currency)} delivery)"
-                if order.shipping_cost else "")
-    return f"Order #{order.number} came to {fmt.money(order.total, order.currency)}{shipping}."
+def _total(order: Order) -> Say:
+    total = Money(order.total, order.currency)
+    if order.shipping_cost:
+        return Say("bot.facts.total_with_delivery", number=order.number, total=total,
+                   subtotal=Money(order.subtotal, order.currency),
+                   delivery=Money(order.shipping_cost, order.currency))
+    return Say("bot.facts.total", number=order.number, total=total)
 
 
-def _tracking(order: Order) -> str:
+def _tracking(order: Order) -> Say | Lines:
     shipments = [s for s in order.shipments.all() if s.tracking_number]
     if not shipments:
-        return (f"Order #{order.number} hasn't been handed to a carrier yet, so it has no "
-                "tracking number.")
-    return " ".join(f"Order #{order.number} is with {fmt.carrier(s.carrier)}, tracking number "
-                    f"{s.tracking_number}." for s in shipments)
+        return Say("bot.facts.no_tracking", number=order.number)
+    return Lines((Say("bot.facts.tracking", number=order.number, carrier=fmt.carrier(s.carrier),
+                      tracking=s.tracking_number) for s in shipments), sep=" ")
 
 
-def _cheapest(order: Order) -> str:
+def _cheapest(order: Order) -> Say:
     items = sorted(order.items.all(), key=lambda i: i.unit_price)
     if not items:
-        return f"Order #{order.number} has no items."
-    return (f"The cheapest item in order #{order.number} is {_variant(items[0])} at "
-            f"{fmt.money(items[0].unit_price, order.currency)}.")
+        return Say("bot.facts.no_items", number=order.number)
+    return Say("bot.facts.cheapest", number=order.number, item=_variant(items[0]),
+               price=Money(items[0].unit_price, order.currency))
 
 
-def _dearest(order: Order) -> str:
+def _dearest(order: Order) -> Say:
     items = sorted(order.items.all(), key=lambda i: i.unit_price, reverse=True)
     if not items:
-        return f"Order #{order.number} has no items."
-    return (f"The most expensive item in order #{order.number} is {_variant(items[0])} at "
-            f"{fmt.money(items[0].unit_price, order.currency)}.")
+        return Say("bot.facts.no_items", number=order.number)
+    return Say("bot.facts.dearest", number=order.number, item=_variant(items[0]),
+               price=Money(items[0].unit_price, order.currency))
 
 
 ANSWERS = {"paid_with": _paid_with, "address": _address, "items": _items, "total": _total,
            "tracking": _tracking, "cheapest": _cheapest, "dearest": _dearest}
-OPEN = {OrderStatus.PENDING: "waiting for payment", OrderStatus.PROCESSING: "being prepared",
-        OrderStatus.SHIPPED: "on its way"}
+# Where an order that hasn't arrived yet stands.
+OPEN = {OrderStatus.PENDING: "bot.facts.open_line.pending",
+        OrderStatus.PROCESSING: "bot.facts.open_line.processing",
+        OrderStatus.SHIPPED: "bot.facts.open_line.shipped"}
 
 
 def _open_orders(state: TurnState) -> dict[str, Any]:
@@ -88,11 +97,12 @@ def _open_orders(state: TurnState) -> dict[str, Any]:
     orders = [o for o in store.order_list_for_customer(conv.customer, tracking=False)[:50]
               if o.status in OPEN]
     if not orders:
-        return {"replies": [reply("All your orders have arrived — none is still on its way.")]}
-    lines = "\n".join(
-        f"- #{o.number} ({', '.join(i.variant.product.name for i in o.items.all())}), placed "
-        f"{fmt.day(o.placed_at)}: {OPEN[o.status]}" for o in orders)
-    return {"replies": [reply(f"These orders haven't arrived yet:\n{lines}")]}
+        return {"replies": [reply(Say("bot.facts.all_arrived"))]}
+    lines = Lines(
+        Say(OPEN[o.status], number=o.number,
+            items=", ".join(i.variant.product.name for i in o.items.all()),
+            placed=fmt.local(o.placed_at).date()) for o in orders)
+    return {"replies": [reply(Say("bot.facts.open_orders", lines=lines))]}
 
 
 def order_facts(state: TurnState) -> dict[str, Any]:
@@ -107,4 +117,4 @@ def order_facts(state: TurnState) -> dict[str, Any]:
     if not facts:
         return {**lookup.update, **_open_orders(state)}
     return {**lookup.update,
-            "replies": [reply("\n".join(ANSWERS[name](order) for name in facts))]}
+            "replies": [reply(Lines(ANSWERS[name](order) for name in facts))]}

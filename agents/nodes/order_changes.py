@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from agents.nlu.addresses import (
@@ -15,6 +16,7 @@ from agents.nlu.addresses import (
 )
 from agents.nlu.cues import several_orders, yes_or_no
 from agents.nlu.words import has_digit
+from agents.said import said_now
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import memory, reply
@@ -23,19 +25,28 @@ from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import ExceptionKind, Order, OrderStatus
 from conversations.dialogue import AwaitAddress, pending_kind
+from core import formatting as fmt
+from replies.render import Lines, Say
+
+# Why an order can no longer be cancelled or re-addressed, by what was asked.
+REFUSALS = {
+    "cancel": {"delivered": "bot.order.cancel.already_delivered",
+               "shipped": "bot.order.cancel.already_shipped",
+               "other": "bot.order.cancel.refused"},
+    "address": {"delivered": "bot.order.address.already_delivered",
+                "shipped": "bot.order.address.already_shipped",
+                "other": "bot.order.address.refused"},
+}
 
 
-def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> str:
+def _shipped_reply(decision: rules.Decision, order: Order, what: str) -> Say:
+    keys = REFUSALS[what]
     if decision.rule.endswith("already_shipped") and order.status in {
             OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED}:
-        return (f"I'm sorry — order #{order.number} has already been delivered, so I can't "
-                f"{what} any more. You can return it free of charge within the return window, "
-                "and I can start that for you here.")
+        return Say(keys["delivered"], number=order.number)
     if decision.rule.endswith("already_shipped"):
-        return (f"I'm sorry — order #{order.number} has already shipped (it left our "
-                f"warehouse), so I can't {what} any more. Once it arrives you can return it "
-                "free of charge within the return window, and I can start that for you here.")
-    return f"I can't {what}: {decision.explanation}"
+        return Say(keys["shipped"], number=order.number)
+    return Say(keys["other"], why=decision.reason)
 
 
 def cancel_order(state: TurnState) -> dict[str, Any]:
@@ -48,8 +59,7 @@ def cancel_order(state: TurnState) -> dict[str, Any]:
         return _cancel_several(state, mem, orders_in_set(state, "cancel_order") or [order])
     decision = decide(state, rules.cancel_decision(order), order)
     if not decision.allowed:
-        return {"memory": mem, "replies": [reply(_shipped_reply(decision, order,
-                                                                "cancel it"))]}
+        return {"memory": mem, "replies": [reply(_shipped_reply(decision, order, "cancel"))]}
     return ask_confirmation(state, mem, _cancel_summary(order),
         {"kind": "cancel", "order": order.number,
          "reason": (state.get("entities") or {}).get("reason", "")})
@@ -63,21 +73,23 @@ def _cancel_several(state: TurnState, mem: dict[str, Any],
     for order in orders:
         decision = decide(state, rules.cancel_decision(order), order)
         (allowed if decision.allowed else refused).append((order, decision))
-    notes = [_shipped_reply(d, o, "cancel it") for o, d in refused]
+    notes = [_shipped_reply(d, o, "cancel") for o, d in refused]
     if not allowed:
-        return {"memory": mem, "replies": [reply(" ".join(notes) or
-                                                 "I can't find an order I could cancel.")]}
+        return {"memory": mem, "replies": [reply(
+            *(notes or [Say("bot.order.cancel.none_possible")]))]}
     if len(allowed) == 1 and not refused:
         order = allowed[0][0]
         return ask_confirmation(state, mem, _cancel_summary(order), {
             "kind": "cancel", "order": order.number,
             "reason": (state.get("entities") or {}).get("reason", "")})
-    lines = "\n".join(f"- #{o.number} ({_items(o)}), placed on {o.placed_at:%d %B}"
-                      for o, _ in allowed)
-    paid = " Anything you paid is refunded to your original payment method." if any(
-        o.status == OrderStatus.PROCESSING for o, _ in allowed) else ""
-    summary = (" ".join(notes) + "\n\n" if notes else "") + (
-        f"I'll cancel these {len(allowed)} orders:\n{lines}\n{paid.strip()}").strip()
+    lines = Lines(Say("bot.order.cancel.summary_line", number=o.number, items=_items(o),
+                      placed=_day(o)) for o, _ in allowed)
+    paid = any(o.status == OrderStatus.PROCESSING for o, _ in allowed)
+    proposal = said_now(Say("bot.order.cancel.summary_several_paid" if paid else
+                            "bot.order.cancel.summary_several", count=len(allowed),
+                            lines=lines))
+    # What can't be cancelled first, then what will be.
+    summary = "\n\n".join(filter(None, [" ".join(said_now(n) for n in notes), proposal]))
     return ask_confirmation(state, mem, summary, {
         "kind": "cancel", "order": allowed[0][0].number,
         "orders": [o.number for o, _ in allowed],
@@ -88,11 +100,15 @@ def _items(order: Order) -> str:
     return ", ".join(f"{i.quantity} × {i.variant.product.name}" for i in order.items.all())
 
 
+def _day(order: Order) -> date:
+    """The day the order was placed, in the shop's time zone."""
+    return fmt.local(order.placed_at).date()
+
+
 def _cancel_summary(order: Order) -> str:
-    paid = " Anything you paid is refunded to your original payment method." if (
-        order.status == OrderStatus.PROCESSING) else ""
-    return (f"I'll cancel order #{order.number} ({_items(order)}), placed on "
-            f"{order.placed_at:%d %B}.{paid}")
+    return said_now(Say("bot.order.cancel.summary_paid" if order.status == OrderStatus.PROCESSING
+                        else "bot.order.cancel.summary", number=order.number,
+                        items=_items(order), placed=_day(order)))
 
 
 def _source_and_target(state: TurnState) -> tuple[str, str]:
@@ -155,15 +171,12 @@ def _address_for_carrier(state: TurnState, mem: dict[str, Any], order: Order,
     if address is None:
         mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
-            f"The carrier is holding order #{order.number} because of a problem with the "
-            "address. What's the correct address? Please include the street, town and "
-            "postcode, and I'll pass it to a colleague who will give it to the carrier.")]}
+            Say("bot.order.address.carrier_holds", number=order.number))]}
     mem["pending"] = None
     where = ", ".join(p for p in (address["line1"], address["line2"], address["city"],
                                   address["postcode"]) if p)
     return {"memory": mem, "replies": [reply(
-        f"Thank you — I've passed the corrected address ({where}) to a colleague, who will "
-        "give it to the carrier and reply here.")],
+        Say("bot.order.address.passed_to_colleague", address=where))],
         **hand_off(state, "unsupported_request", order=order, decision=decision,
                    summary=f"The carrier holds order #{order.number} for an address problem; "
                            f"the shopper gives the corrected address: {where}.",
@@ -185,15 +198,15 @@ def change_address(state: TurnState) -> dict[str, Any]:
         return _address_for_carrier(state, mem, order, decision)
     if not decision.allowed:
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(_shipped_reply(
-            decision, order, "change the address"))]}
+        return {"memory": mem, "replies": [reply(_shipped_reply(decision, order, "address"))]}
     # Only this message can hold the new address: proof of identity (an order number and
     # the old postcode) sent on its own is not one.
     if pending_kind(mem) == "address" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
-            f"OK — order #{order.number} stays addressed to {order.shipping_address}.")]}
+            Say("bot.order.address.unchanged", number=order.number,
+                address=order.shipping_address))]}
     address = None if state.get("details_only") else parse_address(
         state.get("message_text") or state.get("text", ""), order.ship_postcode)
     if not state.get("details_only") and (address is None
@@ -205,12 +218,10 @@ def change_address(state: TurnState) -> dict[str, Any]:
     if address is None:
         mem["pending"] = AwaitAddress(kind="address", intent="change_address", order=order.number)
         return {"memory": mem, "replies": [reply(
-            f"Order #{order.number} hasn't shipped yet, so I can change where it goes. What's "
-            "the new address? Please include the street, town and postcode, e.g. "
-            "\"12 High Street, Leeds, LS1 4AP\".")]}
+            Say("bot.order.address.ask_new", number=order.number))]}
     where = ", ".join(p for p in (address["line1"], address["line2"], address["city"],
                                   address["postcode"]) if p)
-    return ask_confirmation(state, mem, (
-        f"I'll change the delivery address of order #{order.number} from "
-        f"{order.shipping_address} to {where}."),
+    return ask_confirmation(state, mem, said_now(Say(
+        "bot.order.address.summary", number=order.number, old=order.shipping_address,
+        new=where)),
         {"kind": "address", "order": order.number, "address": address})

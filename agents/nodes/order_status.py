@@ -12,6 +12,7 @@ from langgraph.types import Command
 
 from agents.intents import Node
 from agents.nlu.cues import ABOUT_A_RETURN, NOT_RECEIVED
+from agents.said import said_now
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
 from agents.tools.context import conversation, reply
@@ -24,6 +25,7 @@ from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus
 from conversations.dialogue import ApologyCodeProposal, AwaitConfirm
 from core import clock
 from core import formatting as fmt
+from replies.render import Part, Say
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
     update = dict(lookup.update)
     order, unreachable = _with_live_tracking(order)
     text, last, problem = describe_order(order)
-    parts = [text]
+    parts: list[Part] = [text]
     shipment = store.shipment_latest(order)
     now = clock.now()
     delivered = last is not None and last.status == ShipmentStatus.DELIVERED
@@ -63,45 +65,43 @@ def order_status(state: TurnState) -> dict[str, Any]:
     apology: ApologyCodeProposal | None = None
     if shipment is not None and shipment.promised_by and order.status in {
             OrderStatus.SHIPPED, OrderStatus.DELIVERED}:
+        # A promise is of a day: its time of day is said nowhere.
+        promised = fmt.local(shipment.promised_by).date()
         if not delivered:
-            parts.append(f"We promised it by {fmt.day(shipment.promised_by)}.")
+            parts.append(Say("bot.order.promised_by", date=promised))
         decision = rules.late_decision(shipment.promised_by, last.at if delivered else None,
                                        now, rules.policy_get())
         if decision.allowed:
             late = not delivered
             decide(state, decision, order)
-            sorry = ("It's late against that date, and I'm sorry." if not delivered else
-                     f"It arrived after the {fmt.day(shipment.promised_by)} we promised, and "
-                     "I'm sorry.")
             # A code is made only when the shopper takes up the offer: a status question
             # never writes anything by itself.
             apology = ApologyCodeProposal(kind="apology_code", order=order.number,
                                           percent=int(decision.facts["percent"]))
-            parts.append(
-                f"{sorry} As an apology, I can give you {decision.facts['percent']}% off your "
-                "next order — shall I create the code for you?")
+            parts.append(Say("bot.order.late_offer", percent=apology["percent"])
+                         if not delivered else
+                         Say("bot.order.arrived_late_offer", date=promised,
+                             percent=apology["percent"]))
     stale_after = timedelta(hours=settings.CARRIER_STALE_AFTER_HOURS)
     if unreachable:
-        parts.append(f"I couldn't reach {unreachable}'s tracking just now, so that is the "
-                     "latest scan I have, and I won't guess a delivery date.")
+        parts.append(Say("bot.order.tracking_unreachable", carrier=unreachable))
     elif last is not None and not delivered and now - last.at > stale_after:
         problem = True
-        parts.append(
-            f"The tracking hasn't been updated since {fmt.when(last.at)}: there's been no "
-            "new scan from the carrier, so I won't guess a new delivery date.")
-    said = " ".join(p.strip() for p in parts if p)
+        parts.append(Say("bot.order.tracking_stale", when=last.at))
+    said = [p.strip() if isinstance(p, str) else p for p in parts if p]
     mem = dict(update.get("memory") or state.get("memory") or {})
     lost = last is not None and last.exception == ExceptionKind.LOST
     if lost or (delivered and NOT_RECEIVED.search(state.get("text", ""))):
         # Lost, or delivered but not received: what policy offers for a missing parcel.
         return Command(goto=Node.DELIVERY_PROBLEM, update={
             **update, "memory": mem,
-            "handover": {"problem": "missing", "order": order.number, "lead": f"{said} "}})
-    update["replies"] = [reply(said, buttons=["Yes, send the code"] if apology else None)]
+            "handover": {"problem": "missing", "order": order.number, "lead": said}})
+    update["replies"] = [reply(*said, buttons=[Say("bot.order.button_send_code")]
+                               if apology else None)]
     if apology:
         mem["pending"] = AwaitConfirm(
             kind="confirm", action=apology,
-            summary=f"I'll create a {apology['percent']}% code for your next order.")
+            summary=said_now(Say("bot.order.apology_summary", percent=apology["percent"])))
         update["memory"] = mem
     if (problem or late) and conversation(state).customer.is_vip:
         update.update(hand_off(state, "vip", order=order,

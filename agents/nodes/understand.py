@@ -8,18 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.context import turn
 from agents.intents import ORDER_INTENTS
 from agents.nlu.reading import Reading, read
 from agents.state import TurnState
 from agents.tools.catalogue import is_discount_code
 from agents.tools.context import memory
 from conversations.dialogue import pending_of
+from core.formatting import language_or_default
+from replies.messages import MESSAGES
+from replies.render import catalogue_text, text_for
+from replies.selectors import reply_text_overrides
 
 
 def understand(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
-    reading = read(state.get("text", ""), mem, order_intents=ORDER_INTENTS,
-                   is_code=is_discount_code)
+    text = button_tapped(state.get("text", ""),
+                         language_or_default(turn().conversation.customer.language))
+    reading = read(text, mem, order_intents=ORDER_INTENTS, is_code=is_discount_code)
     if reading.frustrated:
         mem["frustration"] = int(mem.get("frustration", 0)) + 1
     if reading.replaces_pending:
@@ -30,7 +36,27 @@ def understand(state: TurnState) -> dict[str, Any]:
     # Requests of an earlier message still waiting their turn come after this one's.
     carried = list(mem.pop("agenda", None) or [])
     return {**as_state(reading), "agenda": [*reading.agenda, *carried], "reading": reading,
-            "memory": mem}
+            "memory": mem, "text": text}
+
+
+# The bot's buttons: every catalogue message whose name starts so ("bot.confirm.button_yes").
+BUTTON_KEYS = tuple(key for key in MESSAGES if key.rsplit(".", 1)[-1].startswith("button_"))
+# A label longer than this is no button's.
+LONGEST_LABEL = 40
+
+
+def button_tapped(text: str, language: str) -> str:
+    """What the shopper said, read as the catalogue's English wording when it is one of the
+    bot's button labels in their language: a tapped button comes back as its label ("Ja,
+    fortfahren"), and the cues read English answers ("Yes, go ahead")."""
+    said = text.strip().casefold()
+    if language == "en" or not said or len(said) > LONGEST_LABEL:
+        return text
+    overrides = reply_text_overrides(language)
+    for key in BUTTON_KEYS:
+        if text_for(key, language, overrides).strip().casefold() == said:
+            return catalogue_text(key, "en")
+    return text
 
 
 def as_state(reading: Reading) -> dict[str, Any]:

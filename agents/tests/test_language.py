@@ -29,6 +29,11 @@ def test_a_message_under_ten_characters_decides_nothing(text):
     assert language_of(text) is None
 
 
+@pytest.mark.parametrize("text", ["asdfgh jkl", "qwerty uiop zxcv", "sdfkjh sdkfjh"])
+def test_letters_typed_at_random_decide_nothing(text):
+    assert language_of(text) is None
+
+
 @pytest.mark.parametrize(("text", "language"), [
     ("in English please", "en"),
     ("Can you answer in English?", "en"),
