@@ -3,8 +3,9 @@ JSON keys: the benchmark contract, BENCH.md).
 
 Groups (`--only`, the key prefixes): `model` (load time and memory of the classifier),
 `floor` (one encoding, one primary-key SELECT: what a turn cannot be faster than),
-`turn` (bot turns end to end on the demo shop), `ingest` (signed WhatsApp webhooks
-over real HTTP, from concurrent senders, to the web server `manage.py run` starts),
+`turn` (bot turns end to end on the demo shop, the WISMO ones in English and in
+Spanish), `ingest` (signed WhatsApp webhooks over real HTTP, from concurrent senders, to
+the web server `manage.py run` starts),
 `stall` (the alert scan over a million shipments, alerts/bench.py), `insights` (the
 insights page over a million messages, insights/bench.py) and `bis` (back-in-stock
 campaigns on 100,000 waiting shoppers: campaigns/bench.py).
@@ -45,6 +46,10 @@ GROUPS = ("model", "floor", "turn", "ingest", "stall", "insights", "bis")
 INGEST_SECRET = "bench-secret"
 INGEST_PHONE_NUMBER_ID = "bench"
 INGEST_SENDERS = 200
+WISMO = ["where is my order", "hi, any news on my parcel? it hasn't arrived yet",
+         "when will order {n} arrive", "tracking for {n} please"]
+WISMO_ES = ["dónde está mi pedido", "hola, ¿alguna novedad de mi paquete? aún no ha llegado",
+            "cuándo llegará el pedido {n}", "el seguimiento del pedido {n}, por favor"]
 
 
 def _rss_mb() -> float:
@@ -137,10 +142,8 @@ class Command(BaseCommand):
     def _turns(self, turns: int) -> dict[str, float]:
         orders = list(Order.objects.filter(status=OrderStatus.SHIPPED)
                       .select_related("customer").exclude(customer__phone="")[:50])
-        texts = ["where is my order", "hi, any news on my parcel? it hasn't arrived yet",
-                 "when will order {n} arrive", "tracking for {n} please"]
         scenarios = {
-            "wismo": texts,
+            "wismo": WISMO,
             "product_question": ["does the hoodie run small?", "is the tee in stock in M?"],
             "return_request": ["I want to return order {n}, it doesn't fit"],
         }
@@ -157,6 +160,11 @@ class Command(BaseCommand):
                 # The same turns without storing the inbound message (the webhook's part).
                 results["turn_bot_p50_ms"] = _p50(bot_only)
                 results["turn_bot_p99_ms"] = round(percentile(bot_only, 99), 1)
+        # The same WISMO turns written in Spanish: a shopper who writes in another of the
+        # shop's languages waits no longer for the bot.
+        _, bot_es = self._run(orders, WISMO_ES, turns)
+        results["turn_bot_es_p50_ms"] = _p50(bot_es)
+        results["turn_bot_es_p99_ms"] = round(percentile(bot_es, 99), 1)
         return results
 
     def _run(self, orders: list[Order], phrasings: list[str],
