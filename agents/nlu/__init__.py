@@ -1,9 +1,9 @@
 """Natural-language understanding for shopper messages: intent, language, entities.
 
-Offline and deterministic: a small classifier trained from this package's own examples
-(``model.py``), regular expressions for entities (``entities.py``) and a word-list language
-guesser (``language.py``). The intent names are the public contract in
-``shared/contracts/INTENTS.md``.
+Offline and deterministic: a small classifier trained from this package's own examples in
+the shop's seven languages (``model.py``), regular expressions for entities
+(``entities.py``) and a language detector (``language.py``). The intent names are the
+public contract in ``shared/contracts/INTENTS.md``.
 
 ``understand`` and ``understand_many`` are safe to call from several threads; the model is
 loaded (or trained and cached) once per process on first use, or up front by ``warm_up``.
@@ -72,14 +72,15 @@ def understand_many(texts: list[str]) -> list[Understanding]:
             results[i] = Understanding("other", 0.0, "en", {})
     if to_classify:
         model = get_model()
-        probs = model.predict_proba([texts[i] for i in to_classify])
+        languages = [detect_language(texts[i]) for i in to_classify]
+        probs = model.predict_proba([texts[i] for i in to_classify], languages)
         classes = model.classes
-        for row, i in zip(probs, to_classify, strict=True):
+        for row, i, language in zip(probs, to_classify, languages, strict=True):
             best = int(row.argmax())
             results[i] = Understanding(
                 intent=classes[best],
                 confidence=round(float(min(max(row[best], 0.0), 1.0)), 4),
-                language=detect_language(texts[i]),
+                language=language,
                 entities=extract_entities(texts[i]),
             )
     return [r for r in results if r is not None]

@@ -1,4 +1,5 @@
-"""``manage.py evaluate_nlu``: accuracy of the intent classifier on a labelled file."""
+"""``manage.py evaluate_nlu``: accuracy of the intent classifier on a labelled file, on one
+language's held-out set, or on every language's."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from agents.nlu.language import LANGUAGES
+
 
 class Command(BaseCommand):
     help = (
         "Evaluate the intent classifier on JSON Lines with 'text' and 'intent' "
-        "(default: the held-out agents/nlu/data/test.jsonl)."
+        "(default: the held-out agents/nlu/data/test.jsonl; --language: that language's "
+        "held-out set; --all-languages: every language's, one line each)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", type=Path, help="Labelled JSON Lines file.")
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--file", type=Path, help="Labelled JSON Lines file.")
+        which.add_argument("--language", choices=LANGUAGES,
+                           help="The held-out set of one language.")
+        which.add_argument("--all-languages", action="store_true",
+                           help="Accuracy on every language's held-out set.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument(
             "--confusions", type=int, default=10, help="How many confusions to list."
@@ -27,9 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Lazy: the model (torch) loads only when the command runs, not for `manage.py help`.
-        from agents.nlu.evaluation import TEST_FILE, evaluate, read_labelled
+        from agents.nlu.evaluation import evaluate, read_labelled, test_file
 
-        path: Path = options["file"] or TEST_FILE
+        if options["all_languages"]:
+            self._languages(options["json"])
+            return
+        path: Path = options["file"] or test_file(options["language"] or "en")
         try:
             rows = read_labelled(path)
         except (OSError, ValueError) as exc:
@@ -50,7 +62,8 @@ class Command(BaseCommand):
                   f"accuracy {report.accuracy:.1%}")
         out.write("  by view: " + ", ".join(f"{k} {v:.1%}" for k, v in report.views.items()))
         out.write(f"  mean confidence: {report.mean_confidence_correct:.2f} when right, "
-                  f"{report.mean_confidence_wrong:.2f} when wrong")
+                  f"{report.mean_confidence_wrong:.2f} when wrong; "
+                  f"{report.confident_when_correct:.1%} of right answers sure enough to act on")
         out.write("")
         out.write("accuracy per intent:")
         for name, score in report.per_intent.items():
@@ -67,3 +80,23 @@ class Command(BaseCommand):
             for m in report.mistakes:
                 out.write(f"  [{m['expected']} -> {m['predicted']} {m['confidence']:.2f}] "
                           f"{m['text']}")
+
+    def _languages(self, as_json: bool) -> None:
+        from agents.nlu.evaluation import evaluate_languages
+
+        reports = evaluate_languages()
+        if as_json:
+            self.stdout.write(json.dumps({"languages": {
+                lang: {"total": r.total, "correct": r.correct,
+                       "accuracy": round(r.accuracy, 4),
+                       "views": {k: round(v, 4) for k, v in r.views.items()},
+                       "confident_when_correct": round(r.confident_when_correct, 4)}
+                for lang, r in reports.items()}}, indent=2))
+            return
+        self.stdout.write(f"{'language':<9} {'correct':>9} {'accuracy':>9} {'tfidf':>7} "
+                          f"{'embed.':>7} {'sure when right':>16}")
+        for lang, r in reports.items():
+            self.stdout.write(
+                f"{lang:<9} {f'{r.correct}/{r.total}':>9} {r.accuracy:>9.1%} "
+                f"{r.views['tfidf']:>7.1%} {r.views['embeddings']:>7.1%} "
+                f"{r.confident_when_correct:>16.1%}")

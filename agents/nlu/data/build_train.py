@@ -1487,8 +1487,9 @@ def build() -> list[dict[str, str]]:
     # A generated row can by chance spell a held-out message exactly; drop it so the
     # held-out sets stay unseen.
     seen: set[str] = set()
-    for held_out in ("test.jsonl", "independent.jsonl"):
-        path = Path(__file__).with_name(held_out)
+    here = Path(__file__).parent
+    for path in [here / "test.jsonl", here / "independent.jsonl",
+                 *sorted((here / "languages").glob("test.*.jsonl"))]:
         if path.exists():
             with path.open(encoding="utf-8") as f:
                 seen |= {json.loads(line)["text"].lower().strip() for line in f if line.strip()}
