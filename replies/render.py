@@ -71,11 +71,23 @@ class Either:
         object.__setattr__(self, "items", tuple(items))
 
 
+@dataclass(frozen=True)
+class Lines:
+    """Facts said one to a line, each after a dash: the items of a proposal."""
+
+    items: tuple[Any, ...]
+
+    def __init__(self, items: Any) -> None:
+        object.__setattr__(self, "items", tuple(items))
+
+
 def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
     """One fact in `language`: a nested ``Say`` is rendered, a list is said as a list
-    ('a, b and c'; ``Either`` for 'a, b or c')."""
+    ('a, b and c'; ``Either`` for 'a, b or c'; ``Lines`` one to a line)."""
     if isinstance(value, Say):
         return render(value, language, overrides)
+    if isinstance(value, Lines):
+        return "\n".join(f"- {format_fact(v, language, overrides)}" for v in value.items)
     if isinstance(value, Either):
         return formatting.listing([format_fact(v, language, overrides) for v in value.items],
                                   language, either=True)
