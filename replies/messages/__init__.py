@@ -20,7 +20,7 @@ from importlib import import_module
 from replies.messages.spec import MessageSpec
 
 # The modules of this package that hold specs, each for one part of the product.
-AREAS = ("shop", "bot_tools", "bot_returns")
+AREAS = ("shop", "bot_tools", "bot_returns", "bot_catalogue")
 
 
 MESSAGES: dict[str, MessageSpec] = {
