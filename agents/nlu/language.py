@@ -35,7 +35,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "the and is it my i you to of for with this that was have has not can what where "
         "when how please thanks thank hi hello order would could me your are be do did "
         "don't can't i'm it's yet still just want need like get got from an at on will "
-        "there they them our we hey yes no a"
+        "there they them our we hey yes no a which does any "
+        # Shop words an English message is made of when it has few function words ("is the
+        # linen shirt in stock in medium").
+        "stock size sizes medium large small refund return delivery parcel "
+        "cancel under cheapest waterproof item items"
     ),
     "de": _words(
         "der die das und ist ich nicht mein meine meinen sie ein eine einen mit für auf "

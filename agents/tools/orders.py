@@ -30,6 +30,7 @@ from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, T
 from conversations.models import Conversation
 from core import formatting as fmt
 from core.models import KNOWLEDGE_PROOFS
+from replies.render import Say
 
 
 def code_needed(conversation: Conversation) -> bool:
@@ -40,7 +41,7 @@ def code_needed(conversation: Conversation) -> bool:
 
 
 def proof_needed(node: str, *, memory: dict[str, Any] | None = None,
-                 ask: str = "") -> Command:
+                 ask: Say | str = "") -> Command:
     """Hand the turn to the verification gate, which comes back to ``node`` once the
     shopper is verified (or asks for proof, with ``ask`` if given, and ends the turn)."""
     update: dict[str, Any] = {"route": node, "proof_prompt": ask}

@@ -20,7 +20,8 @@ from importlib import import_module
 from replies.messages.spec import MessageSpec
 
 # The modules of this package that hold specs, each for one part of the product.
-AREAS = ("shop", "bot_tools", "bot_returns", "bot_catalogue")
+AREAS = ("shop", "bot_tools", "bot_returns", "bot_catalogue", "bot_payment", "bot_promo",
+         "bot_stock")
 
 
 MESSAGES: dict[str, MessageSpec] = {
