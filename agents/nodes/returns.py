@@ -55,7 +55,7 @@ from conversations.dialogue import (
 from core import clock
 from core import formatting as fmt
 from core.formatting import Money
-from replies.render import Lines, Say
+from replies.render import Lines, Say, render
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
@@ -231,7 +231,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
 def return_resolution(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     mem = memory(state)
-    wanted = wanted_resolution(text)
+    wanted = wanted_resolution(text) or _button_pressed(state)
     if wanted:
         mem["resolution"] = wanted
     elif names_a_size(text):
@@ -250,6 +250,20 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
     state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
     goto = Node.EXCHANGE_REQUEST if mem["resolution"] == "exchange" else Node.RETURN_REQUEST
     return Command(goto=goto, update={"memory": mem, "text": state["text"]})
+
+
+RESOLUTION_BUTTONS = {"exchange": "bot.returns.button_exchange",
+                      "store_credit": "bot.returns.button_store_credit",
+                      "refund": "bot.returns.button_refund"}
+
+
+def _button_pressed(state: TurnState) -> str:
+    """The resolution whose button the shopper pressed (its label in their language, as
+    the channel sends it back), or ""."""
+    said = (state.get("message_text") or state.get("text", "")).strip().casefold()
+    language = conversation(state).customer.language
+    return next((resolution for resolution, key in RESOLUTION_BUTTONS.items()
+                 if render(Say(key), language).casefold() == said), "")
 
 
 def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, str]:
