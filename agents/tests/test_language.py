@@ -23,9 +23,15 @@ pytestmark = pytest.mark.django_db
     ("is the linen shirt in stock in medium", "en"),
     ("waterproof boots under 100", "en"),
     ("il tracking è fermo da 3 giorni, ordine 2290", "it"),
+    ("My name is Maya Patel, postcode M1 1AE", "en"),
 ])
 def test_the_language_of_a_message_is_detected(text, language):
     assert language_of(text) == language
+
+
+def test_an_email_address_alone_decides_nothing():
+    assert language_of("maya@example.com") is None
+    assert language_of("https://shop.example/orders/1042") is None
 
 
 @pytest.mark.parametrize("text", ["ok", "danke!", "merci", "1042", "  gracias  "])

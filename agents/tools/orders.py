@@ -92,9 +92,7 @@ def order_for_turn(state: TurnState, intent: str, node: str = "") -> OrderLookup
         if order is None:
             # Same words whether the order exists or belongs to someone else.
             return OrderLookup(None, {"replies": [reply(
-                f"I can't find order {number} on your account. I can only help with orders "
-                "placed by the customer verified in this conversation — please check the "
-                "number on your confirmation email.")]})
+                Say("bot.lookup.not_found", number=number))]})
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     orders = ctx.recent_orders()
@@ -116,9 +114,7 @@ def order_for_turn(state: TurnState, intent: str, node: str = "") -> OrderLookup
             return OrderLookup(order, {"memory": mem})
     order = ctx.order(_likeliest(orders, intent).number) if orders else None
     if order is None:
-        return OrderLookup(None, {"replies": [reply(
-            "I can't see any orders on your account. If you ordered as a guest with another "
-            "email address, send me the order number and that email.")]})
+        return OrderLookup(None, {"replies": [reply(Say("bot.lookup.no_orders"))]})
     mem["order"] = order.number
     return OrderLookup(order, {"memory": mem})
 
