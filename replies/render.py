@@ -81,11 +81,20 @@ class Lines:
         object.__setattr__(self, "items", tuple(items))
 
 
+@dataclass(frozen=True)
+class Since:
+    """A moment said as how long ago it began: 'since 14:05 today', 'since Tuesday'."""
+
+    moment: datetime
+
+
 def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
     """One fact in `language`: a nested ``Say`` is rendered, a list is said as a list
     ('a, b and c'; ``Either`` for 'a, b or c'; ``Lines`` one to a line)."""
     if isinstance(value, Say):
         return render(value, language, overrides)
+    if isinstance(value, Since):
+        return formatting.since(value.moment, language)
     if isinstance(value, Lines):
         return "\n".join(f"- {format_fact(v, language, overrides)}" for v in value.items)
     if isinstance(value, Either):

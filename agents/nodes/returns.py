@@ -30,7 +30,7 @@ from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
 from agents.tools.context import conversation, memory, reply
 from agents.tools.items import item_label, pick_items, pick_named
-from agents.tools.orders import describe_order, order_for_turn
+from agents.tools.orders import order_for_turn, order_said
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import (
@@ -55,7 +55,7 @@ from conversations.dialogue import (
 from core import clock
 from core import formatting as fmt
 from core.formatting import Money
-from replies.render import Lines, Say, render
+from replies.render import Lines, Say, render, render_parts
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
@@ -133,14 +133,15 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
                        proposed=return_proposal(order, mem.get("items") or [],
                                                 mem.get("resolution") or "refund"))}
     if decision.rule == "return.not_delivered":
-        status, last, _ = describe_order(order)
+        status, last, _ = order_said(order)
         if last is not None and last.exception == ExceptionKind.LOST:
+            lead = render_parts(status, conversation(state).customer.language)
             return Command(goto=Node.DELIVERY_PROBLEM, update={
                 "memory": mem, "handover": {"problem": "missing", "order": order.number,
-                                            "lead": f"{status} "}})
+                                            "lead": f"{lead} "}})
         if last is not None and last.status == ShipmentStatus.RETURNED_TO_SENDER:
-            return {"memory": mem, "replies": [reply(status)]}
-        return {"memory": mem, "replies": [reply(status, Say("bot.returns.once_delivered"))]}
+            return {"memory": mem, "replies": [reply(*status)]}
+        return {"memory": mem, "replies": [reply(*status, Say("bot.returns.once_delivered"))]}
     refused = {
         "return.not_shipped": "bot.returns.refused_not_shipped",
         "return.outside_window": "bot.returns.refused_outside_window",

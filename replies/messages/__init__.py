@@ -21,7 +21,7 @@ from replies.messages.spec import MessageSpec
 
 # The modules of this package that hold specs, each for one part of the product.
 AREAS = ("shop", "bot_tools", "bot_returns", "bot_catalogue", "bot_payment", "bot_promo",
-         "bot_stock", "bot_identity")
+         "bot_stock", "bot_identity", "bot_orders")
 
 
 MESSAGES: dict[str, MessageSpec] = {
