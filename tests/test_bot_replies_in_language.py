@@ -45,6 +45,11 @@ STORE: dict[str, Any] = {
          "items": [{"sku": "TEE-BLK-M", "qty": 2}],
          "shipment": {"carrier": "dhl", "tracking_number": "JJD0091070070", "events": [
              {"at": "2026-11-17T11:00:00Z", "status": "delivered", "location": "Madrid, ES"}]}},
+        {"number": "9108", "customer": "lucia", "placed": "-4d", "status": "shipped",
+         "items": [{"sku": "TEE-BLK-M", "qty": 1}],
+         "shipment": {"carrier": "dhl", "tracking_number": "JJD0091080080", "events": [
+             {"at": "2026-11-17T11:00:00Z", "status": "in_transit",
+              "location": "Zaragoza, ES"}]}},
     ],
 }
 
@@ -100,6 +105,16 @@ def test_a_spanish_shopper_hears_when_their_refund_was_completed_as_a_spanish_da
         "Reembolsos del pedido n.º 9107: 24,00\u00a0€ a tu método de pago original: "
         "completado el martes, 17 de noviembre. Los reembolsos a tarjeta pueden tardar unos "
         "días hábiles en aparecer en tu extracto después de que los enviemos.")
+
+
+def test_a_spanish_shopper_told_where_an_undelivered_order_is_hears_it_in_spanish():
+    answer = say(LUCIA, "quiero devolver el pedido 9108")
+
+    assert answer == (
+        "Tu pedido n.º 9108 (Classic Tee) está en tránsito con DHL: el último escaneo fue en "
+        "Zaragoza, ES el martes, 17 de noviembre a las 11:00 — seguimiento de DHL "
+        "JJD0091080080. La devolución se puede iniciar cuando se haya entregado: escríbeme "
+        "entonces por aquí y te enviaré una etiqueta de devolución gratuita.")
 
 
 def test_a_german_shopper_asks_about_a_shirt_and_hears_its_price_in_euros(settings):

@@ -13,6 +13,8 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from django.utils import translation
+
 from core.formatting import LANGUAGES
 
 # The actions a shopper can ask for or refuse, by the intent that starts them.
@@ -117,11 +119,12 @@ def yes_or_no(text: str) -> str:
 def _proposal_buttons() -> dict[str, str]:
     """The labels of the yes and no buttons under a proposal, in every language, as a
     channel sends a pressed one back."""
-    from replies.render import catalogue_text
-
-    return {catalogue_text(key, language).casefold(): answer
-            for language in LANGUAGES
-            for key, answer in (("bot.proposal.yes", "yes"), ("bot.proposal.no", "no"))}
+    labels = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for key, answer in (("bot.proposal.yes", "yes"), ("bot.proposal.no", "no")):
+                labels[translation.gettext(key).casefold()] = answer
+    return labels
 
 
 # Words that only affirm, thank or soften: a yes made of them asks for nothing else.
