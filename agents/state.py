@@ -37,7 +37,7 @@ class TurnState(TypedDict, total=False):
     reading: Reading  # the one reading of the message (agents.nlu.reading)
     # Set by the steps that hand the turn over (agents.graph: Command hops).
     route: str  # the step the verification gate goes on to ("" for the one waiting)
-    proof_prompt: str  # how the gate asks for proof, when not in its own words
+    proof_prompt: Any  # how the gate asks for proof (a Say), when not in its own words
     handover: dict[str, Any] | None  # what a step hands the next (a parcel found missing)
     # Carried between turns in Conversation.state (owned by the runner).
     memory: Memory

@@ -73,15 +73,25 @@ class Either:
 
 @dataclass(frozen=True)
 class Lines:
-    """Facts said one after another, each on its own line (``sep`` for another separator):
-    the lines of a list in a reply, each a whole message of its own."""
+    """Facts said one after another, each on its own line (``sep`` for another separator;
+    ``bullet`` before each, e.g. '- ' for the items of a proposal): the lines of a list in a
+    reply, each a whole message of its own."""
 
     items: tuple[Any, ...]
     sep: str = "\n"
+    bullet: str = ""
 
-    def __init__(self, items: Any, sep: str = "\n") -> None:
+    def __init__(self, items: Any, sep: str = "\n", bullet: str = "") -> None:
         object.__setattr__(self, "items", tuple(items))
         object.__setattr__(self, "sep", sep)
+        object.__setattr__(self, "bullet", bullet)
+
+
+@dataclass(frozen=True)
+class Since:
+    """A moment said as how long ago it began: 'since 14:05 today', 'since Tuesday'."""
+
+    moment: datetime
 
 
 def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
@@ -89,8 +99,11 @@ def format_fact(value: Any, language: str, overrides: Overrides | None = None) -
     ('a, b and c'; ``Either`` for 'a, b or c'; ``Lines`` one per line)."""
     if isinstance(value, Say):
         return render(value, language, overrides)
+    if isinstance(value, Since):
+        return formatting.since(value.moment, language)
     if isinstance(value, Lines):
-        return value.sep.join(format_fact(v, language, overrides) for v in value.items)
+        return value.sep.join(f"{value.bullet}{format_fact(v, language, overrides)}"
+                              for v in value.items)
     if isinstance(value, Either):
         return formatting.listing([format_fact(v, language, overrides) for v in value.items],
                                   language, either=True)

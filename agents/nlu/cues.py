@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
+
+from django.utils import translation
+
+from core.formatting import LANGUAGES
 
 # The actions a shopper can ask for or refuse, by the intent that starts them.
 ACTION_WORDS: dict[str, str] = {
@@ -91,6 +96,9 @@ FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|rig
 
 def yes_or_no(text: str) -> str:
     """"yes", "no" or "" for a short answer, without looking at what else it asks."""
+    pressed = _proposal_buttons().get(text.strip().casefold())
+    if pressed:
+        return pressed
     if NO_INSIDE.search(text):
         return "no"
     rest = FILLER_OPENER.sub("", text) if FILLER_OPENER.match(text) else text
@@ -105,6 +113,18 @@ def yes_or_no(text: str) -> str:
         # "Perfect!" or "Lovely, thanks" on its own is a yes.
         return "yes"
     return ""
+
+
+@cache
+def _proposal_buttons() -> dict[str, str]:
+    """The labels of the yes and no buttons under a proposal, in every language, as a
+    channel sends a pressed one back."""
+    labels = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for key, answer in (("bot.proposal.yes", "yes"), ("bot.proposal.no", "no")):
+                labels[translation.gettext(key).casefold()] = answer
+    return labels
 
 
 # Words that only affirm, thank or soften: a yes made of them asks for nothing else.
@@ -169,6 +189,9 @@ def confirmation(text: str, pending_kind: str, pending_intent: str = "") -> str:
     brings something else or is unclear."""
     if pending_intent and pending_intent in negated_actions(text):
         return "no"
+    pressed = _proposal_buttons().get(text.strip().casefold())
+    if pressed:
+        return pressed
     answer = yes_or_no(text)
     if answer == "no":
         return "no"

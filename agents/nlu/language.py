@@ -38,7 +38,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "the and is it my i you to of for with this that was have has not can what where "
         "when how please thanks thank hi hello order would could me your are be do did "
         "don't can't i'm it's yet still just want need like get got from an at on will "
-        "there they them our we hey yes no a"
+        "there they them our we hey yes no a which does any "
+        # Shop words an English message is made of when it has few function words ("is the
+        # linen shirt in stock in medium").
+        "stock size sizes medium large small refund return delivery parcel "
+        "cancel under cheapest waterproof item items name email postcode"
     ),
     "de": _words(
         "der die das und ist ich nicht mein meine meinen sie ein eine einen mit für auf "
@@ -74,6 +78,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+_NOT_WORDS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -90,6 +95,8 @@ def _detector() -> Any:
 def language_of(text: str) -> str | None:
     """The ISO 639-1 code of the language `text` is written in; None when it is too short
     to tell (the caller keeps what it knew)."""
+    # An email address or a link is no language's words ("maya@example.com").
+    text = _NOT_WORDS.sub(" ", text)
     if len(text.strip()) < MIN_CHARS:
         return None
     scores = {str(c.language.iso_code_639_1.name).lower(): c.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from agents.nlu.catalogue import (
@@ -36,7 +37,7 @@ from commerce import selectors as store
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
 from conversations.dialogue import AwaitItem
-from core import formatting as fmt
+from replies.render import Either, Lines, Say
 
 
 def _product_for_turn(state: TurnState) -> Product | None:
@@ -64,43 +65,60 @@ def _matching_variants(product: Product, entities: dict[str, str]) -> list[Varia
     return variants
 
 
-def _fit_summary(product: Product) -> str:
+def _fit_summary(product: Product) -> Say:
     bodies = [r.body for r in product.reviews.all()]
     small = sum(1 for b in bodies if SMALL.search(b))
     large = sum(1 for b in bodies if LARGE.search(b))
     true = sum(1 for b in bodies if TRUE.search(b))
     if not bodies:
-        return "There are no reviews yet, so I can't say how it fits from experience."
+        return Say("bot.catalogue.fit_no_reviews")
     n = len(bodies)
     if small > max(large, true):
-        return (f"{small} of {n} reviewers say it runs small, so consider a size up.")
+        return Say("bot.catalogue.fit_small", count=small, reviews=n)
     if large > max(small, true):
-        return f"{large} of {n} reviewers say it runs large, so consider a size down."
+        return Say("bot.catalogue.fit_large", count=large, reviews=n)
     if true:
-        return f"{true} of {n} reviewers say it's true to size."
-    return f"Reviewers don't mention the fit much ({n} reviews)."
+        return Say("bot.catalogue.fit_true", count=true, reviews=n)
+    return Say("bot.catalogue.fit_unmentioned", reviews=n)
 
 
-def _stock_text(product: Product, variants: list[Variant]) -> str:
+def _stock_text(product: Product, variants: list[Variant]) -> Say | None:
     available = [v for v in variants if v.stock > 0]
     if not variants:
-        return ""
+        return None
     if len(variants) == 1:
         v = variants[0]
         label = v.option_label()
         if v.stock > 0:
-            return f"{label} is in stock ({fmt.money(v.price)})."
-        return f"{label} is out of stock right now — I can tell you when it's back."
+            return Say("bot.catalogue.option_in_stock", option=label, price=v.price)
+        return Say("bot.catalogue.option_out_of_stock", option=label)
     if not available:
-        return "It's out of stock in every option right now."
-    sizes = sorted({str(v.options.get("size", "")) for v in available} - {""}, key=size_key)
-    colours = sorted({str(v.options.get("colour", "")) for v in available} - {""})
+        return Say("bot.catalogue.all_out_of_stock")
+    options = _options_said(_colours(available), _sizes(available))
+    return Say("bot.catalogue.in_stock_now", options=options) if options else Say(
+        "bot.catalogue.in_stock")
+
+
+def _options_said(colours: list[str], sizes: list[str],
+                  others: tuple[tuple[str, list[str]], ...] = ()) -> Say | None:
+    """"colours Black, White; sizes S, M": the options a product comes in, by kind."""
     bits = []
     if colours:
-        bits.append("colours " + ", ".join(colours))
+        bits.append(Say("bot.catalogue.colours", values=", ".join(colours)))
     if sizes:
-        bits.append("sizes " + ", ".join(sizes))
-    return "In stock now: " + "; ".join(bits) + "." if bits else "It's in stock."
+        bits.append(Say("bot.catalogue.sizes", values=", ".join(sizes)))
+    bits += [Say("bot.catalogue.other_option", option=key, values=", ".join(values))
+             for key, values in others]
+    return _one_after_another(bits)
+
+
+def _one_after_another(says: list[Say]) -> Say | None:
+    """Several phrases said one after another, a semicolon between each."""
+    if not says:
+        return None
+    if len(says) == 1:
+        return says[0]
+    return Say("bot.catalogue.then", first=says[0], rest=_one_after_another(says[1:]))
 
 
 def _article_answer(state: TurnState, topic: str) -> dict[str, Any] | None:
@@ -129,19 +147,14 @@ def _sizes(variants: list[Variant]) -> list[str]:
                   key=size_key)
 
 
-def _comes_in(variants: list[Variant]) -> str:
-    bits = []
-    colours, sizes = _colours(variants), _sizes(variants)
-    if colours:
-        bits.append("colours " + ", ".join(colours))
-    if sizes:
-        bits.append("sizes " + ", ".join(sizes))
+def _comes_in(variants: list[Variant]) -> Say | None:
+    others = []
     for key in sorted({k for v in variants for k in v.options} - {"colour", "size"}):
         values = sorted({str(v.options[key]) for v in variants
                          if isinstance(v.options.get(key), str)})
         if len(values) > 1:
-            bits.append(f"{key} " + ", ".join(values))
-    return "; ".join(bits)
+            others.append((key, values))
+    return _options_said(_colours(variants), _sizes(variants), tuple(others))
 
 
 def browse(state: TurnState) -> dict[str, Any] | None:
@@ -182,20 +195,25 @@ def browse(state: TurnState) -> dict[str, Any] | None:
                     and (not colour or str(v.options.get("colour", "")).lower() == colour)]
         if variants:
             matches.append((product, variants))
-    plural = [k if k.endswith("s") else f"{k}s" for k in sorted(kinds)] or ["products"]
-    what = " ".join([*sorted(wanted), " or ".join(plural)])
-    limits = (f" under {fmt.money(cap)}" if cap is not None else "") + (
-        f" over {fmt.money(floor)}" if floor is not None else "")
+    plural = [k if k.endswith("s") else f"{k}s" for k in sorted(kinds)]
+    kinds_said: Say | Either = Either(plural) if plural else Say("bot.catalogue.products")
+    what = (Say("bot.catalogue.described", words=" ".join(sorted(wanted)), kinds=kinds_said)
+            if wanted else kinds_said)
+    limits: Say | str = (
+        Say("bot.catalogue.between", low=floor, high=cap)
+        if cap is not None and floor is not None else
+        Say("bot.catalogue.under", amount=cap) if cap is not None else
+        Say("bot.catalogue.over", amount=floor) if floor is not None else "")
     if not matches:
-        return {"memory": mem, "replies": [reply(f"Sorry — we have no {what}{limits}: nothing "
-                                                 "in the catalogue matches all of that.")]}
+        return {"memory": mem, "replies": [reply(
+            Say("bot.catalogue.none_match", what=what, limits=limits))]}
     in_stock = [(p, [v for v in vs if v.stock > 0]) for p, vs in matches]
     in_stock = [(p, vs) for p, vs in in_stock if vs]
     if not in_stock:
         names = ", ".join(p.name for p, _ in matches[:5])
-        return {"memory": mem, "replies": [reply(
-            f"{names} would match{limits}, but {'it is' if len(matches) == 1 else 'they are'}"
-            " out of stock right now — I can tell you when it's back.")]}
+        return {"memory": mem, "replies": [reply(Say(
+            "bot.catalogue.one_match_sold_out" if len(matches) == 1 else
+            "bot.catalogue.matches_sold_out", products=names, limits=limits))]}
     if rank == "best":
         def rating(item: tuple[Product, list[Variant]]) -> float:
             ratings = [r.rating for r in item[0].reviews.all()]
@@ -209,67 +227,82 @@ def browse(state: TurnState) -> dict[str, Any] | None:
         product, variants = in_stock[0]
         price = min(v.price for v in variants) if rank != "dearest" else max(
             v.price for v in variants)
-        label = {"cheapest": "The cheapest", "dearest": "The most expensive",
-                 "best": "The best rated"}[rank]
         comes = _comes_in(variants)
-        return {"memory": mem, "replies": [reply(
-            f"{label} of our {what}{limits} in stock is {product.name} at {fmt.money(price)}"
-            + (f". It comes in {comes}." if comes else "."))]}
-    lines = "\n".join(
-        f"- {p.name}: {fmt.money(min(v.price for v in vs))}"
-        + (f" ({_comes_in(vs)})" if _comes_in(vs) else "") for p, vs in in_stock[:6])
-    return {"memory": mem, "replies": [reply(f"In stock{limits}:\n{lines}")]}
+        key = ({"cheapest": "bot.catalogue.cheapest_comes_in",
+                "dearest": "bot.catalogue.dearest_comes_in",
+                "best": "bot.catalogue.best_rated_comes_in"} if comes else
+               {"cheapest": "bot.catalogue.cheapest", "dearest": "bot.catalogue.dearest",
+                "best": "bot.catalogue.best_rated"})[rank]
+        return {"memory": mem, "replies": [reply(Say(
+            key, what=what, limits=limits,
+            product=product.name, price=price, options=comes or ""))]}
+    lines = Lines([
+        Say("bot.catalogue.line_with_options", product=p.name, price=min(v.price for v in vs),
+            options=_comes_in(vs)) if _comes_in(vs) else
+        Say("bot.catalogue.line", product=p.name, price=min(v.price for v in vs))
+        for p, vs in in_stock[:6]], bullet="- ")
+    return {"memory": mem, "replies": [reply(
+        Say("bot.catalogue.in_stock_list", limits=limits, lines=lines))]}
 
 
-def _options_answer(text: str, product: Product, colour: str = "") -> str:
+def _options_answer(text: str, product: Product, colour: str = "") -> list[Say]:
     """How many versions, which colours, which sizes, which ones have an option the
     shopper names ("which are long sleeve"): from the product's own variants."""
     variants = store.variant_list_for_product(product)
     if colour and any(str(v.options.get("colour", "")).lower() == colour for v in variants):
         variants = [v for v in variants if str(v.options.get("colour", "")).lower() == colour]
     available = [v for v in variants if v.stock > 0]
-    parts = []
+    parts: list[Say] = []
     named = [v for v in variants if any(
         k not in {"size", "colour"} and isinstance(x, str) and len(x) > 2
         and says_value(text, x)
         for k, x in v.options.items())]
     if named and asks_which(text) and len(named) < len(variants):
-        parts.append("These: " + "; ".join(
-            f"{v.option_label()} at {fmt.money(v.price)}"
-            + ("" if v.stock > 0 else " (out of stock)") for v in named) + ".")
-        return " ".join(parts)
+        parts.append(Say("bot.catalogue.these", options=_one_after_another([
+            Say("bot.catalogue.option_at" if v.stock > 0 else "bot.catalogue.option_at_sold_out",
+                option=v.option_label(), price=v.price) for v in named])))
+        return parts
     if COUNT_Q.search(text):
-        parts.append(f"{product.name} comes in {len(variants)} version"
-                     f"{'s' if len(variants) != 1 else ''}"
-                     + (f" ({_comes_in(variants)})" if _comes_in(variants) else "") + ".")
+        comes = _comes_in(variants)
+        key = ({True: "bot.catalogue.versions_one_options",
+                False: "bot.catalogue.versions_options"} if comes else
+               {True: "bot.catalogue.versions_one", False: "bot.catalogue.versions"}
+               )[len(variants) == 1]
+        parts.append(Say(key, product=product.name,
+                         count=len(variants), options=comes or ""))
     elif COLOURS_Q.search(text) and _colours(variants):
         out = [c for c in _colours(variants) if c not in _colours(available)]
-        parts.append(f"{product.name} comes in {', '.join(_colours(variants))}."
-                     + (f" Out of stock right now: {', '.join(out)}." if out else ""))
+        parts.append(Say("bot.catalogue.comes_in_colours", product=product.name,
+                         colours=", ".join(_colours(variants))))
+        if out:
+            parts.append(Say("bot.catalogue.colours_sold_out", colours=", ".join(out)))
     if SIZES_Q.search(text) and _sizes(variants) and not COUNT_Q.search(text):
+        in_stock = ", ".join(_sizes(available))
         if IN_STOCK_NOW.search(text):
-            parts.append(f"In stock now: {', '.join(_sizes(available)) or 'none'}.")
+            parts.append(Say("bot.catalogue.sizes_in_stock", sizes=in_stock) if in_stock else
+                         Say("bot.catalogue.no_sizes_in_stock"))
         else:
-            parts.append(f"Sizes: {', '.join(_sizes(variants))}; in stock now: "
-                         f"{', '.join(_sizes(available)) or 'none'}.")
-    return " ".join(parts)
+            every = ", ".join(_sizes(variants))
+            parts.append(Say("bot.catalogue.sizes_and_stock", sizes=every, available=in_stock)
+                         if in_stock else Say("bot.catalogue.sizes_none_in_stock", sizes=every))
+    return parts
 
 
-def _price_range(product: Product) -> str:
-    """"£55.00", or "£36.00–£42.00" when its versions cost different amounts; "" if none."""
+def _price_range(product: Product) -> Say | Decimal | None:
+    """£55.00, or £36.00–£42.00 when its versions cost different amounts; None if none."""
     prices = sorted({v.price for v in store.variant_list_for_product(product)})
     if not prices:
-        return ""
-    return (fmt.money(prices[0]) if len(prices) == 1 else
-            f"{fmt.money(prices[0])}–{fmt.money(prices[-1])}")
+        return None
+    return (prices[0] if len(prices) == 1 else
+            Say("bot.catalogue.price_range", low=prices[0], high=prices[-1]))
 
 
-def _price_sentence(product: Product) -> str:
+def _price_sentence(product: Product) -> Say | None:
     price = _price_range(product)
-    return f"It costs {price}." if price else ""
+    return Say("bot.catalogue.it_costs", price=price) if price is not None else None
 
 
-def _material(product: Product) -> str:
+def _material(product: Product) -> Say | str:
     """What it's made of: the product's own fields, else a material option of its
     variants."""
     told = " ".join(x for x in (product.material, product.care) if x)
@@ -279,8 +312,8 @@ def _material(product: Product) -> str:
                      for k in v.options if k in {"material", "fabric"}
                      and isinstance(v.options[k], str)})
     if values:
-        return f"{product.name} is made of {', '.join(values)}."
-    return product.description or f"I don't have material or care details for {product.name}."
+        return Say("bot.catalogue.made_of", product=product.name, materials=", ".join(values))
+    return product.description or Say("bot.catalogue.no_material", product=product.name)
 
 
 def product_question(state: TurnState) -> dict[str, Any]:
@@ -302,32 +335,33 @@ def product_question(state: TurnState) -> dict[str, Any]:
             answer = _article_answer(state, "sizing")
             if answer:
                 return answer
-        return {"replies": [reply(
-            "Which product do you mean? Tell me its name or the code on the product page "
-            "(like TEE-HARB-BLK-M) and I'll check sizes, stock and reviews.")]}
+        return {"replies": [reply(Say("bot.catalogue.which_product"))]}
     mem = memory(state)
     mem["product"] = product.pk
     # "Does it come in a large?" asks about one size, not for the list of options.
     options = "" if size_asked(text, dict(state.get("entities") or {})) else _options_answer(
         text, product, (state.get("entities") or {}).get("colour", "").lower())
     if options:
-        if PRICE_Q.search(text) and "at £" not in options:
-            options += " " + _price_sentence(product)
-        return {"memory": mem, "replies": [reply(options)]}
+        priced = any(o.key == "bot.catalogue.these" for o in options)
+        price_said = _price_sentence(product)
+        if PRICE_Q.search(text) and not priced and price_said is not None:
+            options.append(price_said)
+        return {"memory": mem, "replies": [reply(*options)]}
     entities = dict(state.get("entities") or {})
     size = size_asked(text, entities)
     if size:
         entities["size"] = size
     variants = _matching_variants(product, entities)
-    parts = [f"{product.name}"]
+    parts: list[Say | str | None] = []
     if PRICE_Q.search(text) or not (SIZING_Q.search(text) or STOCK_Q.search(text)
                                     or MATERIAL_Q.search(text)):
         price = _price_range(product)
-        parts[0] += f" costs {price}." if price else "."
+        parts.append(Say("bot.catalogue.product_costs", product=product.name, price=price)
+                     if price is not None else Say("bot.catalogue.product", product=product.name))
         if product.description:
             parts.append(product.description)
     else:
-        parts[0] += ":"
+        parts.append(Say("bot.catalogue.product_heading", product=product.name))
     if MATERIAL_Q.search(text):
         parts.append(_material(product))
     if SIZING_Q.search(text):
@@ -335,12 +369,13 @@ def product_question(state: TurnState) -> dict[str, Any]:
     if (entities.get("size") or entities.get("colour")) and not variants:
         every = store.variant_list_for_product(product)
         asked = " ".join(x for x in (entities.get("colour", ""), entities.get("size", "")) if x)
-        parts.append(f"Sorry — it doesn't come in {asked}. It comes in {_comes_in(every)}.")
+        parts.append(Say("bot.catalogue.not_in_option", asked=asked,
+                         options=_comes_in(every) or ""))
     elif STOCK_Q.search(text) or entities.get("size") or entities.get("colour"):
         parts.append(_stock_text(product, variants))
     if any(v.final_sale for v in store.variant_list_for_product(product)):
-        parts.append("Some options are final sale and can't be returned.")
-    return {"memory": mem, "replies": [reply(" ".join(p for p in parts if p))]}
+        parts.append(Say("bot.catalogue.final_sale_options"))
+    return {"memory": mem, "replies": [reply(*(p for p in parts if p))]}
 
 
 def _variants_named(text: str, variants: list[Variant]) -> list[Variant]:
@@ -355,8 +390,7 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
     if product is None:
         mem["pending"] = AwaitItem(kind="item", intent="back_in_stock")
-        return {"memory": mem, "replies": [reply(
-            "Which product and size should I watch for you?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.catalogue.which_to_watch"))]}
     mem["product"] = product.pk
     entities = dict(state.get("entities") or {})
     size = size_asked(state.get("text", ""), entities)
@@ -384,25 +418,27 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
                            | set(words(product.name)))
             mem["pending"] = AwaitItem(kind="item", intent="back_in_stock", names=names)
             labels = [v.option_label(" ") for v in out[:8]]
-            axes = [k for k in ("size", "colour") if len({str(v.options.get(k, "")) for v in
-                                                          out}) > 1] or ["option"]
+            axes = tuple(k for k in ("size", "colour")
+                         if len({str(v.options.get(k, "")) for v in out}) > 1)
             if not variants:
                 every = [v.option_label(" ") for v in store.variant_list_for_product(product)]
-                return {"memory": mem, "replies": [reply(
-                    f"{product.name} doesn't come in that option. It comes in: "
-                    f"{'; '.join(every[:12])}. Which one should I watch for you?")]}
+                return {"memory": mem, "replies": [reply(Say(
+                    "bot.catalogue.no_such_option_watch", product=product.name,
+                    options="; ".join(every[:12])))]}
             if not out:
                 return {"memory": mem, "replies": [reply(
-                    f"Every option of {product.name} is in stock right now, so there's nothing "
-                    "to wait for.")]}
+                    Say("bot.catalogue.all_in_stock", product=product.name))]}
+            key = {("size",): "bot.catalogue.which_size_watch",
+                   ("colour",): "bot.catalogue.which_colour_watch",
+                   ("size", "colour"): "bot.catalogue.which_size_colour_watch"}.get(
+                axes, "bot.catalogue.which_option_watch")
             return {"memory": mem, "replies": [reply(
-                f"Which {' and '.join(axes)} of {product.name} should I watch for you? Sold "
-                f"out now: {'; '.join(labels)}.", buttons=labels)]}
+                Say(key, product=product.name, options="; ".join(labels)), buttons=labels)]}
     variant = variants[0]
     label = variant.option_label()
     mem["pending"] = None
     if variant.stock > 0:
-        return {"memory": mem, "replies": [reply(
-            f"Good news: {product.name} ({label}) is in stock right now — {variant.stock} "
-            f"left at {fmt.money(variant.price)}.")]}
+        return {"memory": mem, "replies": [reply(Say(
+            "bot.catalogue.back_already", product=product.name, option=label,
+            count=variant.stock, price=variant.price))]}
     return stock_alerts.subscribe(state, variant, mem)

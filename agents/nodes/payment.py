@@ -23,16 +23,15 @@ from agents.tools.context import memory, reply
 from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
+from commerce.models import PaymentMethod
 from conversations.dialogue import AwaitPayment, pending_kind
 from core import formatting as fmt
+from core.formatting import Money
+from replies.render import Say
 
 
 def fraud(state: TurnState) -> dict[str, Any]:
-    return {"memory": memory(state), "replies": [reply(
-        "Thank you for telling us — I take that seriously. I've passed this to our payments "
-        "team, who handle suspected fraud personally and will reply here. Please also contact "
-        "your bank or card issuer. For your security I won't discuss order details further "
-        "in this chat.")],
+    return {"memory": memory(state), "replies": [reply(Say("bot.payment.fraud"))],
         **hand_off(state, "fraud_allegation",
                    summary="Shopper alleges fraud or an unauthorised payment.",
                    suggested="Check the payment and account activity; freeze if needed.",
@@ -45,12 +44,7 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
         return Command(goto=Node.FRAUD)
     double = bool(DOUBLE.search(text) and TAKEN.search(text))
     if not double and DECLINED.search(text):
-        return {"replies": [reply(
-            "Sorry your payment didn't go through. Declines come from the card issuer, not "
-            "from us: please check the billing address matches your card exactly, that the card "
-            "hasn't expired, and whether your bank app asks you to approve the payment. "
-            "PayPal and Apple Pay are accepted too. A declined attempt doesn't take any money; "
-            "a pending authorisation disappears within a few days.")]}
+        return {"replies": [reply(Say("bot.payment.declined"))]}
     if not double and PAYING_IN_GENERAL.search(text) and not state.get("entities", {}).get(
             "order_number"):
         articles = store.article_search(text, topic="payments")
@@ -68,12 +62,10 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
                  "at": p.created_at.isoformat(), "status": p.status} for p in payments]
     if duplicates:
         first = payments[0]
-        update["replies"] = [reply(
-            f"You're right — I can see {len(duplicates) + 1} charges of "
-            f"{fmt.money(first.amount, order.currency)} for order #{order.number} "
-            f"({', '.join(fmt.when(p.created_at) for p in captured)})."
-            " I've passed this to our payments team with the details so the extra charge is "
-            "refunded; they'll confirm here.")]
+        update["replies"] = [reply(Say(
+            "bot.payment.charged_twice", count=len(duplicates) + 1,
+            amount=Money(first.amount, order.currency), number=order.number,
+            times=_commas([p.created_at for p in captured])))]
         update.update(hand_off(state, "payment_dispute", order=order,
                                summary=f"Double charge on order #{order.number}.",
                                suggested=f"Refund {fmt.money(duplicates[0].amount)} "
@@ -83,22 +75,16 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
         return update
     if captured:
         p = captured[0]
-        seen = (f"I can see one charge for order #{order.number}: "
-                f"{fmt.money(p.amount, order.currency)} on {fmt.when(p.created_at)} "
-                f"(reference {p.reference}).")
+        seen = Say("bot.payment.one_charge", number=order.number,
+                   amount=Money(p.amount, order.currency), at=p.created_at,
+                   reference=p.reference)
     else:
-        seen = (f"I can't see a completed payment for order #{order.number} yet, so nothing "
-                "has been taken for it on our side.")
+        seen = Say("bot.payment.no_charge", number=order.number)
     if not double:
-        update["replies"] = [reply(f"{seen} If your bank shows something different, tell me "
-                                   "and I'll get a person to look into it.")]
+        update["replies"] = [reply(seen, Say("bot.payment.bank_differs"))]
         return update
     # Only the payment provider shows what the bank sees; a person checks it with them.
-    update["replies"] = [reply(
-        f"{seen} A second amount on your statement is often a temporary authorisation that "
-        "your bank releases within a few working days, but I've passed this to our payments "
-        "team with these details so they can check it with our payment provider. If you were "
-        "charged twice, they'll refund the duplicate and confirm here.")]
+    update["replies"] = [reply(seen, Say("bot.payment.second_amount"))]
     update.update(hand_off(state, "payment_dispute", order=order,
                            summary=f"Shopper reports a double charge on order #{order.number}; "
                                    f"our records show {len(captured)} captured payment(s).",
@@ -144,40 +130,67 @@ def change_payment(state: TurnState) -> dict[str, Any]:
         mem["pending"] = None
         if decision.handoff_reason:
             return {"memory": mem, "replies": [reply(
-                f"{decision.explanation} I've passed your request to a colleague, who will "
-                "reply here.")],
+                Say("bot.payment.passed_on", why=decision.reason))],
                 **hand_off(state, decision.handoff_reason, order=order, decision=decision,
                            summary=f"Shopper asks to pay for order #{order.number} another "
                                    "way.", suggested="Change the payment method if possible.")}
-        return {"memory": mem, "replies": [reply(f"I can't do that: {decision.explanation}")]}
+        return {"memory": mem, "replies": [reply(Say("bot.payment.refused",
+                                                     why=decision.reason))]}
     if pending_kind(mem) == "payment" and \
             yes_or_no(state.get("text", "")) == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
-            f"OK — I've left the payment for order #{order.number} as it is.")]}
+            Say("bot.payment.left_as_is", number=order.number))]}
     methods = store.payment_method_list(order.customer)
     current = order.paid_with
     target = _method_named(state.get("message_text") or state.get("text", ""), methods, current)
     others = [m for m in methods if m != current]
     if target is None or target == current:
         mem["pending"] = AwaitPayment(kind="payment", intent="payment_issue", order=order.number)
-        saved = "; ".join(str(m) for m in others)
-        now = f" Order #{order.number} is paid with {current}." if current else ""
+        now = (Say("bot.payment.paid_with", number=order.number, method=method_said(current))
+               if current else "")
         if not others:
             mem["pending"] = None
             return {"memory": mem, "replies": [reply(
-                f"I can only switch an order to a payment method saved on your account, and "
-                f"you have no other one saved.{now} You can add one in your account settings, "
-                "then message me again.")]}
+                Say("bot.payment.none_saved", paid_with=now))]}
+        saved = _one_after_another([method_said(m) for m in others], "bot.payment.then")
         return {"memory": mem, "replies": [reply(
-            f"I can only switch an order to a payment method already saved on your account: "
-            f"{saved}.{now} Which one would you like?", buttons=[str(m) for m in others])]}
+            Say("bot.payment.choose_saved", methods=saved, paid_with=now),
+            buttons=[method_said(m) for m in others])]}
     check = rules.payment_method_decision(order, target)
     if not check.allowed:
         decide(state, check, order)
-        return {"memory": mem, "replies": [reply(f"I can't do that: {check.explanation}")]}
-    return ask_confirmation(state, mem, (
-        f"I'll change the payment for order #{order.number} "
-        f"({fmt.money(order.total, order.currency)}) from {current or 'the original method'} "
-        f"to {target}."), {"kind": "change_payment", "order": order.number,
-                           "method": target.pk})
+        return {"memory": mem, "replies": [reply(Say("bot.payment.refused", why=check.reason))]}
+    total = Money(order.total, order.currency)
+    summary = (Say("bot.payment.confirm_change", number=order.number, amount=total,
+                   current=method_said(current), method=method_said(target)) if current else
+               Say("bot.payment.confirm_change_from_original", number=order.number,
+                   amount=total, method=method_said(target)))
+    return ask_confirmation(state, mem, summary, {"kind": "change_payment",
+                                                  "order": order.number, "method": target.pk})
+
+
+def method_said(method: PaymentMethod) -> Say | str:
+    """A saved payment method as the shopper knows it: "Visa ending 4242", "PayPal"."""
+    if method.kind == PaymentMethod.Kind.CARD:
+        if not method.brand:
+            return (Say("bot.payment.card_ending", brand=Say("bot.payment.card"),
+                        last4=method.last4) if method.last4 else Say("bot.payment.card"))
+        brand = method.brand.title()
+        return Say("bot.payment.card_ending", brand=brand, last4=method.last4) \
+            if method.last4 else brand
+    if method.kind == PaymentMethod.Kind.GIFT_CARD:
+        return (Say("bot.payment.gift_card_left", balance=str(method.balance))
+                if method.balance is not None else Say("bot.payment.gift_card"))
+    return method.get_kind_display()
+
+
+def _commas(facts: list[Any]) -> Any:
+    """Facts said one after another, a comma between each."""
+    return _one_after_another(facts, "bot.payment.comma")
+
+
+def _one_after_another(facts: list[Any], key: str) -> Any:
+    if len(facts) <= 1:
+        return facts[0] if facts else ""
+    return Say(key, first=facts[0], rest=_one_after_another(facts[1:], key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +30,7 @@ from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
 from agents.tools.context import conversation, memory, reply
 from agents.tools.items import item_label, pick_items, pick_named
-from agents.tools.orders import describe_order, order_for_turn
+from agents.tools.orders import order_for_turn, order_said
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.models import (
@@ -53,17 +54,20 @@ from conversations.dialogue import (
 )
 from core import clock
 from core import formatting as fmt
+from core.formatting import Money
+from replies.render import Lines, Say, render, render_parts
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
               question: str) -> dict[str, Any]:
+    """Which of the order's items: ``question`` is the catalogue key asking it."""
     # The names let routing recognise the answer ("the cardigan, it's itchy") however the
     # classifier reads it.
     names = sorted({w for i in items
                     for w in words(f"{i.variant.product.name} {i.variant.product.kind}")})
     mem["pending"] = AwaitItem(kind="item", intent=intent, names=names)
     return {"memory": mem, "replies": [reply(
-        f"{question} on order #{order.number}?", buttons=[item_label(i) for i in items])]}
+        Say(question, number=order.number), buttons=[item_label(i) for i in items])]}
 
 
 def _items_for_turn(state: TurnState, order: Order, mem: dict[str, Any], intent: str,
@@ -121,8 +125,7 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
     mem["pending"] = None
     if decision.handoff_reason:
         return {"memory": mem, "replies": [reply(
-            f"{decision.explanation} I've passed your request to a colleague, who will reply "
-            "here.")],
+            Say("bot.returns.passed_on", why=decision.reason))],
             **hand_off(state, decision.handoff_reason, order=order, decision=decision,
                        summary=f"Shopper wants {what} on order #{order.number}.",
                        suggested=_suggestion(decision),
@@ -130,23 +133,20 @@ def _refuse_or_handoff(state: TurnState, decision: rules.Decision, order: Order,
                        proposed=return_proposal(order, mem.get("items") or [],
                                                 mem.get("resolution") or "refund"))}
     if decision.rule == "return.not_delivered":
-        status, last, _ = describe_order(order)
+        status, last, _ = order_said(order)
         if last is not None and last.exception == ExceptionKind.LOST:
+            lead = render_parts(status, conversation(state).customer.language)
             return Command(goto=Node.DELIVERY_PROBLEM, update={
                 "memory": mem, "handover": {"problem": "missing", "order": order.number,
-                                            "lead": f"{status} "}})
+                                            "lead": f"{lead} "}})
         if last is not None and last.status == ShipmentStatus.RETURNED_TO_SENDER:
-            return {"memory": mem, "replies": [reply(status)]}
-        return {"memory": mem, "replies": [reply(
-            f"{status} A return can start once it's delivered — then just message me here "
-            "and I'll send you a free return label.")]}
-    extra = {
-        "return.not_shipped": " I can cancel it for you if you like.",
-        "return.outside_window": " If something is wrong with the item itself, tell me what "
-                                 "and I'll look into that for you.",
-    }.get(decision.rule, "")
-    return {"memory": mem, "replies": [reply(
-        f"I'm sorry, I can't do that: {decision.explanation}{extra}")]}
+            return {"memory": mem, "replies": [reply(*status)]}
+        return {"memory": mem, "replies": [reply(*status, Say("bot.returns.once_delivered"))]}
+    refused = {
+        "return.not_shipped": "bot.returns.refused_not_shipped",
+        "return.outside_window": "bot.returns.refused_outside_window",
+    }.get(decision.rule, "bot.returns.refused")
+    return {"memory": mem, "replies": [reply(Say(refused, why=decision.reason))]}
 
 
 def _suggestion(decision: rules.Decision) -> str:
@@ -161,15 +161,12 @@ def _policy_answer(state: TurnState) -> dict[str, Any]:
     """How returns work, from the shop's article or its policy settings: no order needed."""
     articles = store.article_search(state.get("text", ""), topic="returns")
     if articles:
-        text = f"{articles[0].title}: {articles[0].body}"
+        told: Say | str = f"{articles[0].title}: {articles[0].body}"
     else:
         policy = rules.policy_get()
-        text = (f"You can return items within {policy.return_window_days} days of delivery "
-                "with a free return label"
-                + ("." if policy.final_sale_returnable else
-                   "; final-sale items can't be returned."))
-    return {"replies": [reply(f"{text} If you'd like to return something, tell me the order "
-                              "and the item and I'll start it for you.")]}
+        told = Say("bot.returns.policy_window" if policy.final_sale_returnable else
+                   "bot.returns.policy_window_final_sale", days=policy.return_window_days)
+    return {"replies": [reply(told, Say("bot.returns.policy_offer"))]}
 
 
 def return_request(state: TurnState) -> dict[str, Any]:
@@ -186,7 +183,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
         items, ask = list(order.items.all()), None
     else:
         items, ask = _items_for_turn(state, order, mem, "return_request",
-                                     "Which item would you like to return")
+                                     "bot.returns.which_item_return")
     if ask:
         return ask
     reason = _reason(state, mem)
@@ -203,44 +200,39 @@ def return_request(state: TurnState) -> dict[str, Any]:
     if len(items) == 1 and 0 < fewer < items[0].quantity:
         quantities[items[0].pk] = fewer  # "send 2 pairs back and keep one"
     value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
-    money = fmt.money(value, order.currency)
+    money = Money(value, order.currency)
     names = ", ".join((f"{quantities[i.pk]} × " if quantities[i.pk] > 1 else "")
                       + item_label(i) for i in items)
     action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
               "reason": reason, "quantities": {str(k): v for k, v in quantities.items()}}
     if decision.outcome == "proceed:keep_it":
-        return ask_confirmation(state, mem, (
-            f"Good news: for {names} you don't need to send anything back — returning it would "
-            f"cost more than it's worth. I can refund {money} to your original payment method "
-            "and you keep the item."), {**action, "resolution": "keep_it"})
+        return ask_confirmation(state, mem, Say("bot.returns.keep_it", items=names,
+                                                amount=money),
+                                {**action, "resolution": "keep_it"})
     if wanted == "exchange":
         return Command(goto=Node.EXCHANGE_REQUEST, update={"memory": mem})
     if wanted in {"refund", "store_credit"}:
-        summary = (f"I'll open a return for {names} from order #{order.number} and send you a "
-                   "prepaid return label. " + (
-                       f"You'll get {money} store credit straight away." if wanted ==
-                       "store_credit" else
-                       f"We'll refund {money} to your original payment method once the parcel "
-                       "reaches us."))
+        summary = Say("bot.returns.confirm_store_credit" if wanted == "store_credit" else
+                      "bot.returns.confirm_refund",
+                      items=names, number=order.number, amount=money)
         return ask_confirmation(state, mem, summary, {**action, "resolution": wanted})
-    options = ["Store credit", "Refund"]
-    offer = (f"I can take back {names} (order #{order.number}, within the "
-             f"{decision.facts.get('window_days')}-day window). ")
+    options = [Say("bot.returns.button_store_credit"), Say("bot.returns.button_refund")]
+    offer = [Say("bot.returns.take_back", items=names, number=order.number,
+                 days=decision.facts.get("window_days") or 0)]
     alternatives = _same_product_in_stock(items[0]) if len(items) == 1 else []
     if reason in {"size", "too_small", "too_big"} and alternatives:
         sizes = ", ".join(str(v.options.get("size", v.sku)) for v in alternatives[:5])
-        offer += f"Would you like to swap it for another size? In stock now: {sizes}. "
-        options = ["Exchange", *options]
-    offer += (f"Or I can give you {money} store credit instantly, or refund {money} to your "
-              "original payment method once it's back with us. Which would you like?")
+        offer.append(Say("bot.returns.swap_size", sizes=sizes))
+        options = [Say("bot.returns.button_exchange"), *options]
+    offer.append(Say("bot.returns.credit_or_refund", amount=money))
     mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
-    return {"memory": mem, "replies": [reply(offer, buttons=options)]}
+    return {"memory": mem, "replies": [reply(*offer, buttons=options)]}
 
 
 def return_resolution(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     mem = memory(state)
-    wanted = wanted_resolution(text)
+    wanted = wanted_resolution(text) or _button_pressed(state)
     if wanted:
         mem["resolution"] = wanted
     elif names_a_size(text):
@@ -249,16 +241,30 @@ def return_resolution(state: TurnState) -> dict[str, Any]:
         mem["resolution"] = "refund"
     elif state.get("answer") == "no":
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(
-            "OK, I haven't started a return. Is there anything else I can help with?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.returns.not_started"))]}
     else:
         return {"memory": mem, "replies": [reply(
-            "Would you prefer an exchange, store credit or a refund?",
-            buttons=["Exchange", "Store credit", "Refund"])]}
+            Say("bot.returns.which_resolution"),
+            buttons=[Say("bot.returns.button_exchange"), Say("bot.returns.button_store_credit"),
+                     Say("bot.returns.button_refund")])]}
     mem["pending"] = None
     state = {**state, "memory": mem, "text": f"{mem['resolution'].replace('_', ' ')} {text}"}
     goto = Node.EXCHANGE_REQUEST if mem["resolution"] == "exchange" else Node.RETURN_REQUEST
     return Command(goto=goto, update={"memory": mem, "text": state["text"]})
+
+
+RESOLUTION_BUTTONS = {"exchange": "bot.returns.button_exchange",
+                      "store_credit": "bot.returns.button_store_credit",
+                      "refund": "bot.returns.button_refund"}
+
+
+def _button_pressed(state: TurnState) -> str:
+    """The resolution whose button the shopper pressed (its label in their language, as
+    the channel sends it back), or ""."""
+    said = (state.get("message_text") or state.get("text", "")).strip().casefold()
+    language = conversation(state).customer.language
+    return next((resolution for resolution, key in RESOLUTION_BUTTONS.items()
+                 if render(Say(key), language).casefold() == said), "")
 
 
 def _target_variant(state: TurnState, item: OrderItem) -> tuple[Variant | None, str]:
@@ -332,15 +338,14 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
     order = lookup.order
     mem = dict(lookup.update.get("memory") or memory(state))
     items, ask = _items_for_turn(state, order, mem, "exchange_request",
-                                 "Which item would you like to exchange")
+                                 "bot.returns.which_item_exchange")
     if ask:
         return ask
     other = _other_product_named(state, items)
     if other is not None:
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(
-            f"I can only swap an item for another size or colour of the same product, not for "
-            f"{other.name}, so I've passed your request to a colleague, who will reply here.")],
+            Say("bot.returns.other_product", product=other.name))],
             **hand_off(state, "unsupported_request", order=order,
                        summary=f"Shopper wants to change an item of order #{order.number} for "
                                f"a different product ({other.name}).",
@@ -374,36 +379,36 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
              if isinstance(x, str) and len(x) >= 3}))
         mem["items"] = [item.pk]
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
-        head = (f"Sorry, {item.variant.product.name} in {described} is out of stock. "
-                if described else f"Which size or colour would you like instead of "
-                                  f"{item_label(item)}? ")
+        product = item.variant.product.name
+        head = (Say("bot.returns.out_of_stock", product=product, wanted=described)
+                if described else Say("bot.returns.which_instead", item=item_label(item)))
         if alternatives:
             return {"memory": mem, "replies": [reply(
-                f"{head}In stock now: {alt_text}. Or I can refund or give store credit "
-                "instead.", buttons=[v.option_label() for v in alternatives[:6]])]}
+                head, Say("bot.returns.in_stock_or_refund", alternatives=alt_text),
+                buttons=[v.option_label() for v in alternatives[:6]])]}
         mem["pending"] = AwaitResolution(kind="return_resolution", intent="return_request")
-        none_left = (f"other size or colour of {item.variant.product.name} is in stock right "
-                     f"now. I can give you {fmt.money(item.unit_price)} store credit or a refund "
-                     "instead — or I can tell you when it's back.")
-        text = f"{head}No {none_left}" if described else f"Sorry — no {none_left}"
-        return {"memory": mem, "replies": [reply(text, buttons=["Store credit", "Refund"])]}
-    summary = (f"I'll swap {item_label(item)} from order #{order.number} for "
-               f"{target.product.name} ({described}). You'll get a prepaid return label for the "
-               "one you have, and we'll send the new one as soon as the carrier scans your "
-               "parcel, at no extra cost.")
+        amount = Money(item.unit_price, order.currency)
+        parts = ([head, Say("bot.returns.none_left", product=product, amount=amount)]
+                 if described else
+                 [Say("bot.returns.sorry_none_left", product=product, amount=amount)])
+        return {"memory": mem, "replies": [reply(
+            *parts, buttons=[Say("bot.returns.button_store_credit"),
+                             Say("bot.returns.button_refund")])]}
+    summary = Say("bot.returns.confirm_swap", item=item_label(item), number=order.number,
+                  product=target.product.name, wanted=described)
     return ask_confirmation(state, mem, summary, {
         "kind": "return", "order": order.number, "items": [item.pk], "resolution": "exchange",
         "exchange": {str(item.pk): target.sku}, "reason": mem.get("reason") or "exchange"})
 
 
-def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Variant], list[str]]:
+def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Variant], list[Say]]:
     """The variant wanted for each item, from its own part of the message when there are
     several ("the tee for an L and the shorts for a M"), and a line for each item whose
     wish can't be met (with what is in stock instead)."""
     text = state.get("message_text") or state.get("text", "")
     parts = request_parts(text)
     targets: dict[int, Variant] = {}
-    missing: list[str] = []
+    missing: list[Say] = []
     for item in items:
         own = text if len(items) == 1 else " ".join(
             p for p in parts if pick_named({**state, "text": p, "entities": {}}, [item]))
@@ -418,10 +423,13 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
                 described = target.option_label() if target is not None else ""
         if target is None or target.stock < item.quantity:
             alternatives = "; ".join(v.option_label() for v in _same_product_in_stock(item)[:6])
-            missing.append(f"{item_label(item)}" + (f" ({described} is out of stock)"
-                                                     if described else "")
-                           + (f" — in stock: {alternatives}" if alternatives else
-                              " — no other size or colour is in stock"))
+            key = ({(True, True): "bot.returns.missing_out_in_stock",
+                    (True, False): "bot.returns.missing_out_none",
+                    (False, True): "bot.returns.missing_in_stock",
+                    (False, False): "bot.returns.missing_none"}
+                   [(bool(described), bool(alternatives))])
+            missing.append(Say(key, item=item_label(item), wanted=described,
+                               alternatives=alternatives))
         else:
             targets[item.pk] = target
     return targets, missing
@@ -458,22 +466,21 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     if missing:
         mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
-            f"Order #{order.number} hasn't shipped yet, so I can change it. Which size or "
-            "colour would you like instead?\n" + "\n".join(f"- {m}" for m in missing))]}
+            Say("bot.returns.change_which", number=order.number,
+                lines=Lines(missing, bullet="- ")))]}
     decision = decide(state, rules.items_change_decision(
         order, [(i, targets[i.pk]) for i in items]), order)
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an item change")
     difference = Decimal(decision.facts.get("difference", "0"))
-    lines = "\n".join(f"- {item_label(i)} → {targets[i.pk].option_label()}" for i in items)
-    money = fmt.money(abs(difference), order.currency)
-    price = ("The price is the same." if difference == 0 else
-             f"The new items cost {money} more, which I'll charge to your original payment "
-             "method." if difference > 0 else
-             f"The new items cost {money} less, which I'll refund to your original payment "
-             "method.")
-    return ask_confirmation(state, mem, (
-        f"I'll change order #{order.number} before it ships:\n{lines}\n{price}"), {
+    lines = Lines([Say("bot.returns.change_line", item=item_label(i),
+                      wanted=targets[i.pk].option_label()) for i in items], bullet="- ")
+    money = Money(abs(difference), order.currency)
+    price = (Say("bot.returns.price_same") if difference == 0 else
+             Say("bot.returns.price_more", amount=money) if difference > 0 else
+             Say("bot.returns.price_less", amount=money))
+    return ask_confirmation(state, mem, Say("bot.returns.confirm_change", number=order.number,
+                                            lines=lines, price=price), {
         "kind": "change_items", "order": order.number,
         "changes": {str(i.pk): targets[i.pk].sku for i in items}})
 
@@ -500,13 +507,11 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
     if missing:
         mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
-            "Which size or colour would you like for each of these?\n"
-            + "\n".join(f"- {m}" for m in missing))]}
-    lines = "\n".join(f"- {item_label(i)} for {targets[i.pk].option_label()}" for i in items)
-    return ask_confirmation(state, mem, (
-        f"I'll swap these from order #{order.number}:\n{lines}\nYou'll get one prepaid return "
-        "label, and we'll send the new ones as soon as the carrier scans your parcel, at no "
-        "extra cost."), {
+            Say("bot.returns.which_for_each", lines=Lines(missing, bullet="- ")))]}
+    lines = Lines([Say("bot.returns.swap_line", item=item_label(i),
+                      wanted=targets[i.pk].option_label()) for i in items], bullet="- ")
+    return ask_confirmation(state, mem, Say("bot.returns.confirm_swaps", number=order.number,
+                                            lines=lines), {
         "kind": "return", "order": order.number, "items": [i.pk for i in items],
         "resolution": "exchange", "exchange": {str(i.pk): targets[i.pk].sku for i in items},
         "reason": mem.get("reason") or "exchange"})
@@ -530,20 +535,20 @@ def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
     if missing:
         mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
-            "Which size or colour would you like for each of these?\n"
-            + "\n".join(f"- {m}" for m in missing))]}
+            Say("bot.returns.which_for_each", lines=Lines(missing, bullet="- ")))]}
     value = sum((i.unit_price * i.quantity for i in back), Decimal("0"))
-    money = fmt.money(value, order.currency)
-    swaps = "\n".join(f"- swap {item_label(i)} for {targets[i.pk].option_label()}"
-                      for i in swapped)
-    returns = "\n".join(f"- return {item_label(i)}" for i in back)
-    how = (f"{money} store credit straight away" if wanted == "store_credit" else
-           f"a refund of {money} to your original payment method once it reaches us")
+    money = Money(value, order.currency)
+    swaps = Lines([Say("bot.returns.swap_item_line", item=item_label(i),
+                      wanted=targets[i.pk].option_label()) for i in swapped],
+                  bullet="- ")
+    returns = Lines([Say("bot.returns.return_item_line", item=item_label(i)) for i in back],
+                    bullet="- ")
+    key = ("bot.returns.confirm_swap_and_credit" if wanted == "store_credit" else
+           "bot.returns.confirm_swap_and_refund")
     reason = mem.get("reason") or "exchange"
-    return ask_confirmation(state, mem, (
-        f"For order #{order.number} I'll:\n{swaps}\n{returns}\nYou'll get a prepaid return "
-        f"label for each; the new items go out as soon as the carrier scans your parcel, and "
-        f"you'll get {how}."), BundleProposal(kind="bundle", order=order.number, actions=[
+    summary = Say(key, number=order.number, swaps=swaps, returns=returns, amount=money)
+    return ask_confirmation(state, mem, summary, BundleProposal(
+        kind="bundle", order=order.number, actions=[
             ReturnProposal(kind="return", order=order.number, items=[i.pk for i in swapped],
                            resolution="exchange", reason=reason,
                            exchange={str(i.pk): targets[i.pk].sku for i in swapped}),
@@ -553,12 +558,7 @@ def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
 
 def refund_status(state: TurnState) -> dict[str, Any]:
     if REFUND_ELSEWHERE.search(state.get("message_text") or state.get("text", "")):
-        return {"replies": [reply(
-            "Refunds can only go back to the payment method the order was paid with — I "
-            "can't send one to a different card or account. If that card has been cancelled "
-            "or replaced, your bank passes the refund on to your new card or account; if it "
-            "can't, the money comes back to us and a colleague will contact you to pay it "
-            "another way.")]}
+        return {"replies": [reply(Say("bot.returns.refund_same_method"))]}
     lookup = order_for_turn(state, "refund_status")
     if lookup.order is None:
         return lookup.update
@@ -571,36 +571,35 @@ def refund_status(state: TurnState) -> dict[str, Any]:
         # Nothing to report on: they are asking for a refund, which starts as a return.
         return return_request({**state, "memory": update.get("memory") or state.get("memory")})
     if refunds:
-        lines = []
+        said: list[Say] = [Say("bot.returns.refunds_on_order", number=order.number)]
         overdue: list[Refund] = []
         for r in refunds:
-            method = ("store credit" if r.method == Refund.Method.STORE_CREDIT else
-                      "your original payment method")
+            credit = r.method == Refund.Method.STORE_CREDIT
+            amount = Money(r.amount, order.currency)
+            sent = _day(r.created_at)
             if r.status == Refund.Status.COMPLETED:
-                when = fmt.day(r.completed_at) if r.completed_at else fmt.day(r.created_at)
-                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was completed "
-                             f"on {when}.")
+                said.append(Say("bot.returns.refund_completed_credit" if credit else
+                                "bot.returns.refund_completed", amount=amount,
+                                day=_day(r.completed_at or r.created_at)))
             elif r.status == Refund.Status.FAILED:
-                lines.append(f"A refund of {fmt.money(r.amount, order.currency)} to {method} "
-                             "failed; a colleague will contact you about it.")
+                said.append(Say("bot.returns.refund_failed_credit" if credit else
+                                "bot.returns.refund_failed", amount=amount))
             elif r.expected_by and r.expected_by < clock.now():
                 overdue.append(r)
-                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was sent on "
-                             f"{fmt.day(r.created_at)} and should have reached you by "
-                             f"{fmt.day(r.expected_by)} — that's later than it should be, and "
-                             "I'm sorry.")
+                said.append(Say("bot.returns.refund_overdue_credit" if credit else
+                                "bot.returns.refund_overdue", amount=amount, day=sent,
+                                expected=_day(r.expected_by)))
+            elif r.expected_by:
+                said.append(Say("bot.returns.refund_sent_expected_credit" if credit else
+                                "bot.returns.refund_sent_expected", amount=amount, day=sent,
+                                expected=_day(r.expected_by)))
             else:
-                expected = (f" and should reach you by {fmt.day(r.expected_by)}"
-                            if r.expected_by else "")
-                lines.append(f"{fmt.money(r.amount, order.currency)} to {method} was sent on "
-                             f"{fmt.day(r.created_at)}{expected}.")
-        text = f"Refunds on order #{order.number}: " + " ".join(lines)
+                said.append(Say("bot.returns.refund_sent_credit" if credit else
+                                "bot.returns.refund_sent", amount=amount, day=sent))
         if overdue and not conversation(state).customer.is_vip:
-            text += " If you'd like a colleague to chase it with the payment provider, just ask " \
-                    "for a person."
+            said.append(Say("bot.returns.refund_chase_offer"))
         elif overdue:
-            text += " I've asked a colleague to chase it with the payment provider; they'll " \
-                    "reply here."
+            said.append(Say("bot.returns.refund_chasing"))
             update.update(hand_off(
                 state, "vip", order=order,
                 summary=f"Refund of {fmt.money(overdue[0].amount, order.currency)} on order "
@@ -610,26 +609,25 @@ def refund_status(state: TurnState) -> dict[str, Any]:
                 tried=["Checked the refund's status"]))
         if any(r.status == Refund.Status.COMPLETED and r.method != Refund.Method.STORE_CREDIT
                for r in refunds):
-            text += (" Card refunds can take a few working days to show on your statement "
-                     "after we send them.")
-        update["replies"] = [reply(text)]
+            said.append(Say("bot.returns.card_refund_days"))
+        update["replies"] = [reply(*said)]
         return update
     open_returns = [r for r in returns if r.status in {Return.Status.LABEL_SENT,
                                                        Return.Status.IN_TRANSIT}]
     if open_returns:
         r = open_returns[0]
-        update["replies"] = [reply(
-            f"We haven't received return {r.number} for order #{order.number} yet"
-            + (f" (return tracking {r.tracking_number})" if r.tracking_number else "")
-            + ". The refund is issued as soon as it reaches our warehouse; card refunds then "
-              "take 3–5 working days to show.")]
+        update["replies"] = [reply(Say(
+            "bot.returns.return_on_its_way_tracked" if r.tracking_number else
+            "bot.returns.return_on_its_way", return_number=r.number, number=order.number,
+            tracking=r.tracking_number))]
         return update
     if any(r.status == Return.Status.RECEIVED for r in returns):
-        update["replies"] = [reply(
-            f"We've received your return for order #{order.number}; the refund is being "
-            "processed and you'll get a confirmation when it's sent.")]
+        update["replies"] = [reply(Say("bot.returns.return_received", number=order.number))]
         return update
-    update["replies"] = [reply(
-        f"I can't see a refund or a return on order #{order.number}. If you'd like to return "
-        "something from it, just say which item.")]
+    update["replies"] = [reply(Say("bot.returns.no_refund", number=order.number))]
     return update
+
+
+def _day(moment: datetime) -> date:
+    """The shop's calendar day of a moment, said as a day (no time)."""
+    return fmt.local(moment).date()

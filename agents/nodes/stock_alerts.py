@@ -13,7 +13,7 @@ from agents.tools.context import conversation, memory, reply
 from campaigns import services as alerts
 from commerce.models import BackInStockSubscription, Variant
 from conversations.dialogue import pending_of
-from core import formatting as fmt
+from replies.render import Say
 
 
 def stop_alerts(state: TurnState) -> dict[str, Any]:
@@ -31,17 +31,15 @@ def stop_alerts(state: TurnState) -> dict[str, Any]:
         stopped = alerts.stock_alerts_stop(conv.customer)
     if stopped.labels:
         what = "; ".join(stopped.labels)
-        more = ("" if not (named and not whole) or len(named) == len(wishes) else
-                " Your other back-in-stock alerts stay on.")
-        text = (f"Done: I've stopped the back-in-stock alert for {what}. You won't get a "
-                f"message about it.{more}")
+        others_stay = bool(named and not whole) and len(named) != len(wishes)
+        said = [Say("bot.stock.stopped", items=what)]
+        if others_stay:
+            said.append(Say("bot.stock.others_stay_on"))
     elif stopped.channels:
-        text = ("Done: you won't get back-in-stock alerts from us any more. Messages about "
-                "your orders still come.")
+        said = [Say("bot.stock.stopped_all")]
     else:
-        text = ("You have no back-in-stock alerts with us, so there's nothing to stop. "
-                "Messages about your orders still come.")
-    return {"memory": mem, "replies": [reply(text)]}
+        said = [Say("bot.stock.none_to_stop")]
+    return {"memory": mem, "replies": [reply(*said)]}
 
 
 def alert_contact(state: TurnState) -> dict[str, Any]:
@@ -54,18 +52,14 @@ def alert_contact(state: TurnState) -> dict[str, Any]:
     variant = Variant.objects.select_related("product").filter(pk=pending.get("variant")).first()
     found = emails(state.get("text", ""))
     if variant is None:
-        return {"memory": mem, "replies": [reply(
-            "Sorry, I lost track of which item that was for. Which product should I watch?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.stock.lost_track"))]}
     if not found:
         mem["pending"] = pending
-        return {"memory": mem, "replies": [reply(
-            "That email address looks incomplete. What's the full address, like "
-            "name@example.com?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.stock.email_incomplete"))]}
     address = found[0]
     alerts.stock_alert_request_by_email(conv.customer, variant, address, source="chat")
     return {"memory": mem, "replies": [reply(
-        f"Thanks. I've sent a link to {address}: follow it to confirm, and I'll email you "
-        f"as soon as {variant} is back in stock.")]}
+        Say("bot.stock.confirm_link_sent", email=address, item=str(variant)))]}
 
 
 def alert_code(state: TurnState) -> dict[str, Any]:
@@ -74,12 +68,9 @@ def alert_code(state: TurnState) -> dict[str, Any]:
     subscription = alerts.stock_alert_confirm_by_message(
         state.get("text", ""), state.get("sender_id", ""), conv.customer)
     if subscription is None:
-        return {"replies": [reply(
-            "That code doesn't match an alert for this number. Please ask for the alert "
-            "again on our site.")]}
+        return {"replies": [reply(Say("bot.stock.code_unknown"))]}
     return {"replies": [reply(
-        f"Confirmed: I'll message you here once when {subscription.variant} is back in "
-        "stock. Say \"stop alerts\" at any time.")]}
+        Say("bot.stock.confirmed", item=str(subscription.variant)))]}
 
 
 def alert_followup(state: TurnState) -> dict[str, Any]:
@@ -88,11 +79,10 @@ def alert_followup(state: TurnState) -> dict[str, Any]:
     variant = Variant.objects.select_related("product").filter(
         pk=mem.get("alert_variant")).first()
     if variant is None:
-        return {"memory": mem, "replies": [reply("Which product do you mean?")]}
+        return {"memory": mem, "replies": [reply(Say("bot.stock.which_product"))]}
     if variant.stock > 0:
-        text = (f"Yes, {variant} is in stock right now: {variant.stock} left at "
-                f"{fmt.money(variant.price)}. Link: {alerts.product_url(variant)}")
+        said = Say("bot.stock.still_there", item=str(variant), count=variant.stock,
+                   price=variant.price, url=alerts.product_url(variant))
     else:
-        text = (f"Sorry, {variant} has sold out again. Say \"tell me when it's back\" and "
-                "I'll let you know next time.")
-    return {"memory": mem, "replies": [reply(text)]}
+        said = Say("bot.stock.sold_out_again", item=str(variant))
+    return {"memory": mem, "replies": [reply(said)]}

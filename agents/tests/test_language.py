@@ -19,9 +19,19 @@ pytestmark = pytest.mark.django_db
     ("Onde está a minha encomenda? Devia ter chegado ontem.", "pt"),
     ("Waar blijft mijn bestelling? Die zou gisteren komen.", "nl"),
     ("Where is my order? It should have arrived yesterday.", "en"),
+    # Few function words, many shop words: still English.
+    ("is the linen shirt in stock in medium", "en"),
+    ("waterproof boots under 100", "en"),
+    ("il tracking è fermo da 3 giorni, ordine 2290", "it"),
+    ("My name is Maya Patel, postcode M1 1AE", "en"),
 ])
 def test_the_language_of_a_message_is_detected(text, language):
     assert language_of(text) == language
+
+
+def test_an_email_address_alone_decides_nothing():
+    assert language_of("maya@example.com") is None
+    assert language_of("https://shop.example/orders/1042") is None
 
 
 @pytest.mark.parametrize("text", ["ok", "danke!", "merci", "1042", "  gracias  "])

@@ -29,15 +29,21 @@ from conversations import services
 from conversations.actions import action_perform
 from conversations.dialogue import AwaitConfirm, Proposal
 from conversations.models import Conversation
+from replies.render import Say, render
 
 
-def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: str,
+def ask_confirmation(state: TurnState, mem: dict[str, Any], summary: Say | str,
                      action: Proposal | dict[str, Any]) -> dict[str, Any]:
-    """Summarise a consequential action and wait for a plain yes (``confirm`` runs it)."""
+    """Summarise a consequential action and wait for a plain yes (``confirm`` runs it).
+    The summary is kept as said, in the shopper's language, to repeat it if the answer
+    is unclear."""
     mem = dict(mem)
-    mem["pending"] = AwaitConfirm(kind="confirm", action=action, summary=summary)
-    return {"memory": mem, "replies": [reply(f"{summary}\n\nShall I go ahead?",
-                                             buttons=["Yes, go ahead", "No"])]}
+    said = summary if isinstance(summary, str) else render(
+        summary, conversation(state).customer.language)
+    mem["pending"] = AwaitConfirm(kind="confirm", action=action, summary=said)
+    return {"memory": mem, "replies": [reply(Say("bot.proposal.shall_i", summary=summary),
+                                             buttons=[Say("bot.proposal.yes"),
+                                                      Say("bot.proposal.no")])]}
 
 
 def decide(state: TurnState, decision: Decision, order: Order | None = None) -> Decision:

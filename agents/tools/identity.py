@@ -28,15 +28,16 @@ from conversations.identity_links import (
 )
 from core.models import ChannelIdentity, Customer
 from core.services import Guess, knowledge_check
+from replies.render import Say
 
 # After this many misses in one conversation the reply points to the confirmation email.
 STILL_WRONG_AFTER = 3
 
-ASK_DETAILS = ("I can help with that. First I need to check it's your order: please send "
-               "the order number and the email address or postcode used at checkout.")
+ASK_DETAILS = Say("bot.identity.ask_details")
 
 
-def ask_verification(state: TurnState, intent: str, text: str = ASK_DETAILS) -> dict[str, Any]:
+def ask_verification(state: TurnState, intent: str,
+                     text: Say | str = ASK_DETAILS) -> dict[str, Any]:
     mem = memory(state)
     waiting = pending_of(mem)
     earlier = waiting if waiting is not None and waiting["kind"] == "verify" else None
@@ -90,43 +91,31 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         if pending.get("step_up") and not pending["code_sent"]:
             mem["pending"] = None
             return False, {"memory": mem, "replies": [reply(
-                "That code didn't work, so I've left the address as it is. Ask me again to "
-                "change it and I'll send a new code.")]}
+                Say("bot.identity.code_failed_address"))]}
         if pending.get("step_up"):
             return False, {"memory": mem, "replies": [reply(
-                "That code didn't work. Check the latest message we sent you and send the "
-                "6-digit code here.")]}
-        return False, {"memory": mem, "replies": [reply(
-            "That code didn't work. Check the latest message we sent you, or send your order "
-            "number and the email or postcode on it instead.")]}
+                Say("bot.identity.code_failed_step_up"))]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.code_failed"))]}
     if pending.get("step_up") and pending.get("code_sent"):
-        return False, {"memory": mem, "replies": [reply(
-            "To change the delivery address I first need the 6-digit code I sent to the "
-            "email address or phone number on your account. Please send it here.")]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.step_up_waiting"))]}
     if (not number and (email or details.get("phone")) and not pending.get("code_sent")
             and _send_code(state, email or details.get("phone", ""))):
         pending["code_sent"] = True
         # The same words whether or not it is a customer's, and whichever way it went.
-        return False, {"memory": mem, "replies": [reply(
-            "Thanks. If that's the contact on your account, I've just sent a 6-digit code "
-            "to it — send it here within 10 minutes. Or send your order number and the "
-            "email or postcode on it instead.")]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.code_sent"))]}
     names = full_names(text, postcode) if postcode and not number else []
     if not number and not names:
-        return False, {"memory": mem, "replies": [reply(
-            "Thanks. What's the order number? It's in your order confirmation email.")]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.ask_number"))]}
     if number and not (email or postcode):
         return False, {"memory": mem, "replies": [reply(
-            f"Thanks. To confirm order {number} is yours, what's the email address or the "
-            "delivery postcode on it?")]}
+            Say("bot.identity.ask_contact", number=number))]}
     conv = conversation(state)
     checked = knowledge_check(_guesses(text, number, email, postcode, names),
                               _client(state), _match)
     if checked.status == "refused":
         _after_lockout(mem, pending)
-        return False, {"memory": mem, "replies": [reply(
-            "I can't check those details right now: there have been too many attempts with "
-            f"details that didn't match. {_lockout_way_in()}")]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.checks_refused",
+                                                            way_in=_lockout_way_in()))]}
     if checked.found is None:
         misses = int(mem.get("verify_failures", 0)) + checked.failures
         mem["verify_failures"] = misses
@@ -134,28 +123,19 @@ def verify_with_details(state: TurnState) -> tuple[bool, dict[str, Any]]:
         pending["entities"] = {"order_number": number} if number else {}
         if checked.status == "locked":
             _after_lockout(mem, pending)
-            return False, {"memory": mem, "replies": [reply(
-                "Sorry, I couldn't match those details to an order. There have now been too "
-                "many attempts that didn't match, so for a while I can't check any more "
-                f"details, even correct ones. {_lockout_way_in()}")]}
+            return False, {"memory": mem, "replies": [reply(Say("bot.identity.locked",
+                                                                way_in=_lockout_way_in()))]}
         if misses >= STILL_WRONG_AFTER:
-            return False, {"memory": mem, "replies": [reply(
-                "Those details still don't match an order I can show you. Please look at "
-                "your order confirmation email for the exact order number and the email "
-                "address it was sent to.")]}
-        return False, {"memory": mem, "replies": [reply(
-            "Sorry, I couldn't match those details to an order. Please check the order "
-            "number and use the email address or postcode given at checkout.")]}
+            return False, {"memory": mem, "replies": [reply(Say("bot.identity.still_wrong"))]}
+        return False, {"memory": mem, "replies": [reply(Say("bot.identity.no_match"))]}
     customer, order = checked.found
     if conv.customer_id != customer.pk and not _writes_as_owner(state, conv):
         # Someone else writing into another person's thread (an email reply): their own case.
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
-            "This conversation belongs to another customer, so I can't discuss that order "
-            "here. Please write to us in a new message about your own order.")]}
+            Say("bot.identity.others_thread"))]}
     if conv.customer_id != customer.pk and (conv.is_verified or not conv.customer.is_guest):
         return False, {"memory": {**mem, "pending": None}, "replies": [reply(
-            "This conversation is already verified for another customer, so I can't discuss "
-            "that order here. The order's owner can contact us directly.")]}
+            Say("bot.identity.verified_for_other"))]}
     via = (ChannelIdentity.Verification.ORDER_DETAILS if order is not None
            else ChannelIdentity.Verification.NAME_POSTCODE)
     target = services.conversation_verify(conv, customer, via, state["channel"],
@@ -215,17 +195,11 @@ def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any
     mem = dict(mem)
     if attempt is None or not attempt.sent:
         mem["pending"] = None
-        return {"memory": mem, "replies": [reply(
-            "For your security, I can only change a delivery address after you read back a "
-            "one-time code sent to the email or phone number on your account, and I can't "
-            "send one right now. Please try again later, or ask to talk to a person.")]}
+        return {"memory": mem, "replies": [reply(Say("bot.identity.step_up_unavailable"))]}
     mem["pending"] = AwaitVerify(kind="verify", intent=intent, entities={},
                                  text=state.get("text", "")[-1000:], code_sent=True,
                                  step_up=True)
-    return {"memory": mem, "replies": [reply(
-        "For your security, changing a delivery address needs one more check: I've sent a "
-        "6-digit code to the email address or phone number on your account. Please send it "
-        "here within 10 minutes.")]}
+    return {"memory": mem, "replies": [reply(Say("bot.identity.step_up_sent"))]}
 
 
 CODE_ROUTES = {"email": "email", "whatsapp": "WhatsApp"}
@@ -261,12 +235,8 @@ def _after_lockout(mem: dict[str, Any], pending: dict[str, Any]) -> None:
         mem["pending"] = None
 
 
-def _lockout_way_in() -> str:
-    if _codes_can_go():
-        return ("If it's your order, send me just the email address or phone number on your "
-                "account: a one-time code to the contact on file is not affected by this "
-                "limit. Or try again later, or ask to talk to a person.")
-    return "Please try again later, or ask to talk to a person."
+def _lockout_way_in() -> Say:
+    return Say("bot.identity.way_in_code" if _codes_can_go() else "bot.identity.way_in_later")
 
 
 def _send_code(state: TurnState, contact: str) -> bool:

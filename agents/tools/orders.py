@@ -30,6 +30,7 @@ from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, T
 from conversations.models import Conversation
 from core import formatting as fmt
 from core.models import KNOWLEDGE_PROOFS
+from replies.render import Say, Since, render, render_parts
 
 
 def code_needed(conversation: Conversation) -> bool:
@@ -40,7 +41,7 @@ def code_needed(conversation: Conversation) -> bool:
 
 
 def proof_needed(node: str, *, memory: dict[str, Any] | None = None,
-                 ask: str = "") -> Command:
+                 ask: Say | str = "") -> Command:
     """Hand the turn to the verification gate, which comes back to ``node`` once the
     shopper is verified (or asks for proof, with ``ask`` if given, and ends the turn)."""
     update: dict[str, Any] = {"route": node, "proof_prompt": ask}
@@ -91,9 +92,7 @@ def order_for_turn(state: TurnState, intent: str, node: str = "") -> OrderLookup
         if order is None:
             # Same words whether the order exists or belongs to someone else.
             return OrderLookup(None, {"replies": [reply(
-                f"I can't find order {number} on your account. I can only help with orders "
-                "placed by the customer verified in this conversation — please check the "
-                "number on your confirmation email.")]})
+                Say("bot.lookup.not_found", number=number))]})
         mem["order"] = order.number
         return OrderLookup(order, {"memory": mem})
     orders = ctx.recent_orders()
@@ -115,9 +114,7 @@ def order_for_turn(state: TurnState, intent: str, node: str = "") -> OrderLookup
             return OrderLookup(order, {"memory": mem})
     order = ctx.order(_likeliest(orders, intent).number) if orders else None
     if order is None:
-        return OrderLookup(None, {"replies": [reply(
-            "I can't see any orders on your account. If you ordered as a guest with another "
-            "email address, send me the order number and that email.")]})
+        return OrderLookup(None, {"replies": [reply(Say("bot.lookup.no_orders"))]})
     mem["order"] = order.number
     return OrderLookup(order, {"memory": mem})
 
@@ -195,104 +192,115 @@ def _orders_named(orders: list[Order], text: str) -> list[Order]:
 
 
 
-EXCEPTION_WORDS = {
-    "address_issue": ("the carrier has a problem with the delivery address",
-                      "They'll hold it while the address is confirmed — reply here if the "
-                      "address on the order needs correcting and I'll pass it on."),
-    "weather_delay": ("it's delayed by bad weather",
-                      "The carrier will move it on as soon as it's safe to."),
-    "customs_hold": ("it's held at customs",
-                     "Customs checks usually clear without anything needed from you; the "
-                     "carrier will contact you if duties or documents are required."),
-    "damaged": ("the carrier reports it was damaged in transit",
-                "We'll make sure you get your items: tell me if you'd like a replacement "
-                "or a refund once the carrier confirms."),
-    "lost": ("the carrier reports it as lost", ""),
-    "held_at_depot": ("it's being held at the carrier's depot",
-                      "It can usually be collected there, or it will go out again on the next "
-                      "delivery round."),
-    "carrier_delay": ("the carrier has reported a delay in its network",
-                      "It will continue on the next available route."),
+# What the carrier reports about a parcel that isn't moving, and what happens next, by the
+# kind of exception it scanned.
+EXCEPTION_SAID = {
+    "address_issue": ("bot.order_state.exception_address", "bot.order_state.next_address"),
+    "weather_delay": ("bot.order_state.exception_weather", "bot.order_state.next_weather"),
+    "customs_hold": ("bot.order_state.exception_customs", "bot.order_state.next_customs"),
+    "damaged": ("bot.order_state.exception_damaged", "bot.order_state.next_damaged"),
+    "lost": ("bot.order_state.exception_lost", ""),
+    "held_at_depot": ("bot.order_state.exception_depot", "bot.order_state.next_depot"),
+    "carrier_delay": ("bot.order_state.exception_carrier_delay",
+                      "bot.order_state.next_carrier_delay"),
+}
+
+STATUS_SAID = {
+    OrderStatus.PENDING: "bot.order_state.status_pending",
+    OrderStatus.PROCESSING: "bot.order_state.status_processing",
+    OrderStatus.SHIPPED: "bot.order_state.status_shipped",
+    OrderStatus.DELIVERED: "bot.order_state.status_delivered",
+    OrderStatus.CANCELLED: "bot.order_state.status_cancelled",
+    OrderStatus.RETURNED: "bot.order_state.status_returned",
+    OrderStatus.PARTIALLY_RETURNED: "bot.order_state.status_partially_returned",
+}
+
+RETURNED_SAID = {
+    OrderStatus.RETURNED: "bot.order_state.since_returned",
+    OrderStatus.PARTIALLY_RETURNED: "bot.order_state.since_partly_returned",
 }
 
 
-def _item_names(order: Order) -> str:
+def _item_names(order: Order) -> Say | str:
     names = [i.variant.product.name for i in order.items.all()]
     if not names:
         return ""
-    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    return names[0] if len(names) == 1 else Say("bot.order_state.items_and_more",
+                                                first=names[0], more=len(names) - 1)
 
 
-RETURNED_WORDS = {
-    OrderStatus.RETURNED: "It has since been returned to us.",
-    OrderStatus.PARTIALLY_RETURNED: "Part of it has since been returned to us.",
-}
+def _your_order(order: Order, *, inside: bool = False) -> Say:
+    """"Your order #1042 (Harbour Tee)": the subject of a sentence, or within one."""
+    items = _item_names(order)
+    key = ({True: "bot.order_state.your_order_lower_items",
+            False: "bot.order_state.your_order_lower"} if inside else
+           {True: "bot.order_state.your_order_items", False: "bot.order_state.your_order"})
+    return Say(key[bool(items)], number=order.number, items=items)
+
+
+def order_said(order: Order) -> tuple[list[Say], TrackingEvent | None, bool]:
+    """Where the order stands (its messages), the latest scan, and whether something is
+    wrong."""
+    said, last, problem = _delivery_said(order)
+    parts = [said]
+    if order.status in RETURNED_SAID:
+        parts.append(Say(RETURNED_SAID[order.status]))
+    return parts, last, problem
 
 
 def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
-    """The status sentence, the latest scan, and whether something is wrong."""
-    text, last, problem = _describe_delivery(order)
-    if order.status in RETURNED_WORDS:
-        text = f"{text} {RETURNED_WORDS[order.status]}"
-    return text, last, problem
+    """order_said, said in the customer's language: for a step that words its reply
+    around it."""
+    parts, last, problem = order_said(order)
+    return render_parts(parts, order.customer.language), last, problem
 
 
-def _describe_delivery(order: Order) -> tuple[str, TrackingEvent | None, bool]:
-    label = f"Your order #{order.number}"
-    items = _item_names(order)
-    if items:
-        label += f" ({items})"
+def _place(location: str) -> Say | str:
+    return location.strip() or Say("bot.order_state.unnamed_place")
+
+
+def _delivery_said(order: Order) -> tuple[Say, TrackingEvent | None, bool]:
+    label = _your_order(order)
     if order.status == OrderStatus.PENDING:
-        return (f"{label} is waiting for payment to be confirmed; it hasn't been packed yet.",
-                None, False)
+        return Say("bot.order_state.pending", order=label), None, False
     if order.status == OrderStatus.PROCESSING:
-        return (f"{label} is being prepared in our warehouse and hasn't been handed to the "
-                "carrier yet.", None, False)
+        return Say("bot.order_state.processing", order=label), None, False
     if order.status == OrderStatus.CANCELLED:
-        when = f" on {fmt.day(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"{label} was cancelled{when}.", None, False
+        if order.cancelled_at:
+            return (Say("bot.order_state.cancelled_on", order=label,
+                        day=fmt.local(order.cancelled_at).date()), None, False)
+        return Say("bot.order_state.cancelled", order=label), None, False
     shipment = store.shipment_latest(order)
     if shipment is None:
-        return (f"{label} is marked {order.get_status_display().lower()}, but I have no "
-                "tracking for it, so I can't tell you more than that.", None, False)
+        return (Say("bot.order_state.no_tracking", order=label,
+                    status=Say(STATUS_SAID[OrderStatus(order.status)])), None, False)
     events = store.shipment_events(shipment)
-    if not events:
-        return (f"{label} has a {fmt.carrier(shipment.carrier)} label "
-                f"({shipment.tracking_number}) but no scans yet.", None, False)
-    last = events[-1]
-    where = fmt.place(last.location)
     carrier = fmt.carrier(shipment.carrier)
-    tracking = f"{carrier} tracking {shipment.tracking_number}"
-    detail = f" ({last.detail})" if last.detail else ""
+    if not events:
+        return (Say("bot.order_state.no_scans", order=label, carrier=carrier,
+                    tracking=shipment.tracking_number), None, False)
+    last = events[-1]
+    scan = {"order": label, "carrier": carrier, "at": last.at, "place": _place(last.location),
+            "detail": f" ({last.detail})" if last.detail else "",
+            "tracking": Say("bot.order_state.tracking", carrier=carrier,
+                            number=shipment.tracking_number)}
     if last.status == ShipmentStatus.DELIVERED:
-        return (f"{label} was delivered on {fmt.when(last.at)} in {where}{detail} — "
-                f"{tracking}.", last, False)
+        return Say("bot.order_state.delivered", **scan), last, False
     if last.status == ShipmentStatus.EXCEPTION:
-        words, next_step = EXCEPTION_WORDS.get(last.exception, ("the carrier reported a problem",
-                                                                 ""))
-        text = (f"{label} is not moving right now: {words} in {where} "
-                f"{fmt.since(last.at)} ({fmt.when(last.at)}){detail}. {next_step} "
-                f"{tracking}.")
-        return text, last, True
+        what, next_step = EXCEPTION_SAID.get(last.exception,
+                                             ("bot.order_state.exception_other", ""))
+        return (Say("bot.order_state.not_moving", **scan, what=Say(what), since=Since(last.at),
+                    next_step=Say(next_step) if next_step else ""), last, True)
     if last.status == ShipmentStatus.FAILED_ATTEMPT:
-        return (f"{carrier} tried to deliver {label.replace('Your', 'your')} on "
-                f"{fmt.when(last.at)} in {where} but couldn't{detail}. They normally try "
-                f"again on the next working day — {tracking}.", last, True)
+        return (Say("bot.order_state.failed_attempt",
+                    **{**scan, "order": _your_order(order, inside=True)}), last, True)
     if last.status == ShipmentStatus.RETURNED_TO_SENDER:
-        return (f"{label} is being returned to us by {carrier}: the last scan was on "
-                f"{fmt.when(last.at)} in {where}{detail} — {tracking}. Once it's back in our "
-                "warehouse we'll be in touch about sending it out again or refunding it.",
-                last, True)
+        return Say("bot.order_state.returning", **scan), last, True
     if last.status == ShipmentStatus.OUT_FOR_DELIVERY:
-        return (f"{label} is out for delivery with {carrier}: scanned in {where} on "
-                f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
+        return Say("bot.order_state.out_for_delivery", **scan), last, False
     if last.status == ShipmentStatus.LABEL_CREATED:
-        return (f"{label} has been packed and labelled for {carrier} in {where} on "
-                f"{fmt.when(last.at)}; the carrier hasn't scanned it in yet — {tracking}.",
-                last, False)
-    return (f"{label} is in transit with {carrier}: the latest scan was in {where} on "
-            f"{fmt.when(last.at)}{detail} — {tracking}.", last, False)
-
+        return Say("bot.order_state.label_created", **scan), last, False
+    return Say("bot.order_state.in_transit", **scan), last, False
 
 
 def lost_event(events: list[TrackingEvent]) -> TrackingEvent | None:
@@ -301,19 +309,23 @@ def lost_event(events: list[TrackingEvent]) -> TrackingEvent | None:
     return lost[-1] if lost else None
 
 
-def scan_text(order: Order, events: list[TrackingEvent]) -> str:
+def scan_said(order: Order, events: list[TrackingEvent]) -> Say | None:
     """What the carrier last said about a parcel that didn't arrive, from the scans."""
     lost = lost_event(events)
     delivered = [e for e in events if e.status == ShipmentStatus.DELIVERED]
     if lost is not None and (not delivered or lost.at >= delivered[-1].at):
-        detail = f" ({lost.detail})" if lost.detail else ""
-        return (f"The carrier reported order #{order.number} lost in {fmt.place(lost.location)} "
-                f"on {fmt.when(lost.at)}{detail}. ")
+        return Say("bot.order_state.scan_lost", number=order.number,
+                   place=_place(lost.location), at=lost.at,
+                   detail=f" ({lost.detail})" if lost.detail else "")
     if delivered:
         last = delivered[-1]
-        detail = f" ({last.detail})" if last.detail else ""
-        return (f"The carrier marked order #{order.number} delivered on {fmt.when(last.at)} in "
-                f"{fmt.place(last.location)}{detail}. ")
-    return ""
+        return Say("bot.order_state.scan_delivered", number=order.number,
+                   place=_place(last.location), at=last.at,
+                   detail=f" ({last.detail})" if last.detail else "")
+    return None
 
 
+def scan_text(order: Order, events: list[TrackingEvent]) -> str:
+    """scan_said in the customer's language, ready to lead a sentence ("" when none)."""
+    said = scan_said(order, events)
+    return f"{render(said, order.customer.language)} " if said is not None else ""

@@ -12,8 +12,9 @@ from agents.tools.context import conversation, reply
 from campaigns import services as alerts
 from commerce.models import Variant
 from conversations.dialogue import AwaitAlertContact
-from core import formatting as fmt
+from conversations.models import Conversation
 from core.models import Channel
+from replies.render import Say, render
 
 
 def subscribe(state: TurnState, variant: Variant, mem: dict[str, Any]) -> dict[str, Any]:
@@ -22,25 +23,25 @@ def subscribe(state: TurnState, variant: Variant, mem: dict[str, Any]) -> dict[s
     conv = conversation(state)
     mem["pending"] = None
     channel = state.get("channel", "web")
-    label = f"{variant.product.name} ({variant.option_label()})" if variant.options else \
-        variant.product.name
+    label = str(variant)
     if channel in alerts.REACHABLE:
-        text = (f"Done — I'll message you here as soon as {label} is back in stock. "
-                "You can say \"stop alerts\" at any time.")
-        alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=text,
-                                     source="chat")
-        return {"memory": mem, "replies": [reply(text)]}
+        said = Say("bot.stock.watching", item=label)
+        alerts.stock_alert_subscribe(conv.customer, variant, channel,
+                                     wording=_as_read(conv, said), source="chat")
+        return {"memory": mem, "replies": [reply(said)]}
     customer = conv.customer
     if not customer.is_guest and customer.email and conv.is_verified:
-        text = (f"Done — I'll email you at {customer.email} as soon as {label} is back in "
-                "stock. Every email has a link to stop these alerts.")
-        alerts.stock_alert_subscribe(customer, variant, Channel.EMAIL, wording=text,
-                                     source="chat")
-        return {"memory": mem, "replies": [reply(text)]}
+        said = Say("bot.stock.watching_by_email", email=customer.email, item=label)
+        alerts.stock_alert_subscribe(customer, variant, Channel.EMAIL,
+                                     wording=_as_read(conv, said), source="chat")
+        return {"memory": mem, "replies": [reply(said)]}
     mem["pending"] = AwaitAlertContact(kind="alert_contact", variant=variant.pk)
-    return {"memory": mem, "replies": [reply(
-        f"I can email you when {label} is back in stock. Which email address should I use? "
-        "I'll send you a link to confirm it first.")]}
+    return {"memory": mem, "replies": [reply(Say("bot.stock.which_email", item=label))]}
+
+
+def _as_read(conv: Conversation, said: Say) -> str:
+    """The words of a consent as the shopper read them, kept with the wish."""
+    return render(said, conv.customer.language)
 
 
 def variants_listed(text: str, variants: list[Variant]) -> list[Variant]:
@@ -61,17 +62,16 @@ def subscribe_many(state: TurnState, variants: list[Variant],
     mem["pending"] = None
     out = [v for v in variants if v.stock <= 0]
     available = [v for v in variants if v.stock > 0]
-    parts = []
+    parts: list[Say] = []
     if out:
-        labels = " and ".join(str(v) for v in out)
-        text = (f"Done — I'll message you here as soon as {labels} "
-                f"{'is' if len(out) == 1 else 'are'} back in stock. You can say \"stop alerts\" "
-                "at any time.")
+        said = (Say("bot.stock.watching", item=str(out[0])) if len(out) == 1 else
+                Say("bot.stock.watching_several", items=[str(v) for v in out]))
+        wording = _as_read(conv, said)
         for variant in out:
-            alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=text,
+            alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=wording,
                                          source="chat")
-        parts.append(text)
+        parts.append(said)
     for variant in available:
-        parts.append(f"{variant} is in stock right now: {variant.stock} left at "
-                     f"{fmt.money(variant.price)}, so there's nothing to wait for.")
-    return {"memory": mem, "replies": [reply(" ".join(parts))]}
+        parts.append(Say("bot.stock.in_stock_now", item=str(variant), count=variant.stock,
+                         price=variant.price))
+    return {"memory": mem, "replies": [reply(*parts)]}

@@ -20,7 +20,9 @@ from importlib import import_module
 from replies.messages.spec import MessageSpec
 
 # The modules of this package that hold specs, each for one part of the product.
-AREAS = ("shop", "alerts", "campaigns", "conversation", "bot_orders", "bot_talk")
+AREAS = ("shop", "alerts", "campaigns", "conversation", "bot_orders", "bot_talk", "bot_tools",
+         "bot_returns", "bot_catalogue", "bot_payment", "bot_promo", "bot_stock", "bot_identity",
+         "bot_order_state")
 
 
 MESSAGES: dict[str, MessageSpec] = {
