@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.intents import Node
-from agents.nlu.cues import ON_WHAT, POINTS, basket_amount, code_candidates
+from agents.nlu.cues import ON_WHAT, asks_points, basket_amount, code_candidates
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from agents.tools.orders import proof_needed
@@ -111,7 +111,7 @@ def promo_question(state: TurnState) -> dict[str, Any]:
             f"{code.code} is valid: {_code_terms(code)}. Enter it at checkout in the "
             "\"Discount code\" box; it can't be combined with another code. If it's still "
             "refused, check your basket meets those conditions.")]}
-    if POINTS.search(text):
+    if asks_points(text):
         conv = conversation(state)
         if not conv.is_verified:
             return proof_needed(Node.PROMO_QUESTION, ask=(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.intents import capabilities
-from agents.nlu.cues import GREETING_WORD, signs_off, yes_or_no
+from agents.nlu.cues import greets, signs_off, yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
@@ -20,7 +20,7 @@ def greeting(state: TurnState) -> dict[str, Any]:
     if signs_off(text):
         return {"replies": [reply("You're welcome! If anything else comes up, just message "
                                   "here.")]}
-    if yes_or_no(text) and not GREETING_WORD.search(text):
+    if yes_or_no(text) and not greets(text):
         return {"replies": [reply("OK! Is there anything else I can help with?")]}
     name = ""
     conv = conversation(state)
