@@ -241,7 +241,8 @@ def affirms_only(text: str, allowed: str = "") -> bool:
     if _MORE.search(rest):
         return False
     if lexicon.language_in(text) != "en":
-        if _MORE_FOREIGN.search(rest):
+        # The yes itself may hold such a word ("doe maar" is Dutch for "go ahead").
+        if _MORE_FOREIGN.search(lexicon.without(rest, "yes")):
             return False
         assent = _ASSENT | _foreign_assent()
         words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", lexicon.fold(rest))
@@ -253,6 +254,8 @@ def affirms_only(text: str, allowed: str = "") -> bool:
 # "Please", "go ahead" and "thanks" in the six other languages, with the words of their
 # yes and thanks phrases: a yes made of them asks for nothing else.
 _POLITE_WORDS = """
+correcto correto corretto correct correcte korrekt juist exacto exato esatto exact genau
+giusto certo klopt stimmt richtig está esta é è es ist c'est est dat is das
 ouep ouaip ouip jaja simsim
 porfa porfis porfavor por favor favor adelante dale venga hazlo bitte mach mal gerne gern
 los danke dir ihnen schön sehr vielen svp stp s'il vous te plaît plait merci beaucoup bcp

@@ -56,9 +56,11 @@ def test_only_a_plain_yes_confirms_in_each_language(language):
 
 
 @pytest.mark.parametrize("text", ["sí", "ja", "oui", "sì", "sim", "jep", "Sí, es correcto",
-                                  "ja genau, stimmt so", "oui c'est ça"])
+                                  "ja genau, stimmt so", "oui c'est ça", "jep doe maar",
+                                  "Sim, está correto", "Sì, è giusto", "ouep"])
 def test_a_short_yes_is_a_yes_whatever_its_language(text):
     assert cues.yes_or_no(text) == "yes"
+    assert cues.confirmation(text, "cancel", "cancel_order") == "yes"
 
 
 @pytest.mark.parametrize("text", ["nee", "nein", "não", "non", "no grazie"])
