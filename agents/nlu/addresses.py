@@ -42,6 +42,11 @@ def parse_address(text: str, old_postcode: str = "") -> dict[str, str] | None:
     # house number (or a flat/unit word) that follows the shopper's own words.
     rest = re.sub(r"(?i)^.*?(\b(to|is|its|it'?s|address|at|now|be|instead)\b:?|:)\s+"
                   r"(?=\d|(flat|unit|apartment|apt)\b)", "", rest, flags=re.S)
+    # The same in the six other languages, whose sentences often hold an address written
+    # the English way: "Mandadlo a 4 Elm Close", "es 12 High Street", "Bitte an 4 Elm Close".
+    rest = re.sub(r"(?i)^.*?(?<![\w'])(a|al|es|ist|an|nach|au|à|est|c'est|è|para|pra|é|naar|"
+                  r"adresse|direcci[oó]n|indirizzo|endere[çc]o|adres)(?![\w']):?\s+(?=\d)", "",
+                  rest, flags=re.S)
     parts = [p.strip(" .:-") for p in re.split(r"[,\n]+", rest) if p.strip(" .:-")]
     parts = [p for p in parts if re.search(r"[A-Za-z0-9]", p)]
     if not parts or any(len(p) > 60 or len(p.split()) > 8 or "?" in p for p in parts):

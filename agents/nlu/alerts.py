@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from agents.nlu import lexicon
+
 STOP_ALERTS = re.compile(
     r"^\s*(stop|unsubscribe|stop all|cancel)\s*[.!]*\s*$|"
     r"\b(stop|cancel|end|turn off|switch off|unsubscribe\w*|opt(?:ing)? out|no more|"
@@ -22,9 +24,19 @@ STILL_THERE = re.compile(
 CLAUSE = re.compile(r"\s*(?:,|\band\b|&|\+)\s*", re.I)
 
 
+# "Don't stop them" in the six other languages.
+NOT_STOPPING_FOREIGN = re.compile(r"\b(no (?:quiero )?(?:dejar|cancelar|parar)|nicht "
+                                  r"(?:abmelden|abbestellen|stoppen)|ne pas (?:arr[êe]ter|"
+                                  r"d[ée]sabonner)|non (?:disiscriv|cancell)|n[ãa]o (?:cancel|"
+                                  r"parar)|niet (?:afmelden|stoppen|uitschrijven))", re.I)
+
+
 def wants_no_alerts(text: str) -> bool:
-    """"stop alerts", "unsubscribe me from the boots one", a bare STOP."""
-    return bool(STOP_ALERTS.search(text)) and not NOT_STOPPING.search(text)
+    """"stop alerts", "unsubscribe me from the boots one", a bare STOP; "darme de baja",
+    "abmelden", "me désabonner", "disiscrivimi", "descadastrar", "afmelden"."""
+    if STOP_ALERTS.search(text) and not NOT_STOPPING.search(text):
+        return True
+    return lexicon.says(text, "stop_alerts") and not NOT_STOPPING_FOREIGN.search(text)
 
 
 def stops_everything(text: str) -> bool:

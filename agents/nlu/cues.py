@@ -15,6 +15,7 @@ from functools import cache
 
 from django.utils import translation
 
+from agents.nlu import lexicon
 from core.formatting import LANGUAGES
 
 # The actions a shopper can ask for or refuse, by the intent that starts them.
@@ -50,10 +51,54 @@ _NO_ACTION = {
 }
 
 
+# The same actions in the six other languages, by their verbs' stems ("cancelar",
+# "stornieren", "annuler", "annullare", "annuleren"; "devolver", "zurückschicken",
+# "retourner", "restituire", "devolver", "terugsturen"; "cambiar", "umtauschen", "échanger").
+_FOREIGN_ACTIONS: dict[str, str] = {
+    "cancel_order": r"cancel\w*|anul\w*|annul\w*|stornier\w*|storno\w*",
+    "return_request": r"devol\w*|devuel\w*|zur[üu]ck(?:schick|geb|send)\w*|retourn\w*|"
+                      r"renvo\w*|restitu\w*|rimand\w*|terug(?:stur|sturen|geven)\w*|"
+                      r"retour\w*|reembols\w*|rembours\w*|rimbors\w*|erstatt\w*|"
+                      r"terugbetal\w*",
+    "exchange_request": r"cambi\w*|camb[ií]a\w*|(?:um)?tausch\w*|[ée]chang\w*|troca\w*|"
+                        r"troque\w*|ruil\w*|omruil\w*|sostitu\w*",
+    "back_in_stock": r"avis[aá]\w*|aviso\w*|benachrichtig\w*|bescheid|pr[ée]ven\w*|"
+                     r"avvis\w*|notific\w*",
+}
+# A refusal: a language's negation ("no lo canceles", "bitte nicht stornieren", "non
+# annullare"), a few words before the action; or after it, where the language puts it
+# there ("storniert sie nicht", "ne l'annulez pas", "annuleer hem niet").
+_AFTER_NEGATORS = r"nicht|pas|niet"
+_FOREIGN_KEEP = re.compile(
+    r"\b(me (?:lo|la|los|las) quedo|(?:ich )?behalte (?:ihn|sie|es|die|den|das)|"
+    r"je (?:le|la|les) garde|(?:lo|la|li|le) tengo|(?:me lo|me la) tengo|fico com (?:ele|ela|eles|"
+    r"elas)|ik (?:hou|houd) (?:hem|het|ze)|(?:lo|la|li|le) tengo io|me lo quedo)\b", re.I)
+
+
+def _foreign_negated(text: str) -> set[str]:
+    negation = lexicon.pattern_for(text, "negation")
+    if negation is None:
+        return set()
+    folded = lexicon.fold(text)
+    found: set[str] = set()
+    for intent, words in _FOREIGN_ACTIONS.items():
+        before = re.compile(rf"(?:{negation.pattern})(?:\s+[\w']+){{0,3}}?\s+(?:\w+')?"
+                            rf"(?:{words})")
+        after = re.compile(rf"(?<![\w'])(?:\w+')?(?:{words})(?:\s+[\w']+){{0,2}}?\s+"
+                           rf"(?:{_AFTER_NEGATORS})\b")
+        if before.search(folded) or after.search(folded):
+            found.add(intent)
+    if _FOREIGN_KEEP.search(folded):
+        found.add("return_request")
+    return found
+
+
 def negated_actions(text: str) -> set[str]:
     """The actions (by intent) the message refuses."""
     found = {intent for intent, pattern in NEGATED.items() if pattern.search(text)}
     found |= {intent for intent, pattern in _NO_ACTION.items() if pattern.search(text)}
+    if lexicon.language_in(text) != "en":
+        found |= _foreign_negated(text)
     return found
 
 
@@ -94,6 +139,34 @@ FILLER_OPENER = re.compile(r"^\s*((oh|ah|um+|erm|hmm+|well|so|actually|ok so|rig
                            r"great|perfect|brilliant|cool|thanks|thank you)\b[\s,!.]*)+", re.I)
 
 
+# Spellings of a yes the lists leave out.
+_YES_TOO = re.compile(r"\s*(ouep|ouaip|ouip|jaja|sisi|s[ií] s[ií]|s[ìi] s[ìi]|simsim)\b", re.I)
+
+
+def _foreign_yes_or_no(text: str) -> str:
+    """A yes or no in one of the six other languages: the answer the message opens with,
+    or a refusal of several words anywhere ("bueno, mejor no", "lieber nicht")."""
+    if lexicon.starts_with(text, "no") is not None:
+        return "no"
+    inside = lexicon.find(text, "no")
+    if inside is not None and " " in inside.group(0).strip():
+        return "no"
+    if lexicon.starts_with(text, "yes") is not None or _YES_TOO.match(text):
+        return "yes"
+    # "Ah super, oui merci", "ay qué bien, sí por favor": a yes after a few glad words.
+    pattern = lexicon.pattern_for(text, "yes")
+    glad = _POLITE | lexicon.tokens("hello") | lexicon.tokens("thanks")
+    folded = lexicon.fold(text)
+    for n, m in enumerate(re.finditer(r"[^\W\d_]+(?:'[^\W\d_]+)*", folded)):
+        if n >= 4 or pattern is None:
+            break
+        if n and pattern.match(folded, m.start()):
+            return "yes"
+        if m.group(0) not in glad:
+            break
+    return ""
+
+
 def yes_or_no(text: str) -> str:
     """"yes", "no" or "" for a short answer, without looking at what else it asks."""
     pressed = _proposal_buttons().get(text.strip().casefold())
@@ -101,6 +174,10 @@ def yes_or_no(text: str) -> str:
         return pressed
     if NO_INSIDE.search(text):
         return "no"
+    if lexicon.language_in(text) != "en":
+        foreign = _foreign_yes_or_no(text)
+        if foreign == "no" or (foreign == "yes" and not NO.search(text)):
+            return foreign
     rest = FILLER_OPENER.sub("", text) if FILLER_OPENER.match(text) else text
     for candidate in (text, rest):
         if NO.search(candidate):
@@ -156,9 +233,21 @@ CHEAPER_ONE = re.compile(r"\b(the )?(cheaper|cheapest|less expensive|smaller)( o
 DEARER_ONE = re.compile(r"\b(the )?(dearer|more expensive|pricier|bigger)( one| order)?\b", re.I)
 
 
+# The same in the six other languages: "but", "instead", "other", "change", "address",
+# "size", "colour", "only", "except" and the question words.
+_MORE_FOREIGN = re.compile(
+    r"\b(pero|sino|en (?:vez|lugar) de|otr[oa]s?|cambi\w*|direcci[oó]n|talla|color|s[oó]lo|"
+    r"aber|sondern|statt\w*|[äa]nder\w*|adresse|gr[öo]ße|farbe|nur|mais|plut[oô]t|au lieu|"
+    r"autre|chang\w*|taille|couleur|seulement|ma|invece|altr[oaie]|indirizzo|taglia|colore|"
+    r"solo|mas|em vez|outr[oa]s?|mud\w*|endere[cç]o|tamanho|cor|só|maar|in plaats|wijzig\w*|"
+    r"adres|maat|kleur|alleen)\b", re.I)
+
+
 def brings_something_else(text: str) -> bool:
     """A condition, a change or a new detail ("instead", "but", a number, an address)."""
-    return bool(_MORE.search(text))
+    if _MORE.search(text):
+        return True
+    return lexicon.language_in(text) != "en" and bool(_MORE_FOREIGN.search(text))
 
 
 def affirms_only(text: str, allowed: str = "") -> bool:
@@ -170,8 +259,36 @@ def affirms_only(text: str, allowed: str = "") -> bool:
         rest = re.sub(allowed, " ", rest, flags=re.I)
     if _MORE.search(rest):
         return False
+    if lexicon.language_in(text) != "en":
+        # The yes itself may hold such a word ("doe maar" is Dutch for "go ahead").
+        if _MORE_FOREIGN.search(lexicon.without(rest, "yes")):
+            return False
+        assent = _ASSENT | _foreign_assent()
+        words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", lexicon.fold(rest))
+        return all(w in assent or w.strip("'") in assent for w in words)
     words = re.findall(r"[a-z']+", rest.lower())
     return all(w in _ASSENT or w.strip("'") in _ASSENT for w in words)
+
+
+# "Please", "go ahead" and "thanks" in the six other languages, with the words of their
+# yes and thanks phrases: a yes made of them asks for nothing else.
+_POLITE_WORDS = """
+correcto correto corretto correct correcte korrekt juist exacto exato esatto exact genau
+giusto certo klopt stimmt richtig está esta é è es ist c'est est dat is das
+ouep ouaip ouip jaja simsim
+porfa porfis porfavor por favor favor adelante dale venga hazlo bitte mach mal gerne gern
+los danke dir ihnen schön sehr vielen svp stp s'il vous te plaît plait merci beaucoup bcp
+allez vas-y vas y oui per favore grazie mille procedi vai pure avanti obrigado obrigada
+pode fazer sim valeu graag alsjeblieft alstublieft aub dank je wel bedankt doe maar ga je
+gang dankjewel ah oh ay qué que bien genial super top hombre pues entonces dann alors
+allora então dan wie nett toll schön klasse prima cool génial parfait trop bien bene
+ottimo ótimo ótima ah que bom fijn leuk mooi wat perfecto perfeito perfetto perfekt
+"""
+_POLITE = frozenset(_POLITE_WORDS.split())
+
+
+def _foreign_assent() -> frozenset[str]:
+    return _POLITE | lexicon.tokens("yes") | lexicon.tokens("thanks")
 
 
 # Pending action kinds and the words that restate them.
@@ -253,9 +370,6 @@ EXCEPT = re.compile(r"\b(except|apart from|but not|other than|not the|excluding|
 ORDER_NUMBERS = re.compile(r"(?<![\w£$€.,/-])#?(\d{3,10})(?![\w%£$€/-]|[.,]\d)")
 
 
-def several_orders(text: str) -> bool:
-    """The message is about a set of orders rather than one."""
-    return bool(ORDER_SET.search(text)) or len(set(ORDER_NUMBERS.findall(text))) >= 2
 
 
 FINE_AS_IS = re.compile(r"\b((?:the )?(?:[\w-]+ ){0,3}(?:one|ones|[\w-]+))\s+(?:is|are|was|were)\s+"
@@ -263,14 +377,6 @@ FINE_AS_IS = re.compile(r"\b((?:the )?(?:[\w-]+ ){0,3}(?:one|ones|[\w-]+))\s+(?:
                         r"\b(?:i'?ll |i will |i'?m )?keep(?:ing)? (the [\w-]+(?: [\w-]+)?)", re.I)
 
 
-def excluded_part(text: str) -> str:
-    """What the shopper leaves out of a set: the words after "except" / "apart from", or
-    the thing they say is fine as it is ("the black one is fine", "keeping the jumper")."""
-    m = EXCEPT.search(text)
-    if m:
-        return m.group(2)
-    fine = FINE_AS_IS.search(text)
-    return (fine.group(1) or fine.group(2) or "") if fine else ""
 
 
 # Questions about facts of the shopper's own order, answered from the data.
@@ -330,10 +436,33 @@ CHANGES_PAYMENT = re.compile(
     re.I)
 
 
+# The same in the six other languages: "pagar el 3801 con PayPal en vez de con la tarjeta",
+# "mit PayPal statt mit Karte bezahlen", "payer avec PayPal au lieu de ma carte".
+CHANGES_PAYMENT_FOREIGN = re.compile(
+    r"\b(pag\w*|bezahl\w*|zahl\w*|pay\w*|pagar\w*|betal\w*)\b.{0,40}\b(con|mit|avec|par|"
+    r"per|com|met|via|por)\s+(?:mi |mein\w* |ma |mon |la mia |il mio |meu |minha |mijn )?"
+    r"(paypal|apple ?pay|google ?pay|klarna|otra tarjeta|andere[nr]? karte|autre carte|"
+    r"altra carta|outro cart[ãa]o|andere kaart)|\b(paypal|apple ?pay|klarna)\b.{0,30}"
+    r"\b(pag\w*|bezahl\w*|zahl\w*|pay\w*|betal\w*)\b", re.I)
+ASKS_CHANGE_FOREIGN = re.compile(
+    r"\b(en (?:vez|lugar) de|statt|stattdessen|anstatt|au lieu de|plut[oô]t|invece|anzich[ée]|"
+    r"em vez de|ao inv[ée]s de|in plaats van|puedo|podr[ií]a|kann ich|k[öo]nnte ich|je peux|"
+    r"je pourrais|posso|potrei|kan ik|cambiar|[äa]ndern|changer|cambiare|mudar|trocar|"
+    r"wijzigen|veranderen)\b", re.I)
+_CHARGE_GONE_WRONG_FOREIGN = re.compile(
+    r"\b(dos veces|zweimal|doppelt|deux fois|due volte|duas vezes|twee keer|rechaz\w*|"
+    r"abgelehnt|refus[ée]e?|rifiutat\w*|recusad\w*|geweigerd|reembols\w*|erstatt\w*|"
+    r"rembours\w*|rimbors\w*|terugbetal\w*)\b", re.I)
+
+
 def changes_payment(text: str) -> bool:
     """The shopper asks to pay for an order another way (not about a charge gone wrong)."""
-    return bool(CHANGES_PAYMENT.search(text) and ASKS_CHANGE.search(text)) and not re.search(
-        r"\b(charged (twice|two|double)|double[- ]charged|declined|refund)\b", text, re.I)
+    if bool(CHANGES_PAYMENT.search(text) and ASKS_CHANGE.search(text)) and not re.search(
+            r"\b(charged (twice|two|double)|double[- ]charged|declined|refund)\b", text, re.I):
+        return True
+    return _foreign(text) and bool(
+        CHANGES_PAYMENT_FOREIGN.search(text) and ASKS_CHANGE_FOREIGN.search(text)
+        and not _CHARGE_GONE_WRONG_FOREIGN.search(text))
 
 
 ASKS_CHANGE = re.compile(r"\b(instead|rather|can (i|you|we)|could (i|you|we)|please|pls|switch|"
@@ -347,6 +476,30 @@ NOT_RECEIVED = re.compile(
     r"can'?t find|isn'?t here|wasn'?t there|missing|stolen|do(n'?t| not) have (it|them)|"
     r"haven'?t (got|had|received) (it|them|anything)|(has|have|had) no record of (it|them)|"
     r"(doesn'?t|don'?t|didn'?t) (have|get) (it|them|the parcel|my parcel))\b", re.I)
+
+
+def refund_elsewhere(text: str) -> bool:
+    """"Send my refund to my new card" (in any of the shop's languages)."""
+    return bool(REFUND_ELSEWHERE.search(text)) or (
+        _foreign(text) and bool(REFUND_ELSEWHERE_FOREIGN.search(text)))
+
+
+def asks_points(text: str) -> bool:
+    """Loyalty points: "points", "puntos", "Treuepunkte", "points fidélité", "punti"."""
+    return bool(POINTS.search(text)) or (_foreign(text) and bool(POINTS_FOREIGN.search(text)))
+
+
+POINTS_FOREIGN = re.compile(r"(puntos|punkte|points?|punti|pontos|punten|fidelidad|treue|"
+                            r"fid[ée]lit[ée]|fedelt[àa]|fidelidade|loyalty|spaarpunten)", re.I)
+# "a la nueva", "auf meine neue Karte", "sur ma nouvelle carte", "sulla nuova carta",
+# "para o meu novo cartão", "op mijn nieuwe kaart".
+_CARD_WORDS = (r"(?:tarjeta|cuenta|karte|konto|carte|compte|carta|conto|cart[ãa]o|conta|kaart|"
+               r"rekening)")
+REFUND_ELSEWHERE_FOREIGN = re.compile(
+    r"\b(?:a|en|auf|sur|sulla|su|para|no|na|op|naar)\s+(?:la |el |mi |meine?n? |die |ma |mon |"
+    r"la mia |il mio |o meu |a minha |meu |minha |mijn |de )?(?:(?:nueva|nuevo|neue\w*|"
+    r"nouvelle|nuova|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS + r")?|(?:otra|andere\w*|autre|"
+    r"altra|outro|outra)\s+" + _CARD_WORDS + r")", re.I)
 
 
 # "Send my refund to my new card": refunds only ever go back where the money came from.
@@ -413,16 +566,6 @@ BIGGER_ONE = re.compile(r"\b(the )?(bigger|larger|biggest|largest)( one| size)?\
 SMALLER_ONE = re.compile(r"\b(the )?(smaller|smallest)( one| size)?\b", re.I)
 
 
-def means_all(text: str) -> bool:
-    """"All of them", "everything", "the whole order", "both"."""
-    return bool(ALL_ITEMS.search(text))
-
-
-def size_extreme(text: str) -> str:
-    """"bigger" for "the bigger one", "smaller" for "the smaller one", else ""."""
-    if BIGGER_ONE.search(text):
-        return "bigger"
-    return "smaller" if SMALLER_ONE.search(text) else ""
 
 
 ASKS_FOR_PERSON = re.compile(
@@ -463,17 +606,36 @@ BASKET = re.compile(
 ON_WHAT = re.compile(r"\b(on|for|with|to)\b", re.I)
 
 
+# A way to settle a return in the six other languages: exchange, credit, refund, a size.
+_RESOLUTION_FOREIGN = re.compile(
+    r"cambi|tausch|[ée]chang|troca|ruil|cr[ée]dit|gutschrift|guthaben|gutschein|avoir|buono|"
+    r"tegoed|reembols|erstatt|rembours|rimbors|terugbetal|dinero|geld|argent|soldi|dinheiro|"
+    r"talla|gr[öo]ße|taille|taglia|tamanho|maat", re.I)
+_ORDER_FOREIGN = re.compile(r"\b(pedido|bestellung|commande|ordine|encomenda|bestelling)", re.I)
+_PRODUCT_FOREIGN = re.compile(r"\b(producto|produkt|produit|prodotto|produto|artikel|article|"
+                              r"articolo|artigo|art[íi]culo|talla|gr[öo]ße|taille|taglia|"
+                              r"tamanho|maat|stock|lager|dispo|disponib|voorraad|estoque)",
+                              re.I)
+
+
+def _foreign(text: str) -> bool:
+    return lexicon.language_in(text) != "en"
+
+
 def names_a_resolution(text: str) -> bool:
     """The answer names a way to settle a return: exchange, credit, refund, a size."""
-    return bool(re.search(r"exchange|swap|credit|voucher|refund|money|size", text, re.I))
+    return bool(re.search(r"exchange|swap|credit|voucher|refund|money|size", text, re.I)) or (
+        _foreign(text) and bool(_RESOLUTION_FOREIGN.search(text)))
 
 
 def mentions_an_order(text: str) -> bool:
-    return bool(re.search(r"\border", text, re.I))
+    return bool(re.search(r"\border", text, re.I)) or (
+        _foreign(text) and bool(_ORDER_FOREIGN.search(text)))
 
 
 def mentions_a_product(text: str) -> bool:
-    return bool(re.search(r"\bproduct|item|size|stock", text, re.I))
+    return bool(re.search(r"\bproduct|item|size|stock", text, re.I)) or (
+        _foreign(text) and bool(_PRODUCT_FOREIGN.search(text)))
 
 
 def basket_amount(text: str) -> Decimal | None:
@@ -507,6 +669,42 @@ PAYING_IN_GENERAL = re.compile(
     r"apple pay|google pay|klarna|visa|mastercard)", re.I)
 
 
+# The same in the six other languages.
+DECLINED_FOREIGN = re.compile(r"\b(rechaz\w*|denegad\w*|abgelehnt|refus[ée]e?s?|rifiutat\w*|"
+                              r"recusad\w*|negad\w*|geweigerd|afgewezen)\b", re.I)
+DOUBLE_FOREIGN = re.compile(r"\b(dos veces|doble|zweimal|doppelt|deux fois|en double|due volte|"
+                            r"doppi\w*|duas vezes|em dobro|twee keer|dubbel)\b", re.I)
+TAKEN_FOREIGN = re.compile(r"\b(cobr\w*|cargad\w*|abgebucht|belastet|d[ée]bit[ée]\w*|"
+                           r"pr[ée]lev[ée]\w*|addebitat\w*|cobrad\w*|debitad\w*|"
+                           r"afgeschreven)\b", re.I)
+PAYING_IN_GENERAL_FOREIGN = re.compile(
+    r"\b(formas? de pago|m[ée]todos? de pago|acept[aá]is|aceptan|zahlungsarten|"
+    r"zahlungsmethoden|zahlungsm[öo]glichkeiten|nehmt ihr|moyens? de paiement|acceptez|"
+    r"metodi di pagamento|accettate|formas? de pagamento|m[ée]todos? de pagamento|aceitam|"
+    r"betaalmethoden|betaalmogelijkheden|accepteren jullie)\b", re.I)
+
+
+def payment_declined(text: str) -> bool:
+    return bool(DECLINED.search(text)) or (_foreign(text) and bool(DECLINED_FOREIGN.search(text)))
+
+
+def charged_twice(text: str) -> bool:
+    """Money taken twice ("charged twice", "zweimal abgebucht"), not a card declined twice."""
+    if DOUBLE.search(text) and TAKEN.search(text):
+        return True
+    return _foreign(text) and bool(DOUBLE_FOREIGN.search(text) and TAKEN_FOREIGN.search(text))
+
+
+def paying_in_general(text: str) -> str:
+    """For a question about paying in general, not about one order: the words to look it
+    up by in the help centre (written in English); "" otherwise."""
+    if PAYING_IN_GENERAL.search(text):
+        return text
+    if _foreign(text) and PAYING_IN_GENERAL_FOREIGN.search(text):
+        return "what payment methods do you accept"
+    return ""
+
+
 DAMAGED = re.compile(r"\b(damag\w*|broken|broke|smashed|crushed|torn|ripped|cracked|stain\w*|"
                      r"faulty|defect\w*|hole|holes|dented|wet|leak\w*|split|snapped|"
                      r"shattered|bent|scratched|missing (a |the )?(button|part|piece)s?)\b", re.I)
@@ -523,6 +721,27 @@ ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( 
                          r"\b(instead|one|in|a|an)\b", re.I)
 
 
+# The same in the six other languages.
+WRONG_FOREIGN = re.compile(
+    r"\b(equivocad[oa]s?|err[oó]ne[oa]|no es lo que ped[íi]|otr[oa] (?:talla|color|art[íi]culo)|"
+    r"falsch\w*|das falsche|den falschen|die falsche|nicht (?:das|was) ich bestellt|"
+    r"mauvais\w*|mauvaise|pas (?:ce|celui) que j'ai command[ée]|sbagliat[oaie]|non (?:è )?"
+    r"quello che ho ordinato|errad[oa]s?|trocad[oa]s?|n[ãa]o (?:é|foi) o que (?:eu )?pedi|"
+    r"verkeerd\w*|niet wat ik (?:heb )?besteld)\b", re.I)
+DAMAGED_FOREIGN = re.compile(
+    r"\b(rot[oa]s?|dañad[oa]s?|estropead[oa]s?|rasgad[oa]s?|agujero|mancha\w*|defectuos[oa]s?|"
+    r"kaputt\w*|besch[äa]digt\w*|eingerissen|gerissen|loch|fleck\w*|defekt\w*|cass[ée]e?s?|"
+    r"ab[îi]m[ée]e?s?|d[ée]chir[ée]e?s?|trou|tach[ée]e?s?|d[ée]fectueu\w*|rott[oaie]|"
+    r"danneggiat[oaie]|strappat[oaie]|buco|macchia\w*|difettos[oaie]|quebrad[oa]s?|"
+    r"estragad[oa]s?|furo|manchad[oa]s?|kapot\w*|beschadigd\w*|gescheurd|gat|vlek\w*|"
+    r"defect\w*)\b", re.I)
+# "Pedí el negro y me llegó uno rosa", "ich hab das schwarze bestellt und ein pinkes bekommen".
+ORDERED_GOT_FOREIGN = re.compile(
+    r"\b(ped[íi]|bestellt|command[ée]|ordinato|pedi|encomendei|besteld)\b.{1,80}\b(lleg[oó]|"
+    r"recib[íi]|bekommen|erhalten|geliefert|re[çc]u|arriv[ée]|ricevuto|arrivat[oa]|recebi|"
+    r"chegou|gekregen|ontvangen)\b", re.I)
+
+
 def _kind(text: str) -> str:
     if WRONG.search(text):
         return "wrong_item"
@@ -530,6 +749,13 @@ def _kind(text: str) -> str:
         return "damaged"
     if ORDERED_GOT.search(text):
         return "wrong_item"
+    if _foreign(text):
+        if WRONG_FOREIGN.search(text):
+            return "wrong_item"
+        if DAMAGED_FOREIGN.search(text):
+            return "damaged"
+        if ORDERED_GOT_FOREIGN.search(text):
+            return "wrong_item"
     return "missing"
 
 
@@ -548,9 +774,6 @@ def means_another_card(text: str) -> bool:
     return bool(re.search(r"\b(other|different|another|second) card\b", text, re.I))
 
 
-def signs_off(text: str) -> bool:
-    """"thanks", "that's all", "bye": the shopper is done for now."""
-    return bool(THANKS.search(text) or BYE.search(text))
 
 
 CHECKIN_PROBLEM = re.compile(r"\b(problem|issue|wrong|missing|damaged|broken|torn|not|no|"
@@ -563,10 +786,202 @@ def checkin_answer(text: str) -> str:
     """The answer to "did your order arrive OK?": "named_problem" (damaged, wrong, not
     received: the delivery-problem flow takes it), "problem" (something is wrong, not
     said what), "all_good", or "" (not an answer to the check-in)."""
-    if CHECKIN_PROBLEM.search(text) or yes_or_no(text) == "no":
-        if any(cue.search(text) for cue in (WRONG, DAMAGED, ORDERED_GOT, NOT_RECEIVED)):
+    foreign = _foreign(text)
+    if CHECKIN_PROBLEM.search(text) or yes_or_no(text) == "no" or (foreign and (
+            CHECKIN_PROBLEM_FOREIGN.search(text) or lexicon.says(text, "negation"))):
+        if any(cue.search(text) for cue in (WRONG, DAMAGED, ORDERED_GOT, NOT_RECEIVED)) or (
+                foreign and NAMED_PROBLEM_FOREIGN.search(text)):
             return "named_problem"
         return "problem"
-    if yes_or_no(text) == "yes" or CHECKIN_ALL_GOOD.search(text):
+    if yes_or_no(text) == "yes" or CHECKIN_ALL_GOOD.search(text) or (
+            foreign and (CHECKIN_ALL_GOOD_FOREIGN.search(text) or lexicon.says(text, "thanks"))):
         return "all_good"
     return ""
+
+
+# Damaged, wrong or never received, in the six other languages.
+NAMED_PROBLEM_FOREIGN = re.compile(
+    r"\b(roto|rota|rotos|dañad[oa]s?|defekt|kaputt|besch[äa]digt|eingerissen|cass[ée]e?s?|"
+    r"ab[îi]m[ée]e?s?|d[ée]chir[ée]e?s?|rott[oaie]|danneggiat[oaie]|quebrad[oa]s?|rasgad[oa]s?|"
+    r"estragad[oa]s?|kapot|beschadigd|gescheurd|equivocad[oa]|falsch\w*|mauvais\w*|"
+    r"sbagliat[oa]|errad[oa]|verkeerd\w*|no (?:me )?ha llegado|nunca lleg[oó]|nicht "
+    r"angekommen|nie angekommen|pas re[çc]u|jamais re[çc]u|non (?:è|e) arrivat[oa]|mai "
+    r"arrivat[oa]|n[ãa]o chegou|nunca chegou|niet aangekomen|nooit aangekomen|niet ontvangen)"
+    r"\b", re.I)
+# The check-in's answers in the six other languages (with their negations and thanks).
+CHECKIN_PROBLEM_FOREIGN = re.compile(
+    r"\b(problema\w*|problem\w*|probl[èe]me\w*|roto|rota|defekt|kaputt|besch[äa]digt|cass[ée]e?|"
+    r"ab[îi]m[ée]e?|rott[oa]|quebrad[oa]|estragad[oa]|kapot|beschadigd|falta|fehlt|manque|"
+    r"manca|ontbreekt|equivocad[oa]|falsch\w*|mauvais\w*|sbagliat[oa]|errad[oa]|verkeerd\w*|"
+    r"pero|aber|mais|ma|mas|maar)\b", re.I)
+CHECKIN_ALL_GOOD_FOREIGN = re.compile(
+    r"\b(todo bien|todo perfecto|perfecto|genial|alles gut|alles super|alles bestens|passt|"
+    r"tout va bien|tout est bien|parfait|nickel|impeccable|tutto bene|tutto ok|perfetto|"
+    r"tudo bem|tudo certo|tudo ótimo|perfeito|alles goed|alles prima|prima|perfect|top|"
+    r"llegó|angekommen|arriv[ée]e?s?|arrivat[oaie]|chegou|aangekomen)\b", re.I)
+
+
+# ---------------------------------------------------------------------------- six languages
+# The readers below answer for English and for the six other languages' word lists
+# (``lexicon``), each in the message's own language.
+
+# Apologies and discourse markers ("sorry", "en fait", "eigentlich", "o sea") open many
+# messages that correct nothing; only the words of a correction itself count as one.
+_NOT_CORRECTIONS = frozenset("""
+perdón|perdona|perdone|perdon|en realidad|de hecho|o sea|osea|digo|enrealidad|sorry|sory|sorri|
+entschuldigung|entschuldigug|entschuldigun|pardon|eigentlich|eigendlich|eigntlich|
+genauer gesagt|besser gesagt|doch nicht|halt, stopp|moment|désolé|désolée|desolé|desole|dsl|
+enfin|plutôt|en fait|en faite|enfaite|correction|oups|oupss|c'est-à-dire|cad|c-a-d|pardons|
+scusa|scusate|scusi|cioè|cioe|cioé|anzi|in realtà|in realta|inrealtà|scusa tanto|scusatemi|
+no aspetta|desculpa|desculpe|perdão|perdao|ou melhor|na verdade|na verdadi|aliás|alias|
+ou seja|quer dizer|desculpa ai|descupa|discupa|não, é|excuus|eigenlijk|eigelijk|eigenlyk|
+oeps|oepsie|of liever|dat is|nee wacht|sorrie|non, c'est
+""".replace("\n", "").split("|"))
+
+
+def corrects(text: str) -> bool:
+    """"No, I meant…", "the other one", "quise decir", "ich meinte", "je voulais dire"."""
+    if CORRECTION.search(text):
+        return True
+    m = lexicon.find(text, "correction", leaving_out=_NOT_CORRECTIONS)
+    return m is not None or other_one(text)
+
+
+def other_one(text: str) -> bool:
+    """"The other one": "el otro", "die andere", "l'autre", "l'altro", "o outro", "de andere"."""
+    return bool(OTHER_ONE.search(text)) or lexicon.says(text, "other_one")
+
+
+def cheaper_one(text: str) -> bool:
+    return bool(CHEAPER_ONE.search(text)) or lexicon.says(text, "cheaper")
+
+
+def dearer_one(text: str) -> bool:
+    return bool(DEARER_ONE.search(text)) or lexicon.says(text, "more_expensive")
+
+
+_ORDERS_WORD = re.compile(r"\b(pedidos|bestellungen|commandes|ordini|encomendas|bestellingen)\b",
+                          re.I)
+
+
+def several_orders(text: str) -> bool:
+    """The message is about a set of orders rather than one: "both", "all my orders",
+    "beide", "los dos pedidos", "toutes mes commandes", two order numbers."""
+    if ORDER_SET.search(text) or len(set(ORDER_NUMBERS.findall(text))) >= 2:
+        return True
+    return lexicon.says(text, "both") or (lexicon.says(text, "all")
+                                          and bool(_ORDERS_WORD.search(text)))
+
+
+def means_all(text: str) -> bool:
+    """"All of them", "everything", "the whole order", "both" (and "todo", "alles",
+    "tout", "tutto", "tudo", "allebei")."""
+    return bool(ALL_ITEMS.search(text)) or lexicon.says(text, "both") or lexicon.says(
+        text, "all")
+
+
+# "Without" on its own says how, not what is left out ("sin querer", "ohne Grund").
+_NOT_EXCEPT = frozenset({"sin", "ohne", "sans", "senza", "sem", "zonder", "fora", "hors", "menos",
+                         "meno", "pero no", "a part", "apart"})
+
+
+def excluded_part(text: str) -> str:
+    """What the shopper leaves out of a set: the words after "except" / "apart from"
+    ("außer", "sauf", "excepto", "tranne", "exceto", "behalve"), or the thing they say is
+    fine as it is ("the black one is fine", "keeping the jumper")."""
+    m = EXCEPT.search(text)
+    if m:
+        return m.group(2)
+    foreign = lexicon.find(text, "except", leaving_out=_NOT_EXCEPT)
+    if foreign is not None:
+        return text[foreign.end():]
+    fine = FINE_AS_IS.search(text)
+    return (fine.group(1) or fine.group(2) or "") if fine else ""
+
+
+def size_extreme(text: str) -> str:
+    """"bigger" for "the bigger one", "smaller" for "the smaller one", else ""."""
+    if BIGGER_ONE.search(text):
+        return "bigger"
+    return "smaller" if SMALLER_ONE.search(text) else ""
+
+
+# Service and role names alone are what complaints are about ("your customer service is
+# slow"); asking for a person takes words that ask.
+_NOT_ASKING = frozenset({
+    "agente", "ajente", "operador", "operadora", "asesor", "atención al cliente",
+    "atencion al cliente", "supervisor", "encargao", "mitarbeiter", "mitarbeiterin",
+    "kundenservice", "kundendienst", "berater", "sachbearbeiter", "weiterleiten", "hotline",
+    "mitarbieter", "mitarbeter", "kundenserivce", "kundenservis", "vorgesetzten",
+    "teamleiter", "service client", "service clien", "conseillé", "conseiler",
+    "servizio clienti", "assistenza clienti", "addetto", "servizio clieni", "atendente",
+    "sac", "apoio ao cliente", "transfere", "gerente", "atendenti", "atendende",
+    "klantenservice", "leidinggevende", "teamleider", "manager", "klantenserivce",
+    "klanteservice", "een medewerker", "operatre", "operatorre",
+})
+
+
+# The lists' phrases as the sentence inflects them: "mit einem echten Menschen sprechen".
+_PERSON_FOREIGN = re.compile(
+    r"\b(mit (?:einem|einer|jemandem) (?:echten |richtigen )?(?:menschen|person|mitarbeiter\w*)"
+    r"|(?:echten|richtigen) (?:menschen|person)|hablar con (?:una|un|alguien)|"
+    r"parler (?:à|a) (?:un|une|quelqu)|parlare con (?:una|un|qualcuno)|"
+    r"falar com (?:uma|um|algu)|(?:spreken|praten) met (?:een|iemand))", re.I)
+
+
+def asks_for_person(text: str) -> bool:
+    """A person asked for in words: "a real person", "hablar con una persona",
+    "mit einem Menschen sprechen", "parler à un humain"."""
+    if ASKS_FOR_PERSON.search(text):
+        return True
+    if lexicon.language_in(text) == "en":
+        return False
+    return bool(_PERSON_FOREIGN.search(text)) or lexicon.find(
+        text, "human", leaving_out=_NOT_ASKING) is not None
+
+
+def greets(text: str) -> bool:
+    """"Hi", "hola", "hallo", "bonjour", "ciao", "olá", "hoi"."""
+    return bool(GREETING_WORD.search(text)) or lexicon.says(text, "hello")
+
+
+def thanks(text: str) -> bool:
+    return bool(THANKS.search(text)) or lexicon.says(text, "thanks")
+
+
+def says_bye(text: str) -> bool:
+    """"Bye", "that's all"; a word that also greets ("salut", "bom dia") is a hello."""
+    return bool(BYE.search(text)) or lexicon.find(
+        text, "bye", leaving_out=lexicon.phrases(text, "hello")) is not None
+
+
+def signs_off(text: str) -> bool:
+    """"thanks", "that's all", "bye": the shopper is done for now."""
+    return thanks(text) or says_bye(text)
+
+
+# Refund or replacement for a parcel that never came, in the six other languages.
+_REMEDY_REFUND_FOREIGN = re.compile(
+    r"\b(reembols\w*|devolv\w* (?:el|mi) dinero|devuelv\w* (?:el|mi) dinero|mi dinero|"
+    r"erstatt\w*|geld zur[üu]ck|mein geld|r[üu]ckerstatt\w*|rembours\w*|mon argent|"
+    r"rimbors\w*|i (?:miei )?soldi|reembols\w*|dinheiro de volta|meu dinheiro|estorno|"
+    r"terugbetal\w*|geld terug|mijn geld)", re.I)
+_REMEDY_RESHIP_FOREIGN = re.compile(
+    r"\b(volver a (?:mandar|enviar)\w*|reenvi\w*|otr[oa] vez|de nuevo|uno nuevo|una nueva|"
+    r"nochmal|noch ?mal|erneut|neu (?:schicken|senden)|ersatz\w*|renvoy\w*|renvoi\w*|"
+    r"r[ée]exp[ée]di\w*|remplac\w*|rimand\w*|rispedi\w*|di nuovo|sostitu\w*|reenvi\w*|"
+    r"mand\w* de novo|enviar de novo|outra vez|substitu\w*|opnieuw|nog een keer|"
+    r"nieuwe sturen|vervang\w*)", re.I)
+
+
+def remedy(text: str) -> str:
+    """"refund" or "reship" for a parcel that never came, or ""."""
+    if REMEDY_REFUND.search(text):
+        return "refund"
+    if REMEDY_RESHIP.search(text):
+        return "reship"
+    if lexicon.language_in(text) == "en":
+        return ""
+    if _REMEDY_REFUND_FOREIGN.search(text):
+        return "refund"
+    return "reship" if _REMEDY_RESHIP_FOREIGN.search(text) else ""

@@ -15,7 +15,8 @@ Values are normalised as follows:
 * ``tracking_number``: upper case, spaces removed.
 * ``size``: letter sizes upper case ("xl" → "XL", "medium" → "M"); "size 8" → "8";
   "EU 42", "UK 9", "US 10", "32W" as such.
-* ``colour``: lower case as written ("light blue", "gray").
+* ``colour``: lower case as written ("light blue", "gray"); in the six other languages,
+  the English colour the word names ("schwarz" → "black", "azul marino" → "navy").
 * ``quantity``: digits ("two hoodies" → "2").
 * ``reason``: one of ``REASONS``.
 * ``discount_code``: upper case.
@@ -26,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+from agents.nlu import lexicon
 
 ENTITY_NAMES = (
     "order_number", "email", "phone", "postcode", "tracking_number", "product", "size",
@@ -358,8 +361,17 @@ _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS",
                "extra-small": "XS", "extra large": "XL", "extra-large": "XL"}
 
 
+# "en M", "in L", "une M", "maat S": a letter size after a word of the six languages.
+_FOREIGN_SIZE_SINGLE = re.compile(
+    r"(?:^|\b(?:en|in|em|op|una|un|uno|une|eine|einen|ein|du|le|la|el|een|um|uma|per|por|"
+    r"gegen|contre|auf|del|de)\s+)(S|M|L)(?=\s|$|[.,!?;)])")
+
+
 def _size(t: _Text) -> str | None:
     found: list[tuple[int, int, int, str]] = []
+    if lexicon.language_in(t.raw) != "en":
+        for m in t.matches(_FOREIGN_SIZE_SINGLE, 1):
+            found.append((m.start(1), m.end(1), m.start(1), m.group(1)))
     for m in t.matches(_SIZE_CUED, 1):
         found.append((m.start(1), m.end(1), m.start(), _norm_size(m.group(1))))
     for m in t.matches(_SIZE_SYSTEM):
@@ -411,7 +423,35 @@ _COLOUR_TARGET = re.compile(r"\b(?:for|to|into|instead|in|want|prefer)\s+(?:the\
                             _I)
 
 
+# Before the colour wanted instead: "por el verde", "gegen den grünen", "contre le vert".
+_FOREIGN_COLOUR_TARGET = re.compile(
+    r"\b(?:por|para|gegen|in|auf|contre|en|pour|per|con|in|pelo|pela|por|voor|naar|in)\s+"
+    r"(?:(?:el|la|los|las|den|die|das|dem|le|la|les|l'|il|lo|o|a|os|as|de|het|een|un|una|"
+    r"uno|um|uma|une|einen|eine)\s*)?$", _I)
+_FOREIGN_EXCHANGE = re.compile(r"\b(?:cambi|camb[ií]|tausch|umtausch|[ée]chang|troc|troqu|"
+                               r"ruil|prefer|pr[ée]f[ée]r|lieber|plut[oô]t|invece|en vez|statt)",
+                               _I)
+
+
+def _foreign_colour(t: _Text) -> str | None:
+    """A colour in the six other languages, as the English colour it names."""
+    found = [f for f in lexicon.values_in(t.raw, "colours") if t.free(f[1], f[2])]
+    if not found:
+        return None
+    chosen = found[0]
+    exchange = _FOREIGN_EXCHANGE.search(t.raw)
+    if exchange and len(found) > 1:
+        chosen = next((f for f in found if f[1] > exchange.start() and _FOREIGN_COLOUR_TARGET
+                       .search(lexicon.fold(t.raw)[max(0, f[1] - 16):f[1]])), found[0])
+    t.claim(chosen[1], chosen[2])
+    return chosen[0]
+
+
 def _colour(t: _Text) -> str | None:
+    if lexicon.language_in(t.raw) != "en":
+        foreign = _foreign_colour(t)
+        if foreign:
+            return foreign
     found = []
     for m in t.matches(_COLOUR):
         word = m.group(2).lower()

@@ -24,27 +24,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
-from agents.nlu import alerts, understand_many
+from agents.nlu import alerts, lexicon, understand_many
 from agents.nlu import understand as classify
 from agents.nlu.addresses import parse_address, postcodes
 from agents.nlu.catalogue import price_limits
 from agents.nlu.cues import (
-    ASKS_FOR_PERSON,
     CHANGE_WORDS,
-    CHEAPER_ONE,
-    CORRECTION,
-    DEARER_ONE,
     ORDER_NUMBERS,
-    OTHER_ONE,
-    REFUND_ELSEWHERE,
-    REMEDY_REFUND,
-    REMEDY_RESHIP,
     UK_POSTCODE,
     asked_facts,
+    asks_for_person,
     basket_amount,
     brings_something_else,
     changes_payment,
+    cheaper_one,
     confirmation,
+    corrects,
+    dearer_one,
     excluded_part,
     is_fraud_claim,
     is_instruction,
@@ -53,6 +49,9 @@ from agents.nlu.cues import (
     mentions_an_order,
     names_a_resolution,
     negated_actions,
+    other_one,
+    refund_elsewhere,
+    remedy,
     several_orders,
     unsupported_request,
     without_negated,
@@ -213,9 +212,50 @@ ADDRESS_CUE = re.compile(
     r"post (it |them )?to|redirect|new (place|flat|house|home)|(street|st|road|rd|lane|avenue|"
     r"ave|close|drive|way|court|crescent|gardens|terrace|square)\b)", re.I)
 
+_REFUND_WORD_FOREIGN = re.compile(r"\b(reembols\w*|dinero|erstatt\w*|geld|rembours\w*|"
+                                  r"argent|rimbors\w*|soldi|dinheiro|estorno|terugbetal\w*)",
+                                  re.I)
+# The same cues in the six other languages.
+PAYMENT_CUE_FOREIGN = re.compile(
+    r"\b(tarjeta|pag\w*|cobr\w*|cargo\w*|factura\w*|rechaz\w*|karte|zahl\w*|bezahl\w*|"
+    r"abgebucht|abgelehnt|rechnung|kasse|carte|paiement|pay\w*|d[ée]bit\w*|factur\w*|refus\w*|"
+    r"carta|pagament\w*|addebit\w*|fattura|rifiutat\w*|cart[ãa]o|recusad\w*|fatura|kaart|"
+    r"betal\w*|afgeschreven|factuur|geweigerd|paypal|klarna)", re.I)
+BACK_IN_STOCK_CUE_FOREIGN = re.compile(
+    r"\b(avis\w*|vuelva|de nuevo|otra vez|stock|disponible\w*|bescheid|wieder|verf[üu]gbar|"
+    r"benachrichtig\w*|pr[ée]ven\w*|revien\w*|de nouveau|dispo\w*|avvis\w*|torn\w*|"
+    r"di nuovo|disponibil\w*|voltar|volta|dispon[íi]ve\w*|de novo|weten|weer|beschikbaar|"
+    r"voorraad|lager|estoque)", re.I)
+ADDRESS_CUE_FOREIGN = re.compile(
+    r"\b(direcci[oó]n|domicilio|mud[oóée]\w*|mudanza|casa nueva|piso nuevo|adresse|"
+    r"lieferadresse|umgezogen|umziehen|umzug|zieh\w* .{0,20}um|wohnung|d[ée]m[ée]nag\w*|appart\w*|"
+    r"indirizzo|trasfer\w*|trasloc\w*|endere[çc]o|mudei|mudan[çc]a|mudar|adres|verhuis\w*|"
+    r"street|road|close|lane)", re.I)
+FOREIGN_CUES = {"change_address": ADDRESS_CUE_FOREIGN,
+                "back_in_stock": BACK_IN_STOCK_CUE_FOREIGN, "payment_issue": PAYMENT_CUE_FOREIGN}
+
 GREETING_OPENER = re.compile(
     r"^\s*((hi|hello|hey|hiya|heya|yo|morning|good (morning|afternoon|evening)|dear \w+|"
     r"greetings|hallo|hola|bonjour)\b[\s,!.:-]*)+(there\b[\s,!.]*)?", re.I)
+
+def greeting_opener(text: str) -> int:
+    """Where the request starts after an opening greeting ("Hi there, …", "hola buenas,
+    …", "Hallo zusammen, …"); 0 when the message doesn't open with one."""
+    m = GREETING_OPENER.match(text)
+    if m:
+        return m.end()
+    pattern = lexicon.pattern_for(text, "hello")
+    folded = lexicon.fold(text)
+    end = 0
+    while pattern is not None:
+        found = pattern.match(folded, end + len(folded[end:]) - len(folded[end:].lstrip(" ,!.:-")))
+        if found is None:
+            break
+        end = found.end()
+    if end:
+        end += len(text[end:]) - len(text[end:].lstrip(" ,!.:-"))
+    return end
+
 
 # Words that carry no request of their own: what a details-only or vague message is made of.
 _FILLER_WORDS = """
@@ -227,11 +267,30 @@ say do does did can could would will you're know mean meant hmm um uh er erm lol
 again other another same well right oh ah blah idk dunno meh huh eh hm whatever
 """
 FILLER = set(_FILLER_WORDS.split())
+# The same in the six other languages: "es el 1042", "ist die 1042, mail …", "c'est la".
+_FOREIGN_FILLER_WORDS = """
+es el la lo los las mi mis su pedido pedidos número numero nº correo mail email código codigo
+postal cp y o de del con por para sí si vale ok hola buenas gracias porfa favor aquí aqui este
+esta eso ese ist die der das den dem mein meine meiner meinen bestellung bestellnummer nummer
+nr plz postleitzahl und oder von mit hier ja bitte danke hallo hi c'est c est est le la les l'
+ma mon mes commande numéro code et ou de du avec pour oui merci bonjour svp voici voilà è il
+lo la le mio mia ordine numero codice postale e o di del con per sì grazie ciao ecco é o a os
+as meu minha encomenda pedido número código e ou de do da com para sim obrigado obrigada olá
+aqui het is de mijn bestelling bestelnummer nummer postcode en of van met voor ja dank hallo
+hier dit
+"""
+FOREIGN_FILLER = set(_FOREIGN_FILLER_WORDS.split())
 NUMBER = re.compile(
     r"(?<![\w£$€.,/-])#?(\d{3,10})(?![\w%£$€/-]|[.,]\d|\s*(?:mins?|minutes?|hours?|hrs?|days?|"
     r"weeks?|months?|years?|pounds|quid|gbp|eur|usd|x\b|items?|pairs?|pcs|percent))", re.I)
 NUMBER_CUE = re.compile(r"\b(its|it'?s|is|was|number|no\.?|nr|ref|order|where is|where'?s)\s*#?$",
                         re.I)
+
+
+# "el 7101", "la 3801", "ist die 1042", "c'est la 1042", "é o 1042", "het is 1042".
+NUMBER_CUE_FOREIGN = re.compile(
+    r"\b(el|la|es|ist|die|der|est|c'est|le|è|il|é|o|a|het|is|nummer|n[úu]mero|num[ée]ro|nr|"
+    r"pedido|bestellung|bestellnummer|commande|ordine|encomenda|bestelling)\s*#?$", re.I)
 
 
 HAPPY = re.compile(r"\b(thanks?|thank you|love|great|amazing|brilliant|perfect|lovely|yay)\b",
@@ -256,10 +315,65 @@ def _names_a_code(text: str, is_code: Callable[[str], bool]) -> bool:
     return any(is_code(c) for c in CODE_LIKE.findall(text))
 
 
+# The shop words of the six other languages, used the same way, from the most specific.
+SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(words, re.I)) for
+                                                         intent, words in (
+    ("payment_issue",
+     r"cobrad\w* dos veces|doble cargo|rechaz\w*.{0,25}tarjeta|tarjeta.{0,25}rechaz|zweimal "
+     r"abgebucht|doppelt abgebucht|karte.{0,30}abgelehnt|d[ée]bit[ée]\w* deux fois|carte.{0,30}"
+     r"refus[ée]|addebitat\w* due volte|carta.{0,30}rifiutat|cobrad\w* duas vezes|cart[ãa]o."
+     r"{0,30}recusad|twee keer afgeschreven|kaart.{0,30}geweigerd"),
+    ("back_in_stock",
+     r"avis\w*.{0,30}cuando|bescheid.{0,40}wieder|benachrichtig\w*.{0,30}wieder|pr[ée]ven\w*"
+     r".{0,30}quand|avvis\w*.{0,30}quando|avis\w*.{0,30}quando|laat.{0,20}weten.{0,20}wanneer"),
+    ("cancel_order", r"\b(cancel\w*|stornier\w*|annul\w*|storno|annuleer\w*)"),
+    ("change_address",
+     r"(cambiar|otra|nueva).{0,15}direcci[oó]n|\bme mud\w*|lieferadresse|neue adresse|adresse "
+     r"[äa]ndern|umgezogen|changer.{0,10}adresse|nouvelle adresse|d[ée]m[ée]nag\w*|cambiare.{0,10}"
+     r"indirizzo|nuovo indirizzo|mudar.{0,10}endere[çc]o|novo endere[çc]o|\bmudei|adres wijzigen|"
+     r"nieuwe? adres|verhuisd"),
+    ("refund_status",
+     r"(d[oó]nde|todav[íi]a|a[úu]n).{0,20}(reembolso|dinero)|(erstattung|geld).{0,30}(noch|wo)|"
+     r"wo bleibt.{0,15}erstattung|o[uù] est.{0,15}rembours|toujours (pas|rien).{0,20}|"
+     r"dov'?[èe].{0,15}rimborso|cad[êe].{0,15}reembolso|reembolso.{0,20}ainda|waar blijft.{0,15}"
+     r"terugbetaling"),
+    ("delivery_problem",
+     r"\b(rot[oa]s?|dañad\w*|equivocad\w*|no (me )?ha llegado|no lleg[oó]|entregad\w* pero|"
+     r"kaputt|besch[äa]digt|eingerissen|das falsche|nicht angekommen|zugestellt.{0,20}aber|"
+     r"cass[ée]\w*|ab[îi]m[ée]\w*|d[ée]chir[ée]\w*|mauvais article|pas re[çc]u|livr[ée]\w* mais|"
+     r"rott[oaie]|danneggiat\w*|sbagliat\w*|non (è )?arrivat\w*|consegnat\w* ma|quebrad\w*|"
+     r"rasgad\w*|errad\w*|n[ãa]o chegou|entregue mas|kapot|beschadigd|verkeerd\w*|"
+     r"niet aangekomen|bezorgd maar)"),
+    ("exchange_request",
+     r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|trocar|ruilen|omruilen)"),
+    ("return_request",
+     r"\b(devolver\w*|devoluci[oó]n|zur[üu]ck(schick|geb)\w*|retourner|renvoyer|restituire|reso|"
+     r"devolu[çc][ãa]o|retourneren|terugsturen)"),
+    ("order_status",
+     r"d[oó]nde est[aá]|cu[aá]ndo llega|seguimiento|\bwo (ist|bleibt|steckt)|wann kommt|"
+     r"sendungsverfolgung|o[uù] est|quand.{0,20}arriv|\bsuivi|dov'?[èe]|quando arriva|cad[êe]|"
+     r"onde est[áa]|quando chega|rastreio|waar (is|blijft)|wanneer komt"),
+    ("refund_status", r"reembolso|erstattung|remboursement|rimborso|terugbetaling"),
+    ("promo_question",
+     r"descuento|c[oó]digo|cup[oó]n|puntos|rabatt|gutschein|\bcode|punkte|r[ée]duction|points|"
+     r"sconto|codice|punti|desconto|cupom|pontos|korting|punten"),
+    ("account", r"contrase[ñn]a|passwort|mot de passe|\bmdp\b|password|senha|wachtwoord"),
+    ("product_question",
+     r"en stock|disponible|talla|precio|cu[aá]nto cuesta|auf lager|verf[üu]gbar|gr[öo][ßs]e|"
+     r"preis|was kostet|dispo\w*|taille|prix|combien|disponibil\w*|taglia|prezzo|quanto costa|"
+     r"em estoque|dispon[íi]vel|tamanho|pre[çc]o|quanto custa|op voorraad|beschikbaar|\bmaat|"
+     r"prijs|hoeveel kost"),
+)]
+
+
 def shop_words_intent(text: str) -> str:
     for intent, pattern in SHOP_WORDS:
         if pattern.search(text):
             return intent
+    if lexicon.language_in(text) != "en":
+        for intent, pattern in SHOP_WORDS_FOREIGN:
+            if pattern.search(text):
+                return intent
     return ""
 
 
@@ -305,6 +419,11 @@ def content_words(text: str, entities: dict[str, str]) -> list[str]:
         if value and len(value) > 1:
             rest = re.sub(re.escape(value), " ", rest, flags=re.I)
     rest = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", rest)
+    if lexicon.language_in(text) != "en":
+        tokens = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", rest)
+        filler = FILLER | FOREIGN_FILLER
+        return [t for t in tokens if t.lower() not in filler
+                and t.lower().strip("'") not in filler and _wordlike(t)]
     tokens = re.findall(r"[a-zA-Z']+", rest)
     return [t for t in tokens if t.lower() not in FILLER and t.lower().strip("'") not in FILLER
             and _wordlike(t)]
@@ -327,7 +446,9 @@ def order_number_fallback(text: str, entities: dict[str, str], asked: bool,
     if len(found) != 1:
         return ""
     m = found[0]
-    if asked or NUMBER_CUE.search(masked[:m.start()].rstrip(" :#")) or masked[m.start()] == "#":
+    before = masked[:m.start()].rstrip(" :#")
+    if asked or NUMBER_CUE.search(before) or masked[m.start()] == "#" or (
+            lexicon.language_in(text) != "en" and NUMBER_CUE_FOREIGN.search(before)):
         return m.group(1)
     if about_orders and len(m.group(1)) >= 4:
         return m.group(1)
@@ -380,6 +501,20 @@ SECOND_REQUEST_CONFIDENCE = 0.6
 ASKS = re.compile(r"\?|\b(can you|could you|can i|could i|would you|will you|please|pls|where|"
                   r"when|how|what|why|i want|i need|i'?d like|i would like|help)\b", re.I)
 NOT_A_REQUEST = {"greeting", "other", "human_handoff", "complaint"}
+# The same in the six other languages: "¿…? ah y cuánto cuesta…", "…? und was kostet…",
+# "… et aussi …", "… e anche …", "… e também …", "… en ook …".
+ADDING_FOREIGN = (r"(?:(?:ah|oh|y|und|et|e|en)\s+)?(?:también|además|otra cosa|außerdem|"
+                  r"ausserdem|noch was|aussi|autre chose|anche|inoltre|un'altra cosa|também|"
+                  r"além disso|outra coisa|ook|bovendien|trouwens|nog iets)\b|"
+                  r"(?:ah|oh)\s+(?:y|und|et|e|en)\b|(?:y|und|et|e|en)(?=\s+(?:cu[aá]nto|"
+                  r"cu[aá]ndo|d[oó]nde|qu[eé]|was|wann|wo|wie|combien|quand|o[uù]|quanto|"
+                  r"quando|dove|onde|hoeveel|wanneer|waar)\b)")
+ALSO_FOREIGN = re.compile(r"[.?!,;\n]\s*(?=" + ADDING_FOREIGN + ")", re.I)
+ASKS_FOREIGN = re.compile(
+    r"\?|\b(cu[aá]nto|cu[aá]ndo|d[oó]nde|qu[eé]|c[oó]mo|puedo|pod[eé]is|puede|quiero|"
+    r"was|wann|wo|wie|kann|k[öo]nnt|m[öo]chte|combien|quand|o[uù]|comment|je peux|"
+    r"pouvez|voudrais|quanto|quando|dove|come|posso|potete|vorrei|onde|como|podem|quero|"
+    r"hoeveel|wanneer|waar|hoe|kan|kunnen|wil)\b", re.I)
 
 
 # Another option of an ordered item: "be the long leg instead", "went for the large one".
@@ -403,7 +538,10 @@ def several_requests(text: str) -> list[tuple[str, Any]]:
     it asks one thing. Every part must ask something of its own ("I bought boots last week,
     also a scarf" is one story) and be a different, clear request; when a split into more
     than two parts fails that, the first "also" alone may still split it in two."""
+    foreign = lexicon.language_in(text) != "en"
     cuts = [m for m in ALSO.finditer(text) if m.start() > 0]
+    if foreign and not cuts:
+        cuts = [m for m in ALSO_FOREIGN.finditer(text) if m.start() > 0]
     for chosen in ([cuts, cuts[:1]] if len(cuts) > 1 else [cuts]):
         if not chosen:
             continue
@@ -413,10 +551,12 @@ def several_requests(text: str) -> list[tuple[str, Any]]:
         for n, start in enumerate(ends):
             stop = bounds[n + 2] if n + 2 < len(bounds) else len(text)
             parts.append(text[start:stop].strip(" ,;"))
-        if any(len(p.split()) < 3 or not ASKS.search(p) for p in parts):
+        if any(len(p.split()) < 3 or not (ASKS.search(p) or (foreign and ASKS_FOREIGN.search(p)))
+               for p in parts):
             continue
         # The adding word itself ("also, ...") says nothing about what is asked.
-        asked = [parts[0], *[p[m.end():] if (m := re.match(ADDING + r"[\s,:-]*", p, re.I))
+        adding = f"(?:{ADDING}|{ADDING_FOREIGN})" if foreign else ADDING
+        asked = [parts[0], *[p[m.end():] if (m := re.match(adding + r"[\s,:-]*", p, re.I))
                              else p for p in parts[1:]]]
         found = understand_many(asked)
         intents = [r.intent for r in found]
@@ -465,8 +605,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         # Proof of identity or an order number on its own answers what is under way.
         intent = pending.get("intent") or mem.get("last_intent") or "order_status"
         confidence = max(confidence, 0.9)
-    elif intent in {"greeting", "other"} and GREETING_OPENER.match(text):
-        remainder = text[GREETING_OPENER.match(text).end():].strip()
+    elif intent in {"greeting", "other"} and greeting_opener(text):
+        remainder = text[greeting_opener(text):].strip()
         if len(remainder.split()) >= 2:
             second = _classify(remainder)
             if second.intent not in {"greeting", "other"} and second.confidence >= UNSURE:
@@ -476,7 +616,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         small_talk = intent in {"greeting", "other"} and confidence < SURE_SMALL_TALK
         cue = {"change_address": ADDRESS_CUE, "back_in_stock": BACK_IN_STOCK_CUE,
                "payment_issue": PAYMENT_CUE}.get(intent)
-        implausible = cue is not None and not cue.search(text)
+        implausible = cue is not None and not cue.search(text) and not (
+            lexicon.language_in(text) != "en" and FOREIGN_CUES[intent].search(text))
         if intent == "product_question" and entities.get("order_number") and \
                 confidence < SWITCH_CONFIDENCE:
             # Questions before buying name no order; one that does is about that order.
@@ -516,8 +657,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         # long sleeve one instead?": another option of an item, not its delivery.
         intent, confidence = "exchange_request", max(confidence, SWITCH_CONFIDENCE)
 
-    if REFUND_ELSEWHERE.search(text) and (
-            re.search(r"\b(refund|money)", text, re.I)
+    if refund_elsewhere(text) and (
+            re.search(r"\b(refund|money)", text, re.I) or _REFUND_WORD_FOREIGN.search(text)
             or mem.get("last_intent") in {"refund_status", "return_request", "cancel_order"}):
         intent, confidence = "refund_status", max(confidence, SWITCH_CONFIDENCE)
 
@@ -534,9 +675,11 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         if answer != "yes":
             # Not a plain yes: whatever else it asks for replaces the proposal, so a later
             # "yes" can never confirm something the shopper has moved on from.
-            rest = without_negated(NO_OPENER.sub("", text))
+            opening_no = lexicon.starts_with(text, "no") if answer == "no" else None
+            rest = without_negated(NO_OPENER.sub("", text[opening_no.end():] if opening_no
+                                                 else text).lstrip(" ,.!"))
             request = _request_in(rest, answer == "")
-            retarget = bool(CORRECTION.search(text) or (
+            retarget = bool(corrects(text) or (
                 entities.get("order_number") and entities["order_number"] != action.get("order"))
                 or (action.get("kind") == "address" and UK_POSTCODE.search(text)))
             if changes_payment(rest) or unsupported_request(rest):
@@ -604,7 +747,7 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         details_only=details_only,
         polarity="refuses" if stop == "declined" or answer == "no" or (
             negated_set and intent in negated_set) else "asks",
-        negated=tuple(negated), correction=bool(CORRECTION.search(text)), retargets=retargets,
+        negated=tuple(negated), correction=corrects(text), retargets=retargets,
         replaces_pending=replaces_pending, stop=stop,  # type: ignore[arg-type]
         unsupported="" if details_only or kind == "verify" else unsupported_request(text),
         facts=tuple(mem.get("facts") or []) if details_only else tuple(
@@ -614,9 +757,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         frustrated=is_frustrated(text), agenda=tuple(agenda),
         orders=OrdersReferred(
             numbers=tuple(dict.fromkeys(ORDER_NUMBERS.findall(text))),
-            relative=("other" if OTHER_ONE.search(text) else "cheaper"
-                      if CHEAPER_ONE.search(text) else "dearer" if DEARER_ONE.search(text)
-                      else ""),
+            relative=("other" if other_one(text) else "cheaper"
+                      if cheaper_one(text) else "dearer" if dearer_one(text) else ""),
             several=several_orders(text), excluded=left_out),
         items=ItemSet(everything=means_all(text), excluded=left_out),
         variant=VariantTarget(size=target_size(text) or entities.get("size", ""),
@@ -629,13 +771,12 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         amounts=tuple(a for a in (basket, cap, floor) if a is not None),
         codes=tuple(CODE_LIKE.findall(text)),
         instruction=is_instruction(text), fraud_claim=is_fraud_claim(text),
-        asks_for_person=bool(ASKS_FOR_PERSON.search(text)),
+        asks_for_person=asks_for_person(text),
         stops_alerts=alerts.wants_no_alerts(text), alert_code=alerts.is_alert_code(text),
         asks_still_there=alerts.asks_still_there(text), mentions_email="@" in text,
         asks_change=bool(CHANGE_WORDS.search(message_text)),
         gives_postcode=bool(UK_POSTCODE.search(message_text)),
-        remedy=("refund" if REMEDY_REFUND.search(text) else
-                "reship" if REMEDY_RESHIP.search(text) else ""),
+        remedy=remedy(text),  # type: ignore[arg-type]
         names_resolution=names_a_resolution(text),
         topic=("order" if mentions_an_order(text) else
                "product" if mentions_a_product(text) else ""),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from agents.nlu import lexicon
+
 SIZE_REASON = re.compile(r"\b(too (small|big|large|tight|loose|long|short|narrow|wide)|"
                          r"(does ?n[o']?t|didn'?t|won'?t) fit|doesnt fit|runs? (small|large|big)|"
                          r"wrong size|size|fit)\b", re.I)
@@ -32,20 +34,50 @@ LISTED_AFTER = re.compile(
     r"^\s*(?:,\s*(?:or|nor|and)?|or|nor|and)\s+(?:(?:a|an|the|any|some)\s+)?$", re.I)
 
 
+# The same three in the six other languages.
+_EXCHANGE_FOREIGN = re.compile(
+    r"\b(cambio|cambiarl[oa]s?|cambiar(?:la|lo)?|umtausch\w*|tausch\w*|[ée]change\w*|"
+    r"[ée]changer|troca\w*|trocar|ruil\w*|omruil\w*|sostituzione|otra talla|andere gr[öo]ße|"
+    r"autre taille|altra taglia|outro tamanho|andere maat)\b", re.I)
+_CREDIT_FOREIGN = re.compile(
+    r"\b(cr[ée]dito\w*|vale (?:de compra|regalo)|tarjeta regalo|gutschrift|guthaben|"
+    r"gutschein|avoir|bon d'achat|carte cadeau|buono|credito|cr[ée]dito na loja|"
+    r"vale[- ]compras?|vale[- ]presente|tegoed\w*|cadeaubon|waardebon)\b", re.I)
+_REFUND_FOREIGN = re.compile(
+    r"\b(reembols\w*|reembolo|(?:el|mi|mein|das|mon|l'|i|o|meu|mijn|het) ?(?:dinero|geld|"
+    r"argent|soldi|dinheiro)|dinero|erstatt\w*|r[üu]ckerstatt\w*|geld|rembours\w*|argent|"
+    r"rimbors\w*|soldi|dinheiro|estorno|terugbetal\w*)\b", re.I)
+# "crédito no", "keine Gutschrift", "pas d'avoir", "plutôt qu'un échange".
+_TURNED_DOWN_FOREIGN = re.compile(
+    r"\b(no|ni|sin|kein\w*|nicht|ohne|als (?=ein|die|das|den)|pas|non|sans|plut[oô]t|"
+    r"que (?=un|una|el|la)|senza|n[ãa]o|nem|sem|niet|geen|zonder|dan (?=een|de|het)|antes que|"
+    r"en vez de|en lugar de|statt|au lieu d[e']|invece d[i']|em vez de|in plaats van)"
+    r"\s*(?:[\w'’]+\s+){0,3}$", re.I)
+_REFUSED_AFTER = re.compile(r"^\s*,?\s*(no|nicht|non|pas|não|nao|niet|nein|nee)\b", re.I)
+
 RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
                ("refund", WANTS_REFUND))
+FOREIGN_RESOLUTIONS = (("exchange", _EXCHANGE_FOREIGN), ("store_credit", _CREDIT_FOREIGN),
+                       ("refund", _REFUND_FOREIGN))
 
 
 def wanted_resolution(text: str, default: str = "") -> str:
     """The resolution the shopper asks for: the first one named and not turned down."""
-    mentions = sorted((m.start(), m.end(), name) for name, pattern in RESOLUTIONS
-                      for m in pattern.finditer(text))
+    foreign = lexicon.language_in(text) != "en"
+    kinds = RESOLUTIONS + FOREIGN_RESOLUTIONS if foreign else RESOLUTIONS
+    mentions = sorted({(m.start(), m.end(), name) for name, pattern in kinds
+                       for m in pattern.finditer(text)})
     named: list[str] = []
     refused: set[str] = set()
     previous_end, previous_refused = 0, False
     for start, end, name in mentions:
-        turned_down = bool(TURNED_DOWN.search(text[max(0, start - 40):start])) or (
-            previous_refused and bool(LISTED_AFTER.search(text[previous_end:start])))
+        if start < previous_end:
+            continue
+        before = text[max(0, start - 40):start]
+        turned_down = bool(TURNED_DOWN.search(before)) or (
+            previous_refused and bool(LISTED_AFTER.search(text[previous_end:start]))) or (
+            foreign and bool(_TURNED_DOWN_FOREIGN.search(before)
+                             or _REFUSED_AFTER.match(text[end:end + 8])))
         if turned_down:
             refused.add(name)
         else:
@@ -102,10 +134,13 @@ _STEPS = {"two": 2, "2": 2}
 
 
 def relative_size(text: str) -> int:
-    """How many sizes up (positive) or down (negative) the shopper asks for; 0 if none."""
+    """How many sizes up (positive) or down (negative) the shopper asks for; 0 if none
+    ("una talla más", "eine Nummer kleiner", "la taille au-dessus")."""
     m = RELATIVE_SIZE.search(text)
     if m is None:
-        return 0
+        if lexicon.says(text, "bigger_size"):
+            return 1
+        return -1 if lexicon.says(text, "smaller_size") else 0
     words = [w.lower() for w in m.groups() if w]
     steps = next((_STEPS[w] for w in words if w in _STEPS), 1)
     return -steps if {"down", "smaller"} & set(words) else steps
@@ -137,13 +172,39 @@ def quantity_back(text: str) -> int:
     return _quantity_back(text)
 
 
+# The same in the six other languages: "por una L", "gegen L", "contre un L", "talla M",
+# "Größe 38", "em M", "maat M", and a size alone with a please ("M bitte", "una M porfa").
+TARGET_SIZE_FOREIGN = re.compile(
+    r"(?:^|\b(?:por|para|una|un|uno|en|la|el|gegen|in|eine|einen|ein|auf|contre|pour|du|"
+    r"une|le|en|per|in|em|um|uma|pelo|pela|een|voor|naar|op)\s+|\b)(?:(?:talla|tallas|"
+    r"gr[öo]ße|gr\.|taille|taglia|tamanho|tam\.|maat|numero|número|nummer|pointure)\s+)"
+    r"(xxs|xs|s|m|l|xl|xxl|3xl|\d{1,2}(?:[.,]5)?)\b|"
+    r"(?:^|\b(?:por|una|un|gegen|eine|einen|contre|une|du|per|em|um|uma|een|voor)\s+)"
+    r"(XXS|XS|S|M|L|XL|XXL|3XL)\b|^\W*(XXS|XS|S|M|L|XL|XXL|3XL)\W*$", re.I)
+
+
 def target_size(text: str) -> str:
-    """The size the shopper asks for ("for an L", "in a medium", "size 10"), as a letter
-    size or the number written; "" when none is named."""
-    wanted = ""
+    """The size the shopper asks for ("for an L", "in a medium", "size 10", "una M",
+    "Größe 38"), as a letter size or the number written; "" when none is named."""
+    wanted, at = "", -1
     for m in TARGET_SIZE.finditer(text):
         value = m.group(1).lower()
-        wanted = SIZE_WORDS.get(value, value.upper())
+        wanted, at = SIZE_WORDS.get(value, value.upper()), m.start(1)
+    if lexicon.language_in(text) == "en":
+        return wanted
+    bare = lexicon.without(text, "thanks")
+    for word in ("porfa", "por favor", "bitte", "svp", "stp", "s'il vous plaît", "per favore",
+                 "por favor", "graag", "alsjeblieft", "aub"):
+        bare = re.sub(rf"(?<![\w']){re.escape(word)}(?![\w'])", " ", bare)
+    for m in TARGET_SIZE_FOREIGN.finditer(text):
+        value = next(g for g in m.groups() if g)
+        if (value.islower() and not m.group(1)) or m.start() < at:
+            continue
+        wanted, at = value.upper().replace(",", "."), m.start()
+    if not wanted:
+        m = TARGET_SIZE_FOREIGN.search(bare.strip(" ,.!"))
+        if m is not None and (m.group(1) or not next(g for g in m.groups() if g).islower()):
+            wanted = next(g for g in m.groups() if g).upper().replace(",", ".")
     return wanted
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from agents.nlu import lexicon
+
 _WORD = re.compile(r"[a-z]{3,}")
 
 
@@ -20,8 +22,11 @@ def stems(text: str) -> set[str]:
 
 def says_value(text: str, value: str) -> bool:
     """Whether the text holds ``value`` as a whole token ("m" in "the m one", not in
-    "medium"; "8.5" not inside "18.5")."""
-    return bool(re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", text.lower()))
+    "medium"; "8.5" not inside "18.5"), or names that colour in its own language
+    ("schwarz" says "black")."""
+    if re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", text.lower()):
+        return True
+    return value.lower() in lexicon.colours_named(text)
 
 
 def is_choice_number(text: str, n: int) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.context import turn
-from agents.nlu.cues import REMEDY_REFUND, REMEDY_RESHIP
+from agents.nlu.cues import remedy as remedy_asked
 from agents.said import REMEDY_BUTTONS, said_now
 from agents.state import TurnState
 from agents.tools.actions import (
@@ -138,8 +138,7 @@ def missing_remedy(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
     pending: dict[str, Any] = dict(pending_of(mem) or {})
     text = state.get("text", "")
-    remedy = ("refund" if REMEDY_REFUND.search(text) else
-              "reship" if REMEDY_RESHIP.search(text) else "")
+    remedy = remedy_asked(text)
     if not remedy and state.get("answer") == "no":
         mem["pending"] = None
         return {"memory": mem, "replies": [reply(Say("bot.confirm.missing_leave_it"))]}

@@ -8,12 +8,11 @@ from langgraph.types import Command
 
 from agents.intents import Node
 from agents.nlu.cues import (
-    DECLINED,
-    DOUBLE,
-    PAYING_IN_GENERAL,
-    TAKEN,
+    charged_twice,
     is_fraud_claim,
     means_another_card,
+    paying_in_general,
+    payment_declined,
     says_word,
     yes_or_no,
 )
@@ -42,12 +41,12 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if is_fraud_claim(text):
         return Command(goto=Node.FRAUD)
-    double = bool(DOUBLE.search(text) and TAKEN.search(text))
-    if not double and DECLINED.search(text):
+    double = charged_twice(text)
+    if not double and payment_declined(text):
         return {"replies": [reply(Say("bot.payment.declined"))]}
-    if not double and PAYING_IN_GENERAL.search(text) and not state.get("entities", {}).get(
-            "order_number"):
-        articles = store.article_search(text, topic="payments")
+    question = paying_in_general(text)
+    if not double and question and not state.get("entities", {}).get("order_number"):
+        articles = store.article_search(question, topic="payments")
         if articles:
             return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
     lookup = order_for_turn(state, "payment_issue")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.intents import Node
-from agents.nlu.cues import ON_WHAT, POINTS, basket_amount, code_candidates
+from agents.nlu.cues import ON_WHAT, asks_points, basket_amount, code_candidates
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from agents.tools.orders import proof_needed
@@ -121,7 +121,7 @@ def promo_question(state: TurnState) -> dict[str, Any]:
             return {"replies": [reply(applied)]}
         return {"replies": [reply(Say("bot.promo.valid", code=code.code,
                                       terms=_code_terms(code)))]}
-    if POINTS.search(text):
+    if asks_points(text):
         conv = conversation(state)
         if not conv.is_verified:
             return proof_needed(Node.PROMO_QUESTION, ask=Say("bot.promo.points_need_proof"))

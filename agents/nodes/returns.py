@@ -9,7 +9,7 @@ from typing import Any
 from langgraph.types import Command
 
 from agents.intents import Node
-from agents.nlu.cues import REFUND_ELSEWHERE, excluded_part, means_all
+from agents.nlu.cues import excluded_part, means_all, refund_elsewhere
 from agents.nlu.returns import (
     adds_to_earlier,
     asks_for_refund_now,
@@ -557,7 +557,7 @@ def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
 
 
 def refund_status(state: TurnState) -> dict[str, Any]:
-    if REFUND_ELSEWHERE.search(state.get("message_text") or state.get("text", "")):
+    if refund_elsewhere(state.get("message_text") or state.get("text", "")):
         return {"replies": [reply(Say("bot.returns.refund_same_method"))]}
     lookup = order_for_turn(state, "refund_status")
     if lookup.order is None:

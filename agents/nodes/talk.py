@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.nlu.cues import GREETING_WORD, signs_off, yes_or_no
+from agents.nlu.cues import greets, signs_off, yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
@@ -19,7 +19,7 @@ def greeting(state: TurnState) -> dict[str, Any]:
     text = state.get("text", "")
     if signs_off(text):
         return {"replies": [reply(Say("bot.talk.you_are_welcome"))]}
-    if yes_or_no(text) and not GREETING_WORD.search(text):
+    if yes_or_no(text) and not greets(text):
         return {"replies": [reply(Say("bot.talk.ok_anything_else"))]}
     conv = conversation(state)
     if conv.is_verified and conv.customer.name:

@@ -15,11 +15,11 @@ from langgraph.types import Command
 from agents.context import turn
 from agents.intents import Node, likely_statuses, node_for
 from agents.nlu.cues import (
-    CHEAPER_ONE,
-    DEARER_ONE,
     ORDER_NUMBERS,
-    OTHER_ONE,
+    cheaper_one,
+    dearer_one,
     excluded_part,
+    other_one,
 )
 from agents.nlu.words import stems
 from agents.state import TurnState
@@ -129,13 +129,13 @@ def _order_relative(orders: list[Order], intent: str, text: str,
     of the two" (among those this request concerns)."""
     candidates = [o for o in orders
                   if o.status in likely_statuses(intent)[:2]] or orders
-    if OTHER_ONE.search(text) and current:
+    if other_one(text) and current:
         named = _orders_named([o for o in orders if o.number != current], text)
         others = named or [o for o in candidates if o.number != current]
         return _likeliest(others, intent) if others else None
-    if CHEAPER_ONE.search(text) and len(candidates) >= 2:
+    if cheaper_one(text) and len(candidates) >= 2:
         return min(candidates, key=lambda o: o.total)
-    if DEARER_ONE.search(text) and len(candidates) >= 2:
+    if dearer_one(text) and len(candidates) >= 2:
         return max(candidates, key=lambda o: o.total)
     return None
 

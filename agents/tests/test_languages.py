@@ -1,0 +1,284 @@
+"""The readers in Spanish, German, French, Italian, Portuguese and Dutch: yes and no at a
+confirmation, refused actions, corrections, "the other one", both / all / except, cheaper
+and a size up or down, colours and sizes in their native forms, stopping alerts, asking
+for a person, thanks and bye, and order numbers and postcodes inside sentences. English
+is read as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.nlu import cues
+from agents.nlu.alerts import wants_no_alerts
+from agents.nlu.entities import extract_entities
+from agents.nlu.reading import read
+from agents.nlu.returns import relative_size, target_size, wanted_resolution
+from agents.nlu.words import says_value
+
+ORDER_INTENTS = frozenset({"order_status", "delivery_problem", "return_request",
+                           "exchange_request", "refund_status", "cancel_order",
+                           "change_address", "payment_issue"})
+CONFIRMING_CANCEL = {"pending": {"kind": "confirm", "action": {"kind": "cancel",
+                                                                "order": "3801"}}}
+
+
+def reading(text, memory=None):
+    return read(text, memory or {}, order_intents=ORDER_INTENTS, is_code=lambda c: False)
+
+
+# One row per language: a plain yes, a yes with glad words, a no, a yes that asks for
+# something else.
+CONFIRMATIONS = {
+    "es": ("sí porfa", "ay qué bien, sí por favor", "no, mejor déjalo, me la quedo",
+           "sí, pero mándalo a mi oficina"),
+    "de": ("ja bitte", "oh wie nett, ja gerne", "nee doch nicht, lass mal",
+           "ja, aber an meine andere Adresse"),
+    "fr": ("oui svp", "ah super, oui merci", "non en fait laissez tomber",
+           "oui mais plutôt à mon bureau"),
+    "it": ("sì grazie", "perfetto, sì per favore", "no grazie, lascia stare",
+           "sì ma cambia l'indirizzo"),
+    "pt": ("sim, por favor", "ah que bom, sim obrigado", "não obrigado, deixa assim",
+           "sim, mas mande para outro endereço"),
+    "nl": ("ja graag", "top, ja graag", "nee dank je, laat maar",
+           "ja, maar naar een ander adres"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(CONFIRMATIONS))
+def test_only_a_plain_yes_confirms_in_each_language(language):
+    plain, glad, refusal, conditional = CONFIRMATIONS[language]
+    assert cues.confirmation(plain, "cancel", "cancel_order") == "yes"
+    assert cues.confirmation(glad, "cancel", "cancel_order") == "yes"
+    assert cues.confirmation(refusal, "cancel", "cancel_order") == "no"
+    assert cues.confirmation(conditional, "cancel", "cancel_order") == ""
+    assert reading(plain, CONFIRMING_CANCEL).answer == "yes"
+    assert reading(conditional, CONFIRMING_CANCEL).answer == ""
+
+
+@pytest.mark.parametrize("text", ["sí", "ja", "oui", "sì", "sim", "jep", "Sí, es correcto",
+                                  "ja genau, stimmt so", "oui c'est ça", "jep doe maar",
+                                  "Sim, está correto", "Sì, è giusto", "ouep"])
+def test_a_short_yes_is_a_yes_whatever_its_language(text):
+    assert cues.yes_or_no(text) == "yes"
+    assert cues.confirmation(text, "cancel", "cancel_order") == "yes"
+
+
+@pytest.mark.parametrize("text", ["nee", "nein", "não", "non", "no grazie"])
+def test_a_short_no_is_a_no_whatever_its_language(text):
+    assert cues.yes_or_no(text) == "no"
+
+
+@pytest.mark.parametrize("text", [
+    "no, no lo canceles", "bitte nicht stornieren", "storniert sie nicht",
+    "ne l'annulez pas", "non annullare l'ordine", "não cancele o pedido",
+    "niet annuleren alsjeblieft",
+])
+def test_a_refused_cancellation_in_each_language(text):
+    assert cues.negated_actions(text) == {"cancel_order"}
+    assert cues.confirmation(text, "cancel", "cancel_order") == "no"
+
+
+@pytest.mark.parametrize("text", [
+    "por favor cancelad mi pedido", "bitte storniert meine Bestellung",
+    "annulez ma commande svp", "annullate il mio ordine per favore",
+    "cancelem a minha encomenda", "annuleer mijn bestelling alsjeblieft",
+])
+def test_asking_for_a_cancellation_is_not_a_refusal(text):
+    assert cues.negated_actions(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "perdón, quise decir el otro pedido", "ich meinte die andere Bestellung",
+    "je voulais dire l'autre commande", "volevo dire l'altro ordine",
+    "quis dizer o outro pedido", "ik bedoelde de andere bestelling",
+])
+def test_a_correction_points_at_the_other_order(text):
+    r = reading(text)
+    assert r.correction
+    assert r.orders.relative == "other"
+
+
+@pytest.mark.parametrize("text", ["en realidad quiero saber dónde está",
+                                  "eigentlich wollte ich nur fragen, wo es ist",
+                                  "en fait je voulais savoir où il est"])
+def test_a_discourse_word_is_not_a_correction(text):
+    assert not cues.corrects(text)
+
+
+@pytest.mark.parametrize(("text", "left_out"), [
+    ("cancelad todos los pedidos excepto el de las botas", "el de las botas"),
+    ("storniert alle Bestellungen außer der Jacke", "der Jacke"),
+    ("annulez toutes les commandes sauf le pull", "le pull"),
+    ("annullate tutti gli ordini tranne la giacca", "la giacca"),
+    ("cancelem todos os pedidos exceto o casaco", "o casaco"),
+    ("annuleer alle bestellingen behalve de jas", "de jas"),
+])
+def test_sets_of_orders_less_the_ones_left_out(text, left_out):
+    r = reading(text)
+    assert r.orders.several
+    assert r.orders.excluded.strip() == left_out
+    assert r.items.everything
+
+
+@pytest.mark.parametrize("text", ["los dos", "beide", "les deux", "entrambi", "os dois",
+                                  "allebei"])
+def test_both_means_every_order_in_view(text):
+    assert cues.several_orders(text)
+    assert cues.means_all(text)
+
+
+@pytest.mark.parametrize(("text", "relative"), [
+    ("el más barato", "cheaper"), ("die günstigere Variante", "cheaper"),
+    ("la moins chère", "cheaper"), ("quello più economico", "cheaper"),
+    ("o mais barato", "cheaper"), ("de goedkoopste", "cheaper"),
+])
+def test_the_cheaper_order(text, relative):
+    assert reading(text).orders.relative == relative
+
+
+@pytest.mark.parametrize(("text", "steps"), [
+    ("quiero una talla más grande", 1), ("eine Nummer kleiner bitte", -1),
+    ("la taille au-dessus", 1), ("una taglia più piccola", -1),
+    ("um tamanho maior", 1), ("een maat kleiner", -1),
+])
+def test_a_size_up_or_down(text, steps):
+    assert relative_size(text) == steps
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("una M porfa", "M"), ("M bitte", "M"), ("du M svp", "M"),
+    ("oye puedo cambiar la camiseta M por una L?", "L"),
+    ("kann ich das T-Shirt in M gegen L tauschen?", "L"), ("Größe 38 bitte", "38"),
+    ("taglia M per favore", "M"), ("tamanho G", ""), ("maat L graag", "L"),
+])
+def test_the_size_wanted(text, size):
+    assert target_size(text) == size
+
+
+@pytest.mark.parametrize(("text", "colour"), [
+    ("la verde, talla M", "green"), ("den grünen in M", "green"),
+    ("le noir en taille S", "black"), ("quello rosso", "red"),
+    ("a azul marinho", "navy"), ("de zwarte graag", "black"),
+    ("¿Puedo cambiar mi jersey azul marino por el verde?", "green"),
+    ("Kann ich meinen navyblauen Pulli gegen den grünen tauschen?", "green"),
+])
+def test_a_colour_in_its_native_form_is_the_catalogue_colour(text, colour):
+    assert extract_entities(text)["colour"] == colour
+    assert says_value(text, colour)
+
+
+def test_a_native_colour_is_said_as_the_catalogues_spelling():
+    assert says_value("vale pues el crema", "cream")
+    assert says_value("ok dann den schwarzen", "Black")
+    assert not says_value("ok dann den schwarzen", "white")
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("la verde, talla M", "M"), ("ist das Linen Shirt in M auf Lager?", "M"),
+    ("la linen shirt est dispo en M ?", "M"), ("Größe 38 bitte", "38"),
+])
+def test_a_size_inside_a_sentence_is_an_entity(text, size):
+    assert extract_entities(text)["size"] == size
+
+
+@pytest.mark.parametrize(("text", "resolution"), [
+    ("reembolso a la tarjeta porfa, crédito no, y prefiero el dinero antes que un cambio",
+     "refund"),
+    ("Erstattung auf die Karte bitte, keine Gutschrift, und lieber das Geld als einen "
+     "Umtausch", "refund"),
+    ("remboursement sur ma carte svp, pas d'avoir, et je préfère l'argent plutôt qu'un "
+     "échange", "refund"),
+    ("crédito para la tienda porfa", "store_credit"), ("als Gutschrift bitte", "store_credit"),
+    ("en avoir svp", "store_credit"), ("preferisco un buono", "store_credit"),
+    ("quero o reembolso", "refund"), ("liever een tegoedbon", "store_credit"),
+])
+def test_the_resolution_asked_for_and_the_ones_turned_down(text, resolution):
+    assert wanted_resolution(text) == resolution
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("dónde está mi pedido 1042?", "1042"), ("Bestellnummer 1042, bitte", "1042"),
+    ("où est ma commande numéro 1042", "1042"), ("il mio ordine 1042 non è arrivato", "1042"),
+    ("cadê a minha encomenda 1042", "1042"), ("waar blijft bestelling 1042", "1042"),
+])
+def test_an_order_number_inside_a_sentence(text, number):
+    assert reading(text).entities["order_number"] == number
+
+
+@pytest.mark.parametrize(("text", "postcode"), [
+    ("mi código postal es 28013", "28013"), ("PLZ 10115", "10115"),
+    ("code postal 75001", "75001"), ("Bestellung 7401 PLZ YO1 7HH", "YO1 7HH"),
+])
+def test_a_postcode_inside_a_sentence(text, postcode):
+    assert reading(text).entities["postcode"] == postcode
+
+
+@pytest.mark.parametrize("text", ["es el 1042, maya@example.com",
+                                  "ist die 1042, mail maya@example.com",
+                                  "c'est la 1042, maya@example.com"])
+def test_an_order_number_and_email_alone_are_details_only(text):
+    r = reading(text, {"pending": {"kind": "verify", "intent": "order_status"}})
+    assert r.details_only
+    assert r.entities["order_number"] == "1042"
+
+
+@pytest.mark.parametrize("text", [
+    "quiero hablar con una persona de verdad", "kann ich mit einem echten Menschen sprechen",
+    "je veux parler à un humain", "voglio parlare con un operatore",
+    "quero falar com uma pessoa", "ik wil een mens spreken",
+])
+def test_asking_for_a_person(text):
+    assert reading(text).asks_for_person
+
+
+@pytest.mark.parametrize("text", [
+    "vuestra atención al cliente es lentísima", "euer Kundenservice ist echt lahm",
+    "votre service client est vraiment lent",
+])
+def test_complaining_about_the_service_is_not_asking_for_a_person(text):
+    assert not reading(text).asks_for_person
+
+
+@pytest.mark.parametrize("text", ["quiero darme de baja de los avisos", "bitte abmelden",
+                                  "je veux me désabonner", "disiscrivimi per favore",
+                                  "quero me descadastrar", "afmelden graag"])
+def test_stopping_alerts(text):
+    assert wants_no_alerts(text)
+
+
+@pytest.mark.parametrize("text", ["muchas gracias!", "danke dir!", "merci beaucoup",
+                                  "grazie mille", "muito obrigado", "dank je wel",
+                                  "eso es todo", "das wars", "c'est tout"])
+def test_thanks_and_bye_sign_off(text):
+    assert cues.signs_off(text)
+
+
+@pytest.mark.parametrize("text", ["bom dia, cadê meu pedido?", "salut, où est ma commande ?"])
+def test_a_greeting_that_is_also_a_goodbye_opens_the_conversation(text):
+    assert not cues.signs_off(text)
+    assert cues.greets(text)
+
+
+@pytest.mark.parametrize(("text", "remedy"), [
+    ("quiero el reembolso porfa", "refund"), ("dann bitte Geld zurück", "refund"),
+    ("remboursez-moi svp", "refund"), ("me las podéis volver a mandar porfa?", "reship"),
+    ("könnt ihr die einfach nochmal schicken bitte", "reship"),
+    ("vous pouvez juste me les renvoyer svp", "reship"),
+])
+def test_refund_or_replacement_for_a_parcel_that_never_came(text, remedy):
+    assert cues.remedy(text) == remedy
+
+
+@pytest.mark.parametrize("text", ["sorry, where is my order?", "top of the range please",
+                                  "I want it in the menu colour", "fine"])
+def test_english_words_of_the_lists_leave_an_english_message_as_it_was(text):
+    r = reading(text)
+    assert not r.correction
+    assert r.orders.relative == ""
+    assert cues.yes_or_no("top") == ""
+
+
+def test_a_mixed_message_is_read_by_both_languages_rules():
+    r = reading("ok, pero no lo canceles please", CONFIRMING_CANCEL)
+    assert r.answer == "no"
+    assert "cancel_order" in r.negated
