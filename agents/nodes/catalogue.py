@@ -126,7 +126,7 @@ def _article_answer(state: TurnState, topic: str) -> dict[str, Any] | None:
     if not articles:
         return None
     a: Article = articles[0]
-    return {"replies": [reply(f"{a.title}: {a.body}")]}
+    return {"replies": [reply(Say("bot.article", title=a.title, body=a.body))]}
 
 
 def _product_words(product: Product) -> set[str]:

@@ -48,7 +48,8 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
     if not double and question and not state.get("entities", {}).get("order_number"):
         articles = store.article_search(question, topic="payments")
         if articles:
-            return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
+            return {"replies": [reply(Say("bot.article", title=articles[0].title,
+                                          body=articles[0].body))]}
     lookup = order_for_turn(state, "payment_issue")
     if lookup.order is None:
         return lookup.update

@@ -131,5 +131,6 @@ def promo_question(state: TurnState) -> dict[str, Any]:
         return {"replies": [reply(said, how[0].body) if how else reply(said)]}
     articles = store.article_search(text, topic="promotions")
     if articles:
-        return {"replies": [reply(f"{articles[0].title}: {articles[0].body}")]}
+        return {"replies": [reply(Say("bot.article", title=articles[0].title,
+                                          body=articles[0].body))]}
     return {"replies": [reply(Say("bot.promo.no_general_code"))]}

@@ -33,7 +33,8 @@ def account(state: TurnState) -> dict[str, Any]:
     if articles:
         a = articles[0]
         # The article in the shop's own words, then the bot's.
-        return {"replies": [reply(f"{a.title}: {a.body}", Say("bot.talk.article_followup"))]}
+        return {"replies": [reply(Say("bot.article", title=a.title, body=a.body),
+                                  Say("bot.talk.article_followup"))]}
     return {"replies": [reply(Say("bot.talk.account_help"))]}
 
 

@@ -107,3 +107,35 @@ def test_no_module_outside_nlu_reads_words_with_patterns():
         if "re" in modules or "regex" in modules or " re." in source or "(re." in source:
             offenders.append(str(relative))
     assert offenders == []
+
+
+def _words_of_its_own(value: ast.expr) -> bool:
+    """Whether an expression given to a reply is text written in the code: a string, an
+    f-string or a concatenation (a ``Say`` or a value from elsewhere is not)."""
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and bool(value.value.strip())
+    if isinstance(value, ast.BinOp):
+        return _words_of_its_own(value.left) or _words_of_its_own(value.right)
+    if isinstance(value, ast.IfExp):
+        return _words_of_its_own(value.body) or _words_of_its_own(value.orelse)
+    if isinstance(value, ast.List | ast.Tuple):
+        return any(_words_of_its_own(v) for v in value.elts)
+    return False
+
+
+@pytest.mark.parametrize("path", _modules("nodes") + _modules("tools") + [
+    AGENTS / "runner.py", AGENTS / "outreach_replies.py"],
+    ids=lambda p: str(p.relative_to(AGENTS)))
+def test_the_bot_says_only_catalogue_messages(path):
+    """Every reply is made of keyed messages (replies.render.Say), so it is said in the
+    shopper's language and the shop can reword it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    offenders = [
+        node.lineno for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"reply", "Reply"}
+        and any(_words_of_its_own(v) for v in
+                [*node.args, *(k.value for k in node.keywords if k.arg in {"buttons", "text"})])]
+    assert offenders == []
+

@@ -131,4 +131,10 @@ SPECS = (
         "A request the bot has no action for: a person takes it.",
         {"what": "split the order"},
     ),
+    MessageSpec(
+        "bot.article",
+        "A help-centre article the shop wrote, quoted as the answer: its title, then its body.",
+        {"title": "Delivery times", "body": "Standard delivery takes 3-5 working days."},
+        required=("title", "body"),
+    ),
 )
