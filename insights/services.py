@@ -66,16 +66,10 @@ FROM r
 
 # Set-based over the batch (one pass over its messages, whatever the table's statistics
 # say): every message with the conversation's first inbound time beside it, then one row
-# of aggregates per conversation, with its handoffs' summed up beside it.
+# of aggregates per conversation, with its handoffs' facts (just written, so by index,
+# whatever the statistics think of that table) summed up beside it.
 _UPSERT = """
-WITH h AS (
-    SELECT conversation_id, min(created_at) AS created_at,
-           (array_agg(reason ORDER BY created_at, handoff_id))[1] AS reason,
-           count(*) AS handoffs, bool_or(sla_breached) AS breached,
-           bool_or(reason = 'frustration') AS frustration
-    FROM insights_handofffact WHERE conversation_id = ANY(%(ids)s)
-    GROUP BY conversation_id
-), msg AS (
+WITH msg AS (
     SELECT m.id, m.conversation_id, m.channel, m.direction, m.sender, m.intent,
            m.entities ->> 'order_number' AS order_number, m.created_at,
            min(m.created_at) FILTER (WHERE m.direction = 'in')
@@ -129,7 +123,12 @@ SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
        EXTRACT(EPOCH FROM (c.resolved_at - m.first_inbound_at)), {resolution_open}
 FROM conversations_conversation c
 LEFT JOIN agg m ON m.conversation_id = c.id
-LEFT JOIN h ON h.conversation_id = c.id
+LEFT JOIN LATERAL (
+    SELECT min(created_at) AS created_at,
+           (array_agg(reason ORDER BY created_at, handoff_id))[1] AS reason,
+           count(*) AS handoffs, bool_or(sla_breached) AS breached,
+           bool_or(reason = 'frustration') AS frustration
+    FROM insights_handofffact WHERE conversation_id = c.id) h ON true
 WHERE c.id = ANY(%(ids)s)
 ON CONFLICT (conversation_id) DO UPDATE SET
     customer_id = EXCLUDED.customer_id, channel = EXCLUDED.channel,
@@ -227,11 +226,15 @@ def hours_basis_refresh() -> bool:
     counted. Returns whether they were."""
     params = _hours_params()
     basis = json.dumps(params, sort_keys=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hours FROM insights_hoursbasis")
+        if cursor.fetchone() == (basis,):
+            return False
     with transaction.atomic(), connection.cursor() as cursor:
+        # One recount at a time; a refresh that waited finds it done.
         cursor.execute("LOCK TABLE insights_hoursbasis IN EXCLUSIVE MODE")
         cursor.execute("SELECT hours FROM insights_hoursbasis")
-        found = cursor.fetchone()
-        if found and found[0] == basis:
+        if cursor.fetchone() == (basis,):
             return False
         for sql in _RECOUNT_OPEN:
             cursor.execute(sql, params)
