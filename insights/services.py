@@ -39,7 +39,10 @@ WHERE f.conversation_id = ANY(%(ids)s)
 _FORGET_HANDOFFS = "DELETE FROM insights_handofffact WHERE conversation_id = ANY(%(ids)s)"
 
 # Every handoff of the batch: a person's first reply is their first message after it and
-# before the next handoff; its wait is counted on the clock and in support hours.
+# before the next handoff; its wait is counted on the clock and in support hours. It
+# carries its conversation's start, channel (where the shopper first wrote from) and
+# whether that counts (a shopper wrote, and it is a request), as the conversation's
+# facts do. Each lookup goes by index, one handoff at a time, whatever the statistics.
 _HANDOFFS = """
 WITH h AS (
     SELECT h.id, h.conversation_id, h.created_at, h.reason, h.sla_due_at, h.breached_at,
@@ -57,11 +60,18 @@ WITH h AS (
 INSERT INTO insights_handofffact (handoff_id, conversation_id, started_at, channel, counted,
                                   created_at, reason, human_reply_at, sla_breached, wait_s,
                                   wait_open_s)
-SELECT id, conversation_id, NULL, '', false, created_at, reason, reply,
-       COALESCE(breached_at IS NOT NULL OR first_reply_at > sla_due_at
-                OR reply > sla_due_at, false),
-       EXTRACT(EPOCH FROM (reply - created_at)), {wait_open}
+SELECT r.id, r.conversation_id, c.created_at, COALESCE(i.channel, c.channel),
+       i.channel IS NOT NULL AND c.close_reason <> ALL(%(not_support)s),
+       r.created_at, r.reason, r.reply,
+       COALESCE(r.breached_at IS NOT NULL OR r.first_reply_at > r.sla_due_at
+                OR r.reply > r.sla_due_at, false),
+       EXTRACT(EPOCH FROM (r.reply - r.created_at)), {wait_open}
 FROM r
+JOIN LATERAL (SELECT created_at, channel, close_reason FROM conversations_conversation
+              WHERE id = r.conversation_id) c ON true
+LEFT JOIN LATERAL (SELECT channel FROM conversations_message
+                   WHERE conversation_id = r.conversation_id AND direction = 'in'
+                   ORDER BY created_at, id LIMIT 1) i ON true
 """
 
 # Set-based over the batch (one pass over its messages, whatever the table's statistics
@@ -146,15 +156,6 @@ ON CONFLICT (conversation_id) DO UPDATE SET
     resolution_s = EXCLUDED.resolution_s, resolution_open_s = EXCLUDED.resolution_open_s
 """
 
-# A handoff counts where its conversation does, and is filtered by its start and channel.
-_HANDOFFS_FOLLOW = """
-UPDATE insights_handofffact h
-SET started_at = f.started_at, channel = f.channel,
-    counted = f.first_inbound_at IS NOT NULL AND f.close_reason <> ALL(%(not_support)s)
-FROM insights_conversationfact f
-WHERE h.conversation_id = ANY(%(ids)s) AND f.conversation_id = h.conversation_id
-"""
-
 # The reopen of a conversation is decided by its customer's later conversations: those
 # just recomputed decide it for every conversation of the same customer closed in the
 # 7 days before they started (and for themselves). The quality score follows.
@@ -202,7 +203,7 @@ def _open_between(start: str, end: str) -> str:
     return f"({_open_seconds(end)} - {_open_seconds(start)})"
 
 
-_HANDOFFS_SQL = _HANDOFFS.format(wait_open=_open_between("created_at", "reply"))
+_HANDOFFS_SQL = _HANDOFFS.format(wait_open=_open_between("r.created_at", "r.reply"))
 _UPSERT_SQL = _UPSERT.format(
     response_open=_open_between("m.first_inbound_at", "m.first_response_at"),
     resolution_open=_open_between("m.first_inbound_at", "c.resolved_at"))
@@ -263,7 +264,6 @@ def facts_refresh(batch: int = BATCH) -> int:
             cursor.execute(_FORGET_HANDOFFS, params)
             cursor.execute(_HANDOFFS_SQL, params)
             cursor.execute(_UPSERT_SQL, params)
-            cursor.execute(_HANDOFFS_FOLLOW, params)
             cursor.execute(_REOPEN_AND_QUALITY, params)
         done += len(ids)
 
