@@ -1,6 +1,7 @@
-"""What the insights figures are counted from: one row of facts per conversation, kept
-up to date from its messages, handoffs and close (insights.services.facts_refresh), so
-the page reads about 100,000 small rows instead of millions of messages.
+"""What the insights figures are counted from: one row of facts per conversation and one
+per handoff, kept up to date from its messages, handoffs and close
+(insights.services.facts_refresh), so the page reads about 100,000 small rows instead of
+millions of messages.
 
 Database triggers (see the migrations) put the id of every conversation whose messages,
 handoffs or status change into `StaleConversation`; the refresh recomputes exactly those

@@ -2,10 +2,10 @@
 its table (what the CSV export writes) and its chart, and the conversations behind
 any bar (the drill-down).
 
-Figures are counted from the per-conversation and per-order facts (insights.models),
-refreshed first, so each is one aggregate query over small rows. Durations are in
-seconds, on the calendar or, with the business-hours toggle, in support hours only
-(`insights_open_seconds`).
+Figures are counted from the per-conversation, per-handoff and per-order facts
+(insights.models), refreshed first, so each is one aggregate query over small rows.
+Durations are in seconds, kept on the facts both on the calendar and in support hours
+only (the business-hours toggle picks the column), so both read the same way.
 """
 
 from __future__ import annotations
