@@ -18,6 +18,7 @@ from conversations.models import BOT_CLOSE_REASONS, NOT_SUPPORT_REASONS
 from conversations.service_levels import SupportHours
 
 BATCH = 2000
+ANALYZE_AFTER = 20_000
 REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
 NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
@@ -264,6 +265,9 @@ def facts_refresh(batch: int = BATCH) -> int:
             cursor.execute(_FORGET_HANDOFFS, params)
             cursor.execute(_HANDOFFS_SQL, params)
             cursor.execute(_UPSERT_SQL, params)
+            if len(ids) >= ANALYZE_AFTER:
+                # A first build: the reopen self-join is planned on what was just written.
+                cursor.execute("ANALYZE insights_conversationfact")
             cursor.execute(_REOPEN_AND_QUALITY, params)
         done += len(ids)
 
