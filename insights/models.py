@@ -1,6 +1,7 @@
-"""What the insights figures are counted from: one row of facts per conversation, kept
-up to date from its messages, handoffs and close (insights.services.facts_refresh), so
-the page reads about 100,000 small rows instead of millions of messages.
+"""What the insights figures are counted from: one row of facts per conversation and one
+per handoff, kept up to date from its messages, handoffs and close
+(insights.services.facts_refresh), so the page reads about 100,000 small rows instead of
+millions of messages.
 
 Database triggers (see the migrations) put the id of every conversation whose messages,
 handoffs or status change into `StaleConversation`; the refresh recomputes exactly those
@@ -32,9 +33,11 @@ class ConversationFact(models.Model):
     # "other" or a plain request for a person), and the first order number mentioned.
     topic_intent = models.CharField(max_length=32, blank=True)
     order_number = models.CharField(max_length=32, blank=True)
+    # The first handoff (for the outcome and the drill-down), how many there were and
+    # whether any of them waited past its service level (see HandoffFact).
     handoff_at = models.DateTimeField(null=True)
     handoff_reason = models.CharField(max_length=24, blank=True)
-    human_reply_at = models.DateTimeField(null=True)
+    handoffs = models.PositiveSmallIntegerField(default=0)
     sla_breached = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True)
     close_reason = models.CharField(max_length=32, blank=True)
@@ -45,6 +48,12 @@ class ConversationFact(models.Model):
     frustrated = models.BooleanField(default=False)
     policy_breach = models.BooleanField(default=False)
     quality = models.PositiveSmallIntegerField(default=100)
+    # Seconds from the first message to the first reply and to the close, on the clock
+    # and in support hours (`HoursBasis` says which hours those were counted in).
+    first_response_s = models.FloatField(null=True)
+    first_response_open_s = models.FloatField(null=True)
+    resolution_s = models.FloatField(null=True)
+    resolution_open_s = models.FloatField(null=True)
 
     class Meta:
         indexes = [
@@ -56,6 +65,42 @@ class ConversationFact(models.Model):
 
     def __str__(self) -> str:
         return f"Facts of conversation #{self.conversation_id}"
+
+
+class HandoffFact(models.Model):
+    """One row per handoff (a conversation handed back to the bot and on to a person
+    again has two), recomputed with its conversation's facts. It carries the
+    conversation's start, channel and whether it counts, so handoff figures filter the
+    way the conversation figures do without a join."""
+
+    handoff = models.OneToOneField(
+        "conversations.Handoff", on_delete=models.CASCADE, primary_key=True,
+        related_name="fact", db_constraint=False)
+    conversation_id = models.BigIntegerField(db_index=True)
+    started_at = models.DateTimeField(null=True)
+    channel = models.CharField(max_length=16, blank=True)
+    # The conversation is a shopper's request (it counts in the figures).
+    counted = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=24, blank=True)
+    # A person's first message to the shopper after this handoff, before the next one.
+    human_reply_at = models.DateTimeField(null=True)
+    sla_breached = models.BooleanField(default=False)
+    wait_s = models.FloatField(null=True)
+    wait_open_s = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["started_at"], name="handoff_fact_started")]
+
+    def __str__(self) -> str:
+        return f"Facts of handoff #{self.handoff_id}"
+
+
+class HoursBasis(models.Model):
+    """The support hours the facts' support-hour durations were counted in (one row); when
+    the shop's hours change, the next refresh counts them again."""
+
+    hours = models.TextField()
 
 
 class StaleConversation(models.Model):

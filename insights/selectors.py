@@ -2,10 +2,10 @@
 its table (what the CSV export writes) and its chart, and the conversations behind
 any bar (the drill-down).
 
-Figures are counted from the per-conversation and per-order facts (insights.models),
-refreshed first, so each is one aggregate query over small rows. Durations are in
-seconds, on the calendar or, with the business-hours toggle, in support hours only
-(`insights_open_seconds`).
+Figures are counted from the per-conversation, per-handoff and per-order facts
+(insights.models), refreshed first, so each is one aggregate query over small rows.
+Durations are in seconds, kept on the facts both on the calendar and in support hours
+only (the business-hours toggle picks the column), so both read the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from django.db import connection, transaction
 
 from commerce.models import Product, size_key
 from conversations.models import NOT_SUPPORT_REASONS, HandoffReason
-from conversations.service_levels import SupportHours
 from core import clock
 from core.models import Channel
 from insights.services import insights_refresh
@@ -129,9 +128,8 @@ class Figure:
 class Context:
     """The filters turned into SQL pieces and parameters, shared by every figure."""
 
-    def __init__(self, filters: Filters, hours: SupportHours | None = None) -> None:
+    def __init__(self, filters: Filters) -> None:
         self.filters = filters
-        self.hours = hours or SupportHours.current()
         start, end = filters.bounds()
         self.now = clock.now()
         self.memo: dict[str, Any] = {}
@@ -139,19 +137,20 @@ class Context:
             "start": start, "end": end, "channel": filters.channel,
             "settled": self.now - timedelta(days=REOPEN_DAYS), "tz": settings.TIME_ZONE,
             "not_support": [str(r) for r in NOT_SUPPORT_REASONS],
-            **{f"bh_{k}": v for k, v in self.hours.sql_params().items()},
         }
 
     where = ("f.started_at >= %(start)s AND f.started_at < %(end)s "
              "AND f.first_inbound_at IS NOT NULL AND f.close_reason <> ALL(%(not_support)s) "
              "AND (%(channel)s = '' OR f.channel = %(channel)s)")
+    # The handoffs of the same conversations (their facts carry the conversation's).
+    handoff_where = ("h.started_at >= %(start)s AND h.started_at < %(end)s AND h.counted "
+                     "AND (%(channel)s = '' OR h.channel = %(channel)s)")
 
-    def duration(self, start: str, end: str) -> str:
-        if not self.filters.business_hours:
-            return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-        args = "%(bh_tz)s, %(bh_opens)s, %(bh_closes)s, %(bh_days)s"
-        return (f"(insights_open_seconds({end}, {args}) "
-                f"- insights_open_seconds({start}, {args}))")
+    def seconds(self, measure: str, alias: str = "f") -> str:
+        """The kept duration `measure` (first_response, resolution, wait), on the clock
+        or in support hours."""
+        return f"{alias}.{measure}_open_s" if self.filters.business_hours else (
+            f"{alias}.{measure}_s")
 
     def rows(self, sql: str, extra: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
@@ -160,41 +159,34 @@ class Context:
 
     @cached_property
     def cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
-        """Every count the charts group by, in one pass over the range's facts (one
-        grouping set per chart), keyed by the set's name and then its values."""
-        frt = _bucket(self.duration("f.first_inbound_at", "f.first_response_at"), FRT_EDGES)
-        human = _bucket(self.duration("f.handoff_at", "f.human_reply_at"), WAIT_EDGES)
-        res = _bucket(self.duration("f.first_inbound_at", "f.resolved_at"), RESOLUTION_EDGES)
-        sets = ", ".join(f"({', '.join(cols)})" for cols in CUBE_SETS.values())
-        found = self.rows(f"""
-            SELECT GROUPING({', '.join(CUBE_COLUMNS)}), {', '.join(CUBE_COLUMNS)}, count(*)
-            FROM (SELECT (f.started_at AT TIME ZONE %(tz)s)::date AS d, {OUTCOME_SQL} AS o,
-                         f.handoff_at IS NOT NULL AS handed, f.handoff_reason, f.sla_breached,
-                         f.channel,
-                         CASE WHEN f.first_response_at IS NULL THEN -1 ELSE {frt} END AS fb,
-                         CASE WHEN f.handoff_at IS NULL THEN NULL
-                              WHEN f.human_reply_at IS NULL THEN -1 ELSE {human} END AS hb,
-                         CASE WHEN f.resolved_at IS NULL THEN NULL ELSE {res} END AS rb,
-                         (f.handoff_at AT TIME ZONE %(tz)s)::date AS hd,
-                         date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date AS w,
-                         f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
-                  FROM insights_conversationfact f WHERE {self.where}) f
-            GROUP BY GROUPING SETS ({sets})""")
-        masks = {_mask(cols): name for name, cols in CUBE_SETS.items()}
-        cube: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in CUBE_SETS}
-        for mask, *values, count in found:
-            name = masks[mask]
-            key = tuple(values[CUBE_COLUMNS.index(c)] for c in CUBE_SETS[name])
-            cube[name][key] = count
-        return cube
+        """Every count the conversation charts group by, in one pass over the range's
+        facts (one grouping set per chart), keyed by the set's name and then its values."""
+        return _grouped(self, CUBE_COLUMNS, CUBE_SETS, f"""
+            SELECT (f.started_at AT TIME ZONE %(tz)s)::date AS d, {OUTCOME_SQL} AS o,
+                   f.channel,
+                   CASE WHEN f.first_response_at IS NULL THEN -1
+                        ELSE {_bucket(self.seconds("first_response"), FRT_EDGES)} END AS fb,
+                   CASE WHEN f.resolved_at IS NULL THEN NULL
+                        ELSE {_bucket(self.seconds("resolution"), RESOLUTION_EDGES)} END AS rb,
+                   date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date AS w,
+                   f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
+            FROM insights_conversationfact f WHERE {self.where}""")
+
+    @cached_property
+    def handoff_cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
+        """The same for every handoff of those conversations."""
+        return _grouped(self, HANDOFF_COLUMNS, HANDOFF_SETS, f"""
+            SELECT h.reason, h.sla_breached,
+                   (h.created_at AT TIME ZONE %(tz)s)::date AS hd,
+                   CASE WHEN h.human_reply_at IS NULL THEN -1
+                        ELSE {_bucket(self.seconds("wait", "h"), WAIT_EDGES)} END AS hb
+            FROM insights_handofffact h WHERE {self.handoff_where}""")
 
     @cached_property
     def stats(self) -> dict[str, tuple[Any, ...]]:
         """Counts and percentiles per channel where the conversation started ("" is all
         channels), in one more pass."""
-        frt = self.duration("f.first_inbound_at", "f.first_response_at")
-        human = self.duration("f.handoff_at", "f.human_reply_at")
-        res = self.duration("f.first_inbound_at", "f.resolved_at")
+        frt, res = self.seconds("first_response"), self.seconds("resolution")
         found = self.rows(f"""
             SELECT GROUPING(f.channel), f.channel, count(*), count(*) FILTER (WHERE f.involved),
                    count(*) FILTER (WHERE f.involved AND f.handoff_at IS NULL),
@@ -202,8 +194,6 @@ class Context:
                    count(*) FILTER (WHERE f.sla_breached), avg(f.quality),
                    count(f.first_response_at),
                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
-                   count(f.human_reply_at),
-                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {human}),
                    count(f.resolved_at),
                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res})
             FROM insights_conversationfact f WHERE {self.where}
@@ -211,23 +201,51 @@ class Context:
         return {("" if total_row else channel): tuple(rest)
                 for total_row, channel, *rest in found}
 
+    @cached_property
+    def handoff_stats(self) -> tuple[Any, ...]:
+        """Every handoff's count, breaches, and the p50 and p90 of a person's first reply."""
+        [found] = self.rows(f"""
+            SELECT count(*), count(*) FILTER (WHERE h.sla_breached), count(h.human_reply_at),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
+                       ORDER BY {self.seconds("wait", "h")})
+            FROM insights_handofffact h WHERE {self.handoff_where}""")
+        return tuple(found)
 
-CUBE_COLUMNS = ["d", "o", "handed", "handoff_reason", "sla_breached", "channel", "fb", "hb",
-                "rb", "hd", "w", "topic_intent", "qb"]
+
+def _grouped(ctx: Context, columns: list[str], sets: dict[str, tuple[str, ...]],
+             source: str) -> dict[str, dict[tuple[Any, ...], int]]:
+    """Counts of `source`'s rows by each grouping set, keyed by its name, then its values."""
+    grouping = ", ".join(f"({', '.join(cols)})" for cols in sets.values())
+    found = ctx.rows(f"""
+        SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, count(*)
+        FROM ({source}) s GROUP BY GROUPING SETS ({grouping})""")
+    masks = {_mask(columns, cols): name for name, cols in sets.items()}
+    cube: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in sets}
+    for mask, *values, count in found:
+        name = masks[mask]
+        cube[name][tuple(values[columns.index(c)] for c in sets[name])] = count
+    return cube
+
+
+CUBE_COLUMNS = ["d", "o", "channel", "fb", "rb", "w", "topic_intent", "qb"]
 CUBE_SETS: dict[str, tuple[str, ...]] = {
-    "volume": ("d", "o"), "reasons": ("handed", "handoff_reason", "sla_breached"),
-    "first_response": ("channel", "fb"), "human_reply": ("hb",), "resolution_time": ("rb",),
-    "sla": ("hd", "sla_breached"), "intents": ("w", "topic_intent"), "quality": ("qb",),
+    "volume": ("d", "o"), "first_response": ("channel", "fb"), "resolution_time": ("rb",),
+    "intents": ("w", "topic_intent"), "quality": ("qb",),
+}
+HANDOFF_COLUMNS = ["reason", "sla_breached", "hd", "hb"]
+HANDOFF_SETS: dict[str, tuple[str, ...]] = {
+    "reasons": ("reason", "sla_breached"), "sla": ("hd", "sla_breached"),
+    "human_reply": ("hb",),
 }
 # stats' columns, after the channel
 _TOTAL, _INVOLVED, _DEFLECTED, _HANDED, _BREACHED, _QUALITY = range(6)
-STAT_COLUMNS = {"first_response": 6, "human_reply": 8, "resolution_time": 10}
+STAT_COLUMNS = {"first_response": 6, "resolution_time": 8}
 
 
-def _mask(columns: tuple[str, ...]) -> int:
+def _mask(columns: list[str], grouped: tuple[str, ...]) -> int:
     """GROUPING()'s bits for a grouping set: 1 for each column not grouped by."""
-    n = len(CUBE_COLUMNS)
-    return sum(1 << (n - 1 - i) for i, c in enumerate(CUBE_COLUMNS) if c not in columns)
+    n = len(columns)
+    return sum(1 << (n - 1 - i) for i, c in enumerate(columns) if c not in grouped)
 
 
 OUTCOME_SQL = """CASE
@@ -265,9 +283,9 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def summary(ctx: Context) -> Figure:
-    empty = (0, 0, 0, 0, 0, None, 0, None, 0, None, 0, None)
-    (total, involved, deflected, handed, breached, quality, _, frt, _, human, _,
-     res) = ctx.stats.get("", empty)
+    empty = (0, 0, 0, 0, 0, None, 0, None, 0, None)
+    total, involved, deflected, handed, _, quality, _, frt, _, res = ctx.stats.get("", empty)
+    handoffs, breached, _, human = ctx.handoff_stats
     outcomes = _outcome_totals(ctx)
     automated, provisional, reopened = (outcomes.get(k, 0) for k in (
         "automated", "provisional", "reopened"))
@@ -280,8 +298,9 @@ def summary(ctx: Context) -> Figure:
         ["Closed by the bot, 7-day window still open", provisional, _pct(provisional, involved)],
         ["Closed by the bot, then reopened", reopened, _pct(reopened, involved)],
         ["Deflection (not a resolution)", deflected, _pct(deflected, involved)],
-        ["Handoff rate", handed, _pct(handed, involved)],
-        ["SLA breaches", breached, _pct(breached, handed)],
+        ["Handoff rate", handoffs, _pct(handoffs, involved)],
+        ["Conversations handed off", handed, _pct(handed, involved)],
+        ["SLA breaches", breached, _pct(breached, handoffs)],
         ["First response p50 / p90 (min)", _minutes(frt50), _minutes(frt90)],
         ["Human first reply after handoff p50 / p90 (min)", _minutes(human50),
          _minutes(human90)],
@@ -296,14 +315,15 @@ def summary(ctx: Context) -> Figure:
          "their 7 days"),
         ("Deflection (not resolution)", _pct(deflected, involved),
          f"{deflected:,} involved, never handed off: includes shoppers who gave up"),
-        ("Handoff rate", _pct(handed, involved), f"{handed:,} handed to a person"),
+        ("Handoff rate", _pct(handoffs, involved),
+         f"{handoffs:,} handoffs per {involved:,} involved, in {handed:,} conversations"),
         ("Human first reply p50 / p90", f"{_dur(human50)} / {_dur(human90)}",
          "from handoff to a person's first reply"),
         ("First response p50 / p90", f"{_dur(frt50)} / {_dur(frt90)}",
          "from the shopper's first message to the first reply"),
         ("Resolution time p50 / p90", f"{_dur(res50)} / {_dur(res90)}",
          "from the first message to the close"),
-        ("SLA breaches", f"{breached:,}", f"{_pct(breached, handed)} of handoffs"),
+        ("SLA breaches", f"{breached:,}", f"{_pct(breached, handoffs)} of handoffs"),
         ("Quality score", f"{float(quality):.0f}" if quality is not None else "–",
          "average, 0–100"),
     ]
@@ -314,7 +334,8 @@ def summary(ctx: Context) -> Figure:
         f"from the same customer on any channel within {REOPEN_DAYS} days about the same "
         "order or intent; those closed less than 7 days ago are counted apart until their "
         "7 days are over. Deflection is a different, weaker figure: involved conversations "
-        "that never reached a person, whatever became of them.",
+        "that never reached a person, whatever became of them. Handoff rate: every handoff "
+        "(a conversation handed to a person twice counts twice) per involved conversation.",
         ["figure", "value", "share or p90"], rows, kpis=kpis)
 
 
@@ -358,19 +379,19 @@ def volume(ctx: Context) -> Figure:
 
 def handoff_reasons(ctx: Context) -> Figure:
     by_reason: dict[str, list[int]] = {}
-    for (handed, reason, breached), n in ctx.cube["reasons"].items():
-        if handed:
-            counts = by_reason.setdefault(reason, [0, 0])
-            counts[0] += n
-            counts[1] += n if breached else 0
+    for (reason, breached), n in ctx.handoff_cube["reasons"].items():
+        counts = by_reason.setdefault(reason, [0, 0])
+        counts[0] += n
+        counts[1] += n if breached else 0
     found = sorted(((r, n, b) for r, (n, b) in by_reason.items()), key=lambda r: (-r[1], r[0]))
     labels = dict(HandoffReason.choices)
     total = sum(n for _, n, _ in found)
     rows = [[labels.get(r, r or "unknown"), n, _pct(n, total), b] for r, n, b in found]
     return Figure(
         "handoff_reasons", "Handoff reasons",
-        "Conversations handed to a person, by the reason of their first handoff. Handoff "
-        "rate (in the summary): handed-off conversations per involved conversation.",
+        "Every handoff to a person, by its reason (a conversation handed off twice counts "
+        "twice), and those of them that waited past their service level. Handoff rate (in "
+        "the summary): handoffs per involved conversation.",
         ["reason", "handoffs", "share", "SLA breaches"], rows,
         Chart("bars", [r[0] for r in rows], [("Handoffs", [r[1] for r in rows])],
               [[r for r, _, _ in found]]))
@@ -379,14 +400,20 @@ def handoff_reasons(ctx: Context) -> Figure:
 def _distribution(ctx: Context, key: str, title: str, definition: str,
                   labels: list[str], by_channel: bool = False, missing: str = "") -> Figure:
     counts: dict[tuple[str, int], int] = {}
-    for values, n in ctx.cube[key].items():
+    cube = ctx.handoff_cube if key == "human_reply" else ctx.cube
+    for values, n in cube[key].items():
         group, bucket = values if by_channel else ("", values[0])
         if bucket is not None:
             counts[(group, bucket)] = counts.get((group, bucket), 0) + n
-    column = STAT_COLUMNS[key]
-    stats = [(g, row[column], *(row[column + 1] or (None, None)))
-             for g, row in sorted(ctx.stats.items())
-             if (g != "") == by_channel and (row[column] or not by_channel
+    if key == "human_reply":
+        _, _, measured, percentiles = ctx.handoff_stats
+        found = {"": (measured, percentiles)}
+    else:
+        column = STAT_COLUMNS[key]
+        found = {g: (row[column], row[column + 1]) for g, row in ctx.stats.items()}
+    stats = [(g, n, *(percentiles or (None, None)))
+             for g, (n, percentiles) in sorted(found.items())
+             if (g != "") == by_channel and (n or not by_channel
                                              or any(c[0] == g for c in counts))]
     bucket_keys = list(range(len(labels))) + ([-1] if missing else [])
     bucket_labels = labels + ([missing] if missing else [])
@@ -418,8 +445,8 @@ def first_response(ctx: Context) -> Figure:
 def human_reply(ctx: Context) -> Figure:
     return _distribution(
         ctx, "human_reply", "Human first reply after handoff",
-        "From the (first) handoff to the first message a person sent the shopper; p50 and "
-        "p90 of those answered, and those still waiting.",
+        "From each handoff to the first message a person sent the shopper after it (and "
+        "before any later handoff); p50 and p90 of those answered, and those still waiting.",
         WAIT_LABELS, missing="no reply yet")
 
 
@@ -433,7 +460,7 @@ def resolution_time(ctx: Context) -> Figure:
 
 def sla_breaches(ctx: Context) -> Figure:
     counts: dict[date, tuple[int, int]] = {}
-    for (day, breached), n in ctx.cube["sla"].items():
+    for (day, breached), n in ctx.handoff_cube["sla"].items():
         if day is not None:
             total, late = counts.get(day, (0, 0))
             counts[day] = (total + n, late + (n if breached else 0))
@@ -738,29 +765,34 @@ def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str
     first, _, second = key.partition("|")
     day = "(f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
     duration_buckets = {
-        "first_response": ("f.first_inbound_at", "f.first_response_at", FRT_EDGES, "true"),
-        "human_reply": ("f.handoff_at", "f.human_reply_at", WAIT_EDGES,
-                        "f.handoff_at IS NOT NULL"),
-        "resolution_time": ("f.first_inbound_at", "f.resolved_at", RESOLUTION_EDGES,
-                            "f.resolved_at IS NOT NULL"),
+        "first_response": ("first_response", "f.first_response_at", FRT_EDGES),
+        "resolution_time": ("resolution", "f.resolved_at", RESOLUTION_EDGES),
     }
+    handoff = ("EXISTS (SELECT 1 FROM insights_handofffact h "
+               "WHERE h.conversation_id = f.conversation_id AND {})")
     if figure == "outcomes":
         return f"{OUTCOME_SQL} = %(k)s", {"k": key}
     if figure == "volume":
         return f"{day} AND {OUTCOME_SQL} = %(k)s", {"d": first, "k": second}
     if figure == "handoff_reasons":
-        return "f.handoff_at IS NOT NULL AND f.handoff_reason = %(k)s", {"k": key}
+        return handoff.format("h.reason = %(k)s"), {"k": key}
+    if figure == "human_reply":
+        if first == "-1":
+            return handoff.format("h.human_reply_at IS NULL"), {}
+        bucket = _bucket(ctx.seconds("wait", "h"), WAIT_EDGES)
+        return handoff.format(f"h.human_reply_at IS NOT NULL AND {bucket} = %(b)s"), {
+            "b": int(first) if first.lstrip("-").isdigit() else 0}
     if figure in duration_buckets:
-        start, end, edges, condition = duration_buckets[figure]
-        bucket = _bucket(ctx.duration(start, end), edges)
+        measure, end, edges = duration_buckets[figure]
+        bucket = _bucket(ctx.seconds(measure), edges)
         extra = " AND f.channel = %(g)s" if second else ""
         if first == "-1":
-            return f"{condition} AND {end} IS NULL{extra}", {"g": second}
-        return (f"{condition} AND {end} IS NOT NULL AND {bucket} = %(b)s{extra}",
+            return f"{end} IS NULL{extra}", {"g": second}
+        return (f"{end} IS NOT NULL AND {bucket} = %(b)s{extra}",
                 {"b": int(first) if first.lstrip("-").isdigit() else 0, "g": second})
     if figure == "sla":
-        return ("(f.handoff_at AT TIME ZONE %(tz)s)::date = %(d)s::date "
-                "AND f.sla_breached = %(k)s"), {"d": first, "k": second == "1"}
+        return handoff.format("(h.created_at AT TIME ZONE %(tz)s)::date = %(d)s::date "
+                              "AND h.sla_breached = %(k)s"), {"d": first, "k": second == "1"}
     if figure == "intents":
         week = "date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
         if second:
@@ -797,7 +829,7 @@ def drill_conversations(filters: Filters, figure: str, key: str,
             "%(end)s AND (%(channel)s = '' OR r.channel = %(channel)s) AND r.conversation_id")
     else:
         where = ctx.where
-    frt = ctx.duration("f.first_inbound_at", "f.first_response_at")
+    frt = ctx.seconds("first_response")
     found = ctx.rows(f"""
         SELECT f.conversation_id, f.started_at, f.channel,
                COALESCE(NULLIF(c.name, ''), NULLIF(c.email, ''), 'Guest #' || c.id),

@@ -5,16 +5,20 @@ resolved, 30 when it was reopened (the same customer came back about the same or
 intent within 7 days, on any channel), 40 for a policy breach (the bot acted where the
 policy decision it had recorded for that order and action said no), 20 when the shopper
 was frustrated (the bot counted frustration, a complaint, or a frustration handoff) and
-20 when a handoff waited past its service level.
+20 when any of its handoffs waited past its service level.
 """
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection, transaction
 
-from conversations.models import BOT_CLOSE_REASONS
+from conversations.models import BOT_CLOSE_REASONS, NOT_SUPPORT_REASONS
+from conversations.service_levels import SupportHours
 
 BATCH = 2000
+ANALYZE_AFTER = 20_000
 REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
 NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
@@ -33,22 +37,55 @@ WHERE f.conversation_id = ANY(%(ids)s)
   AND NOT EXISTS (SELECT 1 FROM conversations_conversation c WHERE c.id = f.conversation_id)
 """
 
-# Set-based over the batch (one pass over its messages, whatever the table's statistics
-# say): the first handoff, then every message with the conversation's first inbound
-# time and that handoff's time beside it, then one row of aggregates per conversation.
-_UPSERT = """
+_FORGET_HANDOFFS = "DELETE FROM insights_handofffact WHERE conversation_id = ANY(%(ids)s)"
+
+# Every handoff of the batch: a person's first reply is their first message after it and
+# before the next handoff; its wait is counted on the clock and in support hours. It
+# carries its conversation's start, channel (where the shopper first wrote from) and
+# whether that counts (a shopper wrote, and it is a request), as the conversation's
+# facts do. Each lookup goes by index, one handoff at a time, whatever the statistics.
+_HANDOFFS = """
 WITH h AS (
-    SELECT DISTINCT ON (conversation_id) conversation_id, created_at, reason, sla_due_at,
-           breached_at, first_reply_at
-    FROM conversations_handoff WHERE conversation_id = ANY(%(ids)s)
-    ORDER BY conversation_id, created_at, id
-), msg AS (
+    SELECT h.id, h.conversation_id, h.created_at, h.reason, h.sla_due_at, h.breached_at,
+           h.first_reply_at,
+           lead(h.created_at) OVER (PARTITION BY h.conversation_id
+                                    ORDER BY h.created_at, h.id) AS next_at
+    FROM conversations_handoff h WHERE h.conversation_id = ANY(%(ids)s)
+), r AS (
+    SELECT h.*, (SELECT min(m.created_at) FROM conversations_message m
+                 WHERE m.conversation_id = h.conversation_id AND m.direction = 'out'
+                   AND m.sender = 'agent' AND m.created_at >= h.created_at
+                   AND (h.next_at IS NULL OR m.created_at < h.next_at)) AS reply
+    FROM h
+)
+INSERT INTO insights_handofffact (handoff_id, conversation_id, started_at, channel, counted,
+                                  created_at, reason, human_reply_at, sla_breached, wait_s,
+                                  wait_open_s)
+SELECT r.id, r.conversation_id, c.created_at, COALESCE(i.channel, c.channel),
+       i.channel IS NOT NULL AND c.close_reason <> ALL(%(not_support)s),
+       r.created_at, r.reason, r.reply,
+       COALESCE(r.breached_at IS NOT NULL OR r.first_reply_at > r.sla_due_at
+                OR r.reply > r.sla_due_at, false),
+       EXTRACT(EPOCH FROM (r.reply - r.created_at)), {wait_open}
+FROM r
+JOIN LATERAL (SELECT created_at, channel, close_reason FROM conversations_conversation
+              WHERE id = r.conversation_id) c ON true
+LEFT JOIN LATERAL (SELECT channel FROM conversations_message
+                   WHERE conversation_id = r.conversation_id AND direction = 'in'
+                   ORDER BY created_at, id LIMIT 1) i ON true
+"""
+
+# Set-based over the batch (one pass over its messages, whatever the table's statistics
+# say): every message with the conversation's first inbound time beside it, then one row
+# of aggregates per conversation, with its handoffs' facts (just written, so by index,
+# whatever the statistics think of that table) summed up beside it.
+_UPSERT = """
+WITH msg AS (
     SELECT m.id, m.conversation_id, m.channel, m.direction, m.sender, m.intent,
            m.entities ->> 'order_number' AS order_number, m.created_at,
            min(m.created_at) FILTER (WHERE m.direction = 'in')
-               OVER (PARTITION BY m.conversation_id) AS fi,
-           h.created_at AS handoff_at
-    FROM conversations_message m LEFT JOIN h USING (conversation_id)
+               OVER (PARTITION BY m.conversation_id) AS fi
+    FROM conversations_message m
     WHERE m.conversation_id = ANY(%(ids)s)
 ), agg AS (
     SELECT conversation_id, min(fi) AS first_inbound_at,
@@ -66,28 +103,25 @@ WITH h AS (
                FILTER (WHERE direction = 'in' AND COALESCE(order_number, '') <> ''))[1]
                AS order_number,
            bool_or(direction = 'in' AND intent = 'complaint') AS complained,
-           bool_or(direction = 'out' AND sender = 'bot') AS involved,
-           min(created_at) FILTER (WHERE direction = 'out' AND sender = 'agent'
-                                   AND created_at >= handoff_at) AS human_reply_at
+           bool_or(direction = 'out' AND sender = 'bot') AS involved
     FROM msg GROUP BY conversation_id
 )
 INSERT INTO insights_conversationfact (
     conversation_id, customer_id, channel, started_at, first_inbound_at, first_response_at,
     first_response_by, involved, inbound_count, topic_intent, order_number, handoff_at,
-    handoff_reason, human_reply_at, sla_breached, resolved_at, close_reason, bot_closed,
-    reopened_by, frustrated, policy_breach, quality)
+    handoff_reason, handoffs, sla_breached, resolved_at, close_reason, bot_closed,
+    reopened_by, frustrated, policy_breach, quality, first_response_s, first_response_open_s,
+    resolution_s, resolution_open_s)
 SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
        m.first_inbound_at, m.first_response_at, COALESCE(m.first_response_by, ''),
        COALESCE(m.involved, false), COALESCE(m.inbound, 0), COALESCE(m.topic, ''),
        LEFT(COALESCE(m.order_number, ''), 32), h.created_at, COALESCE(h.reason, ''),
-       m.human_reply_at,
-       COALESCE(h.breached_at IS NOT NULL OR h.first_reply_at > h.sla_due_at
-                OR m.human_reply_at > h.sla_due_at, false),
+       COALESCE(h.handoffs, 0), COALESCE(h.breached, false),
        c.resolved_at, c.close_reason,
        c.close_reason = ANY(%(bot_reasons)s),
        NULL,
        COALESCE((c.state ->> 'frustration') ~ '^[1-9]', false)
-           OR COALESCE(h.reason = 'frustration', false) OR COALESCE(m.complained, false),
+           OR COALESCE(h.frustration, false) OR COALESCE(m.complained, false),
        EXISTS (
            SELECT 1 FROM conversations_actionrecord a
            WHERE a.conversation_id = c.id AND a.actor = 'bot'
@@ -95,10 +129,17 @@ SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
                   WHERE d.conversation_id = c.id AND d.action = a.kind
                     AND d.order_number = a.order_number AND d.created_at <= a.created_at
                   ORDER BY d.created_at DESC, d.id DESC LIMIT 1) IS FALSE),
-       100
+       100,
+       EXTRACT(EPOCH FROM (m.first_response_at - m.first_inbound_at)), {response_open},
+       EXTRACT(EPOCH FROM (c.resolved_at - m.first_inbound_at)), {resolution_open}
 FROM conversations_conversation c
 LEFT JOIN agg m ON m.conversation_id = c.id
-LEFT JOIN h ON h.conversation_id = c.id
+LEFT JOIN LATERAL (
+    SELECT min(created_at) AS created_at,
+           (array_agg(reason ORDER BY created_at, handoff_id))[1] AS reason,
+           count(*) AS handoffs, bool_or(sla_breached) AS breached,
+           bool_or(reason = 'frustration') AS frustration
+    FROM insights_handofffact WHERE conversation_id = c.id) h ON true
 WHERE c.id = ANY(%(ids)s)
 ON CONFLICT (conversation_id) DO UPDATE SET
     customer_id = EXCLUDED.customer_id, channel = EXCLUDED.channel,
@@ -107,10 +148,13 @@ ON CONFLICT (conversation_id) DO UPDATE SET
     first_response_by = EXCLUDED.first_response_by, involved = EXCLUDED.involved,
     inbound_count = EXCLUDED.inbound_count, topic_intent = EXCLUDED.topic_intent,
     order_number = EXCLUDED.order_number, handoff_at = EXCLUDED.handoff_at,
-    handoff_reason = EXCLUDED.handoff_reason, human_reply_at = EXCLUDED.human_reply_at,
+    handoff_reason = EXCLUDED.handoff_reason, handoffs = EXCLUDED.handoffs,
     sla_breached = EXCLUDED.sla_breached, resolved_at = EXCLUDED.resolved_at,
     close_reason = EXCLUDED.close_reason, bot_closed = EXCLUDED.bot_closed,
-    frustrated = EXCLUDED.frustrated, policy_breach = EXCLUDED.policy_breach
+    frustrated = EXCLUDED.frustrated, policy_breach = EXCLUDED.policy_breach,
+    first_response_s = EXCLUDED.first_response_s,
+    first_response_open_s = EXCLUDED.first_response_open_s,
+    resolution_s = EXCLUDED.resolution_s, resolution_open_s = EXCLUDED.resolution_open_s
 """
 
 # The reopen of a conversation is decided by its customer's later conversations: those
@@ -150,10 +194,63 @@ FROM decided d WHERE f.conversation_id = d.conversation_id
 """
 
 
+def _open_seconds(moment: str) -> str:
+    """SQL for the support-hour seconds before `moment` (the shop's hours as parameters)."""
+    return (f"insights_open_seconds({moment}, %(bh_tz)s, %(bh_opens)s, %(bh_closes)s, "
+            "%(bh_days)s)")
+
+
+def _open_between(start: str, end: str) -> str:
+    return f"({_open_seconds(end)} - {_open_seconds(start)})"
+
+
+_HANDOFFS_SQL = _HANDOFFS.format(wait_open=_open_between("r.created_at", "r.reply"))
+_UPSERT_SQL = _UPSERT.format(
+    response_open=_open_between("m.first_inbound_at", "m.first_response_at"),
+    resolution_open=_open_between("m.first_inbound_at", "c.resolved_at"))
+
+# The shop's support hours changed: every support-hour duration is counted again.
+_RECOUNT_OPEN = [
+    f"""UPDATE insights_conversationfact SET
+        first_response_open_s = {_open_between("first_inbound_at", "first_response_at")},
+        resolution_open_s = {_open_between("first_inbound_at", "resolved_at")}""",
+    f"""UPDATE insights_handofffact SET
+        wait_open_s = {_open_between("created_at", "human_reply_at")}""",
+]
+
+
+def _hours_params() -> dict[str, object]:
+    return {f"bh_{k}": v for k, v in SupportHours.current().sql_params().items()}
+
+
+def hours_basis_refresh() -> bool:
+    """Count the support-hour durations again if the shop's hours changed since they were
+    counted. Returns whether they were."""
+    params = _hours_params()
+    basis = json.dumps(params, sort_keys=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hours FROM insights_hoursbasis")
+        if cursor.fetchone() == (basis,):
+            return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One recount at a time; a refresh that waited finds it done.
+        cursor.execute("LOCK TABLE insights_hoursbasis IN EXCLUSIVE MODE")
+        cursor.execute("SELECT hours FROM insights_hoursbasis")
+        if cursor.fetchone() == (basis,):
+            return False
+        for sql in _RECOUNT_OPEN:
+            cursor.execute(sql, params)
+        cursor.execute("DELETE FROM insights_hoursbasis")
+        cursor.execute("INSERT INTO insights_hoursbasis (hours) VALUES (%s)", [basis])
+    return True
+
+
 def facts_refresh(batch: int = BATCH) -> int:
-    """Recompute the facts of every conversation marked stale, a batch per transaction
-    (a batch's marks come back if it fails). Returns how many were recomputed."""
+    """Recompute the facts of every conversation marked stale, and of its handoffs, a batch
+    per transaction (a batch's marks come back if it fails). Returns how many were
+    recomputed."""
     done = 0
+    hours = _hours_params()
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_CLAIM, {"batch": batch})
@@ -162,9 +259,15 @@ def facts_refresh(batch: int = BATCH) -> int:
                 return done
             cursor.execute(_CLAIMED, {"ids": ids})
             params = {"ids": ids, "bot_reasons": [str(r) for r in BOT_CLOSE_REASONS],
-                      "not_topic": list(NOT_A_TOPIC), "window": REOPEN_WINDOW_DAYS}
+                      "not_topic": list(NOT_A_TOPIC), "window": REOPEN_WINDOW_DAYS,
+                      "not_support": [str(r) for r in NOT_SUPPORT_REASONS], **hours}
             cursor.execute(_FORGET, params)
-            cursor.execute(_UPSERT, params)
+            cursor.execute(_FORGET_HANDOFFS, params)
+            cursor.execute(_HANDOFFS_SQL, params)
+            cursor.execute(_UPSERT_SQL, params)
+            if len(ids) >= ANALYZE_AFTER:
+                # A first build: the reopen self-join is planned on what was just written.
+                cursor.execute("ANALYZE insights_conversationfact")
             cursor.execute(_REOPEN_AND_QUALITY, params)
         done += len(ids)
 
@@ -241,4 +344,5 @@ def order_facts_refresh(batch: int = BATCH * 5) -> int:
 def insights_refresh(batch: int = BATCH) -> int:
     """Everything the insights read, brought up to date (a first build of a big shop
     passes a big batch: a few large statements beat many small ones there)."""
+    hours_basis_refresh()
     return facts_refresh(batch) + order_facts_refresh(batch * 5)

@@ -26,6 +26,7 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
+from commerce.policy import policy_get
 from conversations.inbox.roles import AGENTS, MARKETERS, roles_ensure
 from conversations.models import (
     ActionRecord,
@@ -268,6 +269,85 @@ def test_a_handoff_that_breaches_its_sla_is_counted_and_costs_quality():
     assert summary_values()["SLA breaches"] == (1, "50.0%")
     # Not resolved (−20), frustrated (−20), breached (−20).
     assert fact(late).quality == 40
+
+
+def test_every_handoff_of_a_conversation_counts_with_its_own_reason_reply_and_sla():
+    uma = customer("Uma")
+    start = NOW - timedelta(days=5, hours=3)  # Friday 27 November, 09:00
+    # Handed off, answered in 10 minutes; handed back to the bot; handed off again three
+    # hours later and answered only after 2 h, past its 60-minute service level.
+    twice = conversation(uma, "web", start, [(0, "in", "refund_status", "8008"),
+                                             (1, "bot", "", ""), (12, "agent", "", ""),
+                                             (180, "in", "complaint", ""),
+                                             (181, "bot", "", ""), (302, "agent", "", "")],
+                         handoff={"after": 2, "reason": "high_value", "status": "handed_back",
+                                  "due": start + timedelta(minutes=62)})
+    Handoff.objects.create(conversation=twice, created_at=start + timedelta(minutes=182),
+                           reason="frustration", sla_due_at=start + timedelta(minutes=242),
+                           status="resolved")
+    conversation(customer("Vera"), "web", start, [(0, "in", "order_status", ""),
+                                                  (1, "bot", "", "")])
+
+    values = summary_values()
+    reasons = figure("handoff_reasons").rows
+    human = figure("human_reply").rows
+    sla = {row[0]: row[1:] for row in figure("sla").rows}
+
+    assert values["Handoff rate"] == (2, "100.0%")
+    assert values["Conversations handed off"] == (1, "50.0%")
+    assert values["SLA breaches"] == (1, "50.0%")
+    assert reasons == [["Frustrated shopper", 1, "50.0%", 1],
+                       ["Refund above threshold", 1, "50.0%", 0]]
+    # Waits of 10 and 120 minutes: p50 65, p90 109; one 5–15 min, one 1–4 h.
+    assert human == [[2, 65.0, 109.0, 0, 1, 0, 1, 0, 0, 0]]
+    assert sla[start.date().isoformat()] == [2, 1, "50.0%"]
+    # Not resolved (−20), frustrated (−20), the second handoff breached (−20).
+    assert fact(twice).quality == 40
+    assert fact(twice).handoffs == 2
+
+
+def test_a_second_handoff_and_its_reply_change_the_figures_as_they_arrive():
+    wyn = customer("Wyn")
+    start = NOW - timedelta(days=1, hours=2)  # Tuesday 1 December, 10:00
+    conv = conversation(wyn, "whatsapp", start, [(0, "in", "return_request", ""),
+                                                 (1, "bot", "", ""), (6, "agent", "", "")],
+                        handoff={"after": 1, "reason": "outside_policy",
+                                 "due": start + timedelta(minutes=61)})
+    assert summary_values()["Handoff rate"] == (1, "100.0%")
+    assert figure("human_reply").rows[0][:3] == [1, 5.0, 5.0]
+
+    Handoff.objects.create(conversation=conv, created_at=start + timedelta(minutes=30),
+                           reason="damage_review", sla_due_at=start + timedelta(minutes=90))
+
+    assert summary_values()["Handoff rate"] == (2, "200.0%")
+    # The second handoff waits: the reply to the first is not a reply to it.
+    assert figure("human_reply").rows[0][:3] == [1, 5.0, 5.0]
+    assert figure("human_reply").rows[0][-1] == 1  # no reply yet
+
+    Message.objects.create(conversation=conv, channel="whatsapp", direction="out",
+                           sender="agent", text="Let me look.", delivery="sent",
+                           created_at=start + timedelta(minutes=50))
+
+    assert figure("human_reply").rows[0][:3] == [2, 12.5, 18.5]
+    assert figure("human_reply", hours="business").rows[0][:3] == [2, 12.5, 18.5]
+    assert [r[:2] for r in figure("handoff_reasons").rows] == [
+        ["Damage review", 1], ["Outside policy", 1]]
+
+
+def test_support_hour_durations_are_counted_again_when_the_shop_changes_its_hours():
+    xan = customer("Xan")
+    # Monday 30 November, 8:00: the bot answers at once, a person at 10:00.
+    start = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    conversation(xan, "web", start, [(0, "in", "order_status", ""), (0.5, "bot", "", ""),
+                                     (120, "agent", "", "")],
+                 handoff={"after": 1, "reason": "customer_request"})
+    assert figure("human_reply", hours="business").rows[0][:3] == [1, 60.0, 60.0]
+
+    policy = policy_get()
+    policy.support_opens = policy.support_opens.replace(hour=8)
+    policy.save()
+
+    assert figure("human_reply", hours="business").rows[0][:3] == [1, 119.0, 119.0]
 
 
 # --- Quality --------------------------------------------------------------------------------------
