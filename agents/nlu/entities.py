@@ -200,7 +200,7 @@ _ORDER_CUE_WORDS = (
 _ORDER_CUED = re.compile(
     r"\b" + _ORDER_CUE_WORDS
     + r"s?\s*(?:(?:no|nr|num|number|nummer|numéro|número|numero|id|ref)\b\.?\s*)?"
-    r"(?:(?:is|was|:|=|ist|est|es|é)\s*)?(?:#\s*)?"
+    r"(?:(?:is|was|in|:|=|ist|est|es|é)\s*)?(?:#\s*)?"
     r"((?:[A-Z]{2,4}-?)?\d{3,12}|[A-Z]{2,4}-[A-Z0-9]{3,12})(?![\w-])"
     r"(?!\s+(?:pairs?|pieces?|items?|units?|euros?|dollars?|pounds?)\b)",
     _I,

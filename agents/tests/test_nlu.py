@@ -103,6 +103,9 @@ def model() -> None:
         ("I changed my mind about the bag", {"product": "bag", "reason": "changed_mind"}),
         ("it looks nothing like the photos", {"reason": "not_as_described"}),
         ("It's been 10 days and I need it by 2025", {}),
+        ("what did i actually order in 3404? (raj@example.org)",
+         {"order_number": "3404", "email": "raj@example.org"}),
+        ("was my order in 2025 late?", {}),
     ],
 )
 def test_it_extracts_exact_entity_values(text: str, expected: dict[str, str]) -> None:
