@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from agents.nlu.cues import checkin_answer
+from agents.nlu.ratings import read_rating
 from conversations.lifecycle import rating_reply
 from conversations.models import Conversation, Message
 from conversations.services import Reply
@@ -21,7 +22,9 @@ CHECKIN_ANSWER_WITHIN = timedelta(days=7)
 def outreach_answer(conversation: Conversation, message: Message) -> list[Reply] | None:
     """The replies to `message` when it answers something the shop sent first; None when
     the bot should answer it."""
-    rated = rating_reply(conversation, message)
+    answer = read_rating(message.text)
+    rated = None if answer is None else rating_reply(
+        conversation, message, answer.score, comment=answer.comment, in_words=answer.in_words)
     if rated is not None:
         message.intent = "rating"
         return rated

@@ -5,7 +5,6 @@ is stored per conversation, channel and agent."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,7 +21,6 @@ from conversations.models import (
 from conversations.outreach import Outreach, proactive_send, route_for
 from conversations.services import Reply
 from core import clock
-from core.formatting import LANGUAGES
 from replies.render import Say, render
 
 # Closings after which the shopper is asked how it went.
@@ -199,10 +197,6 @@ def csat_ask(conversation_id: int) -> Message | None:
     return message
 
 
-SCORE = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|stars?|out of 5))?\s*(?:[-–—:.,!]\s*|\s+|$)(.*)$",
-                   re.IGNORECASE | re.DOTALL)
-
-
 def rating_record(conversation: Conversation, score: int, *, channel: str,
                   comment: str = "") -> SatisfactionRating | None:
     """Store the shopper's score for `conversation`, once; None when it was rated."""
@@ -225,65 +219,18 @@ def _awaiting_rating(customer_id: int) -> Conversation | None:
         rating__isnull=True, resolved_at__gte=since).order_by("-resolved_at").first()
 
 
-# A rating in words, read as the first of these phrases the answer holds.
-WORD_SCORES = [
-    (5, r"excellent|brilliant|amazing|fantastic|perfect|superb|outstanding|full marks|"
-        r"five stars|10/10|really (good|helpful)|very (good|helpful)|great"),
-    (1, r"terrible|awful|useless|horrible|appalling|very poor|very bad|waste of time"),
-    (2, r"\bpoor\b|\bbad\b|not (good|great|helpful)|unhelpful|disappointing|slow"),
-    (3, r"\b(ok|okay|alright|average|fine|so-so|not bad)\b"),
-    (4, r"\bgood\b|helpful|quick|clear|easy|nice"),
-]
-_WORDS = re.compile("|".join(f"(?P<s{score}_{i}>{words})"
-                             for i, (score, words) in enumerate(WORD_SCORES)), re.IGNORECASE)
-
-
-def score_from_words(text: str) -> int | None:
-    """1–5 from an answer in words ("honestly pretty good, quick and clear"), or None."""
-    match = _WORDS.search(text)
-    if match is None or match.lastgroup is None:
+def rating_reply(conversation: Conversation, message: Message, score: int, *,
+                 comment: str = "", in_words: bool = False) -> list[Reply] | None:
+    """A shopper's message that answers the satisfaction question with `score` (read by
+    agents.nlu.ratings): stored against the conversation it rates; None when there is
+    none to rate (the bot answers the message). A score in words counts only as the first
+    thing said after the question."""
+    if in_words and conversation.messages.filter(
+            direction=Message.Direction.INBOUND).exclude(pk=message.pk).exists():
         return None
-    return int(match.lastgroup[1])
-
-
-_REQUEST = re.compile(r"\?|\d{3,}|\b(order|item|items|parcel|package|refund|return|"
-                      r"missing|where|when|how|can you|could you|please|help)\b", re.I)
-
-
-def _asks_something(rest: str) -> bool:
-    return bool(_REQUEST.search(rest))
-
-
-def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | None:
-    """A shopper's message that answers the satisfaction question ("5 – Great", "4 but
-    it took a while", "pretty good, quick and clear"): stored against the conversation it
-    rates; None for anything else (the bot answers it)."""
-    text = message.text or ""
-    if len(text) > 500:
-        return None
-    match = SCORE.match(text)
-    words = None
-    if match is None:
-        # In words, only as the first thing said after the question, and never a question
-        # or a message about an order.
-        if "?" in text or re.search(r"\d{3,}", text):
-            return None
-        words = score_from_words(text)
-        if words is None or conversation.messages.filter(
-                direction=Message.Direction.INBOUND).exclude(pk=message.pk).exists():
-            return None
     rated = _awaiting_rating(conversation.customer_id)
     if rated is None or rated.pk == conversation.pk:
         return None
-    if match is not None and _asks_something(match.group(2)):
-        return None  # "2 items are missing from my order": a request, not a score
-    if match is not None:
-        score, comment = int(match.group(1)), match.group(2).strip()
-        if re.fullmatch(r"(great|good|ok|okay|poor|very poor)", comment, re.I) or \
-                _is_score_button(text, score):
-            comment = ""
-    else:
-        score, comment = int(words or 0), text.strip()
     if rating_record(rated, score, channel=message.channel, comment=comment) is None:
         return None
     if not conversation.messages.exclude(pk=message.pk).exists():
@@ -291,10 +238,3 @@ def rating_reply(conversation: Conversation, message: Message) -> list[Reply] | 
         # is not itself asked about. (One the shop opened meanwhile, with an alert, stays.)
         conversation_close(conversation, CloseReason.RATING)
     return [Reply(render(Say("csat.thanks"), conversation.customer.language))]
-
-
-def _is_score_button(text: str, score: int) -> bool:
-    """`text` is the button for `score`, in any language: a score, not a comment."""
-    key = SCORES[5 - score]
-    return any(text.strip().casefold() == render(Say(key), language).casefold()
-               for language in LANGUAGES)
