@@ -9,6 +9,8 @@ the customer or the shop chose one."""
 from __future__ import annotations
 
 from agents.nlu.language import language_of, language_requested
+from commerce.selectors import product_name_words
+from core.formatting import DEFAULT_LANGUAGE
 from core.models import Customer, LanguageSource
 from core.services import customer_language_set
 
@@ -18,7 +20,9 @@ def message_language_note(customer: Customer, text: str) -> str:
     customer's language is kept up to date from it: the language it asks for, else the
     one it is written in unless the customer or the shop chose one. Nothing is written
     when it is already so; `customer` is left as the store now holds it."""
-    written_in = language_of(text) or ""
+    # English is every customer's language until they write: not evidence of anything.
+    known = customer.language if customer.language != DEFAULT_LANGUAGE else None
+    written_in = language_of(text, known=known, ignore=product_name_words()) or ""
     requested = language_requested(text)
     if requested is not None:
         if ((customer.language, customer.language_source)

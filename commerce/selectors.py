@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from decimal import Decimal
 
@@ -195,6 +196,22 @@ def stem(word: str) -> str:
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         return word[:-1]
     return word
+
+
+_NAME_WORDS: tuple[float, frozenset[str]] = (0.0, frozenset())
+NAME_WORDS_FOR_S = 60.0
+
+
+def product_name_words() -> frozenset[str]:
+    """Every word of the catalogue's product names, lower case (read at most once a
+    minute): a product's name says nothing of the language its shopper writes in."""
+    global _NAME_WORDS
+    read_at, words = _NAME_WORDS
+    if time.monotonic() - read_at > NAME_WORDS_FOR_S:
+        words = frozenset(w for name in Product.objects.values_list("name", flat=True)
+                          for w in re.findall(r"[^\W\d_]+", name.lower()) if len(w) > 2)
+        _NAME_WORDS = (time.monotonic(), words)
+    return words
 
 
 def product_search(text: str, limit: int = 3) -> list[Product]:

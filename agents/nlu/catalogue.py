@@ -5,6 +5,7 @@ colours, sizes and counts of versions, and a wish to be told of a restock."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 SMALL = re.compile(r"runs? small|size up|too small|tight|snug|narrow|order a size up", re.I)
@@ -168,3 +169,34 @@ def says_one_of_those(text: str) -> bool:
 
 def asks_which(text: str) -> bool:
     return bool(re.search(r"\b(which|what)\b", text, re.I))
+
+
+@dataclass(frozen=True)
+class ProductAsk:
+    """What a question about a product asks, read once: the catalogue step answers by it."""
+
+    sizing: bool  # how it fits, runs small or large
+    stock: bool  # whether it is in stock, or left
+    in_stock_now: bool  # in stock right now (not "when is it back")
+    price: bool
+    material: bool  # what it is made of, how to wash it
+    shipping: bool
+    returns: bool
+    colours: bool  # which colours it comes in
+    sizes: bool  # which sizes it comes in
+    count: bool  # how many versions there are
+
+
+def product_ask(text: str) -> ProductAsk:
+    return ProductAsk(
+        sizing=bool(SIZING_Q.search(text)), stock=bool(STOCK_Q.search(text)),
+        in_stock_now=bool(IN_STOCK_NOW.search(text)), price=bool(PRICE_Q.search(text)),
+        material=bool(MATERIAL_Q.search(text)), shipping=bool(SHIPPING_Q.search(text)),
+        returns=bool(RETURNS_Q.search(text)), colours=bool(COLOURS_Q.search(text)),
+        sizes=bool(SIZES_Q.search(text)), count=bool(COUNT_Q.search(text)))
+
+
+def fit_votes(reviews: list[str]) -> tuple[int, int, int]:
+    """How many reviews say it runs small, runs large, and is true to size."""
+    return (sum(1 for r in reviews if SMALL.search(r)), sum(1 for r in reviews if LARGE.search(r)),
+            sum(1 for r in reviews if TRUE.search(r)))

@@ -985,3 +985,23 @@ def remedy(text: str) -> str:
     if _REMEDY_REFUND_FOREIGN.search(text):
         return "refund"
     return "reship" if _REMEDY_RESHIP_FOREIGN.search(text) else ""
+
+
+def order_numbers(text: str) -> set[str]:
+    """Every order number a message names ("1042 and 1043")."""
+    return set(ORDER_NUMBERS.findall(text))
+
+
+def about_a_return(text: str) -> bool:
+    """"Has my return arrived?": about the parcel going back, not the order's."""
+    return bool(ABOUT_A_RETURN.search(text))
+
+
+def not_received(text: str) -> bool:
+    """"It says delivered but I never got it"."""
+    return bool(NOT_RECEIVED.search(text))
+
+
+def names_what_for(text: str) -> bool:
+    """"Does it work on the boots?": the code is asked about for something."""
+    return bool(ON_WHAT.search(text))

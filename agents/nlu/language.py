@@ -25,6 +25,12 @@ WORD_WEIGHT = 3.0
 # Without one function word, the detector alone decides only when this sure (0 to 1):
 # letters typed at random read as some language at 0.6 to 0.8.
 SURE_WITHOUT_WORDS = 0.9
+# A message from a writer whose language is known keeps that language when it scores at
+# least this share of the best one (close languages share short phrases: "por favor",
+# "no", "la tengo"); a longer message must be closer to switch.
+SHORT_WORDS = 8
+STILL_PLAUSIBLE = 0.5
+STILL_LIKELY = 0.7
 
 
 def _words(text: str) -> frozenset[str]:
@@ -64,7 +70,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "it": _words(
         "il lo la gli le e è io non mio mia miei un una per con come dove quando grazie "
         "ciao ordine ancora posso vorrei ho ha che del della sono di mi ti si al "
-        "buongiorno pacco"
+        "buongiorno pacco dai lascia stare tengo voglio sì anche però più"
     ),
     "nl": _words(
         "de het een en is ik niet mijn u je met voor op hoe waar wanneer bedankt dank "
@@ -74,7 +80,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": _words(
         "o a os as e é eu não meu minha um uma para com por como onde quando obrigado "
         "obrigada olá encomenda pedido ainda posso quero tenho que do da dos das se "
-        "mas já está você bom dia"
+        "mas já está você bom dia sim pode"
     ),
 }
 
@@ -92,9 +98,28 @@ def _detector() -> Any:
         .with_low_accuracy_mode().build())
 
 
-def language_of(text: str) -> str | None:
+def language_of(text: str, known: str | None = None,
+                ignore: frozenset[str] = frozenset()) -> str | None:
     """The ISO 639-1 code of the language `text` is written in; None when it is too short
-    to tell (the caller keeps what it knew)."""
+    to tell (the caller keeps what it knew).
+
+    `known` is the language the writer is known to write in: a short message that reads
+    as well in it ("Sim, por favor" from a Portuguese shopper, which Spanish shares words
+    with) is taken as written in it, not as a switch. Words in `ignore` (the shop's
+    product names: "tem a packable rain jacket no tamanho L?") are no evidence."""
+    if ignore:
+        text = _WORD.sub(lambda m: " " if m.group(0).lower() in ignore else m.group(0), text)
+    scores = _scores(text)
+    if scores is None:
+        return None
+    best = max(LANGUAGES, key=lambda lang: scores.get(lang, 0.0))
+    share = STILL_PLAUSIBLE if len(_WORD.findall(text)) < SHORT_WORDS else STILL_LIKELY
+    if known in LANGUAGES and known != best and scores.get(known, 0.0) >= share * scores[best]:
+        return known
+    return best
+
+
+def _scores(text: str) -> dict[str, float] | None:
     # An email address or a link is no language's words ("maya@example.com").
     text = _NOT_WORDS.sub(" ", text)
     if len(text.strip()) < MIN_CHARS:
@@ -110,7 +135,7 @@ def language_of(text: str) -> str | None:
         for lang, stop in _STOPWORDS.items():
             scores[lang] = scores.get(lang, 0.0) + WORD_WEIGHT * sum(
                 w in stop for w in words) / len(words)
-    return max(LANGUAGES, key=lambda lang: scores.get(lang, 0.0))
+    return scores
 
 
 def detect_language(text: str, default: str = DEFAULT) -> str:

@@ -6,24 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from agents.nlu.catalogue import (
-    COLOURS_Q,
-    COUNT_Q,
-    IN_STOCK_NOW,
-    LARGE,
-    MATERIAL_Q,
-    PRICE_Q,
-    RETURNS_Q,
-    SHIPPING_Q,
-    SIZES_Q,
-    SIZING_Q,
-    SMALL,
-    STOCK_Q,
-    TRUE,
     alphanumeric_words,
     asks_which,
     describing_words,
+    fit_votes,
     letter_words,
     price_limits,
+    product_ask,
     rank_asked,
     restock_wish,
     says_one_of_those,
@@ -67,9 +56,7 @@ def _matching_variants(product: Product, entities: dict[str, str]) -> list[Varia
 
 def _fit_summary(product: Product) -> Say:
     bodies = [r.body for r in product.reviews.all()]
-    small = sum(1 for b in bodies if SMALL.search(b))
-    large = sum(1 for b in bodies if LARGE.search(b))
-    true = sum(1 for b in bodies if TRUE.search(b))
+    small, large, true = fit_votes(bodies)
     if not bodies:
         return Say("bot.catalogue.fit_no_reviews")
     n = len(bodies)
@@ -262,7 +249,8 @@ def _options_answer(text: str, product: Product, colour: str = "") -> list[Say]:
             Say("bot.catalogue.option_at" if v.stock > 0 else "bot.catalogue.option_at_sold_out",
                 option=v.option_label(), price=v.price) for v in named])))
         return parts
-    if COUNT_Q.search(text):
+    ask = product_ask(text)
+    if ask.count:
         comes = _comes_in(variants)
         key = ({True: "bot.catalogue.versions_one_options",
                 False: "bot.catalogue.versions_options"} if comes else
@@ -270,15 +258,15 @@ def _options_answer(text: str, product: Product, colour: str = "") -> list[Say]:
                )[len(variants) == 1]
         parts.append(Say(key, product=product.name,
                          count=len(variants), options=comes or ""))
-    elif COLOURS_Q.search(text) and _colours(variants):
+    elif ask.colours and _colours(variants):
         out = [c for c in _colours(variants) if c not in _colours(available)]
         parts.append(Say("bot.catalogue.comes_in_colours", product=product.name,
                          colours=", ".join(_colours(variants))))
         if out:
             parts.append(Say("bot.catalogue.colours_sold_out", colours=", ".join(out)))
-    if SIZES_Q.search(text) and _sizes(variants) and not COUNT_Q.search(text):
+    if ask.sizes and _sizes(variants) and not ask.count:
         in_stock = ", ".join(_sizes(available))
-        if IN_STOCK_NOW.search(text):
+        if ask.in_stock_now:
             parts.append(Say("bot.catalogue.sizes_in_stock", sizes=in_stock) if in_stock else
                          Say("bot.catalogue.no_sizes_in_stock"))
         else:
@@ -322,16 +310,17 @@ def product_question(state: TurnState) -> dict[str, Any]:
     if answer is not None:
         return answer
     product = _product_for_turn(state)
+    ask = product_ask(text)
     if product is None:
-        if SHIPPING_Q.search(text):
+        if ask.shipping:
             answer = _article_answer(state, "shipping")
             if answer:
                 return answer
-        if RETURNS_Q.search(text):
+        if ask.returns:
             answer = _article_answer(state, "returns")
             if answer:
                 return answer
-        if SIZING_Q.search(text):
+        if ask.sizing:
             answer = _article_answer(state, "sizing")
             if answer:
                 return answer
@@ -344,7 +333,7 @@ def product_question(state: TurnState) -> dict[str, Any]:
     if options:
         priced = any(o.key == "bot.catalogue.these" for o in options)
         price_said = _price_sentence(product)
-        if PRICE_Q.search(text) and not priced and price_said is not None:
+        if ask.price and not priced and price_said is not None:
             options.append(price_said)
         return {"memory": mem, "replies": [reply(*options)]}
     entities = dict(state.get("entities") or {})
@@ -353,8 +342,7 @@ def product_question(state: TurnState) -> dict[str, Any]:
         entities["size"] = size
     variants = _matching_variants(product, entities)
     parts: list[Say | str | None] = []
-    if PRICE_Q.search(text) or not (SIZING_Q.search(text) or STOCK_Q.search(text)
-                                    or MATERIAL_Q.search(text)):
+    if ask.price or not (ask.sizing or ask.stock or ask.material):
         price = _price_range(product)
         parts.append(Say("bot.catalogue.product_costs", product=product.name, price=price)
                      if price is not None else Say("bot.catalogue.product", product=product.name))
@@ -362,16 +350,16 @@ def product_question(state: TurnState) -> dict[str, Any]:
             parts.append(product.description)
     else:
         parts.append(Say("bot.catalogue.product_heading", product=product.name))
-    if MATERIAL_Q.search(text):
+    if ask.material:
         parts.append(_material(product))
-    if SIZING_Q.search(text):
+    if ask.sizing:
         parts.append(_fit_summary(product))
     if (entities.get("size") or entities.get("colour")) and not variants:
         every = store.variant_list_for_product(product)
         asked = " ".join(x for x in (entities.get("colour", ""), entities.get("size", "")) if x)
         parts.append(Say("bot.catalogue.not_in_option", asked=asked,
                          options=_comes_in(every) or ""))
-    elif STOCK_Q.search(text) or entities.get("size") or entities.get("colour"):
+    elif ask.stock or entities.get("size") or entities.get("colour"):
         parts.append(_stock_text(product, variants))
     if any(v.final_sale for v in store.variant_list_for_product(product)):
         parts.append(Say("bot.catalogue.final_sale_options"))

@@ -11,7 +11,7 @@ from django.conf import settings
 from langgraph.types import Command
 
 from agents.intents import Node
-from agents.nlu.cues import ABOUT_A_RETURN, NOT_RECEIVED
+from agents.nlu.cues import about_a_return, not_received
 from agents.said import said_now
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
@@ -50,7 +50,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
         return lookup.update
     order = lookup.order
     said = state.get("message_text") or state.get("text", "")
-    if ABOUT_A_RETURN.search(said) and store.return_list_for_order(order):
+    if about_a_return(said) and store.return_list_for_order(order):
         # "Has my return arrived?" asks about the parcel going back, not the order's.
         return Command(goto=Node.REFUND_STATUS, update={
             "memory": lookup.update.get("memory") or state.get("memory") or {}})
@@ -91,7 +91,7 @@ def order_status(state: TurnState) -> dict[str, Any]:
     said = [p.strip() if isinstance(p, str) else p for p in parts if p]
     mem = dict(update.get("memory") or state.get("memory") or {})
     lost = last is not None and last.exception == ExceptionKind.LOST
-    if lost or (delivered and NOT_RECEIVED.search(state.get("text", ""))):
+    if lost or (delivered and not_received(state.get("text", ""))):
         # Lost, or delivered but not received: what policy offers for a missing parcel.
         return Command(goto=Node.DELIVERY_PROBLEM, update={
             **update, "memory": mem,

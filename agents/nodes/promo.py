@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.intents import Node
-from agents.nlu.cues import ON_WHAT, asks_points, basket_amount, code_candidates
+from agents.nlu.cues import asks_points, basket_amount, code_candidates, names_what_for
 from agents.state import TurnState
 from agents.tools.context import conversation, reply
 from agents.tools.orders import proof_needed
@@ -80,7 +80,7 @@ def _applies_to(code: DiscountCode, text: str) -> Say | None:
                        amount=amount, short=code.min_order_total - amount)
         return Say("bot.promo.basket_works", code=code.code, amount=amount,
                    saving=_saving(code, amount), terms=_code_terms(code))
-    if not ON_WHAT.search(text):
+    if not names_what_for(text):
         return None
     products = store.product_search(text)
     if not products:

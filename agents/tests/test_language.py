@@ -130,3 +130,23 @@ def test_each_message_that_arrives_updates_the_senders_language():
 
     assert message.language == "de"
     assert message.conversation.customer.language == "de"
+
+
+@pytest.mark.parametrize(("text", "known", "expected"), [
+    ("Sim, por favor.", "pt", "pt"),
+    ("no dai lascia stare, la tengo", "it", "it"),
+    ("Hola, ¿dónde está mi pedido?", "en", "es"),
+    ("where is my order please", "es", "en"),
+    ("Ich möchte meine Bestellung bitte stornieren, danke", "nl", "de"),
+])
+def test_a_short_message_that_reads_as_well_in_the_writers_language_keeps_it(
+        text, known, expected):
+    assert language_of(text, known=known) == expected
+
+
+def test_the_shops_product_names_are_no_evidence_of_a_language():
+    names = frozenset({"packable", "rain", "jacket"})
+    text = "tem a packable rain jacket amarela no tamanho L?"
+
+    assert language_of(text, known="pt", ignore=names) == "pt"
+    assert language_of("is the packable rain jacket in stock?", ignore=names) == "en"

@@ -15,10 +15,10 @@ from langgraph.types import Command
 from agents.context import turn
 from agents.intents import Node, likely_statuses, node_for
 from agents.nlu.cues import (
-    ORDER_NUMBERS,
     cheaper_one,
     dearer_one,
     excluded_part,
+    order_numbers,
     other_one,
 )
 from agents.nlu.words import stems
@@ -148,14 +148,14 @@ def orders_in_set(state: TurnState, intent: str) -> list[Order]:
     orders = turn().recent_orders()
     left_out = excluded_part(text)
     asked = text.replace(left_out, " ") if left_out else text
-    numbers = set(ORDER_NUMBERS.findall(asked))
+    numbers = order_numbers(asked)
     if len(numbers) >= 2:
         chosen = [o for o in orders if o.number in numbers]
     else:
         statuses = likely_statuses(intent)[:2]
         chosen = [o for o in orders if o.status in statuses]
     if left_out:
-        out = set(ORDER_NUMBERS.findall(left_out))
+        out = order_numbers(left_out)
         named = out or {o.number for o in _orders_named(chosen, left_out)}
         chosen = [o for o in chosen if o.number not in named]
     return [turn().order(o.number) for o in chosen]
