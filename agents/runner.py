@@ -16,7 +16,6 @@ from conversations.models import Conversation, Message
 from conversations.services import Reply
 from core.formatting import language_or_default
 from replies.render import render_parts
-from replies.selectors import reply_text_overrides
 
 
 def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
@@ -65,9 +64,8 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}
     language = language_or_default(conversation.customer.language)
-    overrides = reply_text_overrides(language)
-    replies = [Reply(text=render_parts(r["parts"], language, overrides),
-                     buttons=[render_parts([b], language, overrides) for b in r["buttons"]],
+    replies = [Reply(text=render_parts(r["parts"], language),
+                     buttons=[render_parts([b], language) for b in r["buttons"]],
                      attachments=r["attachments"]) for r in result.get("replies", [])]
     if result.get("handoff"):
         packet = result["handoff"]

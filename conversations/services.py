@@ -56,7 +56,7 @@ from core.models import (
     ChannelIdentity,
     Customer,
 )
-from replies.render import Say, render
+from replies.render import Say, overrides_read_once, render
 
 logger = logging.getLogger(__name__)
 
@@ -435,7 +435,8 @@ def message_process(message_id: int) -> list[Message]:
             .order_by("created_at", "pk"))
         sent: list[Message] = []
         for inbound in backlog:
-            sent.extend(_answer(conversation, inbound))
+            with overrides_read_once():
+                sent.extend(_answer(conversation, inbound))
         return sent
 
 

@@ -10,7 +10,9 @@ formatted here, by language: ``Money`` (and a bare ``Decimal``, in the shop's cu
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,13 +49,33 @@ def catalogue_text(key: str, language: str) -> str:
         return translation.gettext(key)
 
 
+_READ_ONCE: ContextVar[dict[str, Overrides] | None] = ContextVar("reply_overrides",
+                                                                 default=None)
+
+
+@contextmanager
+def overrides_read_once() -> Iterator[None]:
+    """Within this block (one message answered), the shop's overrides of a language are
+    read once, on its first message, instead of once per message said."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def text_for(key: str, language: str, overrides: Overrides | None = None) -> str:
     """The text the shop uses for `key` in `language`: its override, else the catalogue's.
 
     `overrides` maps (key, language) to text, for rendering many messages with one query;
-    without it the shop's override of this one key is read now, so an edit takes effect
-    at once."""
+    without it the shop's override of this one key is read now (or once for the block, in
+    ``overrides_read_once``), so an edit takes effect from the next message on."""
     language = formatting.language_or_default(language)
+    read = _READ_ONCE.get()
+    if overrides is None and read is not None:
+        if language not in read:
+            read[language] = reply_text_overrides(language)
+        overrides = read[language]
     if overrides is None:
         override = reply_text_get(key, language)
     else:

@@ -16,7 +16,7 @@ from replies.checks import catalogue_check
 from replies.compile import LOCALE_DIR, compile_all
 from replies.messages import MESSAGES
 from replies.models import ReplyText
-from replies.render import Either, Say, fill, render, render_parts
+from replies.render import Either, Say, fill, overrides_read_once, render, render_parts
 from replies.services import reply_text_reset, reply_text_set, text_problems
 
 
@@ -131,6 +131,23 @@ def test_the_shops_wording_is_used_from_the_next_message_on_and_can_be_reset():
     assert reply_text_reset("notice.cancel.subject", "de") is True
     assert render(say, "de") == "Bestellung #1042 storniert"
     assert ReplyText.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_answering_one_message_reads_the_shops_wording_once_per_language(
+        django_assert_num_queries):
+    reply_text_set("notice.cancel.subject", "de", "Storno {number}", by="owner")
+    cancel = Say("notice.cancel.subject", number="1042", shop="Northwind")
+    moved = Say("notice.change_address.subject", number="1042", shop="Northwind")
+
+    with overrides_read_once(), django_assert_num_queries(2):
+        assert render(cancel, "de") == "Storno 1042"
+        render(moved, "de")
+        render(cancel, "en")
+        render(moved, "en")
+    with django_assert_num_queries(2):  # outside a message, each is read when said
+        render(cancel, "de")
+        render(moved, "de")
 
 
 @pytest.mark.django_db
