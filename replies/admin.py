@@ -16,14 +16,14 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
 from core.formatting import LANGUAGES
+from core.models import LANGUAGE_CHOICES
 from replies.messages import MESSAGES
 from replies.models import ReplyText
 from replies.render import catalogue_text, fill
 from replies.selectors import reply_text_overrides
 from replies.services import reply_text_reset, reply_text_set, text_problems
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French",
-                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch"}
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
 @admin.register(ReplyText)
