@@ -30,7 +30,7 @@ class TurnState(TypedDict, total=False):
     negated: list[str]  # actions (by intent) the message refuses: never started this turn
     facts: list[str]  # facts of their own order the shopper asks for (agents.nlu.cues.FACTS)
     changes_payment: bool  # asks to pay for an order with another saved method
-    unsupported: str  # what the message asks that the bot has no action for, or ""
+    unsupported: str  # the kind of request the bot has no action for (cues.UNSUPPORTED), or ""
     stop: str  # "declined" (an action refused) or "lapsed" (not a yes): nothing is started
     replaces_pending: bool  # a new request at a confirmation step: the proposal lapsed
     agenda: list[Request]  # the message's further requests, answered in order

@@ -60,11 +60,11 @@ def identity_link_start(identity: ChannelIdentity, contact: str) -> LinkAttempt:
                           Say("code.why_link", channel=identity.get_channel_display()))
 
 
-def identity_step_up_start(identity: ChannelIdentity, purpose: str) -> LinkAttempt:
+def identity_step_up_start(identity: ChannelIdentity, purpose: Say) -> LinkAttempt:
     """Send a one-time code to the contact on file of the customer `identity` already
-    belongs to: a stronger proof before something that matters (`purpose`, e.g. "change
-    a delivery address"), asked of a shopper who proved who they are only with what they
-    know. Read back through identity_link_confirm."""
+    belongs to: a stronger proof before something that matters (`purpose`, said in the
+    customer's language, e.g. Say("code.purpose.change_address")), asked of a shopper who
+    proved who they are only with what they know. Read back through identity_link_confirm."""
     with transaction.atomic():
         identity = ChannelIdentity.objects.select_for_update().select_related("customer").get(
             pk=identity.pk)

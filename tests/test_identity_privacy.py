@@ -202,6 +202,7 @@ def test_the_shop_can_require_a_code_before_an_address_change(now, email_on):
         "here within 10 minutes.")
     assert [(m.channel, m.payload["to"]) for m in code_message] == [
         ("email", "maya@example.com")]
+    assert "asked to change a delivery address in a" in code_message[0].text
     assert address_first == (
         "To change the delivery address I first need the 6-digit code I sent to the email "
         "address or phone number on your account. Please send it here.")

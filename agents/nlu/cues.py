@@ -318,40 +318,41 @@ def confirmation(text: str, pending_kind: str, pending_intent: str = "") -> str:
 
 
 # Requests the bot has no action for: it says so and hands them to a person, instead of
-# offering something else. Each names what cannot be done, in the words of the reply.
+# offering something else. Each is named by a kind; the reply says it through the
+# catalogue key bot.talk.unsupported.<kind>.
 UNSUPPORTED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("undo a cancellation", re.compile(
+    ("undo_cancellation", re.compile(
         r"\b(un-?cancel\w*|undo (the |my |that )?cancell?ation|reverse (the |my )?cancell?ation|"
         r"reinstate|restore (my|the) order|cancel(l?ed)? (it |that |the order )?by "
         r"(mistake|accident)|(want|need|get) (it|my order|the order) back|"
         r"didn'?t mean to cancel)\b", re.I)),
-    ("match another shop's price", re.compile(
+    ("price_match", re.compile(
         r"\b(price ?match\w*|match (the|their|a|that|this|amazon'?s|\w+'s) (price|offer|deal)|"
         r"(give|do) (me )?the (same|lower|cheaper) price)\b", re.I)),
-    ("split an order into separate deliveries", re.compile(
+    ("split_order", re.compile(
         r"\b(split (the |my |this )?(order|shipment|delivery|parcel)|ship (them|it|the items) "
         r"separately|send (the items|them) separately)\b|\b(send|ship|deliver|post)\b.{0,60}"
         r"\bseparately\b", re.I)),
-    ("add items to an order", re.compile(
+    ("add_items", re.compile(
         r"\badd (an? |another |one more |a second |this |the |some )?[\w-]+( [\w-]+){0,2} to "
         r"(my|the|this|that|an?) (existing )?order\b", re.I)),
-    ("book a delivery day or time", re.compile(
+    ("delivery_slot", re.compile(
         r"\b(choose|pick|book|arrange|specify|request) (a |the )?(delivery )?(day|date|time|"
         r"slot)\b|\b(specific|particular|certain|exact) (delivery )?(day|date|time)\b", re.I)),
-    ("add gift wrapping or a gift message", re.compile(
+    ("gift_wrap", re.compile(
         r"\bgift[- ]?(wrap\w*|message|note|receipt|box)\b", re.I)),
-    ("combine orders", re.compile(
+    ("combine_orders", re.compile(
         r"\b(combine|merge|consolidate) (my |the |both |these |two )?(orders|parcels|"
         r"shipments)\b|\b(combine|merge|consolidate|put)\b.{0,40}\b(into|in) (one|a single|the "
         r"same) (parcel|delivery|shipment|box|order)\b", re.I)),
-    ("match another shop's price on an order", re.compile(
+    ("price_match_order", re.compile(
         r"\b(can|could|will|would) (you|u) (match|beat) (it|that|this|the price|their price)\b|"
         r"\brefund (me )?the (price )?difference\b", re.I)),
 )
 
 
 def unsupported_request(text: str) -> str:
-    """What the message asks that the bot cannot do (for the reply), or ""."""
+    """The kind of request in the message that the bot cannot do, or ""."""
     for what, pattern in UNSUPPORTED:
         if pattern.search(text):
             return what

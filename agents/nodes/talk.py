@@ -10,7 +10,7 @@ from agents.tools.actions import hand_off
 from agents.tools.context import conversation, memory, reply
 from commerce import selectors as store
 from conversations.dialogue import AwaitClarify, pending_kind
-from replies.render import Either, Say
+from replies.render import Either, Say, render
 
 CAPABILITIES = Say("bot.talk.capabilities")
 
@@ -125,6 +125,19 @@ def lapsed(state: TurnState) -> dict[str, Any]:
     return {"replies": [reply(Say("bot.talk.lapsed"))]}
 
 
+# What the bot cannot do, as its reply names it, by the kind nlu reads (cues.UNSUPPORTED).
+UNSUPPORTED_NAMES = {
+    "undo_cancellation": "bot.talk.unsupported.undo_cancellation",
+    "price_match": "bot.talk.unsupported.price_match",
+    "split_order": "bot.talk.unsupported.split_order",
+    "add_items": "bot.talk.unsupported.add_items",
+    "delivery_slot": "bot.talk.unsupported.delivery_slot",
+    "gift_wrap": "bot.talk.unsupported.gift_wrap",
+    "combine_orders": "bot.talk.unsupported.combine_orders",
+    "price_match_order": "bot.talk.unsupported.price_match_order",
+}
+
+
 def unsupported(state: TurnState) -> dict[str, Any]:
     """A request the bot has no action for: said plainly, and handed to a person with the
     case, rather than offering something else."""
@@ -135,9 +148,10 @@ def unsupported(state: TurnState) -> dict[str, Any]:
         # "Can you price-match the Ridge jacket?": while a colleague looks at it, "is the
         # blue one in stock?" is about that jacket.
         mem["product"] = named[0].pk
-    what = state.get("unsupported") or "do that"
+    what = Say(UNSUPPORTED_NAMES.get(state.get("unsupported") or "",
+                                     "bot.talk.unsupported.anything"))
     return {"memory": mem, "replies": [reply(Say("bot.talk.unsupported", what=what))],
         **hand_off(state, "unsupported_request",
-                   summary=f"The shopper asks to {what}, which the bot cannot do.",
+                   summary=f"The shopper asks to {render(what, 'en')}, which the bot cannot do.",
                    suggested="Check whether it can be done for this order and reply.",
                    tried=list(filter(None, [mem.get("last_intent", "")])))}

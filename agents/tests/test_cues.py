@@ -109,12 +109,10 @@ def test_a_set_of_orders_is_told_from_one(text, several):
 
 
 @pytest.mark.parametrize(("text", "what"), [
-    ("I cancelled it by mistake, can you undo the cancellation?", "undo a cancellation"),
-    ("can u merge 3708 and 3709 into one parcel", "combine orders"),
-    ("send the boots now and the jacket separately later", "split an order into separate "
-                                                           "deliveries"),
-    ("it's £80 elsewhere, can you match it and refund me the difference",
-     "match another shop's price on an order"),
+    ("I cancelled it by mistake, can you undo the cancellation?", "undo_cancellation"),
+    ("can u merge 3708 and 3709 into one parcel", "combine_orders"),
+    ("send the boots now and the jacket separately later", "split_order"),
+    ("it's £80 elsewhere, can you match it and refund me the difference", "price_match_order"),
     ("found it cheaper elsewhere so I want to return it", ""),
     ("where is my order", ""),
 ])
@@ -122,6 +120,19 @@ def test_requests_the_bot_has_no_action_for(text, what):
     from agents.nlu.cues import unsupported_request
 
     assert unsupported_request(text) == what
+
+
+@pytest.mark.django_db
+def test_every_request_the_bot_cannot_do_is_named_in_the_shoppers_language():
+    from agents.nlu.cues import UNSUPPORTED
+    from agents.nodes.talk import UNSUPPORTED_NAMES
+    from replies.render import Say, render
+
+    assert {kind for kind, _ in UNSUPPORTED} == set(UNSUPPORTED_NAMES)
+    said = render(Say("bot.talk.unsupported",
+                      what=Say(UNSUPPORTED_NAMES["combine_orders"])), "es")
+    assert "juntar pedidos" in said
+    assert "combine" not in said
 
 
 @pytest.mark.parametrize(("text", "asks"), [

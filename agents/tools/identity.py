@@ -190,7 +190,7 @@ def _match(guess: Guess) -> tuple[Customer, Order | None] | None:
 
 def step_up(state: TurnState, mem: dict[str, Any], intent: str) -> dict[str, Any]:
     identity = _identity(state)
-    attempt = (identity_step_up_start(identity, "change a delivery address")
+    attempt = (identity_step_up_start(identity, Say("code.purpose.change_address"))
                if identity is not None else None)
     mem = dict(mem)
     if attempt is None or not attempt.sent:

@@ -132,6 +132,42 @@ SPECS = (
         {"what": "split the order"},
     ),
     MessageSpec(
+        "bot.talk.unsupported.undo_cancellation",
+        "What the bot cannot do, said in the reply: undoing a cancellation.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.price_match",
+        "What the bot cannot do, said in the reply: matching another shop's price.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.split_order",
+        "What the bot cannot do, said in the reply: splitting an order.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.add_items",
+        "What the bot cannot do, said in the reply: adding items to an order.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.delivery_slot",
+        "What the bot cannot do, said in the reply: booking a delivery slot.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.gift_wrap",
+        "What the bot cannot do, said in the reply: gift wrapping.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.combine_orders",
+        "What the bot cannot do, said in the reply: combining orders.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.price_match_order",
+        "What the bot cannot do, said in the reply: a price match on a placed order.",
+    ),
+    MessageSpec(
+        "bot.talk.unsupported.anything",
+        "What the bot cannot do, said in the reply: a request not named.",
+    ),
+    MessageSpec(
         "bot.article",
         "A help-centre article the shop wrote, quoted as the answer: its title, then its body.",
         {"title": "Delivery times", "body": "Standard delivery takes 3-5 working days."},

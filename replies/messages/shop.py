@@ -85,6 +85,10 @@ SPECS = (
         "Why a code was sent: proving it before a change.",
         {"purpose": "change a delivery address", "channel": "WhatsApp"},
     ),
+    MessageSpec(
+        "code.purpose.change_address",
+        "What a code proves, in code.why_step_up: an address change.",
+    ),
     # The conversation pipeline's own words.
     MessageSpec(
         "flood.slow_down", "Said once when a shopper sends too many messages a minute."
