@@ -12,7 +12,7 @@ from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
 from agents.tools.context import conversation, memory, reply
 from agents.tools.items import pick_items
-from agents.tools.orders import describe_order, lost_event, order_for_turn, scan_text
+from agents.tools.orders import lost_event, order_for_turn, order_said, scan_said
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce.actions import ResolveMissingParcel
@@ -40,9 +40,9 @@ def delivery_problem(state: TurnState) -> dict[str, Any]:
     kind = problem_kind(text)
     if kind in {"damaged", "wrong_item"} and order.status in {OrderStatus.PENDING,
                                                               OrderStatus.PROCESSING}:
-        status, _, _ = describe_order(order)
+        status, _, _ = order_said(order)
         return {"memory": mem, "replies": [reply(
-            status, Say("bot.delivery.nothing_reached_yet"))]}
+            *status, Say("bot.delivery.nothing_reached_yet"))]}
     if kind == "damaged":
         return damaged(state, order, mem)
     if kind == "wrong_item":
@@ -121,10 +121,10 @@ def missing(state: TurnState, order: Order, mem: dict[str, Any],
     decision = decide(state, rules.missing_parcel_decision(order, events, rules.policy_get(),
                                                            clock.now()), order)
     if decision.rule == "missing.not_delivered_yet":
-        text, _, _ = describe_order(order)
+        status, _, _ = order_said(order)
         return {"memory": mem, "replies": [reply(
-            text, Say("bot.delivery.still_on_its_way"))]}
-    scan = leading or [scan_text(order, events).strip()]
+            *status, Say("bot.delivery.still_on_its_way"))]}
+    scan = leading or [said for said in [scan_said(order, events)] if said is not None]
     mem["pending"] = None
     if decision.handoff_reason:
         return {"memory": mem, "replies": [reply(

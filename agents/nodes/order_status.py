@@ -16,7 +16,7 @@ from agents.said import said_now
 from agents.state import TurnState
 from agents.tools.actions import decide, hand_off
 from agents.tools.context import conversation, reply
-from agents.tools.orders import describe_order, order_for_turn
+from agents.tools.orders import order_for_turn, order_said
 from commerce import policy as rules
 from commerce import selectors as store
 from commerce import services as store_services
@@ -56,8 +56,8 @@ def order_status(state: TurnState) -> dict[str, Any]:
             "memory": lookup.update.get("memory") or state.get("memory") or {}})
     update = dict(lookup.update)
     order, unreachable = _with_live_tracking(order)
-    text, last, problem = describe_order(order)
-    parts: list[Part] = [text]
+    said, last, problem = order_said(order)
+    parts: list[Part] = [*said]
     shipment = store.shipment_latest(order)
     now = clock.now()
     delivered = last is not None and last.status == ShipmentStatus.DELIVERED

@@ -30,7 +30,7 @@ from commerce.models import ExceptionKind, Order, OrderStatus, ShipmentStatus, T
 from conversations.models import Conversation
 from core import formatting as fmt
 from core.models import KNOWLEDGE_PROOFS
-from replies.render import Say, Since, render, render_parts
+from replies.render import Say, Since
 
 
 def code_needed(conversation: Conversation) -> bool:
@@ -248,13 +248,6 @@ def order_said(order: Order) -> tuple[list[Say], TrackingEvent | None, bool]:
     return parts, last, problem
 
 
-def describe_order(order: Order) -> tuple[str, TrackingEvent | None, bool]:
-    """order_said, said in the customer's language: for a step that words its reply
-    around it."""
-    parts, last, problem = order_said(order)
-    return render_parts(parts, order.customer.language), last, problem
-
-
 def _place(location: str) -> Say | str:
     return location.strip() or Say("bot.order_state.unnamed_place")
 
@@ -323,9 +316,3 @@ def scan_said(order: Order, events: list[TrackingEvent]) -> Say | None:
                    place=_place(last.location), at=last.at,
                    detail=f" ({last.detail})" if last.detail else "")
     return None
-
-
-def scan_text(order: Order, events: list[TrackingEvent]) -> str:
-    """scan_said in the customer's language, ready to lead a sentence ("" when none)."""
-    said = scan_said(order, events)
-    return f"{render(said, order.customer.language)} " if said is not None else ""
