@@ -39,6 +39,7 @@ class Node(StrEnum):
     COMPLAINT = "complaint"
     OTHER = "other"
     HUMAN_REQUEST = "human_request"
+    STILL_WAITING = "still_waiting"
     FRUSTRATION = "frustration"
     CLARIFY = "clarify"
     DECLINED = "declined"
@@ -119,6 +120,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("clarify", Node.CLARIFY, "talk:clarify"),
     Intent("declined", Node.DECLINED, "talk:declined"),
     Intent("lapsed", Node.LAPSED, "talk:lapsed"),
+    Intent("still_waiting", Node.STILL_WAITING, "talk:still_waiting"),
     Intent("unsupported", Node.UNSUPPORTED, "talk:unsupported"),
     Intent("instructions", Node.INSTRUCTIONS, "talk:instructions"),
     Intent("fraud", Node.FRAUD, "payment:fraud"),

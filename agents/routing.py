@@ -22,14 +22,21 @@ ORDER_FLOW_INTENTS = {"order_status", "delivery_problem", "return_request",
 ACKNOWLEDGEMENT_WORDS = 4
 # What the bot still answers while the shopper waits for a person who has not taken the
 # conversation yet: questions about the shop's products and offers, which change nothing.
-# Everything else (an action, a yes to an old proposal, a thank-you) waits for the person.
+# A hello, "anyone there?" or a person asked for again is told they are still in the
+# queue; everything else (an action, a yes to an old proposal, a thank-you) waits for the
+# person.
 ANSWERED_WHILE_WAITING = {"product_question", "promo_question"}
+STILL_WAITING_FOR = {"greeting", "human_request"}
 
 
 def _while_waiting(state: TurnState, goto: str) -> str:
-    if state.get("waiting_for_person") and goto not in ANSWERED_WHILE_WAITING:
-        return "done"
-    return goto
+    if not state.get("waiting_for_person") or goto in ANSWERED_WHILE_WAITING:
+        return goto
+    reading = _reading(state)
+    if reading.asks_if_anyone_there or reading.asks_for_person or (
+            goto in STILL_WAITING_FOR and not reading.signs_off and not reading.yes_no):
+        return "still_waiting"
+    return "done"
 
 
 def _switches(state: TurnState) -> bool:
@@ -111,7 +118,7 @@ def _route_after_understand(state: TurnState) -> str:
         # "Just tell me when the black L is back" instead of choosing an alternative.
         return "back_in_stock"
     if kind == "item" and (not _switches(state)
-                           or _names_one(reading.stems, pending.get("names"))):
+                           or _names_one(_option_words(reading), pending.get("names"))):
         return _intent_node(pending.get("intent", intent))
     if kind == "clarify" and confidence < SWITCH_CONFIDENCE:
         if reading.topic == "order":
@@ -141,6 +148,13 @@ def _route_after_understand(state: TurnState) -> str:
     if confidence < LOW_CONFIDENCE or intent == "human_handoff":
         return "clarify"
     return _intent_node(intent)
+
+
+def _option_words(reading: Reading) -> frozenset[str]:
+    """The answer's words, and the size and colour it names as the catalogue writes them
+    ("le vert, en taille M" names green and M)."""
+    named = {v.lower() for v in (reading.variant.size, reading.variant.colour) if v}
+    return reading.stems | named
 
 
 def _names_one(said: frozenset[str], names: list[str] | None) -> bool:

@@ -26,6 +26,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     state: TurnState = {
         "conversation_id": conversation.pk,
         "text": message.text,
+        # The language the message was read as written in (conversations.services), for
+        # the classifier; "" when too short to tell.
+        "language": message.language or "",
         "channel": message.channel,
         "sender_id": message.payload.get("from", ""),
         "client": services.client_key(message),

@@ -382,6 +382,12 @@ class Article(models.Model):
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=20, choices=Topic.choices)
     body = models.TextField()
+    # The title and body above are in the shop's own language (LANGUAGE_CODE); a shopper
+    # who writes in another is answered from its translation, when the shop wrote one.
+    translations = models.JSONField(
+        default=dict, blank=True,
+        help_text='The article in other languages, by ISO 639-1 code: {"es": {"title": '
+                  '"...", "body": "..."}}.')
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
 
     def __str__(self) -> str:

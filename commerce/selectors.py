@@ -7,7 +7,15 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 
 from commerce.models import (
     Article,
@@ -198,19 +206,22 @@ def stem(word: str) -> str:
     return word
 
 
-_NAME_WORDS: tuple[float, frozenset[str]] = (0.0, frozenset())
+_NAME_WORDS: tuple[float, tuple[int, int | None], frozenset[str]] = (0.0, (0, None), frozenset())
 NAME_WORDS_FOR_S = 60.0
 
 
 def product_name_words() -> frozenset[str]:
-    """Every word of the catalogue's product names, lower case (read at most once a
-    minute): a product's name says nothing of the language its shopper writes in."""
+    """Every word of the catalogue's product names, lower case: a product's name says
+    nothing of the language its shopper writes in. Read again at once when products were
+    added or removed, and at least once a minute (a renamed product)."""
     global _NAME_WORDS
-    read_at, words = _NAME_WORDS
-    if time.monotonic() - read_at > NAME_WORDS_FOR_S:
+    read_at, seen, words = _NAME_WORDS
+    catalogue = Product.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    now = (catalogue["n"], catalogue["last"])
+    if now != seen or time.monotonic() - read_at > NAME_WORDS_FOR_S:
         words = frozenset(w for name in Product.objects.values_list("name", flat=True)
                           for w in re.findall(r"[^\W\d_]+", name.lower()) if len(w) > 2)
-        _NAME_WORDS = (time.monotonic(), words)
+        _NAME_WORDS = (time.monotonic(), now, words)
     return words
 
 

@@ -153,3 +153,62 @@ CARRIER_NAMES = {"ups": "UPS", "dhl": "DHL", "dpd": "DPD", "royal_mail": "Royal 
 
 def carrier(code: str) -> str:
     return CARRIER_NAMES.get(code.lower(), code.replace("_", " ").title())
+
+
+# The catalogue's colours as each language says them (the shop names its variants in
+# English); a colour not listed is said as the shop wrote it.
+COLOURS: dict[str, dict[str, str]] = {
+    "es": {"black": "negro", "white": "blanco", "grey": "gris", "gray": "gris", "blue": "azul",
+           "navy": "azul marino", "red": "rojo", "green": "verde", "yellow": "amarillo",
+           "orange": "naranja", "pink": "rosa", "purple": "morado", "brown": "marrón",
+           "gold": "dorado", "silver": "plateado", "burgundy": "burdeos",
+           "turquoise": "turquesa", "cream": "crema", "olive": "verde oliva",
+           "charcoal": "gris marengo", "multicolour": "multicolor"},
+    "de": {"black": "schwarz", "white": "weiß", "grey": "grau", "gray": "grau", "blue": "blau",
+           "navy": "marineblau", "red": "rot", "green": "grün", "yellow": "gelb",
+           "orange": "orange", "pink": "rosa", "purple": "lila", "brown": "braun",
+           "gold": "gold", "silver": "silber", "burgundy": "bordeaux", "turquoise": "türkis",
+           "cream": "creme", "olive": "oliv", "charcoal": "anthrazit", "multicolour": "bunt"},
+    "fr": {"black": "noir", "white": "blanc", "grey": "gris", "gray": "gris", "blue": "bleu",
+           "navy": "bleu marine", "red": "rouge", "green": "vert", "yellow": "jaune",
+           "orange": "orange", "pink": "rose", "purple": "violet", "brown": "marron",
+           "gold": "doré", "silver": "argent", "burgundy": "bordeaux",
+           "turquoise": "turquoise", "cream": "crème", "olive": "olive",
+           "charcoal": "gris anthracite", "multicolour": "multicolore"},
+    "it": {"black": "nero", "white": "bianco", "grey": "grigio", "gray": "grigio", "blue": "blu",
+           "navy": "blu navy", "red": "rosso", "green": "verde", "yellow": "giallo",
+           "orange": "arancione", "pink": "rosa", "purple": "viola", "brown": "marrone",
+           "gold": "oro", "silver": "argento", "burgundy": "bordeaux", "turquoise": "turchese",
+           "cream": "panna", "olive": "verde oliva", "charcoal": "antracite",
+           "multicolour": "multicolore"},
+    "pt": {"black": "preto", "white": "branco", "grey": "cinzento", "gray": "cinzento",
+           "blue": "azul", "navy": "azul-marinho", "red": "vermelho", "green": "verde",
+           "yellow": "amarelo", "orange": "laranja", "pink": "cor-de-rosa", "purple": "roxo",
+           "brown": "castanho", "gold": "dourado", "silver": "prateado",
+           "burgundy": "bordeaux", "turquoise": "turquesa", "cream": "creme",
+           "olive": "verde-azeitona", "charcoal": "antracite", "multicolour": "multicolor"},
+    "nl": {"black": "zwart", "white": "wit", "grey": "grijs", "gray": "grijs", "blue": "blauw",
+           "navy": "marineblauw", "red": "rood", "green": "groen", "yellow": "geel",
+           "orange": "oranje", "pink": "roze", "purple": "paars", "brown": "bruin",
+           "gold": "goud", "silver": "zilver", "burgundy": "bordeauxrood",
+           "turquoise": "turquoise", "cream": "crème", "olive": "olijfgroen",
+           "charcoal": "antraciet", "multicolour": "veelkleurig"},
+}
+# An option that only says a variant has a feature ("waterproof: yes") names no choice.
+_FLAGS = {"yes", "no", "true", "false", "y", "n"}
+
+
+def options(values: dict[str, object], language: str | None = None, sep: str = ", ") -> str:
+    """A variant's options as the shopper reads them: "M, verde" for a Spanish shopper
+    where the shop wrote "M, green"; in the order ``Variant.option_label`` uses, without
+    flags such as "waterproof: yes"."""
+    colours = COLOURS.get(language_or_default(language), {})
+    said = []
+    for key in sorted(values, key=lambda k: (len(k), k)):
+        value = str(values[key]).strip()
+        if not value or value.lower() in _FLAGS:
+            continue
+        if key.lower() in {"colour", "color"}:
+            value = colours.get(value.lower(), value)
+        said.append(value)
+    return sep.join(said)

@@ -830,6 +830,52 @@ class ArticleSpec:
     title: str
     topic: str
     body: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+# The shop's own translations of its password article: a shopper writing in one of these
+# languages is answered from it (the other articles are quoted in English, said to be so).
+_PASSWORD_RESET_TRANSLATIONS = {
+    "es": {"title": "Restablecer la contraseña y acceder a tu cuenta",
+           "body": "Para restablecer tu contraseña, ve a Iniciar sesión y elige \"¿Has olvidado "
+                   "tu contraseña?\". Escribe el correo de tu cuenta y te enviaremos un enlace "
+                   "que funciona durante 60 minutos. Si no llega en 10 minutos, mira en la "
+                   "carpeta de spam o de promociones y vuelve a intentarlo. Nunca te pedimos la "
+                   "contraseña, y nuestro equipo no puede verla ni ponerte una."},
+    "de": {"title": "Passwort zurücksetzen und Zugang zum Konto",
+           "body": "Um Ihr Passwort zurückzusetzen, gehen Sie auf Anmelden und wählen Sie "
+                   "\"Passwort vergessen?\". Geben Sie die E-Mail-Adresse Ihres Kontos ein, und "
+                   "wir senden Ihnen einen Link, der 60 Minuten gültig ist. Kommt er nicht "
+                   "innerhalb von 10 Minuten, sehen Sie im Spam- oder Werbeordner nach und "
+                   "versuchen Sie es erneut. Wir fragen nie nach Ihrem Passwort, und unser Team "
+                   "kann es weder sehen noch für Sie festlegen."},
+    "fr": {"title": "Réinitialiser votre mot de passe et accéder à votre compte",
+           "body": "Pour réinitialiser votre mot de passe, allez sur Se connecter et choisissez "
+                   "« Mot de passe oublié ? ». Saisissez l'adresse e-mail de votre compte et "
+                   "nous vous enverrons un lien valable 60 minutes. S'il n'arrive pas dans les "
+                   "10 minutes, regardez dans vos spams ou promotions, puis réessayez. Nous ne "
+                   "vous demandons jamais votre mot de passe, et notre équipe ne peut ni le voir "
+                   "ni en choisir un pour vous."},
+    "it": {"title": "Reimpostare la password e accedere all'account",
+           "body": "Per reimpostare la password, vai su Accedi e scegli \"Password "
+                   "dimenticata?\". Inserisci l'email del tuo account e ti invieremo un link "
+                   "valido per 60 minuti. Se non arriva entro 10 minuti, controlla la cartella "
+                   "spam o promozioni e riprova. Non ti chiediamo mai la password, e il nostro "
+                   "team non può vederla né impostarla per te."},
+    "pt": {"title": "Repor a palavra-passe e aceder à conta",
+           "body": "Para repor a sua palavra-passe, vá a Iniciar sessão e escolha \"Esqueceu-se "
+                   "da palavra-passe?\". Introduza o email da sua conta e enviamos-lhe uma "
+                   "ligação válida durante 60 minutos. Se não chegar em 10 minutos, veja a "
+                   "pasta de spam ou de promoções e tente de novo. Nunca lhe pedimos a "
+                   "palavra-passe, e a nossa equipa não a pode ver nem definir por si."},
+    "nl": {"title": "Je wachtwoord opnieuw instellen en toegang tot je account",
+           "body": "Om je wachtwoord opnieuw in te stellen, ga je naar Inloggen en kies je "
+                   "\"Wachtwoord vergeten?\". Vul het e-mailadres van je account in en we "
+                   "sturen je een link die 60 minuten geldig is. Komt die niet binnen 10 "
+                   "minuten, kijk dan in je spam- of promotiemap en probeer het opnieuw. We "
+                   "vragen nooit om je wachtwoord, en ons team kan het niet zien of voor je "
+                   "instellen."},
+}
 
 
 def _articles() -> list[ArticleSpec]:
@@ -999,6 +1045,7 @@ We never ask for your password, and our team can't see it or set one for you.
 If you no longer have access to the email address on your account, contact us from the phone number on your account or with a recent order number and postcode, and we'll help you update it.
 
 You don't need an account to track an order: your order number with your email address or postcode is enough.""",
+            _PASSWORD_RESET_TRANSLATIONS,
         ),
         ArticleSpec(
             "payment-methods-and-charges",
@@ -1338,7 +1385,9 @@ def _plan_shop(*, seed: int, anchor: datetime) -> _Plan:
         loyalty=loyalty,
         codes=_plan_codes(anchor),
         articles=[
-            Article(slug=a.slug, title=a.title, topic=a.topic, body=a.body) for a in _articles()
+            Article(slug=a.slug, title=a.title, topic=a.topic, body=a.body,
+                    translations=a.translations)
+            for a in _articles()
         ],
         examples=_pick_examples(anchor, orders),
         fingerprint="",
@@ -2984,7 +3033,7 @@ def _write(
         plan.articles,
         update_conflicts=True,
         unique_fields=["slug"],
-        update_fields=["title", "topic", "body", "embedding"],
+        update_fields=["title", "topic", "body", "translations", "embedding"],
     )
     DiscountCode.objects.bulk_create(
         plan.codes,

@@ -23,7 +23,8 @@ from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from agents.nlu.language import detect_language
+from agents.nlu.language import DEFAULT as DEFAULT_LANGUAGE
+from agents.nlu.language import language_of
 from alerts.services import shipments_watch_refresh
 from channels_adapters.registry import captured
 from commerce import services as commerce_services
@@ -49,6 +50,7 @@ from commerce.models import (
     TrackingEvent,
     Variant,
 )
+from commerce.selectors import product_name_words
 from commerce.tracking import Checkpoint
 from conversations import services
 from conversations.models import Handoff, HandoffReason, Message
@@ -397,10 +399,31 @@ def build_store(data: dict[str, Any], now: datetime) -> dict[str, Customer]:
             active=bool(code.get("active", True)),
             excludes_sale_items=bool(code.get("excludes_sale_items", False)),
             category=code.get("category", ""))
-    for a in store.get("articles") or []:
+    for i, a in enumerate(store.get("articles") or []):
         Article.objects.create(slug=slugify(a["title"])[:50], title=a["title"],
-                               topic=a.get("topic", "shipping"), body=a["body"])
+                               topic=a.get("topic", "shipping"), body=a["body"],
+                               translations=_article_translations(
+                                   a.get("translations"), f"store.articles[{i}]"))
     return customers
+
+
+def _article_translations(spec: Any, where: str) -> dict[str, dict[str, str]]:
+    """An article's `translations: {es: {title: ..., body: ...}}`: its text in other
+    languages, as the shop wrote it."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise ScenarioError(f"{where}.translations must be a mapping of language to "
+                            "{title, body}")
+    out: dict[str, dict[str, str]] = {}
+    for language, text in spec.items():
+        if not LANGUAGE.match(str(language)) or not isinstance(text, dict) \
+                or not str(text.get("body") or "").strip():
+            raise ScenarioError(f"{where}.translations.{language}: needs a two-letter "
+                                "language code and a body")
+        out[str(language)] = {"title": str(text.get("title") or ""),
+                              "body": str(text["body"])}
+    return out
 
 
 def _payment_method(customer: Customer, spec: dict[str, Any],
@@ -609,8 +632,13 @@ def _user_turn(turn: dict[str, Any], i: int, conv: dict[str, Any]
 
 
 def _language(texts: list[str]) -> str:
+    """The language the bot's text is written in. The store's product names are proper
+    nouns, no evidence of a language ("Heavyweight Hoodie" inside an Italian sentence),
+    and so are addresses and numbers (agents.nlu.language)."""
     said = "\n".join(t for t in texts if t.strip())
-    return detect_language(said) if said else ""
+    if not said:
+        return ""
+    return language_of(said, ignore=product_name_words()) or DEFAULT_LANGUAGE
 
 
 def _same_contact(to: str, shopper: str) -> bool:

@@ -4,7 +4,8 @@ catalogue's; facts formatted for that language.
 Nodes and services return ``Say(key, **facts)``; the one place that knows the shopper calls
 ``render(say, language)``. Facts may be plain text and numbers, or typed values that are
 formatted here, by language: ``Money`` (and a bare ``Decimal``, in the shop's currency),
-``datetime`` (a day and a time) and ``date`` (a day).
+``datetime`` (a day and a time), ``date`` (a day) and ``HelpArticle`` (the shop's article,
+in the shopper's language when the shop wrote one).
 """
 
 from __future__ import annotations
@@ -116,11 +117,59 @@ class Since:
     moment: datetime
 
 
+@dataclass(frozen=True)
+class HelpArticle:
+    """A help-centre article the shop wrote, said as the answer: in the shopper's language
+    when the shop wrote it in that one (its own, LANGUAGE_CODE, or a translation);
+    otherwise the bot says, in the shopper's language, that it is not translated yet, and
+    quotes it as the shop wrote it. Never a translation the shop did not write."""
+
+    title: str
+    body: str
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def written_in(self, language: str) -> tuple[str, str] | None:
+        if language == formatting.language_or_default(settings.LANGUAGE_CODE):
+            return self.title, self.body
+        written = self.translations.get(language) or {}
+        if str(written.get("body") or "").strip():
+            return str(written.get("title") or self.title), str(written["body"])
+        return None
+
+
+@dataclass(frozen=True)
+class Options:
+    """A variant's options ("M, green"), said in the shopper's language ("M, verde");
+    with the product's `name`, the variant ("Linen Shirt (M, bianco)")."""
+
+    values: Mapping[str, Any]
+    sep: str = ", "
+    name: str = ""
+
+    def said(self, language: str) -> str:
+        options = formatting.options(dict(self.values), language, self.sep)
+        if not self.name:
+            return options
+        return f"{self.name} ({options})" if options else self.name
+
+    def __str__(self) -> str:
+        return self.said(formatting.DEFAULT_LANGUAGE)
+
+
 def format_fact(value: Any, language: str, overrides: Overrides | None = None) -> str:
     """One fact in `language`: a nested ``Say`` is rendered, a list is said as a list
     ('a, b and c'; ``Either`` for 'a, b or c'; ``Lines`` one per line)."""
     if isinstance(value, Say):
         return render(value, language, overrides)
+    if isinstance(value, Options):
+        return value.said(language)
+    if isinstance(value, HelpArticle):
+        written = value.written_in(language)
+        if written is None:
+            return render(Say("bot.article.untranslated", title=value.title, body=value.body),
+                          language, overrides)
+        return render(Say("bot.article", title=written[0], body=written[1]), language,
+                      overrides)
     if isinstance(value, Since):
         return formatting.since(value.moment, language)
     if isinstance(value, Lines):
@@ -160,7 +209,7 @@ def render(say: Say, language: str, overrides: Overrides | None = None) -> str:
     return fill(text_for(say.key, language, overrides), say.facts, language, overrides)
 
 
-Part = Say | Lines | str
+Part = Say | Lines | HelpArticle | str
 
 
 def render_parts(parts: list[Part] | tuple[Part, ...], language: str,

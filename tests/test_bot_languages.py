@@ -69,3 +69,43 @@ def test_a_german_shoppers_cancellation_is_confirmed_in_german_with_the_amount_i
                     "ursprüngliche Zahlungsart zurückerstattet; Banken zeigen das meist "
                     "innerhalb von 3–5 Werktagen an.")
     assert Order.objects.get(number="3001").status == OrderStatus.CANCELLED
+
+
+GIA = "+393401234567"
+PASSWORD_ARTICLE = {
+    "title": "Resetting your password", "topic": "account",
+    "body": "Click 'Forgot password' on the sign-in page and we'll email you a reset link "
+            "valid for 60 minutes."}
+
+
+def _gia_store(article: dict) -> None:
+    build_store({"store": {
+        "customers": [{"ref": "gia", "name": "Gia Rossi", "email": "gia@example.it",
+                       "phone": GIA, "postcode": "SW1A 1AA", "language": "it"}],
+        "articles": [article]}}, NOW)
+
+
+def test_an_italian_shopper_is_answered_from_the_italian_text_of_the_shops_article():
+    _gia_store({**PASSWORD_ARTICLE, "translations": {"it": {
+        "title": "Reimpostare la password",
+        "body": "Clicca su 'Password dimenticata' nella pagina di accesso: ti mandiamo un "
+                "link valido per 60 minuti."}}})
+
+    with clock.frozen_at(NOW), captured():
+        answer = _say(GIA, "non riesco ad accedere al mio account, ho dimenticato la password")
+
+    assert answer.startswith("Reimpostare la password: Clicca su 'Password dimenticata' nella "
+                             "pagina di accesso: ti mandiamo un link valido per 60 minuti.")
+    assert "Forgot password" not in answer
+
+
+def test_an_article_the_shop_wrote_only_in_english_is_quoted_with_a_word_in_italian():
+    _gia_store(PASSWORD_ARTICLE)
+
+    with clock.frozen_at(NOW), captured():
+        answer = _say(GIA, "non riesco ad accedere al mio account, ho dimenticato la password")
+
+    assert answer.startswith("Il nostro centro assistenza risponde a questa domanda in un "
+                             "articolo che non abbiamo ancora tradotto in italiano; eccolo come "
+                             "l'abbiamo scritto: «Resetting your password: Click 'Forgot "
+                             "password' on the sign-in page")

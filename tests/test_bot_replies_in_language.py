@@ -123,6 +123,7 @@ def test_a_german_shopper_asks_about_a_shirt_and_hears_its_price_in_euros(settin
     answer = say(JONAS, "Ist das Linen Shirt in Größe M vorrätig?")
     sold_out = say(JONAS, "is the linen shirt in stock in large")
 
-    assert answer == "Linen Shirt kostet 45,00\u00a0€. M, white ist vorrätig (45,00\u00a0€)."
-    assert sold_out == ("Linen Shirt: L, white ist im Moment nicht vorrätig – ich kann Ihnen "
+    # The catalogue's colour is said in German.
+    assert answer == "Linen Shirt kostet 45,00\u00a0€. M, weiß ist vorrätig (45,00\u00a0€)."
+    assert sold_out == ("Linen Shirt: L, weiß ist im Moment nicht vorrätig – ich kann Ihnen "
                         "Bescheid geben, sobald es wieder da ist.")

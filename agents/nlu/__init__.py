@@ -54,11 +54,14 @@ def warm_up() -> None:
     get_model()
 
 
-def understand(text: str) -> Understanding:
-    return understand_many([text])[0]
+def understand(text: str, language: str | None = None) -> Understanding:
+    """The intent of `text`; `language` is the language it is known to be written in (the
+    conversation's reading of it, which weighs what the writer wrote before and leaves the
+    shop's product names out), else it is guessed from the text alone."""
+    return understand_many([text], language)[0]
 
 
-def understand_many(texts: list[str]) -> list[Understanding]:
+def understand_many(texts: list[str], language: str | None = None) -> list[Understanding]:
     """Classify a batch: the same answers as one at a time, with less overhead."""
     # Lazy: the model brings torch; importing the package must not load it.
     from agents.nlu.model import get_model
@@ -72,7 +75,7 @@ def understand_many(texts: list[str]) -> list[Understanding]:
             results[i] = Understanding("other", 0.0, "en", {})
     if to_classify:
         model = get_model()
-        languages = [detect_language(texts[i]) for i in to_classify]
+        languages = [language or detect_language(texts[i]) for i in to_classify]
         probs = model.predict_proba([texts[i] for i in to_classify], languages)
         classes = model.classes
         for row, i, language in zip(probs, to_classify, languages, strict=True):

@@ -941,6 +941,21 @@ def asks_for_person(text: str) -> bool:
         text, "human", leaving_out=_NOT_ASKING) is not None
 
 
+# A shopper checking someone is there: "hello? anyone there", "ist da jemand?", "¿hay
+# alguien?", "y a quelqu'un ?", "c'è qualcuno?", "is daar iemand?", "tem alguém aí?".
+ANYONE_THERE = re.compile(
+    r"\b(?:(?:is )?(?:any ?one|any ?body|someone|somebody) (?:there|here|around)|"
+    r"are you (?:still )?there|still there\?|ist da (?:jemand|wer)|jemand da\b|"
+    r"hay alguien|(?:il )?y a quelqu.un|quelqu.un (?:est )?l[àa]|c.è qualcuno|"
+    r"ce qualcuno|is (?:daar|er) iemand|iemand (?:daar|aanwezig)|tem (?:algu[ée]m|ningu[ée]m)|"
+    r"est[aá] a[ií] algu[ée]m|algu[ée]m a[ií])", re.I)
+
+
+def asks_if_anyone_there(text: str) -> bool:
+    """The shopper checks someone is there, in any of the shop's languages."""
+    return bool(ANYONE_THERE.search(text))
+
+
 def greets(text: str) -> bool:
     """"Hi", "hola", "hallo", "bonjour", "ciao", "olá", "hoi"."""
     return bool(GREETING_WORD.search(text)) or lexicon.says(text, "hello")

@@ -15,6 +15,9 @@ import re
 from functools import cache
 from typing import Any
 
+from agents.nlu.addresses import US_ZIP, parse_address
+from agents.nlu.cues import UK_POSTCODE
+
 DEFAULT = "en"
 LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
 # Shorter messages ("ok", "danke", "merci!") say too little to tell a language by.
@@ -60,7 +63,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "le la les et est je ne pas mon ma mes vous un une des du pour avec sur comment "
         "où quand merci bonjour commande colis encore puis-je je voudrais suis ai "
         "il elle nous votre vos ce cette qui que au aux été reçu toujours s'il "
-        "plaît n'ai j'ai c'est"
+        "plaît n'ai j'ai c'est y a allô quelqu'un"
     ),
     "es": _words(
         "el la los las y es de no mi mis usted un una unos para con por cómo dónde cuándo "
@@ -80,11 +83,14 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": _words(
         "o a os as e é eu não meu minha um uma para com por como onde quando obrigado "
         "obrigada olá encomenda pedido ainda posso quero tenho que do da dos das se "
-        "mas já está você bom dia sim pode"
+        "mas já está você bom dia sim pode favor"
     ),
 }
 
 _NOT_WORDS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", re.I)
+# Order numbers, house numbers, SKUs and amounts: any token with a digit or a currency
+# sign in it ("45,00 £GB").
+_WITH_DIGITS = re.compile(r"\S*[\d£€$]\S*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -107,6 +113,7 @@ def language_of(text: str, known: str | None = None,
     as well in it ("Sim, por favor" from a Portuguese shopper, which Spanish shares words
     with) is taken as written in it, not as a switch. Words in `ignore` (the shop's
     product names: "tem a packable rain jacket no tamanho L?") are no evidence."""
+    text = without_addresses(text)
     if ignore:
         text = _WORD.sub(lambda m: " " if m.group(0).lower() in ignore else m.group(0), text)
     scores = _scores(text)
@@ -119,9 +126,23 @@ def language_of(text: str, known: str | None = None,
     return best
 
 
-def _scores(text: str) -> dict[str, float] | None:
-    # An email address or a link is no language's words ("maya@example.com").
+def without_addresses(text: str) -> str:
+    """`text` less what is written the same in every language: email addresses and links,
+    a postal address ("4 Elm Close, Harrogate, HG1 2AB" inside a Spanish sentence: a
+    British street's English words say nothing of its writer), postcodes, and numbers."""
     text = _NOT_WORDS.sub(" ", text)
+    address = parse_address(text)
+    # A street starts with its house number; without one the "address" may be the
+    # shopper's own sentence ("My name is Maya Patel, postcode M1 1AE").
+    if address is not None and re.search(r"\d", address["line1"]):
+        for part in filter(None, address.values()):
+            text = re.sub(re.escape(part), " ", text, flags=re.I)
+    text = UK_POSTCODE.sub(" ", text)
+    text = US_ZIP.sub(" ", text)
+    return _WITH_DIGITS.sub(" ", text)
+
+
+def _scores(text: str) -> dict[str, float] | None:
     if len(text.strip()) < MIN_CHARS:
         return None
     scores = {str(c.language.iso_code_639_1.name).lower(): c.value

@@ -34,6 +34,7 @@ from agents.nlu.cues import (
     UK_POSTCODE,
     asked_facts,
     asks_for_person,
+    asks_if_anyone_there,
     basket_amount,
     brings_something_else,
     changes_payment,
@@ -53,6 +54,7 @@ from agents.nlu.cues import (
     refund_elsewhere,
     remedy,
     several_orders,
+    signs_off,
     unsupported_request,
     without_negated,
     yes_or_no,
@@ -142,6 +144,8 @@ class Reading:
     instruction: bool = False  # words aimed at the bot's instructions
     fraud_claim: bool = False  # money taken without consent
     asks_for_person: bool = False  # a person asked for in words
+    asks_if_anyone_there: bool = False  # "hello? anyone there?"
+    signs_off: bool = False  # a thank-you or goodbye
     stops_alerts: bool = False  # "stop alerts", STOP, "unsubscribe me from the boots one"
     alert_code: bool = False  # the notify-me form's code, sent back
     asks_still_there: bool = False  # "is it still there?" (after a back-in-stock alert)
@@ -457,8 +461,8 @@ def order_number_fallback(text: str, entities: dict[str, str], asked: bool,
     return ""
 
 
-def _classify(text: str) -> Any:
-    return classify(text)
+def _classify(text: str, language: str | None = None) -> Any:
+    return classify(text, language)
 
 
 # The kinds of a proposed action, by the intent that proposed it.
@@ -576,11 +580,11 @@ def without_instructions(text: str) -> str:
 
 
 def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
-         is_code: Callable[[str], bool]) -> Reading:
+         is_code: Callable[[str], bool], language: str | None = None) -> Reading:
     """The reading of ``text`` in the conversation whose memory is ``memory`` (read only):
     ``order_intents`` are the requests about an order, ``is_code`` tells a shop's
-    discount code."""
-    result = _classify(text)
+    discount code, ``language`` the language the message was read as written in."""
+    result = _classify(text, language)
     mem = memory
     intent, confidence = str(result.intent), float(result.confidence)
     entities = {k: v for k, v in result.entities.items() if v}
@@ -771,7 +775,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         amounts=tuple(a for a in (basket, cap, floor) if a is not None),
         codes=tuple(CODE_LIKE.findall(text)),
         instruction=is_instruction(text), fraud_claim=is_fraud_claim(text),
-        asks_for_person=asks_for_person(text),
+        asks_for_person=asks_for_person(text), asks_if_anyone_there=asks_if_anyone_there(text),
+        signs_off=signs_off(text),
         stops_alerts=alerts.wants_no_alerts(text), alert_code=alerts.is_alert_code(text),
         asks_still_there=alerts.asks_still_there(text), mentions_email="@" in text,
         asks_change=bool(CHANGE_WORDS.search(message_text)),

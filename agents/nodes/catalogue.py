@@ -21,12 +21,12 @@ from agents.nlu.catalogue import (
 from agents.nlu.words import says_value, words
 from agents.state import TurnState
 from agents.tools import stock_alerts
-from agents.tools.context import memory, reply
+from agents.tools.context import article, memory, reply
 from commerce import selectors as store
 from commerce.models import Article, Product, Variant, size_key
 from commerce.selectors import stem
 from conversations.dialogue import AwaitItem
-from replies.render import Either, Lines, Say
+from replies.render import Either, Lines, Options, Say
 
 
 def _product_for_turn(state: TurnState) -> Product | None:
@@ -75,7 +75,7 @@ def _stock_text(product: Product, variants: list[Variant]) -> Say | None:
         return None
     if len(variants) == 1:
         v = variants[0]
-        label = v.option_label()
+        label = Options(v.options)
         if v.stock > 0:
             return Say("bot.catalogue.option_in_stock", option=label, price=v.price)
         return Say("bot.catalogue.option_out_of_stock", option=label)
@@ -113,7 +113,7 @@ def _article_answer(state: TurnState, topic: str) -> dict[str, Any] | None:
     if not articles:
         return None
     a: Article = articles[0]
-    return {"replies": [reply(Say("bot.article", title=a.title, body=a.body))]}
+    return {"replies": [reply(article(a))]}
 
 
 def _product_words(product: Product) -> set[str]:
@@ -247,7 +247,7 @@ def _options_answer(text: str, product: Product, colour: str = "") -> list[Say]:
     if named and asks_which(text) and len(named) < len(variants):
         parts.append(Say("bot.catalogue.these", options=_one_after_another([
             Say("bot.catalogue.option_at" if v.stock > 0 else "bot.catalogue.option_at_sold_out",
-                option=v.option_label(), price=v.price) for v in named])))
+                option=Options(v.options), price=v.price) for v in named])))
         return parts
     ask = product_ask(text)
     if ask.count:
@@ -409,10 +409,11 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
             axes = tuple(k for k in ("size", "colour")
                          if len({str(v.options.get(k, "")) for v in out}) > 1)
             if not variants:
-                every = [v.option_label(" ") for v in store.variant_list_for_product(product)]
+                every = [Options(v.options, " ")
+                         for v in store.variant_list_for_product(product)]
                 return {"memory": mem, "replies": [reply(Say(
                     "bot.catalogue.no_such_option_watch", product=product.name,
-                    options="; ".join(every[:12])))]}
+                    options=Lines(every[:12], sep="; ")))]}
             if not out:
                 return {"memory": mem, "replies": [reply(
                     Say("bot.catalogue.all_in_stock", product=product.name))]}
@@ -421,9 +422,11 @@ def back_in_stock(state: TurnState) -> dict[str, Any]:
                    ("size", "colour"): "bot.catalogue.which_size_colour_watch"}.get(
                 axes, "bot.catalogue.which_option_watch")
             return {"memory": mem, "replies": [reply(
-                Say(key, product=product.name, options="; ".join(labels)), buttons=labels)]}
+                Say(key, product=product.name,
+                    options=Lines([Options(v.options, " ") for v in out[:8]], sep="; ")),
+                buttons=labels)]}
     variant = variants[0]
-    label = variant.option_label()
+    label = Options(variant.options)
     mem["pending"] = None
     if variant.stock > 0:
         return {"memory": mem, "replies": [reply(Say(

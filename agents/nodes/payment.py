@@ -18,7 +18,7 @@ from agents.nlu.cues import (
 )
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
-from agents.tools.context import memory, reply
+from agents.tools.context import article, memory, reply
 from agents.tools.orders import order_for_turn, order_for_turn_remembering
 from commerce import policy as rules
 from commerce import selectors as store
@@ -48,8 +48,7 @@ def payment_issue(state: TurnState) -> dict[str, Any]:
     if not double and question and not state.get("entities", {}).get("order_number"):
         articles = store.article_search(question, topic="payments")
         if articles:
-            return {"replies": [reply(Say("bot.article", title=articles[0].title,
-                                          body=articles[0].body))]}
+            return {"replies": [reply(article(articles[0]))]}
     lookup = order_for_turn(state, "payment_issue")
     if lookup.order is None:
         return lookup.update

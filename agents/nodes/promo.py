@@ -9,7 +9,7 @@ from typing import Any
 from agents.intents import Node
 from agents.nlu.cues import asks_points, basket_amount, code_candidates, names_what_for
 from agents.state import TurnState
-from agents.tools.context import conversation, reply
+from agents.tools.context import article, conversation, reply
 from agents.tools.orders import proof_needed
 from commerce import selectors as store
 from commerce.models import DiscountCode
@@ -131,6 +131,5 @@ def promo_question(state: TurnState) -> dict[str, Any]:
         return {"replies": [reply(said, how[0].body) if how else reply(said)]}
     articles = store.article_search(text, topic="promotions")
     if articles:
-        return {"replies": [reply(Say("bot.article", title=articles[0].title,
-                                          body=articles[0].body))]}
+        return {"replies": [reply(article(articles[0]))]}
     return {"replies": [reply(Say("bot.promo.no_general_code"))]}

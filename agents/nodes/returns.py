@@ -28,7 +28,7 @@ from agents.nlu.returns import (
 from agents.nlu.words import says_value, words
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
-from agents.tools.context import conversation, memory, reply
+from agents.tools.context import article, conversation, memory, reply
 from agents.tools.items import item_label, pick_items, pick_named
 from agents.tools.orders import order_for_turn, order_said
 from commerce import policy as rules
@@ -55,7 +55,7 @@ from conversations.dialogue import (
 from core import clock
 from core import formatting as fmt
 from core.formatting import Money
-from replies.render import Lines, Say, render, render_parts
+from replies.render import HelpArticle, Lines, Options, Say, render, render_parts
 
 
 def _ask_item(mem: dict[str, Any], order: Order, items: list[OrderItem], intent: str,
@@ -161,7 +161,7 @@ def _policy_answer(state: TurnState) -> dict[str, Any]:
     """How returns work, from the shop's article or its policy settings: no order needed."""
     articles = store.article_search(state.get("text", ""), topic="returns")
     if articles:
-        told: Say | str = f"{articles[0].title}: {articles[0].body}"
+        told: Say | HelpArticle = article(articles[0])
     else:
         policy = rules.policy_get()
         told = Say("bot.returns.policy_window" if policy.final_sale_returnable else
@@ -371,7 +371,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         return _refuse_or_handoff(state, decision, order, mem, "an exchange")
     target, described = _target_variant(state, item)
     alternatives = _same_product_in_stock(item)
-    alt_text = "; ".join(v.option_label() for v in alternatives[:6])
+    alt_text = Lines([Options(v.options) for v in alternatives[:6]], sep="; ")
     if target is None or target.stock < item.quantity:
         # The option words let routing recognise the answer ("the oatmeal one in M").
         mem["pending"] = AwaitItem(kind="item", intent="exchange_request", names=sorted(
@@ -422,12 +422,13 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
                 target = _cheapest_alternative(item)
                 described = target.option_label() if target is not None else ""
         if target is None or target.stock < item.quantity:
-            alternatives = "; ".join(v.option_label() for v in _same_product_in_stock(item)[:6])
+            alternatives = Lines([Options(v.options) for v in _same_product_in_stock(item)[:6]],
+                                 sep="; ")
             key = ({(True, True): "bot.returns.missing_out_in_stock",
                     (True, False): "bot.returns.missing_out_none",
                     (False, True): "bot.returns.missing_in_stock",
                     (False, False): "bot.returns.missing_none"}
-                   [(bool(described), bool(alternatives))])
+                   [(bool(described), bool(alternatives.items))])
             missing.append(Say(key, item=item_label(item), wanted=described,
                                alternatives=alternatives))
         else:

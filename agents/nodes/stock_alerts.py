@@ -9,7 +9,7 @@ from typing import Any
 from agents.nlu.alerts import names_product, stops_everything
 from agents.nlu.identity import emails
 from agents.state import TurnState
-from agents.tools.context import conversation, memory, reply
+from agents.tools.context import conversation, memory, reply, variant_said
 from campaigns import services as alerts
 from commerce.models import BackInStockSubscription, Variant
 from conversations.dialogue import pending_of
@@ -59,7 +59,7 @@ def alert_contact(state: TurnState) -> dict[str, Any]:
     address = found[0]
     alerts.stock_alert_request_by_email(conv.customer, variant, address, source="chat")
     return {"memory": mem, "replies": [reply(
-        Say("bot.stock.confirm_link_sent", email=address, item=str(variant)))]}
+        Say("bot.stock.confirm_link_sent", email=address, item=variant_said(variant)))]}
 
 
 def alert_code(state: TurnState) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def alert_code(state: TurnState) -> dict[str, Any]:
     if subscription is None:
         return {"replies": [reply(Say("bot.stock.code_unknown"))]}
     return {"replies": [reply(
-        Say("bot.stock.confirmed", item=str(subscription.variant)))]}
+        Say("bot.stock.confirmed", item=variant_said(subscription.variant)))]}
 
 
 def alert_followup(state: TurnState) -> dict[str, Any]:
@@ -81,8 +81,8 @@ def alert_followup(state: TurnState) -> dict[str, Any]:
     if variant is None:
         return {"memory": mem, "replies": [reply(Say("bot.stock.which_product"))]}
     if variant.stock > 0:
-        said = Say("bot.stock.still_there", item=str(variant), count=variant.stock,
+        said = Say("bot.stock.still_there", item=variant_said(variant), count=variant.stock,
                    price=variant.price, url=alerts.product_url(variant))
     else:
-        said = Say("bot.stock.sold_out_again", item=str(variant))
+        said = Say("bot.stock.sold_out_again", item=variant_said(variant))
     return {"memory": mem, "replies": [reply(said)]}

@@ -7,7 +7,7 @@ from typing import Any
 from agents.nlu.cues import greets, signs_off, yes_or_no
 from agents.state import TurnState
 from agents.tools.actions import hand_off
-from agents.tools.context import conversation, memory, reply
+from agents.tools.context import article, conversation, memory, reply
 from commerce import selectors as store
 from conversations.dialogue import AwaitClarify, pending_kind
 from replies.render import Either, Say, render
@@ -28,13 +28,17 @@ def greeting(state: TurnState) -> dict[str, Any]:
     return {"replies": [reply(Say("bot.talk.hello", capabilities=CAPABILITIES))]}
 
 
+def still_waiting(state: TurnState) -> dict[str, Any]:
+    """A shopper waiting for a person asks if anyone is there (or for a person again)."""
+    return {"replies": [reply(Say("bot.talk.still_waiting"))]}
+
+
 def account(state: TurnState) -> dict[str, Any]:
     articles = store.article_search(state.get("text", ""), topic="account")
     if articles:
         a = articles[0]
         # The article in the shop's own words, then the bot's.
-        return {"replies": [reply(Say("bot.article", title=a.title, body=a.body),
-                                  Say("bot.talk.article_followup"))]}
+        return {"replies": [reply(article(a), Say("bot.talk.article_followup"))]}
     return {"replies": [reply(Say("bot.talk.account_help"))]}
 
 

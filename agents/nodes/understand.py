@@ -25,7 +25,8 @@ def understand(state: TurnState) -> dict[str, Any]:
     mem = memory(state)
     text = button_tapped(state.get("text", ""),
                          language_or_default(turn().conversation.customer.language))
-    reading = read(text, mem, order_intents=ORDER_INTENTS, is_code=is_discount_code)
+    reading = read(text, mem, order_intents=ORDER_INTENTS, is_code=is_discount_code,
+                   language=state.get("language") or None)
     if reading.frustrated:
         mem["frustration"] = int(mem.get("frustration", 0)) + 1
     if reading.replaces_pending:

@@ -29,6 +29,28 @@ def test_the_language_of_a_message_is_detected(text, language):
     assert language_of(text) == language
 
 
+@pytest.mark.parametrize(("text", "known", "language"), [
+    ("Mandadlo a 4 Elm Close, Harrogate, HG1 2AB por favor", "es", "es"),
+    ("Mandatelo a 4 Elm Close, Harrogate, HG1 2AB per favore", "it", "it"),
+    ("Por favor mandem para 4 Elm Close, Harrogate, HG1 2AB", "pt", "pt"),
+    ("Bitte an 4 Elm Close, Harrogate, HG1 2AB schicken", "de", "de"),
+    ("M por favor", "pt", "pt"),
+    ("allô ? y a quelqu'un ?", "fr", "fr"),
+])
+def test_an_address_a_postcode_or_a_number_is_no_evidence_of_a_language(text, known, language):
+    assert language_of(text, known=known) == language
+
+
+def test_an_address_alone_decides_nothing():
+    assert language_of("is 12 High Street, Leeds, LS1 4AP", known="nl") is None
+    assert language_of("order 7401, YO1 7HH") is None
+
+
+def test_amounts_say_nothing_of_the_text_around_them():
+    assert language_of("Linen Shirt coûte 45,00 £GB. Il est disponible en M, blanc "
+                       "(45,00 £GB).", ignore=frozenset({"linen", "shirt"})) == "fr"
+
+
 def test_an_email_address_alone_decides_nothing():
     assert language_of("maya@example.com") is None
     assert language_of("https://shop.example/orders/1042") is None
@@ -150,3 +172,17 @@ def test_the_shops_product_names_are_no_evidence_of_a_language():
 
     assert language_of(text, known="pt", ignore=names) == "pt"
     assert language_of("is the packable rain jacket in stock?", ignore=names) == "en"
+
+
+def test_a_product_added_to_the_catalogue_is_no_evidence_from_the_next_message_on():
+    from commerce.models import Product
+    from commerce.selectors import product_name_words
+
+    Product.objects.create(name="Linen Shirt", slug="linen-shirt", category="apparel",
+                           kind="shirt")
+    assert "heavyweight" not in product_name_words()
+
+    Product.objects.create(name="Heavyweight Hoodie", slug="heavyweight-hoodie",
+                           category="apparel", kind="hoodie")
+
+    assert {"heavyweight", "hoodie", "linen", "shirt"} <= product_name_words()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents import routing
-from agents.nlu.reading import Reading
+from agents.nlu.reading import Reading, VariantTarget
 
 
 def state(intent="other", confidence=0.9, pending=None, memory=None, **fields):
@@ -58,3 +58,29 @@ def test_the_agenda_goes_on_only_when_nothing_waits_and_nobody_took_over():
     assert routing.route_after_answer(state(agenda=agenda, pending=CONFIRM)) == "done"
     assert routing.route_after_answer(state(agenda=agenda, handoff={"reason": "x"})) == "done"
     assert routing.route_after_answer(state(agenda=[])) == "done"
+
+
+@pytest.mark.parametrize(("given", "step"), [
+    (state("greeting", waiting_for_person=True), "still_waiting"),
+    (state("other", confidence=0.0, waiting_for_person=True, asks_if_anyone_there=True),
+     "still_waiting"),
+    (state("human_handoff", confidence=0.95, waiting_for_person=True), "still_waiting"),
+    (state("greeting", waiting_for_person=True, signs_off=True), "done"),
+    (state("greeting", waiting_for_person=True, yes_no="yes", word_count=1), "done"),
+    (state("cancel_order", confidence=0.95, waiting_for_person=True), "done"),
+    (state("product_question", confidence=0.95, waiting_for_person=True),
+     "product_question"),
+])
+def test_while_waiting_for_a_person_a_shopper_checking_in_is_told_they_still_wait(
+        given, step):
+    assert routing.route_after_understand(given) == step
+
+
+def test_an_answer_naming_a_size_and_colour_in_its_own_language_picks_the_option():
+    which = {"kind": "item", "intent": "back_in_stock", "names": ["green", "m", "s"]}
+    reading = Reading(intent="product_question", confidence=0.8, stems=frozenset({"vert"}),
+                      variant=VariantTarget(size="M", colour="green"))
+    given = {"intent": "product_question", "confidence": 0.8, "reading": reading,
+             "memory": {"pending": which}}
+
+    assert routing.route_after_understand(given) == "back_in_stock"

@@ -6,8 +6,9 @@ from typing import Any
 
 from agents.context import turn
 from agents.state import TurnState
+from commerce.models import Article, Variant
 from conversations.models import Conversation
-from replies.render import Say
+from replies.render import HelpArticle, Options, Say
 
 
 def conversation(state: TurnState) -> Conversation:
@@ -15,7 +16,7 @@ def conversation(state: TurnState) -> Conversation:
     return turn().conversation
 
 
-def reply(*parts: Say | str, buttons: list[Say | str] | None = None,
+def reply(*parts: Say | HelpArticle | str, buttons: list[Say | str] | None = None,
           attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """One reply of the bot: its messages by key (``Say``), said in the shopper's language
     when the turn ends (agents.runner). A plain string is said as it is, for words that
@@ -23,5 +24,16 @@ def reply(*parts: Say | str, buttons: list[Say | str] | None = None,
     return {"parts": list(parts), "buttons": buttons or [], "attachments": attachments or []}
 
 
+def article(a: Article) -> HelpArticle:
+    """The shop's help article as an answer, said in the shopper's language when the shop
+    wrote it in that one."""
+    return HelpArticle(a.title, a.body, a.translations or {})
+
+
 def memory(state: TurnState) -> dict[str, Any]:
     return dict(state.get("memory") or {})
+
+
+def variant_said(v: Variant) -> Options:
+    """A variant as a reply names it, its options in the shopper's language."""
+    return Options(v.options, name=v.product.name)

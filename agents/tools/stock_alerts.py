@@ -8,7 +8,7 @@ from typing import Any
 
 from agents.nlu.alerts import listed_options
 from agents.state import TurnState
-from agents.tools.context import conversation, reply
+from agents.tools.context import conversation, reply, variant_said
 from campaigns import services as alerts
 from commerce.models import Variant
 from conversations.dialogue import AwaitAlertContact
@@ -23,7 +23,7 @@ def subscribe(state: TurnState, variant: Variant, mem: dict[str, Any]) -> dict[s
     conv = conversation(state)
     mem["pending"] = None
     channel = state.get("channel", "web")
-    label = str(variant)
+    label = variant_said(variant)
     if channel in alerts.REACHABLE:
         said = Say("bot.stock.watching", item=label)
         alerts.stock_alert_subscribe(conv.customer, variant, channel,
@@ -64,14 +64,14 @@ def subscribe_many(state: TurnState, variants: list[Variant],
     available = [v for v in variants if v.stock > 0]
     parts: list[Say] = []
     if out:
-        said = (Say("bot.stock.watching", item=str(out[0])) if len(out) == 1 else
-                Say("bot.stock.watching_several", items=[str(v) for v in out]))
+        said = (Say("bot.stock.watching", item=variant_said(out[0])) if len(out) == 1 else
+                Say("bot.stock.watching_several", items=[variant_said(v) for v in out]))
         wording = _as_read(conv, said)
         for variant in out:
             alerts.stock_alert_subscribe(conv.customer, variant, channel, wording=wording,
                                          source="chat")
         parts.append(said)
     for variant in available:
-        parts.append(Say("bot.stock.in_stock_now", item=str(variant), count=variant.stock,
+        parts.append(Say("bot.stock.in_stock_now", item=variant_said(variant), count=variant.stock,
                          price=variant.price))
     return {"memory": mem, "replies": [reply(*parts)]}

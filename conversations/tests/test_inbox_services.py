@@ -441,7 +441,20 @@ def test_handing_back_marks_it_tells_the_shopper_and_the_bot_answers_the_next_me
         inbox.conversation_return_to_bot(conversation, alice)
 
 
-def test_the_bot_stays_silent_while_a_person_has_the_conversation(web_human):
+def test_a_shopper_waiting_for_a_person_who_asks_if_anyone_is_there_is_told_they_still_wait(
+        web_human):
+    replies = say("web", SESSION, "hello? anyone there?")
+
+    assert [r.text for r in replies] == [
+        "I'm here — you're still in the queue for someone from our team, who will reply right "
+        "here. Meanwhile I can answer questions about our products."]
+    web_human.refresh_from_db()
+    assert web_human.status == Handoff.Status.WAITING
+
+
+def test_the_bot_stays_silent_while_a_person_has_the_conversation(web_human, alice):
+    inbox.handoff_claim(web_human, alice)
+
     assert say("web", SESSION, "hello? anyone there?") == []
 
 

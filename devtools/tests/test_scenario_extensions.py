@@ -195,6 +195,24 @@ def test_a_store_extension_that_cannot_be_built_is_a_clear_error(
     assert str(error.value).startswith(message)
 
 
+@pytest.mark.django_db
+def test_an_article_carries_the_translations_the_shop_wrote() -> None:
+    from commerce.models import Article
+
+    scenarios.build_store({"store": {"articles": [{
+        "title": "Resetting your password", "topic": "account", "body": "Click 'Forgot'.",
+        "translations": {"it": {"title": "Reimpostare la password",
+                                "body": "Clicca su 'Dimenticata'."}}}]}},
+        scenarios.moment("2026-11-20T10:00:00Z", None))
+
+    assert Article.objects.get().translations == {
+        "it": {"title": "Reimpostare la password", "body": "Clicca su 'Dimenticata'."}}
+    with pytest.raises(scenarios.ScenarioError, match=r"store.articles\[0\].translations.it"):
+        scenarios.build_store({"store": {"articles": [{
+            "title": "Other", "body": "x", "translations": {"it": {"title": "Altro"}}}]}},
+            scenarios.moment("2026-11-20T10:00:00Z", None))
+
+
 # --- Events --------------------------------------------------------------------------
 
 

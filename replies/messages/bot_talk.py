@@ -43,6 +43,11 @@ SPECS = (
         "The shopper asked for a person.",
     ),
     MessageSpec(
+        "bot.talk.still_waiting",
+        "The shopper, waiting for a person nobody has taken the chat for yet, asks if anyone "
+        "is there.",
+    ),
+    MessageSpec(
         "bot.talk.frustration",
         "The shopper is frustrated again: a person takes over.",
     ),
@@ -170,6 +175,13 @@ SPECS = (
     MessageSpec(
         "bot.article",
         "A help-centre article the shop wrote, quoted as the answer: its title, then its body.",
+        {"title": "Delivery times", "body": "Standard delivery takes 3-5 working days."},
+        required=("title", "body"),
+    ),
+    MessageSpec(
+        "bot.article.untranslated",
+        "A help-centre article the shop has not written in the shopper's language: said to "
+        "be untranslated, then quoted as the shop wrote it (title, then body).",
         {"title": "Delivery times", "body": "Standard delivery takes 3-5 working days."},
         required=("title", "body"),
     ),

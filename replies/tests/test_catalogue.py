@@ -16,7 +16,16 @@ from replies.checks import catalogue_check
 from replies.compile import LOCALE_DIR, compile_all
 from replies.messages import MESSAGES
 from replies.models import ReplyText
-from replies.render import Either, Say, fill, overrides_read_once, render, render_parts
+from replies.render import (
+    Either,
+    HelpArticle,
+    Options,
+    Say,
+    fill,
+    overrides_read_once,
+    render,
+    render_parts,
+)
 from replies.services import reply_text_reset, reply_text_set, text_problems
 
 
@@ -104,6 +113,36 @@ def test_facts_are_formatted_for_the_language():
     text = "{amount} / {at} / {n}"
     assert fill(text, facts, "de") == "1.234,50\u00a0€ / Dienstag, 17. November um 14:05 / 3"
     assert fill(text, facts, "en") == "€1,234.50 / Tuesday 17 November at 14:05 / 3"
+
+
+def test_a_variants_colour_is_said_in_the_shoppers_language_and_a_flag_is_left_out():
+    jacket = {"colour": "yellow", "size": "L", "waterproof": "yes"}
+    assert fill("{o}", {"o": Options(jacket)}, "es") == "L, amarillo"
+    assert fill("{o}", {"o": Options(jacket, name="Rain Jacket")}, "pt") == (
+        "Rain Jacket (L, amarelo)")
+    assert fill("{o}", {"o": Options({"colour": "oatmeal", "size": "M"}, " ")}, "fr") == (
+        "M oatmeal")
+    assert str(Options(jacket)) == "L, yellow"
+
+
+@pytest.mark.django_db
+def test_a_help_article_is_quoted_in_the_shoppers_language_when_the_shop_wrote_it_so():
+    article = HelpArticle("Resetting your password", "Click 'Forgot password'.", {
+        "it": {"title": "Reimpostare la password", "body": "Clicca su 'Password dimenticata'."}})
+
+    assert render_parts([article], "it") == (
+        "Reimpostare la password: Clicca su 'Password dimenticata'.")
+    assert render_parts([article], "en") == "Resetting your password: Click 'Forgot password'."
+
+
+@pytest.mark.django_db
+def test_an_article_the_shop_wrote_only_in_english_is_said_to_be_untranslated_then_quoted():
+    article = HelpArticle("Resetting your password", "Click 'Forgot password'.")
+
+    assert render_parts([article], "it") == (
+        "Il nostro centro assistenza risponde a questa domanda in un articolo che non abbiamo "
+        "ancora tradotto in italiano; eccolo come l'abbiamo scritto: «Resetting your password: "
+        "Click 'Forgot password'.»")
 
 
 @pytest.mark.django_db
