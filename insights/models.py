@@ -54,10 +54,15 @@ class ConversationFact(models.Model):
     first_response_open_s = models.FloatField(null=True)
     resolution_s = models.FloatField(null=True)
     resolution_open_s = models.FloatField(null=True)
+    # The day and the week (its Monday) it started on, in the shop's time zone: what the
+    # charts group by and the contact counts are kept per (`HoursBasis` says which zone).
+    day = models.DateField(null=True)
+    week = models.DateField(null=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["started_at"], name="fact_started"),
+            models.Index(fields=["day"], name="fact_day"),
             models.Index(fields=["customer_id", "started_at"], name="fact_customer_started"),
             models.Index(fields=["order_number"], name="fact_order",
                          condition=~models.Q(order_number="")),
@@ -97,8 +102,9 @@ class HandoffFact(models.Model):
 
 
 class HoursBasis(models.Model):
-    """The support hours the facts' support-hour durations were counted in (one row); when
-    the shop's hours change, the next refresh counts them again."""
+    """The support hours the facts' support-hour durations were counted in, and the time
+    zone of their days (one row); when either changes, the next refresh counts them
+    again."""
 
     hours = models.TextField()
 
@@ -121,9 +127,38 @@ class OrderFact(models.Model):
     origin = models.CharField(max_length=120, blank=True)
     destination = models.CharField(max_length=60, blank=True)
     product_ids = ArrayField(models.BigIntegerField(), default=list)
+    # The day it was placed on, in the shop's time zone.
+    day = models.DateField(null=True, db_index=True)
 
     def __str__(self) -> str:
         return f"Facts of order #{self.number}"
+
+
+class ContactCount(models.Model):
+    """Orders placed and contacts about them on one day (the shop's), per carrier, lane or
+    product of the order (`figure` names which, `key` which one): orders on rows without
+    a channel, contacts on the rows of the channel the conversation started on. Counted
+    again, a whole day at a time, for every day whose order or conversation facts changed
+    (`StaleDay`), so the contact rates read a few rows per day."""
+
+    day = models.DateField()
+    figure = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, blank=True)
+    orders = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="contact_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.key} on {self.day}"
+
+
+class StaleDay(models.Model):
+    """A day whose contact counts must be counted again (marked by the facts' refresh)."""
+
+    day = models.DateField(primary_key=True)
 
 
 class StaleOrder(models.Model):

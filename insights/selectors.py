@@ -135,6 +135,7 @@ class Context:
         self.memo: dict[str, Any] = {}
         self.params: dict[str, Any] = {
             "start": start, "end": end, "channel": filters.channel,
+            "first_day": filters.start, "last_day": filters.end,
             "settled": self.now - timedelta(days=REOPEN_DAYS), "tz": settings.TIME_ZONE,
             "not_support": [str(r) for r in NOT_SUPPORT_REASONS],
         }
@@ -162,14 +163,13 @@ class Context:
         """Every count the conversation charts group by, in one pass over the range's
         facts (one grouping set per chart), keyed by the set's name and then its values."""
         return _grouped(self, CUBE_COLUMNS, CUBE_SETS, f"""
-            SELECT (f.started_at AT TIME ZONE %(tz)s)::date AS d, {OUTCOME_SQL} AS o,
+            SELECT f.day AS d, {OUTCOME_SQL} AS o,
                    f.channel,
                    CASE WHEN f.first_response_at IS NULL THEN -1
                         ELSE {_bucket(self.seconds("first_response"), FRT_EDGES)} END AS fb,
                    CASE WHEN f.resolved_at IS NULL THEN NULL
                         ELSE {_bucket(self.seconds("resolution"), RESOLUTION_EDGES)} END AS rb,
-                   date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date AS w,
-                   f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
+                   f.week AS w, f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
             FROM insights_conversationfact f WHERE {self.where}""")
 
     @cached_property
@@ -479,44 +479,25 @@ def sla_breaches(ctx: Context) -> Figure:
               [[f"{d.isoformat()}|1" for d in days], [f"{d.isoformat()}|0" for d in days]]))
 
 
-# Contact rates by carrier, lane and product: contacts in one pass over the range's
-# conversations about an order, orders in one pass over the range's orders. An order's
-# products are distinct, and a conversation has one order, so a count is a count of
+# Contact rates by carrier, lane and product, from the contact counts kept per day
+# (insights.services.contact_counts_refresh): a few rows per day and figure. An order's
+# products are distinct and a conversation has one order, so a count is a count of
 # conversations (or orders).
-# Contact rates by carrier, lane and product, from two small groupings: the range's
-# conversations about an order, and the range's orders, each by the order's carrier, lane
-# and products (a few thousand combinations at most), summed up per figure here. An
-# order's products are distinct and a conversation has one order, so a count is a count
-# of conversations (or orders).
-_CONTACT_GROUPS = """
-SELECT o.carrier, o.origin, o.destination, o.product_ids, count(*)
-FROM {source} WHERE {where}
-GROUP BY 1, 2, 3, 4
-"""
-
-
-def _contact_counts(ctx: Context, source: str, where: str) -> dict[str, dict[Any, int]]:
-    counts: dict[str, dict[Any, int]] = {"contact_carrier": {}, "contact_lane": {},
-                                         "contact_product": {}}
-    for carrier, origin, destination, products, n in ctx.rows(
-            _CONTACT_GROUPS.format(source=source, where=where)):
-        keys = [("contact_carrier", carrier)]
-        if origin or destination:
-            keys.append(("contact_lane", f"{origin} → {destination}"))
-        keys += [("contact_product", str(product)) for product in products or []]
-        for figure, key in keys:
-            counts[figure][key] = counts[figure].get(key, 0) + n
-    return counts
-
-
 def _contacts(ctx: Context) -> dict[str, tuple[dict[Any, int], dict[Any, int]]]:
     if "contacts" not in ctx.memo:
-        contacts = _contact_counts(
-            ctx, "insights_conversationfact f JOIN insights_orderfact o "
-                 "ON o.number = f.order_number", f"{ctx.where} AND f.order_number <> ''")
-        orders = _contact_counts(ctx, "insights_orderfact o",
-                                 "o.placed_at >= %(start)s AND o.placed_at < %(end)s")
-        ctx.memo["contacts"] = {k: (contacts[k], orders[k]) for k in contacts}
+        found: dict[str, tuple[dict[Any, int], dict[Any, int]]] = {
+            k: ({}, {}) for k in ("contact_carrier", "contact_lane", "contact_product")}
+        for figure, key, orders, contacts in ctx.rows("""
+                SELECT figure, key, sum(orders), sum(contacts) FILTER (
+                    WHERE %(channel)s = '' OR channel = %(channel)s)
+                FROM insights_contactcount
+                WHERE day >= %(first_day)s AND day <= %(last_day)s
+                GROUP BY 1, 2"""):
+            if contacts:
+                found[figure][0][key] = int(contacts)
+            if orders:
+                found[figure][1][key] = int(orders)
+        ctx.memo["contacts"] = found
     return ctx.memo["contacts"]
 
 
@@ -565,15 +546,25 @@ def contact_product(ctx: Context) -> Figure:
 
 
 def return_reasons(ctx: Context) -> Figure:
+    # Each returned item's variant is looked up by key (a few thousand lookups, not a
+    # pass over every item ever ordered), and the items are summed per variant before
+    # its product and size are read.
     found = ctx.rows("""
-        SELECT p.name, COALESCE(v.options ->> 'size', ''), lower(r.reason), sum(ri.quantity)
-        FROM commerce_return r
-        JOIN commerce_returnitem ri ON ri.return_request_id = r.id
-        JOIN commerce_orderitem oi ON oi.id = ri.order_item_id
-        JOIN commerce_variant v ON v.id = oi.variant_id
+        WITH items AS (
+            SELECT (SELECT oi.variant_id FROM commerce_orderitem oi
+                    WHERE oi.id = ri.order_item_id) AS variant_id,
+                   lower(r.reason) AS reason, ri.quantity
+            FROM commerce_return r
+            JOIN commerce_returnitem ri ON ri.return_request_id = r.id
+            WHERE r.created_at >= %(start)s AND r.created_at < %(end)s
+        ), per_variant AS (
+            SELECT variant_id, reason, sum(quantity) AS quantity FROM items GROUP BY 1, 2
+        )
+        SELECT p.name, COALESCE(v.options ->> 'size', ''), i.reason, sum(i.quantity)
+        FROM per_variant i
+        JOIN commerce_variant v ON v.id = i.variant_id
         JOIN commerce_product p ON p.id = v.product_id
-        WHERE r.created_at >= %(start)s AND r.created_at < %(end)s
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC""")
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3""")
     rows = [[name, size, reason or "(none given)", int(n)] for name, size, reason, n in found]
     by_size: dict[str, list[int]] = {}
     for _, size, reason, n in found:
@@ -763,7 +754,7 @@ class DrillRow:
 def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str, Any]]:
     """The SQL condition that picks the conversations behind one bar."""
     first, _, second = key.partition("|")
-    day = "(f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
+    day = "f.day = %(d)s::date"
     duration_buckets = {
         "first_response": ("first_response", "f.first_response_at", FRT_EDGES),
         "resolution_time": ("resolution", "f.resolved_at", RESOLUTION_EDGES),
@@ -794,7 +785,7 @@ def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str
         return handoff.format("(h.created_at AT TIME ZONE %(tz)s)::date = %(d)s::date "
                               "AND h.sla_breached = %(k)s"), {"d": first, "k": second == "1"}
     if figure == "intents":
-        week = "date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
+        week = "f.week = %(d)s::date"
         if second:
             return f"{week} AND f.topic_intent = %(k)s", {"d": first, "k": second}
         return f"{week} AND f.topic_intent <> ''", {"d": first}
