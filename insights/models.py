@@ -63,6 +63,8 @@ class ConversationFact(models.Model):
         indexes = [
             models.Index(fields=["started_at"], name="fact_started"),
             models.Index(fields=["day"], name="fact_day"),
+            models.Index(fields=["resolved_at"], name="fact_bot_closed",
+                         condition=models.Q(bot_closed=True)),
             models.Index(fields=["customer_id", "started_at"], name="fact_customer_started"),
             models.Index(fields=["order_number"], name="fact_order",
                          condition=~models.Q(order_number="")),
@@ -155,8 +157,31 @@ class ContactCount(models.Model):
         return f"{self.figure} {self.key} on {self.day}"
 
 
+class ConversationCount(models.Model):
+    """How many conversations the figures count started on one day (the shop's) on one
+    channel, by what each chart groups them by: `figure` names the chart ("volume",
+    "first_response", "first_response_open", "resolution_time", "resolution_time_open",
+    "intents", "quality") and `key` the outcome, bucket or intent. Counted again with the
+    day's contact counts. The outcome of a conversation the bot closed and nobody
+    reopened is kept as "bot_closed": whether its 7 days are over depends on when the
+    page is read."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=16)
+    figure = models.CharField(max_length=24)
+    key = models.CharField(max_length=32)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="conversation_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.key} on {self.day}"
+
+
 class StaleDay(models.Model):
-    """A day whose contact counts must be counted again (marked by the facts' refresh)."""
+    """A day whose contact and conversation counts must be counted again (marked by the
+    facts' refresh)."""
 
     day = models.DateField(primary_key=True)
 

@@ -26,20 +26,17 @@ from commerce.models import Product, size_key
 from conversations.models import NOT_SUPPORT_REASONS, HandoffReason
 from core import clock
 from core.models import Channel
-from insights.services import insights_refresh
+from insights.services import FRT_EDGES, QUALITY_EDGES, RESOLUTION_EDGES, insights_refresh
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 DRILL_LIMIT = 200
 REOPEN_DAYS = 7
 
-FRT_EDGES = [60, 300, 900, 3600, 14400, 86400]
 FRT_LABELS = ["0–1 min", "1–5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "24 h+"]
 WAIT_EDGES = [300, 900, 3600, 14400, 86400]
 WAIT_LABELS = ["0–5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "24 h+"]
-RESOLUTION_EDGES = [3600, 14400, 86400, 259200, 604800]
 RESOLUTION_LABELS = ["under 1 h", "1–4 h", "4–24 h", "1–3 days", "3–7 days", "7 days+"]
-QUALITY_EDGES = [20, 40, 60, 80, 100]
 QUALITY_LABELS = ["0–19", "20–39", "40–59", "60–79", "80–99", "100"]
 
 OUTCOMES = {
@@ -160,17 +157,46 @@ class Context:
 
     @cached_property
     def cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
-        """Every count the conversation charts group by, in one pass over the range's
-        facts (one grouping set per chart), keyed by the set's name and then its values."""
-        return _grouped(self, CUBE_COLUMNS, CUBE_SETS, f"""
-            SELECT f.day AS d, {OUTCOME_SQL} AS o,
-                   f.channel,
-                   CASE WHEN f.first_response_at IS NULL THEN -1
-                        ELSE {_bucket(self.seconds("first_response"), FRT_EDGES)} END AS fb,
-                   CASE WHEN f.resolved_at IS NULL THEN NULL
-                        ELSE {_bucket(self.seconds("resolution"), RESOLUTION_EDGES)} END AS rb,
-                   f.week AS w, f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
-            FROM insights_conversationfact f WHERE {self.where}""")
+        """Every count the conversation charts group by, keyed by the chart's name and then
+        its values, from the counts kept per day and channel (a few hundred rows); only
+        whether the bot's closes are 7 days old yet is read from the facts."""
+        hours = "_open" if self.filters.business_hours else ""
+        stored = {"volume": "volume", "intents": "intents", "quality": "quality",
+                  f"first_response{hours}": "first_response",
+                  f"resolution_time{hours}": "resolution_time"}
+        found = self.rows("""
+            SELECT figure, CASE WHEN figure = 'volume' THEN day END,
+                   CASE WHEN figure LIKE 'first_response%%' THEN channel END,
+                   CASE WHEN figure = 'intents'
+                        THEN day - (EXTRACT(ISODOW FROM day)::int - 1) END,
+                   key, sum(n)
+            FROM insights_conversationcount
+            WHERE day >= %(first_day)s AND day <= %(last_day)s
+              AND (%(channel)s = '' OR channel = %(channel)s) AND figure = ANY(%(figures)s)
+            GROUP BY 1, 2, 3, 4, 5""", {"figures": list(stored)})
+        cube: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in CUBE_SETS}
+        for figure, day, channel, week, key, n in found:
+            name = stored[figure]
+            if name == "volume":
+                cube[name][(day, key)] = int(n)
+            elif name == "intents":
+                cube[name][(week, key)] = int(n)
+            else:
+                bucket = int(key) if key else None
+                cube[name][(channel, bucket) if name == "first_response" else (bucket,)] = int(n)
+        provisional = dict(self.rows(f"""
+            SELECT f.day, count(*) FROM insights_conversationfact f
+            WHERE {self.where} AND f.bot_closed AND f.resolved_at > %(settled)s
+              AND f.handoff_at IS NULL AND f.involved AND f.reopened_by IS NULL
+            GROUP BY 1"""))
+        volume = cube["volume"]
+        for day in {d for d, o in volume if o == "bot_closed"}:
+            closed = volume.pop((day, "bot_closed"))
+            for outcome, n in (("provisional", provisional.get(day, 0)),
+                               ("automated", closed - provisional.get(day, 0))):
+                if n:
+                    volume[(day, outcome)] = n
+        return cube
 
     @cached_property
     def handoff_cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
@@ -184,22 +210,35 @@ class Context:
 
     @cached_property
     def stats(self) -> dict[str, tuple[Any, ...]]:
-        """Counts and percentiles per channel where the conversation started ("" is all
-        channels), in one more pass."""
+        """Counts and percentiles of all channels (under ""), and per channel where the
+        conversation started what the first response chart shows of it: how many got a
+        reply and its p50 and p90. One pass, and no grouping: each channel's durations are
+        sorted apart (FILTER), so every duration is sorted once per figure that shows it."""
         frt, res = self.seconds("first_response"), self.seconds("resolution")
-        found = self.rows(f"""
-            SELECT GROUPING(f.channel), f.channel, count(*), count(*) FILTER (WHERE f.involved),
+        channels = list(Channel.values)
+        per_channel = ", ".join(
+            f"count(*) FILTER (WHERE f.channel = %(ch{i})s), "
+            f"count(f.first_response_at) FILTER (WHERE f.channel = %(ch{i})s), "
+            f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}) "
+            f"FILTER (WHERE f.channel = %(ch{i})s)" for i in range(len(channels)))
+        [found] = self.rows(f"""
+            SELECT count(*), count(*) FILTER (WHERE f.involved),
                    count(*) FILTER (WHERE f.involved AND f.handoff_at IS NULL),
                    count(*) FILTER (WHERE f.handoff_at IS NOT NULL),
                    count(*) FILTER (WHERE f.sla_breached), avg(f.quality),
                    count(f.first_response_at),
                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
                    count(f.resolved_at),
-                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res})
-            FROM insights_conversationfact f WHERE {self.where}
-            GROUP BY GROUPING SETS ((f.channel), ())""")
-        return {("" if total_row else channel): tuple(rest)
-                for total_row, channel, *rest in found}
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res}),
+                   {per_channel}
+            FROM insights_conversationfact f WHERE {self.where}""",
+                            {f"ch{i}": c for i, c in enumerate(channels)})
+        stats: dict[str, tuple[Any, ...]] = {"": tuple(found[:10])}
+        for i, channel in enumerate(channels):
+            total, answered, percentiles = found[10 + 3 * i:13 + 3 * i]
+            if total:
+                stats[channel] = (answered, percentiles)
+        return stats
 
     @cached_property
     def handoff_stats(self) -> tuple[Any, ...]:
@@ -227,7 +266,6 @@ def _grouped(ctx: Context, columns: list[str], sets: dict[str, tuple[str, ...]],
     return cube
 
 
-CUBE_COLUMNS = ["d", "o", "channel", "fb", "rb", "w", "topic_intent", "qb"]
 CUBE_SETS: dict[str, tuple[str, ...]] = {
     "volume": ("d", "o"), "first_response": ("channel", "fb"), "resolution_time": ("rb",),
     "intents": ("w", "topic_intent"), "quality": ("qb",),
@@ -237,8 +275,7 @@ HANDOFF_SETS: dict[str, tuple[str, ...]] = {
     "reasons": ("reason", "sla_breached"), "sla": ("hd", "sla_breached"),
     "human_reply": ("hb",),
 }
-# stats' columns, after the channel
-_TOTAL, _INVOLVED, _DEFLECTED, _HANDED, _BREACHED, _QUALITY = range(6)
+# All channels' stats: where each duration's count and percentiles are.
 STAT_COLUMNS = {"first_response": 6, "resolution_time": 8}
 
 
@@ -410,7 +447,8 @@ def _distribution(ctx: Context, key: str, title: str, definition: str,
         found = {"": (measured, percentiles)}
     else:
         column = STAT_COLUMNS[key]
-        found = {g: (row[column], row[column + 1]) for g, row in ctx.stats.items()}
+        found = {g: (row[column], row[column + 1]) if g == "" else row
+                 for g, row in ctx.stats.items()}
     stats = [(g, n, *(percentiles or (None, None)))
              for g, (n, percentiles) in sorted(found.items())
              if (g != "") == by_channel and (n or not by_channel

@@ -23,6 +23,10 @@ ANALYZE_AFTER = 20_000
 REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
 NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
+# The charts' buckets of seconds (first response, resolution) and of the quality score.
+FRT_EDGES = [60, 300, 900, 3600, 14400, 86400]
+RESOLUTION_EDGES = [3600, 14400, 86400, 259200, 604800]
+QUALITY_EDGES = [20, 40, 60, 80, 100]
 
 # The batch is picked (and locked) first and then deleted by key, so the plan never
 # depends on how many marks the statistics think there are.
@@ -163,7 +167,8 @@ ON CONFLICT (conversation_id) DO UPDATE SET
 
 # The reopen of a conversation is decided by its customer's later conversations: those
 # just recomputed decide it for every conversation of the same customer closed in the
-# 7 days before they started (and for themselves). The quality score follows.
+# 7 days before they started (and for themselves). The quality score follows, and the
+# days of the conversations it was decided for are counted again.
 _REOPEN_AND_QUALITY = """
 WITH touched AS (
     SELECT customer_id, min(started_at) AS since FROM insights_conversationfact
@@ -185,7 +190,7 @@ WITH touched AS (
      AND ((f.order_number <> '' AND g.order_number = f.order_number)
           OR (f.topic_intent <> '' AND g.topic_intent = f.topic_intent))
     ORDER BY f.conversation_id, g.started_at, g.conversation_id
-)
+), updated AS (
 UPDATE insights_conversationfact f
 SET reopened_by = d.reopened_by,
     quality = GREATEST(0, 100
@@ -195,6 +200,11 @@ SET reopened_by = d.reopened_by,
         - CASE WHEN f.frustrated THEN 20 ELSE 0 END
         - CASE WHEN f.sla_breached THEN 20 ELSE 0 END)
 FROM decided d WHERE f.conversation_id = d.conversation_id
+RETURNING f.day
+)
+INSERT INTO insights_staleday (day)
+SELECT DISTINCT day FROM updated WHERE day IS NOT NULL
+ON CONFLICT DO NOTHING
 """
 
 
@@ -214,7 +224,7 @@ _UPSERT_SQL = _UPSERT.format(
     resolution_open=_open_between("m.first_inbound_at", "c.resolved_at"))
 
 # The shop's support hours or time zone changed: every support-hour duration and every
-# day is counted again, and so is every day's contact counts.
+# day is counted again, and so are every day's contact and conversation counts.
 _RECOUNT_OPEN = [
     f"""UPDATE insights_conversationfact SET
         first_response_open_s = {_open_between("first_inbound_at", "first_response_at")},
@@ -225,6 +235,7 @@ _RECOUNT_OPEN = [
         wait_open_s = {_open_between("created_at", "human_reply_at")}""",
     "UPDATE insights_orderfact SET day = (placed_at AT TIME ZONE %(day_tz)s)::date",
     "DELETE FROM insights_contactcount",
+    "DELETE FROM insights_conversationcount",
     """INSERT INTO insights_staleday (day)
        SELECT day FROM insights_conversationfact WHERE day IS NOT NULL
        UNION SELECT day FROM insights_orderfact WHERE day IS NOT NULL
@@ -411,8 +422,41 @@ GROUP BY 1, 2, 3, 4
 """
 
 
-def contact_counts_refresh() -> int:
-    """Count again the contact counts of every day marked stale. Returns how many days."""
+def _bucket(expr: str, edges: list[int]) -> str:
+    return f"width_bucket({expr}, ARRAY{edges}::float8[])::text"
+
+
+# A day's conversations that the figures count, per channel, under each chart's grouping
+# (a missing bucket is an empty key).
+_CONVERSATION_COUNTS = f"""
+INSERT INTO insights_conversationcount (day, channel, figure, key, n)
+SELECT f.day, f.channel, k.figure, COALESCE(k.key, ''), count(*)
+FROM insights_conversationfact f CROSS JOIN LATERAL (VALUES
+    ('volume', CASE WHEN f.handoff_at IS NOT NULL THEN 'handed_off'
+                    WHEN NOT f.involved THEN 'unanswered'
+                    WHEN f.bot_closed AND f.reopened_by IS NOT NULL THEN 'reopened'
+                    WHEN f.bot_closed THEN 'bot_closed'
+                    ELSE 'deflected' END),
+    ('first_response', CASE WHEN f.first_response_at IS NULL THEN '-1'
+                            ELSE {_bucket("f.first_response_s", FRT_EDGES)} END),
+    ('first_response_open', CASE WHEN f.first_response_at IS NULL THEN '-1'
+                                 ELSE {_bucket("f.first_response_open_s", FRT_EDGES)} END),
+    ('resolution_time', CASE WHEN f.resolved_at IS NOT NULL
+                             THEN {_bucket("f.resolution_s", RESOLUTION_EDGES)} END),
+    ('resolution_time_open', CASE WHEN f.resolved_at IS NOT NULL
+                                  THEN {_bucket("f.resolution_open_s", RESOLUTION_EDGES)} END),
+    ('intents', f.topic_intent),
+    ('quality', {_bucket("f.quality", QUALITY_EDGES)})
+) k(figure, key)
+WHERE f.day = ANY(%(days)s) AND f.first_inbound_at IS NOT NULL
+  AND f.close_reason <> ALL(%(not_support)s)
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def day_counts_refresh() -> int:
+    """Count again the contact and conversation counts of every day marked stale.
+    Returns how many days."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM insights_staleday LIMIT 1")
         if cursor.fetchone() is None:
@@ -420,14 +464,16 @@ def contact_counts_refresh() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         # One count at a time (the page reads meanwhile): two counting the same day would
         # both write its rows.
-        cursor.execute("LOCK TABLE insights_contactcount IN EXCLUSIVE MODE")
+        cursor.execute("LOCK TABLE insights_contactcount, insights_conversationcount "
+                       "IN EXCLUSIVE MODE")
         cursor.execute("DELETE FROM insights_staleday RETURNING day")
         days = [row[0] for row in cursor.fetchall()]
         if days:
             params = {"days": days, "not_support": [str(r) for r in NOT_SUPPORT_REASONS]}
-            cursor.execute("DELETE FROM insights_contactcount WHERE day = ANY(%(days)s)",
-                           params)
+            for table in ("insights_contactcount", "insights_conversationcount"):
+                cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%(days)s)", params)
             cursor.execute(_CONTACT_COUNTS, params)
+            cursor.execute(_CONVERSATION_COUNTS, params)
     return len(days)
 
 
@@ -436,5 +482,5 @@ def insights_refresh(batch: int = BATCH) -> int:
     passes a big batch: a few large statements beat many small ones there)."""
     hours_basis_refresh()
     done = facts_refresh(batch) + order_facts_refresh(batch * 5)
-    contact_counts_refresh()
+    day_counts_refresh()
     return done

@@ -41,7 +41,7 @@ from core.models import Customer
 from insights import selectors
 from insights.models import ContactCount, ConversationFact, StaleDay
 from insights.selectors import Filters
-from insights.services import contact_counts_refresh
+from insights.services import day_counts_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -515,7 +515,7 @@ def test_contact_counts_kept_as_things_arrive_are_those_counted_afresh():
     days = {row[0] for row in kept}
     ContactCount.objects.all().delete()
     StaleDay.objects.bulk_create(StaleDay(day=d) for d in days)
-    assert contact_counts_refresh() == len(days) == 5
+    assert day_counts_refresh() == len(days) == 5
 
     assert _contact_counts() == kept
     assert len(kept) == 4 * 3 + 4 * 3  # each day: its order's and its contact's three keys
