@@ -39,7 +39,7 @@ from conversations.models import (
 from core import clock
 from core.models import Customer
 from insights import selectors
-from insights.models import ContactCount, ConversationFact, StaleDay
+from insights.models import ContactCount, ConversationCount, ConversationFact, StaleDay
 from insights.selectors import Filters
 from insights.services import day_counts_refresh
 
@@ -449,9 +449,10 @@ def _rates(key: str, **params: str) -> dict[str, list[Any]]:
     return {row[0]: row[1:] for row in figure(key, **params).rows}
 
 
-def _contact_counts() -> list[tuple[Any, ...]]:
+def _day_counts() -> list[tuple[Any, ...]]:
     return sorted(ContactCount.objects.values_list(
-        "day", "figure", "key", "channel", "orders", "contacts"))
+        "day", "figure", "key", "channel", "orders", "contacts")) + sorted(
+        ConversationCount.objects.values_list("day", "channel", "figure", "key", "n"))
 
 
 def test_contact_rates_and_returns_follow_orders_scans_and_conversations_as_they_arrive():
@@ -498,27 +499,36 @@ def test_contact_rates_and_returns_follow_orders_scans_and_conversations_as_they
     assert figure("return_reasons").rows == [["Classic Tee", "M", "too big", 1]]
 
 
-def test_contact_counts_kept_as_things_arrive_are_those_counted_afresh():
+def test_day_counts_kept_as_things_arrive_are_those_counted_afresh():
     tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
     tee_m = Variant.objects.create(product=tee, sku="TEE-M", options={"size": "M"},
                                    price=Decimal("20"))
     who = customer("Mo")
-    for i in range(4):
+    intents = ["order_status", "return_request", "refund_status", "cancel_order"]
+    for i, intent in enumerate(intents):
         _order(f"97{i}", who, tee_m, "dpd" if i % 2 else "ups", "M14 5AB",
                NOW - timedelta(days=i + 1, hours=3))
-        conversation(who, "web" if i % 2 else "email", NOW - timedelta(days=i),
-                     [(0, "in", "order_status", f"97{3 - i}"), (1, "bot", "", "")],
-                     closed=(NOW - timedelta(days=i, minutes=-5), "resolved_by_bot"))
-        figure("contact_carrier")
-    kept = _contact_counts()
+        conversation(who, "web" if i % 2 else "email", NOW - timedelta(days=i + 8),
+                     [(0, "in", intent, f"97{3 - i}"), (1, "bot", "", "")],
+                     closed=(NOW - timedelta(days=i + 8, minutes=-5), "resolved_by_bot"))
+        figure("outcomes")
+    assert summary_values()["Automated resolution"] == (4, "100.0%")
+
+    # Mo comes back about order 973 two days after its close: that earlier day's counts
+    # change with the conversation that reopened it.
+    conversation(who, "whatsapp", NOW - timedelta(days=6),
+                 [(0, "in", "delivery_problem", "973"), (1, "bot", "", "")])
+    assert summary_values()["Automated resolution"] == (3, "60.0%")
+    assert summary_values()["Closed by the bot, then reopened"] == (1, "20.0%")
+    kept = _day_counts()
 
     days = {row[0] for row in kept}
     ContactCount.objects.all().delete()
+    ConversationCount.objects.all().delete()
     StaleDay.objects.bulk_create(StaleDay(day=d) for d in days)
-    assert day_counts_refresh() == len(days) == 5
+    assert day_counts_refresh() == len(days) == 9
 
-    assert _contact_counts() == kept
-    assert len(kept) == 4 * 3 + 4 * 3  # each day: its order's and its contact's three keys
+    assert _day_counts() == kept
 
 
 def test_days_follow_the_shops_time_zone_and_are_counted_again_when_it_changes():
