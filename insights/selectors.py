@@ -3,7 +3,9 @@ its table (what the CSV export writes) and its chart, and the conversations behi
 any bar (the drill-down).
 
 Figures are counted from the per-conversation, per-handoff and per-order facts
-(insights.models), refreshed first, so each is one aggregate query over small rows.
+(insights.models), refreshed first, so each is one aggregate query over small rows; the
+conversation charts and the contact rates from the counts kept per day over those facts,
+and the percentiles, which need every duration, from the facts in one pass.
 Durations are in seconds, kept on the facts both on the calendar and in support hours
 only (the business-hours toggle picks the column), so both read the same way.
 """
@@ -285,6 +287,8 @@ def _mask(columns: list[str], grouped: tuple[str, ...]) -> int:
     return sum(1 << (n - 1 - i) for i, c in enumerate(columns) if c not in grouped)
 
 
+# The counts kept per day sort conversations in the same order, with the bot's closes
+# not reopened kept together (insights.services._CONVERSATION_COUNTS).
 OUTCOME_SQL = """CASE
     WHEN f.handoff_at IS NOT NULL THEN 'handed_off'
     WHEN NOT f.involved THEN 'unanswered'

@@ -427,7 +427,8 @@ def _bucket(expr: str, edges: list[int]) -> str:
 
 
 # A day's conversations that the figures count, per channel, under each chart's grouping
-# (a missing bucket is an empty key).
+# (a missing bucket is an empty key); the outcomes as insights.selectors.OUTCOME_SQL
+# sorts them, with the bot's closes not reopened together, whatever their age.
 _CONVERSATION_COUNTS = f"""
 INSERT INTO insights_conversationcount (day, channel, figure, key, n)
 SELECT f.day, f.channel, k.figure, COALESCE(k.key, ''), count(*)
