@@ -137,7 +137,7 @@ def _build(rng: random.Random, now: datetime) -> dict[str, int]:
     counts["messages"] = _copy(
         "conversations_message", ["id", "conversation_id", "channel", "direction", "sender",
                                   "text", "payload", "intent", "entities", "delivery",
-                                  "attempts", "last_error", "created_at"],
+                                  "attempts", "last_error", "created_at", "language"],
         _messages(rng, conversations, ids["conversations_conversation"],
                   ids["conversations_message"]))
     handoffs = [(ids["conversations_conversation"] + n, c) for n, c in enumerate(conversations)
@@ -232,7 +232,7 @@ def _messages(rng: random.Random, conversations: list[dict[str, Any]], c0: int,
                 when = at + timedelta(seconds=k * 20 + (rng.random() * 15 if not inbound else 0))
             yield (mid, c0 + n, c["channel"], "in" if inbound else "out", sender, "…", "{}",
                    c["intent"] if inbound else "", entities if inbound else "{}",
-                   "received" if inbound else "sent", 0, "", when)
+                   "received" if inbound else "sent", 0, "", when, "en" if inbound else "")
             mid += 1
 
 
@@ -316,9 +316,9 @@ def insights_bench() -> dict[str, float]:
             _copy("conversations_message", ["id", "conversation_id", "channel", "direction",
                                             "sender", "text", "payload", "intent",
                                             "entities", "delivery", "attempts", "last_error",
-                                            "created_at"],
+                                            "created_at", "language"],
                   ((m0 + i, c0 + i * 97, "web", "in", "customer", "…", "{}", "order_status",
-                    "{}", "received", 0, "", now) for i in range(1000)))
+                    "{}", "received", 0, "", now, "en") for i in range(1000)))
             began = time.perf_counter()
             response = client.get("/admin/insights/")
             results["insights_after_1k_new_messages_ms"] = round(

@@ -6,7 +6,12 @@ millions of messages.
 Database triggers (see the migrations) put the id of every conversation whose messages,
 handoffs or status change into `StaleConversation`; the refresh recomputes exactly those
 (and the earlier conversations of the same customers whose reopen they may decide), in
-one set-based statement, before the page is read and every minute from beat."""
+one set-based statement, before the page is read and every minute from beat.
+
+On top of the facts, counts per day in the shop's time zone (`ConversationCount`,
+`ContactCount`): the refresh marks the days of every fact it writes, decides a reopen of
+or deletes (`StaleDay`) and counts those days again, whole, from the facts, so the
+charts and contact rates read a few thousand rows whatever the shop's size."""
 
 from __future__ import annotations
 
@@ -54,10 +59,17 @@ class ConversationFact(models.Model):
     first_response_open_s = models.FloatField(null=True)
     resolution_s = models.FloatField(null=True)
     resolution_open_s = models.FloatField(null=True)
+    # The day and the week (its Monday) it started on, in the shop's time zone: what the
+    # charts group by and the contact counts are kept per (`HoursBasis` says which zone).
+    day = models.DateField(null=True)
+    week = models.DateField(null=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["started_at"], name="fact_started"),
+            models.Index(fields=["day"], name="fact_day"),
+            models.Index(fields=["resolved_at"], name="fact_bot_closed",
+                         condition=models.Q(bot_closed=True)),
             models.Index(fields=["customer_id", "started_at"], name="fact_customer_started"),
             models.Index(fields=["order_number"], name="fact_order",
                          condition=~models.Q(order_number="")),
@@ -97,8 +109,9 @@ class HandoffFact(models.Model):
 
 
 class HoursBasis(models.Model):
-    """The support hours the facts' support-hour durations were counted in (one row); when
-    the shop's hours change, the next refresh counts them again."""
+    """The support hours the facts' support-hour durations were counted in, and the time
+    zone of their days (one row); when either changes, the next refresh counts them
+    again."""
 
     hours = models.TextField()
 
@@ -121,9 +134,61 @@ class OrderFact(models.Model):
     origin = models.CharField(max_length=120, blank=True)
     destination = models.CharField(max_length=60, blank=True)
     product_ids = ArrayField(models.BigIntegerField(), default=list)
+    # The day it was placed on, in the shop's time zone.
+    day = models.DateField(null=True, db_index=True)
 
     def __str__(self) -> str:
         return f"Facts of order #{self.number}"
+
+
+class ContactCount(models.Model):
+    """Orders placed and contacts about them on one day (the shop's), per carrier, lane or
+    product of the order (`figure` names which, `key` which one): orders on rows without
+    a channel, contacts on the rows of the channel the conversation started on. Counted
+    again, a whole day at a time, for every day whose order or conversation facts changed
+    (`StaleDay`), so the contact rates read a few rows per day."""
+
+    day = models.DateField()
+    figure = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, blank=True)
+    orders = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="contact_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.key} on {self.day}"
+
+
+class ConversationCount(models.Model):
+    """How many conversations the figures count started on one day (the shop's) on one
+    channel, by what each chart groups them by: `figure` names the chart ("volume",
+    "first_response", "first_response_open", "resolution_time", "resolution_time_open",
+    "intents", "quality") and `key` the outcome, bucket or intent. Counted again with the
+    day's contact counts. The outcome of a conversation the bot closed and nobody
+    reopened is kept as "bot_closed": whether its 7 days are over depends on when the
+    page is read."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=16)
+    figure = models.CharField(max_length=24)
+    key = models.CharField(max_length=32)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="conversation_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.key} on {self.day}"
+
+
+class StaleDay(models.Model):
+    """A day whose contact and conversation counts must be counted again (marked by the
+    facts' refresh)."""
+
+    day = models.DateField(primary_key=True)
 
 
 class StaleOrder(models.Model):

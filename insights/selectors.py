@@ -3,7 +3,9 @@ its table (what the CSV export writes) and its chart, and the conversations behi
 any bar (the drill-down).
 
 Figures are counted from the per-conversation, per-handoff and per-order facts
-(insights.models), refreshed first, so each is one aggregate query over small rows.
+(insights.models), refreshed first, so each is one aggregate query over small rows; the
+conversation charts and the contact rates from the counts kept per day over those facts,
+and the percentiles, which need every duration, from the facts in one pass.
 Durations are in seconds, kept on the facts both on the calendar and in support hours
 only (the business-hours toggle picks the column), so both read the same way.
 """
@@ -26,20 +28,17 @@ from commerce.models import Product, size_key
 from conversations.models import NOT_SUPPORT_REASONS, HandoffReason
 from core import clock
 from core.models import Channel
-from insights.services import insights_refresh
+from insights.services import FRT_EDGES, QUALITY_EDGES, RESOLUTION_EDGES, insights_refresh
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 DRILL_LIMIT = 200
 REOPEN_DAYS = 7
 
-FRT_EDGES = [60, 300, 900, 3600, 14400, 86400]
 FRT_LABELS = ["0–1 min", "1–5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "24 h+"]
 WAIT_EDGES = [300, 900, 3600, 14400, 86400]
 WAIT_LABELS = ["0–5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "24 h+"]
-RESOLUTION_EDGES = [3600, 14400, 86400, 259200, 604800]
 RESOLUTION_LABELS = ["under 1 h", "1–4 h", "4–24 h", "1–3 days", "3–7 days", "7 days+"]
-QUALITY_EDGES = [20, 40, 60, 80, 100]
 QUALITY_LABELS = ["0–19", "20–39", "40–59", "60–79", "80–99", "100"]
 
 OUTCOMES = {
@@ -135,6 +134,7 @@ class Context:
         self.memo: dict[str, Any] = {}
         self.params: dict[str, Any] = {
             "start": start, "end": end, "channel": filters.channel,
+            "first_day": filters.start, "last_day": filters.end,
             "settled": self.now - timedelta(days=REOPEN_DAYS), "tz": settings.TIME_ZONE,
             "not_support": [str(r) for r in NOT_SUPPORT_REASONS],
         }
@@ -159,18 +159,46 @@ class Context:
 
     @cached_property
     def cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
-        """Every count the conversation charts group by, in one pass over the range's
-        facts (one grouping set per chart), keyed by the set's name and then its values."""
-        return _grouped(self, CUBE_COLUMNS, CUBE_SETS, f"""
-            SELECT (f.started_at AT TIME ZONE %(tz)s)::date AS d, {OUTCOME_SQL} AS o,
-                   f.channel,
-                   CASE WHEN f.first_response_at IS NULL THEN -1
-                        ELSE {_bucket(self.seconds("first_response"), FRT_EDGES)} END AS fb,
-                   CASE WHEN f.resolved_at IS NULL THEN NULL
-                        ELSE {_bucket(self.seconds("resolution"), RESOLUTION_EDGES)} END AS rb,
-                   date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date AS w,
-                   f.topic_intent, {_bucket('f.quality', QUALITY_EDGES)} AS qb
-            FROM insights_conversationfact f WHERE {self.where}""")
+        """Every count the conversation charts group by, keyed by the chart's name and then
+        its values, from the counts kept per day and channel (a few hundred rows); only
+        whether the bot's closes are 7 days old yet is read from the facts."""
+        hours = "_open" if self.filters.business_hours else ""
+        stored = {"volume": "volume", "intents": "intents", "quality": "quality",
+                  f"first_response{hours}": "first_response",
+                  f"resolution_time{hours}": "resolution_time"}
+        found = self.rows("""
+            SELECT figure, CASE WHEN figure = 'volume' THEN day END,
+                   CASE WHEN figure LIKE 'first_response%%' THEN channel END,
+                   CASE WHEN figure = 'intents'
+                        THEN day - (EXTRACT(ISODOW FROM day)::int - 1) END,
+                   key, sum(n)
+            FROM insights_conversationcount
+            WHERE day >= %(first_day)s AND day <= %(last_day)s
+              AND (%(channel)s = '' OR channel = %(channel)s) AND figure = ANY(%(figures)s)
+            GROUP BY 1, 2, 3, 4, 5""", {"figures": list(stored)})
+        cube: dict[str, dict[tuple[Any, ...], int]] = {name: {} for name in CUBE_SETS}
+        for figure, day, channel, week, key, n in found:
+            name = stored[figure]
+            if name == "volume":
+                cube[name][(day, key)] = int(n)
+            elif name == "intents":
+                cube[name][(week, key)] = int(n)
+            else:
+                bucket = int(key) if key else None
+                cube[name][(channel, bucket) if name == "first_response" else (bucket,)] = int(n)
+        provisional = dict(self.rows(f"""
+            SELECT f.day, count(*) FROM insights_conversationfact f
+            WHERE {self.where} AND f.bot_closed AND f.resolved_at > %(settled)s
+              AND f.handoff_at IS NULL AND f.involved AND f.reopened_by IS NULL
+            GROUP BY 1"""))
+        volume = cube["volume"]
+        for day in {d for d, o in volume if o == "bot_closed"}:
+            closed = volume.pop((day, "bot_closed"))
+            for outcome, n in (("provisional", provisional.get(day, 0)),
+                               ("automated", closed - provisional.get(day, 0))):
+                if n:
+                    volume[(day, outcome)] = n
+        return cube
 
     @cached_property
     def handoff_cube(self) -> dict[str, dict[tuple[Any, ...], int]]:
@@ -184,22 +212,35 @@ class Context:
 
     @cached_property
     def stats(self) -> dict[str, tuple[Any, ...]]:
-        """Counts and percentiles per channel where the conversation started ("" is all
-        channels), in one more pass."""
+        """Counts and percentiles of all channels (under ""), and per channel where the
+        conversation started what the first response chart shows of it: how many got a
+        reply and its p50 and p90. One pass, and no grouping: each channel's durations are
+        sorted apart (FILTER), so every duration is sorted once per figure that shows it."""
         frt, res = self.seconds("first_response"), self.seconds("resolution")
-        found = self.rows(f"""
-            SELECT GROUPING(f.channel), f.channel, count(*), count(*) FILTER (WHERE f.involved),
+        channels = list(Channel.values)
+        per_channel = ", ".join(
+            f"count(*) FILTER (WHERE f.channel = %(ch{i})s), "
+            f"count(f.first_response_at) FILTER (WHERE f.channel = %(ch{i})s), "
+            f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}) "
+            f"FILTER (WHERE f.channel = %(ch{i})s)" for i in range(len(channels)))
+        [found] = self.rows(f"""
+            SELECT count(*), count(*) FILTER (WHERE f.involved),
                    count(*) FILTER (WHERE f.involved AND f.handoff_at IS NULL),
                    count(*) FILTER (WHERE f.handoff_at IS NOT NULL),
                    count(*) FILTER (WHERE f.sla_breached), avg(f.quality),
                    count(f.first_response_at),
                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {frt}),
                    count(f.resolved_at),
-                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res})
-            FROM insights_conversationfact f WHERE {self.where}
-            GROUP BY GROUPING SETS ((f.channel), ())""")
-        return {("" if total_row else channel): tuple(rest)
-                for total_row, channel, *rest in found}
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {res}),
+                   {per_channel}
+            FROM insights_conversationfact f WHERE {self.where}""",
+                            {f"ch{i}": c for i, c in enumerate(channels)})
+        stats: dict[str, tuple[Any, ...]] = {"": tuple(found[:10])}
+        for i, channel in enumerate(channels):
+            total, answered, percentiles = found[10 + 3 * i:13 + 3 * i]
+            if total:
+                stats[channel] = (answered, percentiles)
+        return stats
 
     @cached_property
     def handoff_stats(self) -> tuple[Any, ...]:
@@ -227,7 +268,6 @@ def _grouped(ctx: Context, columns: list[str], sets: dict[str, tuple[str, ...]],
     return cube
 
 
-CUBE_COLUMNS = ["d", "o", "channel", "fb", "rb", "w", "topic_intent", "qb"]
 CUBE_SETS: dict[str, tuple[str, ...]] = {
     "volume": ("d", "o"), "first_response": ("channel", "fb"), "resolution_time": ("rb",),
     "intents": ("w", "topic_intent"), "quality": ("qb",),
@@ -237,8 +277,7 @@ HANDOFF_SETS: dict[str, tuple[str, ...]] = {
     "reasons": ("reason", "sla_breached"), "sla": ("hd", "sla_breached"),
     "human_reply": ("hb",),
 }
-# stats' columns, after the channel
-_TOTAL, _INVOLVED, _DEFLECTED, _HANDED, _BREACHED, _QUALITY = range(6)
+# All channels' stats: where each duration's count and percentiles are.
 STAT_COLUMNS = {"first_response": 6, "resolution_time": 8}
 
 
@@ -248,6 +287,8 @@ def _mask(columns: list[str], grouped: tuple[str, ...]) -> int:
     return sum(1 << (n - 1 - i) for i, c in enumerate(columns) if c not in grouped)
 
 
+# The counts kept per day sort conversations in the same order, with the bot's closes
+# not reopened kept together (insights.services._CONVERSATION_COUNTS).
 OUTCOME_SQL = """CASE
     WHEN f.handoff_at IS NOT NULL THEN 'handed_off'
     WHEN NOT f.involved THEN 'unanswered'
@@ -410,7 +451,8 @@ def _distribution(ctx: Context, key: str, title: str, definition: str,
         found = {"": (measured, percentiles)}
     else:
         column = STAT_COLUMNS[key]
-        found = {g: (row[column], row[column + 1]) for g, row in ctx.stats.items()}
+        found = {g: (row[column], row[column + 1]) if g == "" else row
+                 for g, row in ctx.stats.items()}
     stats = [(g, n, *(percentiles or (None, None)))
              for g, (n, percentiles) in sorted(found.items())
              if (g != "") == by_channel and (n or not by_channel
@@ -479,44 +521,25 @@ def sla_breaches(ctx: Context) -> Figure:
               [[f"{d.isoformat()}|1" for d in days], [f"{d.isoformat()}|0" for d in days]]))
 
 
-# Contact rates by carrier, lane and product: contacts in one pass over the range's
-# conversations about an order, orders in one pass over the range's orders. An order's
-# products are distinct, and a conversation has one order, so a count is a count of
+# Contact rates by carrier, lane and product, from the contact counts kept per day
+# (insights.services.contact_counts_refresh): a few rows per day and figure. An order's
+# products are distinct and a conversation has one order, so a count is a count of
 # conversations (or orders).
-# Contact rates by carrier, lane and product, from two small groupings: the range's
-# conversations about an order, and the range's orders, each by the order's carrier, lane
-# and products (a few thousand combinations at most), summed up per figure here. An
-# order's products are distinct and a conversation has one order, so a count is a count
-# of conversations (or orders).
-_CONTACT_GROUPS = """
-SELECT o.carrier, o.origin, o.destination, o.product_ids, count(*)
-FROM {source} WHERE {where}
-GROUP BY 1, 2, 3, 4
-"""
-
-
-def _contact_counts(ctx: Context, source: str, where: str) -> dict[str, dict[Any, int]]:
-    counts: dict[str, dict[Any, int]] = {"contact_carrier": {}, "contact_lane": {},
-                                         "contact_product": {}}
-    for carrier, origin, destination, products, n in ctx.rows(
-            _CONTACT_GROUPS.format(source=source, where=where)):
-        keys = [("contact_carrier", carrier)]
-        if origin or destination:
-            keys.append(("contact_lane", f"{origin} → {destination}"))
-        keys += [("contact_product", str(product)) for product in products or []]
-        for figure, key in keys:
-            counts[figure][key] = counts[figure].get(key, 0) + n
-    return counts
-
-
 def _contacts(ctx: Context) -> dict[str, tuple[dict[Any, int], dict[Any, int]]]:
     if "contacts" not in ctx.memo:
-        contacts = _contact_counts(
-            ctx, "insights_conversationfact f JOIN insights_orderfact o "
-                 "ON o.number = f.order_number", f"{ctx.where} AND f.order_number <> ''")
-        orders = _contact_counts(ctx, "insights_orderfact o",
-                                 "o.placed_at >= %(start)s AND o.placed_at < %(end)s")
-        ctx.memo["contacts"] = {k: (contacts[k], orders[k]) for k in contacts}
+        found: dict[str, tuple[dict[Any, int], dict[Any, int]]] = {
+            k: ({}, {}) for k in ("contact_carrier", "contact_lane", "contact_product")}
+        for figure, key, orders, contacts in ctx.rows("""
+                SELECT figure, key, sum(orders), sum(contacts) FILTER (
+                    WHERE %(channel)s = '' OR channel = %(channel)s)
+                FROM insights_contactcount
+                WHERE day >= %(first_day)s AND day <= %(last_day)s
+                GROUP BY 1, 2"""):
+            if contacts:
+                found[figure][0][key] = int(contacts)
+            if orders:
+                found[figure][1][key] = int(orders)
+        ctx.memo["contacts"] = found
     return ctx.memo["contacts"]
 
 
@@ -565,15 +588,25 @@ def contact_product(ctx: Context) -> Figure:
 
 
 def return_reasons(ctx: Context) -> Figure:
+    # Each returned item's variant is looked up by key (a few thousand lookups, not a
+    # pass over every item ever ordered), and the items are summed per variant before
+    # its product and size are read.
     found = ctx.rows("""
-        SELECT p.name, COALESCE(v.options ->> 'size', ''), lower(r.reason), sum(ri.quantity)
-        FROM commerce_return r
-        JOIN commerce_returnitem ri ON ri.return_request_id = r.id
-        JOIN commerce_orderitem oi ON oi.id = ri.order_item_id
-        JOIN commerce_variant v ON v.id = oi.variant_id
+        WITH items AS (
+            SELECT (SELECT oi.variant_id FROM commerce_orderitem oi
+                    WHERE oi.id = ri.order_item_id) AS variant_id,
+                   lower(r.reason) AS reason, ri.quantity
+            FROM commerce_return r
+            JOIN commerce_returnitem ri ON ri.return_request_id = r.id
+            WHERE r.created_at >= %(start)s AND r.created_at < %(end)s
+        ), per_variant AS (
+            SELECT variant_id, reason, sum(quantity) AS quantity FROM items GROUP BY 1, 2
+        )
+        SELECT p.name, COALESCE(v.options ->> 'size', ''), i.reason, sum(i.quantity)
+        FROM per_variant i
+        JOIN commerce_variant v ON v.id = i.variant_id
         JOIN commerce_product p ON p.id = v.product_id
-        WHERE r.created_at >= %(start)s AND r.created_at < %(end)s
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC""")
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3""")
     rows = [[name, size, reason or "(none given)", int(n)] for name, size, reason, n in found]
     by_size: dict[str, list[int]] = {}
     for _, size, reason, n in found:
@@ -763,7 +796,7 @@ class DrillRow:
 def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str, Any]]:
     """The SQL condition that picks the conversations behind one bar."""
     first, _, second = key.partition("|")
-    day = "(f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
+    day = "f.day = %(d)s::date"
     duration_buckets = {
         "first_response": ("first_response", "f.first_response_at", FRT_EDGES),
         "resolution_time": ("resolution", "f.resolved_at", RESOLUTION_EDGES),
@@ -794,7 +827,7 @@ def _drill_condition(ctx: Context, figure: str, key: str) -> tuple[str, dict[str
         return handoff.format("(h.created_at AT TIME ZONE %(tz)s)::date = %(d)s::date "
                               "AND h.sla_breached = %(k)s"), {"d": first, "k": second == "1"}
     if figure == "intents":
-        week = "date_trunc('week', f.started_at AT TIME ZONE %(tz)s)::date = %(d)s::date"
+        week = "f.week = %(d)s::date"
         if second:
             return f"{week} AND f.topic_intent = %(k)s", {"d": first, "k": second}
         return f"{week} AND f.topic_intent <> ''", {"d": first}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from conversations.models import BOT_CLOSE_REASONS, NOT_SUPPORT_REASONS
@@ -22,6 +23,10 @@ ANALYZE_AFTER = 20_000
 REOPEN_WINDOW_DAYS = 7
 # Intents that say nothing about what the conversation is about.
 NOT_A_TOPIC = ("", "greeting", "other", "human_handoff")
+# The charts' buckets of seconds (first response, resolution) and of the quality score.
+FRT_EDGES = [60, 300, 900, 3600, 14400, 86400]
+RESOLUTION_EDGES = [3600, 14400, 86400, 259200, 604800]
+QUALITY_EDGES = [20, 40, 60, 80, 100]
 
 # The batch is picked (and locked) first and then deleted by key, so the plan never
 # depends on how many marks the statistics think there are.
@@ -111,7 +116,7 @@ INSERT INTO insights_conversationfact (
     first_response_by, involved, inbound_count, topic_intent, order_number, handoff_at,
     handoff_reason, handoffs, sla_breached, resolved_at, close_reason, bot_closed,
     reopened_by, frustrated, policy_breach, quality, first_response_s, first_response_open_s,
-    resolution_s, resolution_open_s)
+    resolution_s, resolution_open_s, day, week)
 SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
        m.first_inbound_at, m.first_response_at, COALESCE(m.first_response_by, ''),
        COALESCE(m.involved, false), COALESCE(m.inbound, 0), COALESCE(m.topic, ''),
@@ -131,7 +136,9 @@ SELECT c.id, c.customer_id, COALESCE(m.first_channel, c.channel), c.created_at,
                   ORDER BY d.created_at DESC, d.id DESC LIMIT 1) IS FALSE),
        100,
        EXTRACT(EPOCH FROM (m.first_response_at - m.first_inbound_at)), {response_open},
-       EXTRACT(EPOCH FROM (c.resolved_at - m.first_inbound_at)), {resolution_open}
+       EXTRACT(EPOCH FROM (c.resolved_at - m.first_inbound_at)), {resolution_open},
+       (c.created_at AT TIME ZONE %(day_tz)s)::date,
+       date_trunc('week', c.created_at AT TIME ZONE %(day_tz)s)::date
 FROM conversations_conversation c
 LEFT JOIN agg m ON m.conversation_id = c.id
 LEFT JOIN LATERAL (
@@ -154,12 +161,14 @@ ON CONFLICT (conversation_id) DO UPDATE SET
     frustrated = EXCLUDED.frustrated, policy_breach = EXCLUDED.policy_breach,
     first_response_s = EXCLUDED.first_response_s,
     first_response_open_s = EXCLUDED.first_response_open_s,
-    resolution_s = EXCLUDED.resolution_s, resolution_open_s = EXCLUDED.resolution_open_s
+    resolution_s = EXCLUDED.resolution_s, resolution_open_s = EXCLUDED.resolution_open_s,
+    day = EXCLUDED.day, week = EXCLUDED.week
 """
 
 # The reopen of a conversation is decided by its customer's later conversations: those
 # just recomputed decide it for every conversation of the same customer closed in the
-# 7 days before they started (and for themselves). The quality score follows.
+# 7 days before they started (and for themselves). The quality score follows, and the
+# days of the conversations it was decided for are counted again.
 _REOPEN_AND_QUALITY = """
 WITH touched AS (
     SELECT customer_id, min(started_at) AS since FROM insights_conversationfact
@@ -181,7 +190,7 @@ WITH touched AS (
      AND ((f.order_number <> '' AND g.order_number = f.order_number)
           OR (f.topic_intent <> '' AND g.topic_intent = f.topic_intent))
     ORDER BY f.conversation_id, g.started_at, g.conversation_id
-)
+), updated AS (
 UPDATE insights_conversationfact f
 SET reopened_by = d.reopened_by,
     quality = GREATEST(0, 100
@@ -191,6 +200,11 @@ SET reopened_by = d.reopened_by,
         - CASE WHEN f.frustrated THEN 20 ELSE 0 END
         - CASE WHEN f.sla_breached THEN 20 ELSE 0 END)
 FROM decided d WHERE f.conversation_id = d.conversation_id
+RETURNING f.day
+)
+INSERT INTO insights_staleday (day)
+SELECT DISTINCT day FROM updated WHERE day IS NOT NULL
+ON CONFLICT DO NOTHING
 """
 
 
@@ -209,23 +223,35 @@ _UPSERT_SQL = _UPSERT.format(
     response_open=_open_between("m.first_inbound_at", "m.first_response_at"),
     resolution_open=_open_between("m.first_inbound_at", "c.resolved_at"))
 
-# The shop's support hours changed: every support-hour duration is counted again.
+# The shop's support hours or time zone changed: every support-hour duration and every
+# day is counted again, and so are every day's contact and conversation counts.
 _RECOUNT_OPEN = [
     f"""UPDATE insights_conversationfact SET
         first_response_open_s = {_open_between("first_inbound_at", "first_response_at")},
-        resolution_open_s = {_open_between("first_inbound_at", "resolved_at")}""",
+        resolution_open_s = {_open_between("first_inbound_at", "resolved_at")},
+        day = (started_at AT TIME ZONE %(day_tz)s)::date,
+        week = date_trunc('week', started_at AT TIME ZONE %(day_tz)s)::date""",
     f"""UPDATE insights_handofffact SET
         wait_open_s = {_open_between("created_at", "human_reply_at")}""",
+    "UPDATE insights_orderfact SET day = (placed_at AT TIME ZONE %(day_tz)s)::date",
+    "DELETE FROM insights_contactcount",
+    "DELETE FROM insights_conversationcount",
+    """INSERT INTO insights_staleday (day)
+       SELECT day FROM insights_conversationfact WHERE day IS NOT NULL
+       UNION SELECT day FROM insights_orderfact WHERE day IS NOT NULL
+       ON CONFLICT DO NOTHING""",
 ]
 
 
 def _hours_params() -> dict[str, object]:
-    return {f"bh_{k}": v for k, v in SupportHours.current().sql_params().items()}
+    """The support hours, and the shop's time zone the facts' days are counted in."""
+    return {**{f"bh_{k}": v for k, v in SupportHours.current().sql_params().items()},
+            "day_tz": settings.TIME_ZONE}
 
 
 def hours_basis_refresh() -> bool:
-    """Count the support-hour durations again if the shop's hours changed since they were
-    counted. Returns whether they were."""
+    """Count the support-hour durations and the days again if the shop's hours or time
+    zone changed since they were counted. Returns whether they were."""
     params = _hours_params()
     basis = json.dumps(params, sort_keys=True)
     with connection.cursor() as cursor:
@@ -245,6 +271,14 @@ def hours_basis_refresh() -> bool:
     return True
 
 
+_MARK_DAYS = """
+INSERT INTO insights_staleday (day)
+SELECT DISTINCT day FROM insights_conversationfact
+WHERE conversation_id = ANY(%(ids)s) AND day IS NOT NULL
+ON CONFLICT DO NOTHING
+"""
+
+
 def facts_refresh(batch: int = BATCH) -> int:
     """Recompute the facts of every conversation marked stale, and of its handoffs, a batch
     per transaction (a batch's marks come back if it fails). Returns how many were
@@ -261,10 +295,13 @@ def facts_refresh(batch: int = BATCH) -> int:
             params = {"ids": ids, "bot_reasons": [str(r) for r in BOT_CLOSE_REASONS],
                       "not_topic": list(NOT_A_TOPIC), "window": REOPEN_WINDOW_DAYS,
                       "not_support": [str(r) for r in NOT_SUPPORT_REASONS], **hours}
+            # The days they started on before and after: their contact counts change.
+            cursor.execute(_MARK_DAYS, params)
             cursor.execute(_FORGET, params)
             cursor.execute(_FORGET_HANDOFFS, params)
             cursor.execute(_HANDOFFS_SQL, params)
             cursor.execute(_UPSERT_SQL, params)
+            cursor.execute(_MARK_DAYS, params)
             if len(ids) >= ANALYZE_AFTER:
                 # A first build: the reopen self-join is planned on what was just written.
                 cursor.execute("ANALYZE insights_conversationfact")
@@ -299,7 +336,7 @@ _CLAIMED_ORDERS = "DELETE FROM insights_staleorder WHERE order_id = ANY(%(ids)s)
 # ("Northampton Mail Centre" and "Northampton, GB" are both Northampton).
 _UPSERT_ORDERS = r"""
 INSERT INTO insights_orderfact (order_id, number, placed_at, carrier, origin, destination,
-                                product_ids)
+                                product_ids, day)
 SELECT o.id, o.number, o.placed_at, COALESCE(s.carrier, ''),
        COALESCE(regexp_replace(split_part(e.location, ',', 1),
            '\s+(National Distribution Centre|Distribution Centre|Mail Centre|Depot|Hub)$',
@@ -310,7 +347,8 @@ SELECT o.id, o.number, o.placed_at, COALESCE(s.carrier, ''),
             ELSE 'Europe' END,
        COALESCE((SELECT array_agg(DISTINCT v.product_id) FROM commerce_orderitem i
                  JOIN commerce_variant v ON v.id = i.variant_id WHERE i.order_id = o.id),
-                '{}')
+                '{}'),
+       (o.placed_at AT TIME ZONE %(day_tz)s)::date
 FROM commerce_order o
 LEFT JOIN LATERAL (SELECT id, carrier FROM commerce_shipment WHERE order_id = o.id
                    ORDER BY created_at, id LIMIT 1) s ON true
@@ -322,14 +360,27 @@ WHERE o.id = ANY(%(ids)s)
 ON CONFLICT (order_id) DO UPDATE SET
     number = EXCLUDED.number, placed_at = EXCLUDED.placed_at, carrier = EXCLUDED.carrier,
     origin = EXCLUDED.origin, destination = EXCLUDED.destination,
-    product_ids = EXCLUDED.product_ids
+    product_ids = EXCLUDED.product_ids, day = EXCLUDED.day
+"""
+
+# The days an order was placed on and the days its contacts started on (before and after
+# its facts change): their contact counts change with its carrier, lane and products.
+_MARK_ORDER_DAYS = """
+INSERT INTO insights_staleday (day)
+SELECT day FROM insights_orderfact WHERE order_id = ANY(%(ids)s) AND day IS NOT NULL
+UNION
+SELECT f.day FROM insights_orderfact o
+JOIN insights_conversationfact f ON f.order_number = o.number
+WHERE o.order_id = ANY(%(ids)s) AND f.order_number <> '' AND f.day IS NOT NULL
+ON CONFLICT DO NOTHING
 """
 
 
 def order_facts_refresh(batch: int = BATCH * 5) -> int:
     """Recompute the facts of every order marked stale. Returns how many."""
     done = 0
-    params: dict[str, object] = {"areas": list(UK_REGIONS), "regions": list(UK_REGIONS.values())}
+    params: dict[str, object] = {"areas": list(UK_REGIONS), "regions": list(UK_REGIONS.values()),
+                                 "day_tz": settings.TIME_ZONE}
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_CLAIM_ORDERS, {"batch": batch})
@@ -337,12 +388,100 @@ def order_facts_refresh(batch: int = BATCH * 5) -> int:
             if not ids:
                 return done
             cursor.execute(_CLAIMED_ORDERS, {"ids": ids})
+            cursor.execute(_MARK_ORDER_DAYS, {"ids": ids})
             cursor.execute(_UPSERT_ORDERS, {**params, "ids": ids})
+            cursor.execute(_MARK_ORDER_DAYS, {"ids": ids})
         done += len(ids)
+
+
+# A day's contact counts, from its orders and from its conversations about an order (those
+# the figures count), under the order's carrier, its lane (where it has one) and each of
+# its products.
+_CONTACT_COUNTS = """
+WITH s AS (
+    SELECT o.day, '' AS channel, 1 AS orders, 0 AS contacts, o.carrier, o.origin,
+           o.destination, o.product_ids
+    FROM insights_orderfact o WHERE o.day = ANY(%(days)s)
+    UNION ALL
+    SELECT f.day, f.channel, 0, 1, o.carrier, o.origin, o.destination, o.product_ids
+    FROM insights_conversationfact f JOIN insights_orderfact o ON o.number = f.order_number
+    WHERE f.day = ANY(%(days)s) AND f.order_number <> '' AND f.first_inbound_at IS NOT NULL
+      AND f.close_reason <> ALL(%(not_support)s)
+)
+INSERT INTO insights_contactcount (day, figure, key, channel, orders, contacts)
+SELECT s.day, k.figure, k.key, s.channel, sum(s.orders), sum(s.contacts)
+FROM s CROSS JOIN LATERAL (
+    SELECT 'contact_carrier', s.carrier
+    UNION ALL
+    SELECT 'contact_lane', s.origin || ' → ' || s.destination
+    WHERE s.origin <> '' OR s.destination <> ''
+    UNION ALL
+    SELECT 'contact_product', p::text FROM unnest(s.product_ids) p
+) k(figure, key)
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def _bucket(expr: str, edges: list[int]) -> str:
+    return f"width_bucket({expr}, ARRAY{edges}::float8[])::text"
+
+
+# A day's conversations that the figures count, per channel, under each chart's grouping
+# (a missing bucket is an empty key); the outcomes as insights.selectors.OUTCOME_SQL
+# sorts them, with the bot's closes not reopened together, whatever their age.
+_CONVERSATION_COUNTS = f"""
+INSERT INTO insights_conversationcount (day, channel, figure, key, n)
+SELECT f.day, f.channel, k.figure, COALESCE(k.key, ''), count(*)
+FROM insights_conversationfact f CROSS JOIN LATERAL (VALUES
+    ('volume', CASE WHEN f.handoff_at IS NOT NULL THEN 'handed_off'
+                    WHEN NOT f.involved THEN 'unanswered'
+                    WHEN f.bot_closed AND f.reopened_by IS NOT NULL THEN 'reopened'
+                    WHEN f.bot_closed THEN 'bot_closed'
+                    ELSE 'deflected' END),
+    ('first_response', CASE WHEN f.first_response_at IS NULL THEN '-1'
+                            ELSE {_bucket("f.first_response_s", FRT_EDGES)} END),
+    ('first_response_open', CASE WHEN f.first_response_at IS NULL THEN '-1'
+                                 ELSE {_bucket("f.first_response_open_s", FRT_EDGES)} END),
+    ('resolution_time', CASE WHEN f.resolved_at IS NOT NULL
+                             THEN {_bucket("f.resolution_s", RESOLUTION_EDGES)} END),
+    ('resolution_time_open', CASE WHEN f.resolved_at IS NOT NULL
+                                  THEN {_bucket("f.resolution_open_s", RESOLUTION_EDGES)} END),
+    ('intents', f.topic_intent),
+    ('quality', {_bucket("f.quality", QUALITY_EDGES)})
+) k(figure, key)
+WHERE f.day = ANY(%(days)s) AND f.first_inbound_at IS NOT NULL
+  AND f.close_reason <> ALL(%(not_support)s)
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def day_counts_refresh() -> int:
+    """Count again the contact and conversation counts of every day marked stale.
+    Returns how many days."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM insights_staleday LIMIT 1")
+        if cursor.fetchone() is None:
+            return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One count at a time (the page reads meanwhile): two counting the same day would
+        # both write its rows.
+        cursor.execute("LOCK TABLE insights_contactcount, insights_conversationcount "
+                       "IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM insights_staleday RETURNING day")
+        days = [row[0] for row in cursor.fetchall()]
+        if days:
+            params = {"days": days, "not_support": [str(r) for r in NOT_SUPPORT_REASONS]}
+            for table in ("insights_contactcount", "insights_conversationcount"):
+                cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%(days)s)", params)
+            cursor.execute(_CONTACT_COUNTS, params)
+            cursor.execute(_CONVERSATION_COUNTS, params)
+    return len(days)
 
 
 def insights_refresh(batch: int = BATCH) -> int:
     """Everything the insights read, brought up to date (a first build of a big shop
     passes a big batch: a few large statements beat many small ones there)."""
     hours_basis_refresh()
-    return facts_refresh(batch) + order_facts_refresh(batch * 5)
+    done = facts_refresh(batch) + order_facts_refresh(batch * 5)
+    day_counts_refresh()
+    return done

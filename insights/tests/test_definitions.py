@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.test import Client, override_settings
 
 from commerce.models import (
     Order,
@@ -39,8 +39,9 @@ from conversations.models import (
 from core import clock
 from core.models import Customer
 from insights import selectors
-from insights.models import ConversationFact
+from insights.models import ContactCount, ConversationCount, ConversationFact, StaleDay
 from insights.selectors import Filters
+from insights.services import day_counts_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -442,6 +443,115 @@ def test_contact_rates_per_100_orders_by_carrier_lane_and_product_and_return_rea
                      "Northampton → Scotland": [2, 1, 50.0]}
     assert products == {"Classic Tee": [3, 1, 33.3], "Trail Boot": [1, 1, 100.0]}
     assert returns == [["Classic Tee", "M", "too small", 1]]
+
+
+def _rates(key: str, **params: str) -> dict[str, list[Any]]:
+    return {row[0]: row[1:] for row in figure(key, **params).rows}
+
+
+def _day_counts() -> list[tuple[Any, ...]]:
+    return sorted(ContactCount.objects.values_list(
+        "day", "figure", "key", "channel", "orders", "contacts")) + sorted(
+        ConversationCount.objects.values_list("day", "channel", "figure", "key", "n"))
+
+
+def test_contact_rates_and_returns_follow_orders_scans_and_conversations_as_they_arrive():
+    tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
+    tee_m = Variant.objects.create(product=tee, sku="TEE-M", options={"size": "M"},
+                                   price=Decimal("20"))
+    who = customer("Lou")
+    placed = NOW - timedelta(days=6)
+    order = Order.objects.create(number="950", customer=who, status="paid", placed_at=placed,
+                                 email=who.email, ship_postcode="SW1A 1AA")
+    item = OrderItem.objects.create(order=order, variant=tee_m, unit_price=Decimal("20"))
+    first = conversation(who, "web", NOW - timedelta(days=5),
+                         [(0, "in", "order_status", "950"), (1, "bot", "", "")],
+                         closed=(NOW - timedelta(days=5), "resolved_by_bot"))
+    assert _rates("contact_carrier") == {}
+    assert _rates("contact_lane") == {" → London": [1, 1, 100.0]}  # no scan yet
+    assert _rates("contact_product") == {"Classic Tee": [1, 1, 100.0]}
+
+    # The parcel ships and is scanned; a second order ships with the same carrier.
+    shipment = Shipment.objects.create(order=order, carrier="evri", tracking_number="T950")
+    TrackingEvent.objects.create(shipment=shipment, at=placed + timedelta(hours=5),
+                                 status="in_transit", location="Northampton Depot")
+    _order("951", who, tee_m, "evri", "EH9 1AA", NOW - timedelta(days=2))
+    assert _rates("contact_carrier") == {"Evri": [2, 1, 50.0]}
+    assert _rates("contact_lane") == {"Northampton → London": [1, 1, 100.0],
+                                      "Northampton → Scotland": [1, 0, 0.0]}
+
+    # A second contact about it on another channel and day; a rating is no contact.
+    conversation(customer("Lou's partner"), "whatsapp", NOW - timedelta(days=1),
+                 [(0, "in", "delivery_problem", "950"), (1, "bot", "", "")])
+    conversation(who, "web", NOW - timedelta(hours=2), [(0, "in", "order_status", "950")],
+                 closed=(NOW - timedelta(hours=1), "rating"))
+    assert _rates("contact_carrier") == {"Evri": [2, 2, 100.0]}
+    assert _rates("contact_carrier", channel="whatsapp") == {"Evri": [2, 1, 50.0]}
+
+    # The first conversation is gone; the shopper returns the tee.
+    first.delete()
+    ret = Return.objects.create(order=order, number="R950", status="requested",
+                                resolution="refund", reason="Too big", idempotency_key="r950",
+                                created_at=NOW - timedelta(hours=3))
+    ReturnItem.objects.create(return_request=ret, order_item=item)
+    assert _rates("contact_carrier") == {"Evri": [2, 1, 50.0]}
+    assert _rates("contact_product") == {"Classic Tee": [2, 1, 50.0]}
+    assert figure("return_reasons").rows == [["Classic Tee", "M", "too big", 1]]
+
+
+def test_day_counts_kept_as_things_arrive_are_those_counted_afresh():
+    tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
+    tee_m = Variant.objects.create(product=tee, sku="TEE-M", options={"size": "M"},
+                                   price=Decimal("20"))
+    who = customer("Mo")
+    intents = ["order_status", "return_request", "refund_status", "cancel_order"]
+    for i, intent in enumerate(intents):
+        _order(f"97{i}", who, tee_m, "dpd" if i % 2 else "ups", "M14 5AB",
+               NOW - timedelta(days=i + 1, hours=3))
+        conversation(who, "web" if i % 2 else "email", NOW - timedelta(days=i + 8),
+                     [(0, "in", intent, f"97{3 - i}"), (1, "bot", "", "")],
+                     closed=(NOW - timedelta(days=i + 8, minutes=-5), "resolved_by_bot"))
+        figure("outcomes")
+    assert summary_values()["Automated resolution"] == (4, "100.0%")
+
+    # Mo comes back about order 973 two days after its close: that earlier day's counts
+    # change with the conversation that reopened it.
+    conversation(who, "whatsapp", NOW - timedelta(days=6),
+                 [(0, "in", "delivery_problem", "973"), (1, "bot", "", "")])
+    assert summary_values()["Automated resolution"] == (3, "60.0%")
+    assert summary_values()["Closed by the bot, then reopened"] == (1, "20.0%")
+    kept = _day_counts()
+
+    days = {row[0] for row in kept}
+    ContactCount.objects.all().delete()
+    ConversationCount.objects.all().delete()
+    StaleDay.objects.bulk_create(StaleDay(day=d) for d in days)
+    assert day_counts_refresh() == len(days) == 9
+
+    assert _day_counts() == kept
+
+
+def test_days_follow_the_shops_time_zone_and_are_counted_again_when_it_changes():
+    who = customer("Noa")
+    tee = Product.objects.create(name="Classic Tee", slug="tee", category="apparel", kind="tee")
+    tee_m = Variant.objects.create(product=tee, sku="TEE-M", options={"size": "M"},
+                                   price=Decimal("20"))
+    # 23:30 on Monday 30 November in London is already Tuesday 1 December in Berlin.
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    _order("980", who, tee_m, "evri", "SW1A 1AA", late - timedelta(minutes=10))
+    conversation(who, "web", late, [(0, "in", "order_status", "980"), (1, "bot", "", "")])
+    monday, tuesday = ({"from": d, "to": d} for d in ("2026-11-30", "2026-12-01"))
+
+    assert sum(figure("volume", **monday).rows[0][1:]) == 1
+    assert _rates("contact_carrier", **monday) == {"Evri": [1, 1, 100.0]}
+    assert figure("intents").rows == [["2026-11-30", "order_status", 1]]
+
+    with override_settings(TIME_ZONE="Europe/Berlin"):
+        assert sum(figure("volume", **monday).rows[0][1:]) == 0
+        assert sum(figure("volume", **tuesday).rows[0][1:]) == 1
+        assert _rates("contact_carrier", **monday) == {}
+        assert _rates("contact_carrier", **tuesday) == {"Evri": [1, 1, 100.0]}
+        assert figure("intents").rows == [["2026-11-30", "order_status", 1]]
 
 
 def test_top_intents_over_time_count_each_conversation_once_by_what_it_was_about():
