@@ -194,8 +194,8 @@ class Context:
         volume = cube["volume"]
         for day in {d for d, o in volume if o == "bot_closed"}:
             closed = volume.pop((day, "bot_closed"))
-            for outcome, n in (("provisional", provisional.get(day, 0)),
-                               ("automated", closed - provisional.get(day, 0))):
+            recent = min(provisional.get(day, 0), closed)
+            for outcome, n in (("provisional", recent), ("automated", closed - recent)):
                 if n:
                     volume[(day, outcome)] = n
         return cube
