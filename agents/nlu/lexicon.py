@@ -54,6 +54,24 @@ def words_of(language: str) -> dict[str, object]:
     return json.loads((DATA / f"words.{language}.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def vocabulary(language: str) -> frozenset[str]:
+    """The words (folded) shoppers of one of the six languages use: those of its natively
+    written training messages about the shop (not the off-topic ones, which hold keyboard
+    mash), its word lists and its stop words. What tells a word from made-up letters in a
+    message the English word list cannot judge."""
+    found: set[str] = set(_STOPWORDS.get(language, ()))
+    with (DATA / f"train.{language}.jsonl").open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line)
+            if row.get("intent") != "other":
+                found.update(re.findall(r"[^\W\d_]+", fold(row["text"])))
+    for concept in CONCEPTS:
+        for phrase in words_of(language).get(concept) or []:  # type: ignore[attr-defined]
+            found.update(re.findall(r"[^\W\d_]+", fold(phrase)))
+    return frozenset(found)
+
+
 # Colour words inflect ("den cremefarbenen", "la verte", "zwarte"): the endings allowed.
 _COLOUR_ENDINGS = r"(?:farben|farbig|kleurig|kleurige)?(?:e|en|er|es|em|n|s)?"
 
