@@ -112,7 +112,8 @@ def phrases(text: str, concept: str) -> frozenset[str]:
 
 @cache
 def _value_patterns(kind: str, language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """For "colours" or "sizes": each canonical value with the pattern of its native forms."""
+    """For "colours", "sizes" or "products": each canonical value with the pattern of its
+    native forms."""
     langs = [language] if language else list(LANGUAGES)
     values: dict[str, list[str]] = {}
     for lang in langs:
@@ -253,6 +254,34 @@ def tokens(concept: str) -> frozenset[str]:
     """Every word of the concept's phrases, in all six languages ("por", "favor", "bitte")."""
     return frozenset(w for lang in LANGUAGES for p in words_of(lang).get(concept) or []  # type: ignore[attr-defined]
                      for w in re.findall(r"[\w']+", fold(p)))
+
+
+# How the shop's catalogue may name a kind of product the lists name by one word.
+_PRODUCT_SPELLINGS = {"tee": ("tee", "t-shirt", "tshirt"), "jumper": ("jumper", "sweater"),
+                      "hoodie": ("hoodie", "hoody"), "trainers": ("trainers", "sneakers"),
+                      "trousers": ("trousers", "pants"), "tote": ("tote", "bag"),
+                      "beanie": ("beanie", "hat")}
+
+
+@lru_cache(maxsize=256)
+def products_named(text: str) -> tuple[str, ...]:
+    """The kinds of product a message in one of the six languages names, in English as a
+    catalogue names them ("la rebeca" → cardigan, "die Strickjacke" → cardigan, "het
+    vest" → cardigan), in order; none for an English message or one too short to tell,
+    where a word like "vest" or "gilet" names another garment."""
+    language = language_in(text)
+    if language not in LANGUAGES:
+        return ()
+    found: list[str] = []
+    folded = fold(text)
+    hits = sorted((m.start(), -m.end(), value)
+                  for value, pattern in _value_patterns("products", language)
+                  for m in pattern.finditer(folded))
+    for _, _, value in hits:
+        for spelling in _PRODUCT_SPELLINGS.get(value, (value,)):
+            if spelling not in found:
+                found.append(spelling)
+    return tuple(found)
 
 
 # How the shop's catalogue may spell a colour the lists name by one word.

@@ -60,7 +60,7 @@ from agents.nlu.cues import (
 )
 from agents.nlu.identity import emails, full_names
 from agents.nlu.returns import relative_size, target_size, wants_cheapest
-from agents.nlu.words import stems
+from agents.nlu.words import said_stems
 
 # Below this the bot asks one clarifying question instead of guessing.
 LOW_CONFIDENCE = 0.4
@@ -819,4 +819,4 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         topic=("order" if mentions_an_order(text) else
                "product" if mentions_a_product(text) else ""),
         yes_no=yes_or_no(text),  # type: ignore[arg-type]
-        word_count=len(text.split()), stems=frozenset(stems(text)))
+        word_count=len(text.split()), stems=frozenset(said_stems(text)))
