@@ -158,7 +158,7 @@ def _foreign_yes_or_no(text: str) -> str:
     glad = _POLITE | lexicon.tokens("hello") | lexicon.tokens("thanks")
     folded = lexicon.fold(text)
     for n, m in enumerate(re.finditer(r"[^\W\d_]+(?:'[^\W\d_]+)*", folded)):
-        if n >= 4 or pattern is None:
+        if n >= 5 or pattern is None:
             break
         if n and pattern.match(folded, m.start()):
             return "yes"
@@ -283,6 +283,12 @@ pode fazer sim valeu graag alsjeblieft alstublieft aub dank je wel bedankt doe m
 gang dankjewel ah oh ay qué que bien genial super top hombre pues entonces dann alors
 allora então dan wie nett toll schön klasse prima cool génial parfait trop bien bene
 ottimo ótimo ótima ah que bom fijn leuk mooi wat perfecto perfeito perfetto perfekt
+majo maja majos majas amable amables muy sois eres estupendo fenomenal guay maravilla
+buenísimo jo anda lieb nett wunderbar spitze großartig echt ach ihr seid gentil gentils
+gentille gentilles sympa chouette formidable adorable trop très vraiment vous êtes che
+gentile gentili carino carina carini bello bellissimo fantastico bravi bravissimi molto
+davvero siete wow simpático simpática simpáticos simpáticas gentis legal maravilha show
+beleza fofo fofos muito vocês são o lief aardig geweldig tof heel jullie zijn
 """
 _POLITE = frozenset(_POLITE_WORDS.split())
 
