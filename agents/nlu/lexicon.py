@@ -137,12 +137,21 @@ mon den des les mia hay dove pour
 _NOT_EVIDENCE = frozenset(_NOT_EVIDENCE_WORDS.split())
 
 
+# Words that link a short answer to what came before ("ok então o creme", "vale pues la
+# crema", "ok dann die blaue"): a message holding one is not English, however the
+# detector scores its few words.
+_LINKING_WORDS = """
+então entao entonces pues bueno dann denn alors donc allora quindi dunque ecco
+daarom nou beh tá né
+"""
+
+
 @lru_cache(maxsize=1)
 def _foreign_evidence() -> frozenset[str]:
     english = _STOPWORDS["en"]
     return frozenset(w for lang, words in _STOPWORDS.items() if lang != "en" for w in words
                      if w not in english and w not in _NOT_EVIDENCE
-                     and (len(w) >= 3 or not w.isascii()))
+                     and (len(w) >= 3 or not w.isascii())) | frozenset(_LINKING_WORDS.split())
 
 
 @lru_cache(maxsize=1024)
