@@ -729,7 +729,9 @@ ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( 
 
 # The same in the six other languages.
 WRONG_FOREIGN = re.compile(
-    r"\b(equivocad[oa]s?|err[oó]ne[oa]|no es lo que ped[íi]|otr[oa] (?:talla|color|art[íi]culo)|"
+    r"\b(equivocad[oa]s?|err[oó]ne[oa]|no (?:es|era) lo que ped[íi]|lo que no era|"
+    r"no (?:es|era) (?:lo )?m[íi][oa]|nicht meins|pas le mien|non (?:è|era) (?:il )?mio|"
+    r"n[ãa]o (?:é|era) (?:o )?meu|niet van mij|otr[oa] (?:talla|color|art[íi]culo)|"
     r"falsch\w*|das falsche|den falschen|die falsche|nicht (?:das|was) ich bestellt|"
     r"mauvais\w*|mauvaise|pas (?:ce|celui) que j'ai command[ée]|sbagliat[oaie]|non (?:è )?"
     r"quello che ho ordinato|errad[oa]s?|trocad[oa]s?|n[ãa]o (?:é|foi) o que (?:eu )?pedi|"
@@ -744,8 +746,9 @@ DAMAGED_FOREIGN = re.compile(
 # "Pedí el negro y me llegó uno rosa", "ich hab das schwarze bestellt und ein pinkes bekommen".
 ORDERED_GOT_FOREIGN = re.compile(
     r"\b(ped[íi]|bestellt|command[ée]|ordinato|pedi|encomendei|besteld)\b.{1,80}\b(lleg[oó]|"
-    r"recib[íi]|bekommen|erhalten|geliefert|re[çc]u|arriv[ée]|ricevuto|arrivat[oa]|recebi|"
-    r"chegou|gekregen|ontvangen)\b", re.I)
+    r"llegado|recib[íi]|recibido|mandado|enviado|bekommen|erhalten|geliefert|geschickt|"
+    r"gekommen|re[çc]u|arriv[ée]e?|envoy[ée]e?|ricevuto|arrivat[oa]|mandato|spedito|recebi|"
+    r"chegou|veio|mandaram|enviaram|gekregen|ontvangen|gestuurd|gekomen)\b", re.I)
 
 
 def _kind(text: str) -> str:
