@@ -1006,9 +1006,38 @@ def about_a_return(text: str) -> bool:
     return bool(ABOUT_A_RETURN.search(text))
 
 
+# The same in the six other languages: "no me ha llegado nada", "ich hab nix bekommen",
+# "j'ai jamais rien reçu", "non ho ricevuto niente", "nunca recebi", "ik heb niks gekregen".
+NOT_RECEIVED_FOREIGN = re.compile(
+    r"\b(no (?:me |nos )?(?:ha|han) llegado|nunca (?:me )?(?:ha )?lleg\w*|no (?:lo |la |los |las )?"
+    r"(?:he )?recibid\w*|no he recibido|no hay nada|no est[aá] aqu[íi]|no lo encuentro|"
+    r"nicht angekommen|nie angekommen|nicht (?:bekommen|erhalten|da)|(?:nichts|nix) "
+    r"(?:bekommen|erhalten|angekommen|da)|(?:ist|war) (?:hier |da )?(?:echt |aber |gar )?"
+    r"(?:nichts|nix)|kein paket|pas re[çc]u|(?:jamais|rien) (?:rien )?re[çc]u|jamais arriv\w*|"
+    r"pas arriv\w*|(?:il )?n'y a rien|y a rien|je (?:ne )?(?:le |la |les )?trouve pas|"
+    r"non (?:ho )?ricevut\w*|mai (?:arrivat\w*|ricevut\w*)|non (?:è |sono )?arrivat\w*|"
+    r"non c'[èe] (?:niente|nulla)|non (?:lo |la |li |le )?trovo|n[ãa]o (?:recebi|chegou)|"
+    r"nunca (?:recebi|chegou)|n[ãa]o tem nada|nada (?:aqui|chegou)|n[ãa]o (?:o |a )?encontro|"
+    r"niet (?:ontvangen|aangekomen|gekregen)|nooit (?:ontvangen|aangekomen|gekregen)|"
+    r"(?:niks|niets) (?:ontvangen|gekregen|aangekomen)|er is (?:hier )?(?:echt )?(?:niks|niets)|"
+    r"kan (?:het|ze|hem) niet vinden)", re.I)
+# "Delivered", as the tracking says it, in the six other languages.
+SAYS_DELIVERED_FOREIGN = re.compile(
+    r"\b(entregad[oa]s?|entregaron|zugestellt|geliefert|livr[ée]e?s?|consegnat[oaie]|"
+    r"entregues?|bezorgd|geleverd|afgeleverd)\b", re.I)
+
+
 def not_received(text: str) -> bool:
     """"It says delivered but I never got it"."""
-    return bool(NOT_RECEIVED.search(text))
+    return bool(NOT_RECEIVED.search(text)) or (
+        _foreign(text) and bool(NOT_RECEIVED_FOREIGN.search(text)))
+
+
+def delivered_not_received(text: str) -> bool:
+    """A message in one of the six other languages saying the tracking shows the parcel
+    delivered, and it is not there ("dice consegnato ma non ho ricevuto niente")."""
+    return _foreign(text) and bool(SAYS_DELIVERED_FOREIGN.search(text)) and bool(
+        NOT_RECEIVED_FOREIGN.search(text))
 
 
 def names_what_for(text: str) -> bool:

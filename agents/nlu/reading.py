@@ -42,6 +42,7 @@ from agents.nlu.cues import (
     confirmation,
     corrects,
     dearer_one,
+    delivered_not_received,
     excluded_part,
     is_fraud_claim,
     is_instruction,
@@ -694,6 +695,10 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         # "Can the trousers on 3308 be the long leg instead?", "what if I went for the
         # long sleeve one instead?": another option of an item, not its delivery.
         intent, confidence = "exchange_request", max(confidence, SWITCH_CONFIDENCE)
+
+    if intent == "order_status" and delivered_not_received(text):
+        # "Delivered" but not there is a fault of the shipment, not a question of where.
+        intent = "delivery_problem"
 
     if refund_elsewhere(text) and (
             re.search(r"\b(refund|money)", text, re.I) or _REFUND_WORD_FOREIGN.search(text)
