@@ -347,7 +347,8 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"rasgad\w*|errad\w*|n[ãa]o chegou|entregue mas|kapot|beschadigd|verkeerd\w*|"
      r"niet aangekomen|bezorgd maar)"),
     ("exchange_request",
-     r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|trocar|ruilen|omruilen)"),
+     r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|cambiarl[oaie]|"
+     r"sostitu\w*|trocar|troc[aá]-l[oa]|ruilen|omruilen|omwissel\w*|inruil\w*)"),
     ("return_request",
      r"\b(devolver\w*|devoluci[oó]n|zur[üu]ck(schick|geb)\w*|retourner|renvoyer|restituire|reso|"
      r"devolu[çc][ãa]o|retourneren|terugsturen)"),

@@ -37,7 +37,8 @@ LISTED_AFTER = re.compile(
 # The same three in the six other languages.
 _EXCHANGE_FOREIGN = re.compile(
     r"\b(cambio|cambiarl[oa]s?|cambiar(?:la|lo)?|umtausch\w*|tausch\w*|[ée]change\w*|"
-    r"[ée]changer|troca\w*|trocar|ruil\w*|omruil\w*|sostituzione|otra talla|andere gr[öo]ße|"
+    r"[ée]changer|troca\w*|trocar|ruil\w*|omruil\w*|omwissel\w*|sostituzione|otra talla|"
+    r"andere gr[öo]ße|"
     r"autre taille|altra taglia|outro tamanho|andere maat)\b", re.I)
 _CREDIT_FOREIGN = re.compile(
     r"\b(cr[ée]dito\w*|vale (?:de compra|regalo)|tarjeta regalo|gutschrift|guthaben|"
