@@ -72,6 +72,19 @@ def vocabulary(language: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def _stems_of(language: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in vocabulary(language) if len(w) >= 5)
+
+
+def is_word_of(word: str, language: str) -> bool:
+    """Whether ``word`` is one of the language's words, or an inflection of one (the same
+    first five letters: "aceitam" of "aceitar", "formas" of "forma")."""
+    folded = fold(word)
+    return folded in vocabulary(language) or folded.rstrip("s") in vocabulary(language) or (
+        len(folded) >= 5 and folded[:5] in _stems_of(language))
+
+
 # Colour words inflect ("den cremefarbenen", "la verte", "zwarte"): the endings allowed.
 _COLOUR_ENDINGS = r"(?:farben|farbig|kleurig|kleurige)?(?:e|en|er|es|em|n|s)?"
 
@@ -272,20 +285,29 @@ _PRODUCT_SPELLINGS = {"tee": ("tee", "t-shirt", "tshirt"), "jumper": ("jumper", 
                       "beanie": ("beanie", "hat")}
 
 
+# Native product words that are another garment's name, or an English word, elsewhere
+# ("vest" is a Dutch cardigan, "gilet" a French one, "rock" a German skirt): they count only
+# in a message told to be in their language.
+_GARMENTS_ELSEWHERE_WORDS = """
+vest vestje gilet gilets sweat pull pulls jack pet rock hose robe mantel tenis jersey sac
+mala saco tas cap boots tote shopper sneaker sneakers hoodie cardigan sweater pullover parka
+mug t-shirt tshirt t-shirts blouse malha veste bota bone medias abito
+"""
+_GARMENTS_ELSEWHERE = frozenset(_GARMENTS_ELSEWHERE_WORDS.split())
+
+
 @lru_cache(maxsize=256)
 def products_named(text: str) -> tuple[str, ...]:
     """The kinds of product a message in one of the six languages names, in English as a
     catalogue names them ("la rebeca" → cardigan, "die Strickjacke" → cardigan, "het
-    vest" → cardigan), in order; none for an English message or one too short to tell,
-    where a word like "vest" or "gilet" names another garment."""
-    language = language_in(text)
-    if language not in LANGUAGES:
-        return ()
+    vest" → cardigan), in order; none for an English message."""
     found: list[str] = []
     folded = fold(text)
     hits = sorted((m.start(), -m.end(), value)
-                  for value, pattern in _value_patterns("products", language)
-                  for m in pattern.finditer(folded))
+                  for scope in _scopes(text)
+                  for value, pattern in _value_patterns("products", scope)
+                  for m in pattern.finditer(folded)
+                  if scope or m.group(0) not in _GARMENTS_ELSEWHERE)
     for _, _, value in hits:
         for spelling in _PRODUCT_SPELLINGS.get(value, (value,)):
             if spelling not in found:

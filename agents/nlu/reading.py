@@ -324,7 +324,10 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"cobrad\w* dos veces|doble cargo|rechaz\w*.{0,25}tarjeta|tarjeta.{0,25}rechaz|zweimal "
      r"abgebucht|doppelt abgebucht|karte.{0,30}abgelehnt|d[ée]bit[ée]\w* deux fois|carte.{0,30}"
      r"refus[ée]|addebitat\w* due volte|carta.{0,30}rifiutat|cobrad\w* duas vezes|cart[ãa]o."
-     r"{0,30}recusad|twee keer afgeschreven|kaart.{0,30}geweigerd"),
+     r"{0,30}recusad|twee keer afgeschreven|kaart.{0,30}geweigerd|formas? de pag\w*|"
+     r"m[ée]todos? de pag\w*|zahlungs(?:art|method|mittel|möglichkeit)\w*|moyens? de paiement|"
+     r"modes? de paiement|metod[oi] di pagamento|modalit[àa] di pagamento|betaalmethode\w*|"
+     r"betaalwijze\w*|betaalmogelijkhe\w*"),
     ("back_in_stock",
      r"avis\w*.{0,30}cuando|bescheid.{0,40}wieder|benachrichtig\w*.{0,30}wieder|pr[ée]ven\w*"
      r".{0,30}quand|avvis\w*.{0,30}quando|avis\w*.{0,30}quando|laat.{0,20}weten.{0,20}wanneer"),
@@ -423,9 +426,9 @@ def makes_sense(words: list[str], language: str = "") -> bool:
     english = _lexicon()
     if not english:
         return True
-    native = lexicon.vocabulary(language) if language in lexicon.LANGUAGES else frozenset()
+    native = language in lexicon.LANGUAGES
     known = [w for w in words if w.lower() in english or len(w) <= 2
-             or lexicon.fold(w) in native]
+             or (native and lexicon.is_word_of(w, language))]
     return len(known) * 2 >= len(words)
 
 
