@@ -310,6 +310,12 @@ def is_frustrated(text: str) -> bool:
 CARD_DIGITS = re.compile(r"\b(?:ending|ends|ending in|ends in|last (?:four|4)(?: digits)?)"
                          r"(?: in| with| are| is|:)?\s*(\d{4})\b", re.I)
 WHERE_IS = re.compile(r"\bwhere('?s| is| are|'?re| has| have)\b|\bgot to\b", re.I)
+# The same in the six other languages: "elle est où ma jupe ?", "wo bleibt mein Rock?".
+WHERE_IS_FOREIGN = re.compile(
+    r"\b(d[oó]nde (?:est[aá]n?|anda|va)|por d[oó]nde va|wo (?:ist|sind|bleib\w*|steck\w*)|"
+    r"o[uù] (?:est|sont|en est)|(?:est|sont)[- ]?(?:elle|il|ils|elles)? o[uù]\b|dov'?[èe]|"
+    r"dove (?:sono|sta|si trova)|onde (?:est[áa]o?|anda|fica)|cad[êe]|waar (?:is|zijn|blijf\w*))",
+    re.I)
 CODE_LIKE = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9-]{3,19}\b")
 
 
@@ -357,7 +363,8 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"devolu[çc][ãa]o|retourneren|terugsturen)"),
     ("order_status",
      r"d[oó]nde est[aá]|cu[aá]ndo llega|seguimiento|\bwo (ist|bleibt|steckt)|wann kommt|"
-     r"sendungsverfolgung|o[uù] est|quand.{0,20}arriv|\bsuivi|dov'?[èe]|quando arriva|cad[êe]|"
+     r"sendungsverfolgung|o[uù] est|est[- ]?(?:elle|il)? o[uù]\b|quand.{0,20}arriv|\bsuivi|"
+     r"dov'?[èe]|quando arriva|cad[êe]|"
      r"onde est[áa]|quando chega|rastreio|waar (is|blijft)|wanneer komt|"
      # Arriving, delivering, sending and the parcel, as English's "arriv|deliver|parcel".
      r"\blleg(?:a|an|ar|ar[aá]n?|ue|uen|ado|ada)\b|\benv[ií]o\b|paquete|rastreo|"
@@ -665,7 +672,9 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
             # Questions before buying name no order; one that does is about that order.
             guess = guess if guess in order_intents else "order_status"
             implausible = True
-        elif intent == "product_question" and guess == "order_status" and WHERE_IS.search(text):
+        elif intent == "product_question" and guess == "order_status" and (
+            WHERE_IS.search(text) or (lexicon.language_in(text) != "en"
+                                      and WHERE_IS_FOREIGN.search(text))):
             # "Where's the dress one got to?": where a thing is, is about an order.
             implausible = True
         elif intent == "complaint" and entities.get("order_number") and guess in order_intents:

@@ -22,11 +22,11 @@ def stems(text: str) -> set[str]:
 
 def said_words(text: str) -> list[str]:
     """The words of a shopper's message, as ``words``, and the English names of the kinds
-    of product it names in its own language ("la rebeca" also says "cardigan"), so they
-    meet the catalogue's names."""
+    of product and colours it names in its own language ("la rebeca" also says
+    "cardigan", "le vert" says "green"), so they meet the catalogue's names."""
     found = words(text)
-    return found + [w for name in lexicon.products_named(text) for w in words(name)
-                    if w not in found]
+    named = (*lexicon.products_named(text), *lexicon.colours_named(text))
+    return found + [w for name in named for w in words(name) if w not in found]
 
 
 def said_stems(text: str) -> set[str]:

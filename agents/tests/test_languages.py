@@ -13,7 +13,7 @@ from agents.nlu.alerts import wants_no_alerts
 from agents.nlu.entities import extract_entities
 from agents.nlu.reading import makes_sense, read, shop_words_intent
 from agents.nlu.returns import relative_size, target_size, wanted_resolution
-from agents.nlu.words import says_value
+from agents.nlu.words import said_words, says_value
 
 ORDER_INTENTS = frozenset({"order_status", "delivery_problem", "return_request",
                            "exchange_request", "refund_status", "cancel_order",
@@ -381,3 +381,17 @@ def test_a_wrong_item_told_as_a_story(text):
 def test_delivered_but_not_received_is_a_delivery_problem(text):
     assert reading(text).intent == "delivery_problem"
     assert cues.not_received(text)
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("le vert, en taille M", "green"), ("de groene, maat M", "green"),
+    ("la rebeca gris", "cardigan"),
+])
+def test_a_native_colour_or_kind_meets_the_catalogues_english_words(text, word):
+    assert word in said_words(text)
+
+
+@pytest.mark.parametrize("text", ["bonjour ! elle est où ma jupe ?",
+                                  "hola, ¿dónde está mi falda?", "waar blijft mijn rok?"])
+def test_where_a_thing_is_asks_about_an_order(text):
+    assert reading(text).intent == "order_status"
