@@ -395,3 +395,11 @@ def test_a_native_colour_or_kind_meets_the_catalogues_english_words(text, word):
                                   "hola, ¿dónde está mi falda?", "waar blijft mijn rok?"])
 def test_where_a_thing_is_asks_about_an_order(text):
     assert reading(text).intent == "order_status"
+
+
+@pytest.mark.parametrize("text", [
+    "potete mandare il rimborso sulla carta nuova?", "dá pra mandar pro meu cartão novo?",
+    "me lo podéis mandar a la tarjeta nueva?",
+])
+def test_a_refund_asked_to_a_new_card_named_after_its_noun(text):
+    assert cues.refund_elsewhere(text)
