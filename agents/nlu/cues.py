@@ -158,7 +158,7 @@ def _foreign_yes_or_no(text: str) -> str:
     glad = _POLITE | lexicon.tokens("hello") | lexicon.tokens("thanks")
     folded = lexicon.fold(text)
     for n, m in enumerate(re.finditer(r"[^\W\d_]+(?:'[^\W\d_]+)*", folded)):
-        if n >= 4 or pattern is None:
+        if n >= 5 or pattern is None:
             break
         if n and pattern.match(folded, m.start()):
             return "yes"
@@ -283,6 +283,12 @@ pode fazer sim valeu graag alsjeblieft alstublieft aub dank je wel bedankt doe m
 gang dankjewel ah oh ay qué que bien genial super top hombre pues entonces dann alors
 allora então dan wie nett toll schön klasse prima cool génial parfait trop bien bene
 ottimo ótimo ótima ah que bom fijn leuk mooi wat perfecto perfeito perfetto perfekt
+majo maja majos majas amable amables muy sois eres estupendo fenomenal guay maravilla
+buenísimo jo anda lieb nett wunderbar spitze großartig echt ach ihr seid gentil gentils
+gentille gentilles sympa chouette formidable adorable trop très vraiment vous êtes che
+gentile gentili carino carina carini bello bellissimo fantastico bravi bravissimi molto
+davvero siete wow simpático simpática simpáticos simpáticas gentis legal maravilha show
+beleza fofo fofos muito vocês são o lief aardig geweldig tof heel jullie zijn
 """
 _POLITE = frozenset(_POLITE_WORDS.split())
 
@@ -497,10 +503,11 @@ POINTS_FOREIGN = re.compile(r"(puntos|punkte|points?|punti|pontos|punten|fidelid
 _CARD_WORDS = (r"(?:tarjeta|cuenta|karte|konto|carte|compte|carta|conto|cart[ãa]o|conta|kaart|"
                r"rekening)")
 REFUND_ELSEWHERE_FOREIGN = re.compile(
-    r"\b(?:a|en|auf|sur|sulla|su|para|no|na|op|naar)\s+(?:la |el |mi |meine?n? |die |ma |mon |"
-    r"la mia |il mio |o meu |a minha |meu |minha |mijn |de )?(?:(?:nueva|nuevo|neue\w*|"
-    r"nouvelle|nuova|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS + r")?|(?:otra|andere\w*|autre|"
-    r"altra|outro|outra)\s+" + _CARD_WORDS + r")", re.I)
+    r"\b(?:a|en|auf|sur|sulla|su|alla|para|pra|pro|no|na|op|naar)\s+(?:la |el |mi |meine?n? |"
+    r"die |ma |mon |la mia |il mio |o meu |a minha |meu |minha |mijn |de |mia |il |o |a )?"
+    r"(?:(?:nueva|nuevo|neue\w*|nouvelle|nuova|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS +
+    r")?|(?:otra|andere\w*|autre|altra|outro|outra)\s+" + _CARD_WORDS + r"|" + _CARD_WORDS +
+    r"\s+(?:nueva|nuova|nouvelle|novo|nova|nuovo|nuevo|diferente|diversa|differente))", re.I)
 
 
 # "Send my refund to my new card": refunds only ever go back where the money came from.
@@ -724,7 +731,9 @@ ORDERED_GOT = re.compile(r"\bordered\b.{1,80}\b(got|received|came|arrived|sent( 
 
 # The same in the six other languages.
 WRONG_FOREIGN = re.compile(
-    r"\b(equivocad[oa]s?|err[oó]ne[oa]|no es lo que ped[íi]|otr[oa] (?:talla|color|art[íi]culo)|"
+    r"\b(equivocad[oa]s?|err[oó]ne[oa]|no (?:es|era) lo que ped[íi]|lo que no era|"
+    r"no (?:es|era) (?:lo )?m[íi][oa]|nicht meins|pas le mien|non (?:è|era) (?:il )?mio|"
+    r"n[ãa]o (?:é|era) (?:o )?meu|niet van mij|otr[oa] (?:talla|color|art[íi]culo)|"
     r"falsch\w*|das falsche|den falschen|die falsche|nicht (?:das|was) ich bestellt|"
     r"mauvais\w*|mauvaise|pas (?:ce|celui) que j'ai command[ée]|sbagliat[oaie]|non (?:è )?"
     r"quello che ho ordinato|errad[oa]s?|trocad[oa]s?|n[ãa]o (?:é|foi) o que (?:eu )?pedi|"
@@ -739,8 +748,9 @@ DAMAGED_FOREIGN = re.compile(
 # "Pedí el negro y me llegó uno rosa", "ich hab das schwarze bestellt und ein pinkes bekommen".
 ORDERED_GOT_FOREIGN = re.compile(
     r"\b(ped[íi]|bestellt|command[ée]|ordinato|pedi|encomendei|besteld)\b.{1,80}\b(lleg[oó]|"
-    r"recib[íi]|bekommen|erhalten|geliefert|re[çc]u|arriv[ée]|ricevuto|arrivat[oa]|recebi|"
-    r"chegou|gekregen|ontvangen)\b", re.I)
+    r"llegado|recib[íi]|recibido|mandado|enviado|bekommen|erhalten|geliefert|geschickt|"
+    r"gekommen|re[çc]u|arriv[ée]e?|envoy[ée]e?|ricevuto|arrivat[oa]|mandato|spedito|recebi|"
+    r"chegou|veio|mandaram|enviaram|gekregen|ontvangen|gestuurd|gekomen)\b", re.I)
 
 
 def _kind(text: str) -> str:
@@ -1013,9 +1023,38 @@ def about_a_return(text: str) -> bool:
     return bool(ABOUT_A_RETURN.search(text))
 
 
+# The same in the six other languages: "no me ha llegado nada", "ich hab nix bekommen",
+# "j'ai jamais rien reçu", "non ho ricevuto niente", "nunca recebi", "ik heb niks gekregen".
+NOT_RECEIVED_FOREIGN = re.compile(
+    r"\b(no (?:me |nos )?(?:ha|han) llegado|nunca (?:me )?(?:ha )?lleg\w*|no (?:lo |la |los |las )?"
+    r"(?:he )?recibid\w*|no he recibido|no hay nada|no est[aá] aqu[íi]|no lo encuentro|"
+    r"nicht angekommen|nie angekommen|nicht (?:bekommen|erhalten|da)|(?:nichts|nix) "
+    r"(?:bekommen|erhalten|angekommen|da)|(?:ist|war) (?:hier |da )?(?:echt |aber |gar )?"
+    r"(?:nichts|nix)|kein paket|pas re[çc]u|(?:jamais|rien) (?:rien )?re[çc]u|jamais arriv\w*|"
+    r"pas arriv\w*|(?:il )?n'y a rien|y a rien|je (?:ne )?(?:le |la |les )?trouve pas|"
+    r"non (?:ho )?ricevut\w*|mai (?:arrivat\w*|ricevut\w*)|non (?:è |sono )?arrivat\w*|"
+    r"non c'[èe] (?:niente|nulla)|non (?:lo |la |li |le )?trovo|n[ãa]o (?:recebi|chegou)|"
+    r"nunca (?:recebi|chegou)|n[ãa]o tem nada|nada (?:aqui|chegou)|n[ãa]o (?:o |a )?encontro|"
+    r"niet (?:ontvangen|aangekomen|gekregen)|nooit (?:ontvangen|aangekomen|gekregen)|"
+    r"(?:niks|niets) (?:ontvangen|gekregen|aangekomen)|er is (?:hier )?(?:echt )?(?:niks|niets)|"
+    r"kan (?:het|ze|hem) niet vinden)", re.I)
+# "Delivered", as the tracking says it, in the six other languages.
+SAYS_DELIVERED_FOREIGN = re.compile(
+    r"\b(entregad[oa]s?|entregaron|zugestellt|geliefert|livr[ée]e?s?|consegnat[oaie]|"
+    r"entregues?|bezorgd|geleverd|afgeleverd)\b", re.I)
+
+
 def not_received(text: str) -> bool:
     """"It says delivered but I never got it"."""
-    return bool(NOT_RECEIVED.search(text))
+    return bool(NOT_RECEIVED.search(text)) or (
+        _foreign(text) and bool(NOT_RECEIVED_FOREIGN.search(text)))
+
+
+def delivered_not_received(text: str) -> bool:
+    """A message in one of the six other languages saying the tracking shows the parcel
+    delivered, and it is not there ("dice consegnato ma non ho ricevuto niente")."""
+    return _foreign(text) and bool(SAYS_DELIVERED_FOREIGN.search(text)) and bool(
+        NOT_RECEIVED_FOREIGN.search(text))
 
 
 def names_what_for(text: str) -> bool:

@@ -54,6 +54,37 @@ def words_of(language: str) -> dict[str, object]:
     return json.loads((DATA / f"words.{language}.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def vocabulary(language: str) -> frozenset[str]:
+    """The words (folded) shoppers of one of the six languages use: those of its natively
+    written training messages about the shop (not the off-topic ones, which hold keyboard
+    mash), its word lists and its stop words. What tells a word from made-up letters in a
+    message the English word list cannot judge."""
+    found: set[str] = set(_STOPWORDS.get(language, ()))
+    with (DATA / f"train.{language}.jsonl").open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line)
+            if row.get("intent") != "other":
+                found.update(re.findall(r"[^\W\d_]+", fold(row["text"])))
+    for concept in CONCEPTS:
+        for phrase in words_of(language).get(concept) or []:  # type: ignore[attr-defined]
+            found.update(re.findall(r"[^\W\d_]+", fold(phrase)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _stems_of(language: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in vocabulary(language) if len(w) >= 5)
+
+
+def is_word_of(word: str, language: str) -> bool:
+    """Whether ``word`` is one of the language's words, or an inflection of one (the same
+    first five letters: "aceitam" of "aceitar", "formas" of "forma")."""
+    folded = fold(word)
+    return folded in vocabulary(language) or folded.rstrip("s") in vocabulary(language) or (
+        len(folded) >= 5 and folded[:5] in _stems_of(language))
+
+
 # Colour words inflect ("den cremefarbenen", "la verte", "zwarte"): the endings allowed.
 _COLOUR_ENDINGS = r"(?:farben|farbig|kleurig|kleurige)?(?:e|en|er|es|em|n|s)?"
 
@@ -94,7 +125,8 @@ def phrases(text: str, concept: str) -> frozenset[str]:
 
 @cache
 def _value_patterns(kind: str, language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """For "colours" or "sizes": each canonical value with the pattern of its native forms."""
+    """For "colours", "sizes" or "products": each canonical value with the pattern of its
+    native forms."""
     langs = [language] if language else list(LANGUAGES)
     values: dict[str, list[str]] = {}
     for lang in langs:
@@ -118,12 +150,21 @@ mon den des les mia hay dove pour
 _NOT_EVIDENCE = frozenset(_NOT_EVIDENCE_WORDS.split())
 
 
+# Words that link a short answer to what came before ("ok então o creme", "vale pues la
+# crema", "ok dann die blaue"): a message holding one is not English, however the
+# detector scores its few words.
+_LINKING_WORDS = """
+então entao entonces pues bueno dann denn alors donc allora quindi dunque ecco
+daarom nou beh tá né
+"""
+
+
 @lru_cache(maxsize=1)
 def _foreign_evidence() -> frozenset[str]:
     english = _STOPWORDS["en"]
     return frozenset(w for lang, words in _STOPWORDS.items() if lang != "en" for w in words
                      if w not in english and w not in _NOT_EVIDENCE
-                     and (len(w) >= 3 or not w.isascii()))
+                     and (len(w) >= 3 or not w.isascii())) | frozenset(_LINKING_WORDS.split())
 
 
 @lru_cache(maxsize=1024)
@@ -235,6 +276,43 @@ def tokens(concept: str) -> frozenset[str]:
     """Every word of the concept's phrases, in all six languages ("por", "favor", "bitte")."""
     return frozenset(w for lang in LANGUAGES for p in words_of(lang).get(concept) or []  # type: ignore[attr-defined]
                      for w in re.findall(r"[\w']+", fold(p)))
+
+
+# How the shop's catalogue may name a kind of product the lists name by one word.
+_PRODUCT_SPELLINGS = {"tee": ("tee", "t-shirt", "tshirt"), "jumper": ("jumper", "sweater"),
+                      "hoodie": ("hoodie", "hoody"), "trainers": ("trainers", "sneakers"),
+                      "trousers": ("trousers", "pants"), "tote": ("tote", "bag"),
+                      "beanie": ("beanie", "hat")}
+
+
+# Native product words that are another garment's name, or an English word, elsewhere
+# ("vest" is a Dutch cardigan, "gilet" a French one, "rock" a German skirt): they count only
+# in a message told to be in their language.
+_GARMENTS_ELSEWHERE_WORDS = """
+vest vestje gilet gilets sweat pull pulls jack pet rock hose robe mantel tenis jersey sac
+mala saco tas cap boots tote shopper sneaker sneakers hoodie cardigan sweater pullover parka
+mug t-shirt tshirt t-shirts blouse malha veste bota bone medias abito
+"""
+_GARMENTS_ELSEWHERE = frozenset(_GARMENTS_ELSEWHERE_WORDS.split())
+
+
+@lru_cache(maxsize=256)
+def products_named(text: str) -> tuple[str, ...]:
+    """The kinds of product a message in one of the six languages names, in English as a
+    catalogue names them ("la rebeca" → cardigan, "die Strickjacke" → cardigan, "het
+    vest" → cardigan), in order; none for an English message."""
+    found: list[str] = []
+    folded = fold(text)
+    hits = sorted((m.start(), -m.end(), value)
+                  for scope in _scopes(text)
+                  for value, pattern in _value_patterns("products", scope)
+                  for m in pattern.finditer(folded)
+                  if scope or m.group(0) not in _GARMENTS_ELSEWHERE)
+    for _, _, value in hits:
+        for spelling in _PRODUCT_SPELLINGS.get(value, (value,)):
+            if spelling not in found:
+                found.append(spelling)
+    return tuple(found)
 
 
 # How the shop's catalogue may spell a colour the lists name by one word.

@@ -16,6 +16,7 @@ with patterns.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from agents.nlu.cues import (
     confirmation,
     corrects,
     dearer_one,
+    delivered_not_received,
     excluded_part,
     is_fraud_claim,
     is_instruction,
@@ -61,7 +63,7 @@ from agents.nlu.cues import (
 )
 from agents.nlu.identity import emails, full_names
 from agents.nlu.returns import relative_size, target_size, wants_cheapest
-from agents.nlu.words import stems
+from agents.nlu.words import said_stems
 
 # Below this the bot asks one clarifying question instead of guessing.
 LOW_CONFIDENCE = 0.4
@@ -312,6 +314,12 @@ def is_frustrated(text: str) -> bool:
 CARD_DIGITS = re.compile(r"\b(?:ending|ends|ending in|ends in|last (?:four|4)(?: digits)?)"
                          r"(?: in| with| are| is|:)?\s*(\d{4})\b", re.I)
 WHERE_IS = re.compile(r"\bwhere('?s| is| are|'?re| has| have)\b|\bgot to\b", re.I)
+# The same in the six other languages: "elle est où ma jupe ?", "wo bleibt mein Rock?".
+WHERE_IS_FOREIGN = re.compile(
+    r"\b(d[oó]nde (?:est[aá]n?|anda|va)|por d[oó]nde va|wo (?:ist|sind|bleib\w*|steck\w*)|"
+    r"o[uù] (?:est|sont|en est)|(?:est|sont)[- ]?(?:elle|il|ils|elles)? o[uù]\b|dov'?[èe]|"
+    r"dove (?:sono|sta|si trova)|onde (?:est[áa]o?|anda|fica)|cad[êe]|waar (?:is|zijn|blijf\w*))",
+    re.I)
 CODE_LIKE = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z][A-Z0-9-]{3,19}\b")
 
 
@@ -326,7 +334,10 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"cobrad\w* dos veces|doble cargo|rechaz\w*.{0,25}tarjeta|tarjeta.{0,25}rechaz|zweimal "
      r"abgebucht|doppelt abgebucht|karte.{0,30}abgelehnt|d[ée]bit[ée]\w* deux fois|carte.{0,30}"
      r"refus[ée]|addebitat\w* due volte|carta.{0,30}rifiutat|cobrad\w* duas vezes|cart[ãa]o."
-     r"{0,30}recusad|twee keer afgeschreven|kaart.{0,30}geweigerd"),
+     r"{0,30}recusad|twee keer afgeschreven|kaart.{0,30}geweigerd|formas? de pag\w*|"
+     r"m[ée]todos? de pag\w*|zahlungs(?:art|method|mittel|möglichkeit)\w*|moyens? de paiement|"
+     r"modes? de paiement|metod[oi] di pagamento|modalit[àa] di pagamento|betaalmethode\w*|"
+     r"betaalwijze\w*|betaalmogelijkhe\w*"),
     ("back_in_stock",
      r"avis\w*.{0,30}cuando|bescheid.{0,40}wieder|benachrichtig\w*.{0,30}wieder|pr[ée]ven\w*"
      r".{0,30}quand|avvis\w*.{0,30}quando|avis\w*.{0,30}quando|laat.{0,20}weten.{0,20}wanneer"),
@@ -349,14 +360,23 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"rasgad\w*|errad\w*|n[ãa]o chegou|entregue mas|kapot|beschadigd|verkeerd\w*|"
      r"niet aangekomen|bezorgd maar)"),
     ("exchange_request",
-     r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|trocar|ruilen|omruilen)"),
+     r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|cambiarl[oaie]|"
+     r"sostitu\w*|trocar|troc[aá]-l[oa]|ruilen|omruilen|omwissel\w*|inruil\w*)"),
     ("return_request",
      r"\b(devolver\w*|devoluci[oó]n|zur[üu]ck(schick|geb)\w*|retourner|renvoyer|restituire|reso|"
      r"devolu[çc][ãa]o|retourneren|terugsturen)"),
     ("order_status",
      r"d[oó]nde est[aá]|cu[aá]ndo llega|seguimiento|\bwo (ist|bleibt|steckt)|wann kommt|"
-     r"sendungsverfolgung|o[uù] est|quand.{0,20}arriv|\bsuivi|dov'?[èe]|quando arriva|cad[êe]|"
-     r"onde est[áa]|quando chega|rastreio|waar (is|blijft)|wanneer komt"),
+     r"sendungsverfolgung|o[uù] est|est[- ]?(?:elle|il)? o[uù]\b|quand.{0,20}arriv|\bsuivi|"
+     r"dov'?[èe]|quando arriva|cad[êe]|"
+     r"onde est[áa]|quando chega|rastreio|waar (is|blijft)|wanneer komt|"
+     # Arriving, delivering, sending and the parcel, as English's "arriv|deliver|parcel".
+     r"\blleg(?:a|an|ar|ar[aá]n?|ue|uen|ado|ada)\b|\benv[ií]o\b|paquete|rastreo|"
+     r"\bankomm\w*|\bkomm(?:t|en)\b.{0,30}\ban\b|soll\w* .{0,30}\bkommen|geliefert|"
+     r"\blieferung|zugestellt|\bpaket|\bsendung|verschickt|\barriv\w*|\blivr\w*|colis|"
+     r"exp[ée]di\w*|en est o[uù]|consegn\w*|\bpacco|spedit\w*|a che punto|\bcheg\w*|"
+     r"\bentreg\w*|pacote|\benviad\w*|aankom\w*|\bkomt\b.{0,30}\baan\b|bezorg\w*|"
+     r"geleverd|\blevering|pakket|verzonden|wanneer .{0,40}\b(er is|er zijn|binnen)\b"),
     ("refund_status", r"reembolso|erstattung|remboursement|rimborso|terugbetaling"),
     ("promo_question",
      r"descuento|c[oó]digo|cup[oó]n|puntos|rabatt|gutschein|\bcode|punkte|r[ée]duction|points|"
@@ -366,15 +386,18 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"en stock|disponible|talla|precio|cu[aá]nto cuesta|auf lager|verf[üu]gbar|gr[öo][ßs]e|"
      r"preis|was kostet|dispo\w*|taille|prix|combien|disponibil\w*|taglia|prezzo|quanto costa|"
      r"em estoque|dispon[íi]vel|tamanho|pre[çc]o|quanto custa|op voorraad|beschikbaar|\bmaat|"
-     r"prijs|hoeveel kost"),
+     r"prijs|hoeveel kost|wat kost|was kosten|combien co[uû]t|quanto (?:vale|[ée])|"
+     r"cu[aá]nto (?:vale|es)"),
 )]
 
 
-def shop_words_intent(text: str) -> str:
+def shop_words_intent(text: str, foreign: bool | None = None) -> str:
+    """The request the shop words say, from the most specific; ``foreign`` reads the six
+    other languages' words too (by default when the message is not English)."""
     for intent, pattern in SHOP_WORDS:
         if pattern.search(text):
             return intent
-    if lexicon.language_in(text) != "en":
+    if foreign or (foreign is None and lexicon.language_in(text) != "en"):
         for intent, pattern in SHOP_WORDS_FOREIGN:
             if pattern.search(text):
                 return intent
@@ -405,15 +428,18 @@ def _lexicon() -> frozenset[str]:
     return frozenset(w for w in words if w.isalpha() and len(w) > 2)
 
 
-def makes_sense(words: list[str]) -> bool:
+def makes_sense(words: list[str], language: str = "") -> bool:
     """Whether most of a message's content words are words at all ("the weather in
-    London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing)."""
+    London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing); in a message told to
+    be in one of the six other languages, that language's words count as words too."""
     if not words:
         return False
-    lexicon = _lexicon()
-    if not lexicon:
+    english = _lexicon()
+    if not english:
         return True
-    known = [w for w in words if w.lower() in lexicon or len(w) <= 2]
+    native = language in lexicon.LANGUAGES
+    known = [w for w in words if w.lower() in english or len(w) <= 2
+             or (native and lexicon.is_word_of(w, language))]
     return len(known) * 2 >= len(words)
 
 
@@ -507,18 +533,25 @@ ASKS = re.compile(r"\?|\b(can you|could you|can i|could i|would you|will you|ple
 NOT_A_REQUEST = {"greeting", "other", "human_handoff", "complaint"}
 # The same in the six other languages: "¿…? ah y cuánto cuesta…", "…? und was kostet…",
 # "… et aussi …", "… e anche …", "… e também …", "… en ook …".
-ADDING_FOREIGN = (r"(?:(?:ah|oh|y|und|et|e|en)\s+)?(?:también|además|otra cosa|außerdem|"
-                  r"ausserdem|noch was|aussi|autre chose|anche|inoltre|un'altra cosa|também|"
-                  r"além disso|outra coisa|ook|bovendien|trouwens|nog iets)\b|"
-                  r"(?:ah|oh)\s+(?:y|und|et|e|en)\b|(?:y|und|et|e|en)(?=\s+(?:cu[aá]nto|"
-                  r"cu[aá]ndo|d[oó]nde|qu[eé]|was|wann|wo|wie|combien|quand|o[uù]|quanto|"
-                  r"quando|dove|onde|hoeveel|wanneer|waar)\b)")
+ADDING_FOREIGN = (r"(?:(?:ah|oh|y|und|et|e|en)\s+)?(?:también|además|otra (?:cosa|pregunta)|"
+                  r"por cierto|aparte|außerdem|ausserdem|noch (?:was|etwas|eine frage)|übrigens|"
+                  r"zudem|aussi|autre chose|au fait|par ailleurs|d'ailleurs|encore une (?:chose|"
+                  r"question)|anche|inoltre|un'altra (?:cosa|domanda)|poi|tra l'altro|"
+                  r"a proposito|também|além disso|outra (?:coisa|pergunta)|aliás|a propósito|"
+                  r"depois|ook|bovendien|trouwens|nog (?:iets|een vraag)|verder|daarnaast|"
+                  r"o ja)\b|"
+                  r"(?:ah|oh|ach)\s+(?:y|und|et|e|en)\b|(?:y|und|et|e|en)(?=\s+(?:cu[aá]nto|"
+                  r"cu[aá]ndo|d[oó]nde|qu[eé]|cu[aá]l\w*|c[oó]mo|pod[eé]is|puedes|was|wann|wo|"
+                  r"wie|welche\w*|k[öo]nn\w*|kannst|combien|quand|o[uù]|quel\w*|comment|"
+                  r"pouvez|peux|quanto|quando|dove|qual\w*|come|puoi|potete|onde|como|pode\w*|"
+                  r"hoeveel|wanneer|waar|wat|welke?|hoe|kunnen|kun)\b)")
 ALSO_FOREIGN = re.compile(r"[.?!,;\n]\s*(?=" + ADDING_FOREIGN + ")", re.I)
 ASKS_FOREIGN = re.compile(
     r"\?|\b(cu[aá]nto|cu[aá]ndo|d[oó]nde|qu[eé]|c[oó]mo|puedo|pod[eé]is|puede|quiero|"
     r"was|wann|wo|wie|kann|k[öo]nnt|m[öo]chte|combien|quand|o[uù]|comment|je peux|"
     r"pouvez|voudrais|quanto|quando|dove|come|posso|potete|vorrei|onde|como|podem|quero|"
-    r"hoeveel|wanneer|waar|hoe|kan|kunnen|wil)\b", re.I)
+    r"hoeveel|wanneer|waar|hoe|kan|kunnen|wil|cu[aá]l\w*|quisiera|puedes|welch\w*|kannst|"
+    r"quel\w*|peux|qual\w*|cosa|puoi|gostaria|queria|pode\w*|wat|welke?|kun|zou)\b", re.I)
 
 
 # Another option of an ordered item: "be the long leg instead", "went for the large one".
@@ -562,13 +595,29 @@ def several_requests(text: str) -> list[tuple[str, Any]]:
         adding = f"(?:{ADDING}|{ADDING_FOREIGN})" if foreign else ADDING
         asked = [parts[0], *[p[m.end():] if (m := re.match(adding + r"[\s,:-]*", p, re.I))
                              else p for p in parts[1:]]]
-        found = understand_many(asked)
+        found = [_unless_unsure(part, r) if foreign else r
+                 for part, r in zip(asked, understand_many(asked), strict=True)]
         intents = [r.intent for r in found]
         if (len(set(intents)) < len(intents) or set(intents) & NOT_A_REQUEST
                 or min(r.confidence for r in found) < SECOND_REQUEST_CONFIDENCE):
             continue
         return list(zip(parts, found, strict=True))
     return []
+
+
+def _unless_unsure(part: str, understood: Any) -> Any:
+    """A part of a message in one of the six languages, as the classifier reads it, or by
+    its shop words when the classifier is unsure of it or takes it for small talk: a short
+    part ("und was kostet der Mug") gives the classifier little to go on."""
+    if float(understood.confidence) >= SECOND_REQUEST_CONFIDENCE and \
+            understood.intent not in NOT_A_REQUEST:
+        return understood
+    guess = shop_words_intent(part, foreign=True)
+    if not guess:
+        return understood
+    return dataclasses.replace(understood, intent=guess,
+                               confidence=max(float(understood.confidence),
+                                              SECOND_REQUEST_CONFIDENCE))
 
 
 def without_instructions(text: str) -> str:
@@ -627,7 +676,9 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
             # Questions before buying name no order; one that does is about that order.
             guess = guess if guess in order_intents else "order_status"
             implausible = True
-        elif intent == "product_question" and guess == "order_status" and WHERE_IS.search(text):
+        elif intent == "product_question" and guess == "order_status" and (
+            WHERE_IS.search(text) or (lexicon.language_in(text) != "en"
+                                      and WHERE_IS_FOREIGN.search(text))):
             # "Where's the dress one got to?": where a thing is, is about an order.
             implausible = True
         elif intent == "complaint" and entities.get("order_number") and guess in order_intents:
@@ -639,7 +690,8 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         elif implausible:
             # The classifier's guess lacks every word that request is made of: ask.
             confidence = min(confidence, IMPLAUSIBLE)
-        if not entities and not makes_sense(content_words(text, entities)) and (
+        if not entities and not makes_sense(content_words(text, entities),
+                                            lexicon.language_in(text)) and (
                 intent == "other" or (intent != "greeting" and not guess
                                      and confidence < SURE_SMALL_TALK)):
             # Nothing in it to act on, however sure the classifier is it's small talk; made-up
@@ -660,6 +712,10 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         # "Can the trousers on 3308 be the long leg instead?", "what if I went for the
         # long sleeve one instead?": another option of an item, not its delivery.
         intent, confidence = "exchange_request", max(confidence, SWITCH_CONFIDENCE)
+
+    if intent == "order_status" and delivered_not_received(text):
+        # "Delivered" but not there is a fault of the shipment, not a question of where.
+        intent = "delivery_problem"
 
     if refund_elsewhere(text) and (
             re.search(r"\b(refund|money)", text, re.I) or _REFUND_WORD_FOREIGN.search(text)
@@ -786,4 +842,4 @@ def read(text: str, memory: dict[str, Any], *, order_intents: frozenset[str],
         topic=("order" if mentions_an_order(text) else
                "product" if mentions_a_product(text) else ""),
         yes_no=yes_or_no(text),  # type: ignore[arg-type]
-        word_count=len(text.split()), stems=frozenset(stems(text)))
+        word_count=len(text.split()), stems=frozenset(said_stems(text)))

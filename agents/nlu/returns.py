@@ -37,7 +37,8 @@ LISTED_AFTER = re.compile(
 # The same three in the six other languages.
 _EXCHANGE_FOREIGN = re.compile(
     r"\b(cambio|cambiarl[oa]s?|cambiar(?:la|lo)?|umtausch\w*|tausch\w*|[ée]change\w*|"
-    r"[ée]changer|troca\w*|trocar|ruil\w*|omruil\w*|sostituzione|otra talla|andere gr[öo]ße|"
+    r"[ée]changer|troca\w*|trocar|ruil\w*|omruil\w*|omwissel\w*|sostituzione|otra talla|"
+    r"andere gr[öo]ße|"
     r"autre taille|altra taglia|outro tamanho|andere maat)\b", re.I)
 _CREDIT_FOREIGN = re.compile(
     r"\b(cr[ée]dito\w*|vale (?:de compra|regalo)|tarjeta regalo|gutschrift|guthaben|"
@@ -51,9 +52,13 @@ _REFUND_FOREIGN = re.compile(
 _TURNED_DOWN_FOREIGN = re.compile(
     r"\b(no|ni|sin|kein\w*|nicht|ohne|als (?=ein|die|das|den)|pas|non|sans|plut[oô]t|"
     r"que (?=un|una|el|la)|senza|n[ãa]o|nem|sem|niet|geen|zonder|dan (?=een|de|het)|antes que|"
+    r"do que|piuttosto che|anzich[ée]|invece che|"
     r"en vez de|en lugar de|statt|au lieu d[e']|invece d[i']|em vez de|in plaats van)"
     r"\s*(?:[\w'’]+\s+){0,3}$", re.I)
-_REFUSED_AFTER = re.compile(r"^\s*,?\s*(no|nicht|non|pas|não|nao|niet|nein|nee)\b", re.I)
+# A bare "no" after it ("crédito no"); in Portuguese "no" before a noun is "in the"
+# ("reembolso no cartão": the refund to the card).
+_REFUSED_AFTER = re.compile(
+    r"^\s*,?\s*(no(?=\s*(?:[,.;!?]|$))|nicht|non|pas|não|nao|niet|nein|nee)\b", re.I)
 
 RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
                ("refund", WANTS_REFUND))

@@ -20,6 +20,20 @@ def stems(text: str) -> set[str]:
     return {w.rstrip("s") for w in words(text)}
 
 
+def said_words(text: str) -> list[str]:
+    """The words of a shopper's message, as ``words``, and the English names of the kinds
+    of product and colours it names in its own language ("la rebeca" also says
+    "cardigan", "le vert" says "green"), so they meet the catalogue's names."""
+    found = words(text)
+    named = (*lexicon.products_named(text), *lexicon.colours_named(text))
+    return found + [w for name in named for w in words(name) if w not in found]
+
+
+def said_stems(text: str) -> set[str]:
+    """``said_words`` with a plural "s" dropped, as ``stems``."""
+    return {w.rstrip("s") for w in said_words(text)}
+
+
 def says_value(text: str, value: str) -> bool:
     """Whether the text holds ``value`` as a whole token ("m" in "the m one", not in
     "medium"; "8.5" not inside "18.5"), or names that colour in its own language

@@ -25,7 +25,7 @@ from agents.nlu.returns import (
     with_letter_sizes,
     without_size_system,
 )
-from agents.nlu.words import says_value, words
+from agents.nlu.words import said_words, says_value, words
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
 from agents.tools.context import article, conversation, memory, reply
@@ -450,7 +450,7 @@ def _other_product_named(state: TurnState, items: list[OrderItem]) -> Product | 
     fleece for the Harbour Jumper"), named by at least two words of its name."""
     text = (state.get("message_text") or state.get("text", "")).lower()
     mine = {i.variant.product_id for i in items}
-    said = set(words(text))
+    said = set(said_words(text))
     for product in store.product_search(text):
         name_words = set(words(product.name))
         if product.pk not in mine and len(name_words & said) >= min(2, len(name_words)):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from agents.nlu import cues
+from agents.nlu import cues, lexicon
 from agents.nlu.alerts import wants_no_alerts
 from agents.nlu.entities import extract_entities
-from agents.nlu.reading import read
+from agents.nlu.reading import makes_sense, read, shop_words_intent
 from agents.nlu.returns import relative_size, target_size, wanted_resolution
-from agents.nlu.words import says_value
+from agents.nlu.words import said_words, says_value
 
 ORDER_INTENTS = frozenset({"order_status", "delivery_problem", "return_request",
                            "exchange_request", "refund_status", "cancel_order",
@@ -282,3 +282,124 @@ def test_a_mixed_message_is_read_by_both_languages_rules():
     r = reading("ok, pero no lo canceles please", CONFIRMING_CANCEL)
     assert r.answer == "no"
     assert "cancel_order" in r.negated
+
+
+@pytest.mark.parametrize("text", [
+    "¿Dónde está mi pedido 4410? Por cierto, ¿cuánto cuesta la gorra?",
+    "Wo bleibt meine Bestellung 4410? Und was kostet eigentlich die Mütze?",
+    "Où en est ma commande 4410 ? Au fait, combien coûte la casquette ?",
+    "Dov'è il mio ordine 4410? E poi quanto costa il cappellino?",
+    "Cadê o meu pedido 4410? Ah e quanto custa o boné?",
+    "Waar blijft mijn bestelling 4410? En wat kost die pet eigenlijk?",
+])
+def test_a_price_question_added_to_a_status_question_forms_an_agenda(text):
+    r = reading(text)
+    assert r.intent == "order_status"
+    assert [a["intent"] for a in r.agenda] == ["product_question"]
+
+
+@pytest.mark.parametrize("text", [
+    "ich wollte mal fragen, wann mein Paket ankommt", "quand est-ce que mon colis arrive",
+    "vroeg me af wanneer mijn trui er is", "queria saber quando chega o meu casaco",
+    "mi chaqueta tenía que llegar ayer", "non mi hanno ancora consegnato la felpa",
+])
+def test_arriving_and_delivering_are_shop_words_for_a_status_question(text):
+    assert shop_words_intent(text) == "order_status"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("welche Zahlungsarten gibt es bei euch", "payment_issue"),
+    ("quais formas de pagamento vocês aceitam", "payment_issue"),
+    ("kan ik de trui omwisselen voor een andere kleur", "exchange_request"),
+    ("wat kost de regenjas", "product_question"),
+])
+def test_more_shop_words_in_the_six_languages(text, intent):
+    assert shop_words_intent(text) == intent
+
+
+def test_a_request_in_the_shoppers_own_words_makes_sense():
+    assert makes_sense(["queria", "saber", "formas", "aceitam"], "pt")
+    assert makes_sense(["wollte", "fragen", "ankommt"], "de")
+    assert not makes_sense(["asdfgh", "qwrtzp", "jklmnb"], "pt")
+    assert not makes_sense(["queria", "aceitam"], "")
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("la rebeca, la lana pica mucho", ("cardigan",)),
+    ("die Strickjacke bitte, die kratzt", ("cardigan",)),
+    ("het vestje, de wol kriebelt", ("cardigan",)),
+    ("o cachecol azul por favor", ("scarf",)),
+    ("la sciarpa e i calzini", ("scarf", "socks")),
+    ("c'est le pull bleu marine que je voudrais renvoyer", ("jumper", "sweater")),
+    ("the vest please", ()),
+])
+def test_a_kind_of_product_in_its_native_word_is_the_catalogues(text, kinds):
+    assert lexicon.products_named(text) == kinds
+
+
+@pytest.mark.parametrize("text", [
+    "ay qué majos, sí gracias", "oh wie lieb, ja danke", "ah c'est gentil, oui merci",
+    "che carini, sì grazie", "que simpáticos, sim obrigada", "o wat lief, ja graag",
+])
+def test_a_yes_after_kind_words_confirms(text):
+    assert cues.confirmation(text, "return", "return_request") == "yes"
+
+
+@pytest.mark.parametrize(("text", "resolution"), [
+    ("reembolso no cartão por favor", "refund"),
+    ("prefiro o dinheiro do que trocar", "refund"),
+    ("crédito no, el reembolso", "refund"),
+    ("piuttosto che un cambio, il rimborso", "refund"),
+])
+def test_a_refund_to_the_card_and_one_preferred_over_another(text, resolution):
+    assert wanted_resolution(text) == resolution
+
+
+def test_a_short_answer_linked_by_then_is_read_in_its_language():
+    assert lexicon.language_in("ok então o azul") != "en"
+    assert lexicon.colours_named("ok então o azul") == ("blue",)
+
+
+@pytest.mark.parametrize("text", [
+    "pedí la sudadera gris y me ha llegado una verde",
+    "ich hab die graue bestellt und eine grüne geschickt bekommen",
+    "esto no es mío, me habéis mandado lo que no era",
+    "dit is niet van mij",
+])
+def test_a_wrong_item_told_as_a_story(text):
+    assert cues.problem_kind(text) == "wrong_item"
+
+
+@pytest.mark.parametrize("text", [
+    "el seguimiento pone entregado pero no me ha llegado nada, pedido 4410",
+    "laut Tracking zugestellt, aber hier ist nichts angekommen. Bestellung 4410",
+    "le suivi dit livré mais je n'ai rien reçu, commande 4410",
+    "risulta consegnato ma non ho ricevuto nulla, ordine 4410",
+    "diz entregue mas não recebi nada, pedido 4410",
+    "volgens de app bezorgd maar ik heb niets ontvangen, bestelling 4410",
+])
+def test_delivered_but_not_received_is_a_delivery_problem(text):
+    assert reading(text).intent == "delivery_problem"
+    assert cues.not_received(text)
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("le vert, en taille M", "green"), ("de groene, maat M", "green"),
+    ("la rebeca gris", "cardigan"),
+])
+def test_a_native_colour_or_kind_meets_the_catalogues_english_words(text, word):
+    assert word in said_words(text)
+
+
+@pytest.mark.parametrize("text", ["bonjour ! elle est où ma jupe ?",
+                                  "hola, ¿dónde está mi falda?", "waar blijft mijn rok?"])
+def test_where_a_thing_is_asks_about_an_order(text):
+    assert reading(text).intent == "order_status"
+
+
+@pytest.mark.parametrize("text", [
+    "potete mandare il rimborso sulla carta nuova?", "dá pra mandar pro meu cartão novo?",
+    "me lo podéis mandar a la tarjeta nueva?",
+])
+def test_a_refund_asked_to_a_new_card_named_after_its_noun(text):
+    assert cues.refund_elsewhere(text)

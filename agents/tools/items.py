@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 
 from agents.nlu.cues import excluded_part, means_all, size_extreme
-from agents.nlu.words import is_choice_number, says_value, words
+from agents.nlu.words import is_choice_number, said_words, says_value, words
 from agents.state import TurnState
 from commerce.models import OrderItem, size_key
 
@@ -44,7 +44,7 @@ def pick_named(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
     for n, item in enumerate(items, 1):
         if is_choice_number(text, n) or item_label(item).lower() in text:
             return [item]
-    said = set(words(text))
+    said = set(said_words(text))
     scored = []
     for item in items:
         product = item.variant.product

@@ -21,7 +21,7 @@ from agents.nlu.cues import (
     order_numbers,
     other_one,
 )
-from agents.nlu.words import stems
+from agents.nlu.words import said_stems, stems
 from agents.state import TurnState
 from agents.tools.context import memory, reply
 from commerce import policy as rules
@@ -173,7 +173,7 @@ def _likeliest(orders: list[Order], intent: str) -> Order:
 
 def _orders_named(orders: list[Order], text: str) -> list[Order]:
     """The orders holding a product the shopper names ("the tee", "my rain jacket")."""
-    said = stems(text) - NOT_NAMES
+    said = said_stems(text) - NOT_NAMES
     if not said:
         return []
     scored = []
