@@ -496,10 +496,13 @@ POINTS_FOREIGN = re.compile(r"(puntos|punkte|points?|punti|pontos|punten|fidelid
 _CARD_WORDS = (r"(?:tarjeta|cuenta|karte|konto|carte|compte|carta|conto|cart[ãa]o|conta|kaart|"
                r"rekening)")
 REFUND_ELSEWHERE_FOREIGN = re.compile(
-    r"\b(?:a|en|auf|sur|sulla|su|para|no|na|op|naar)\s+(?:la |el |mi |meine?n? |die |ma |mon |"
-    r"la mia |il mio |o meu |a minha |meu |minha |mijn |de )?(?:(?:nueva|nuevo|neue\w*|"
-    r"nouvelle|nuova|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS + r")?|(?:otra|andere\w*|autre|"
-    r"altra|outro|outra)\s+" + _CARD_WORDS + r")", re.I)
+    r"\b(?:a|en|auf|sur|sulla|sul|su|para|pra|pro|no|na|op|naar)\s+(?:la |el |mi |meine?n? |"
+    r"die |ma |mon |la mia |il mio |o meu |a minha |meu |minha |mijn |de )?(?:(?:nueva|nuevo|"
+    r"neue\w*|nouvelle|nouveau|nuova|nuovo|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS + r")?|"
+    r"(?:otra|andere\w*|autre|altra|outro|outra)\s+" + _CARD_WORDS + r"|" + _CARD_WORDS +
+    # The adjective after the card: "sulla carta nuova", "pro meu cartão novo".
+    r"\s+(?:nueva|nuevo|nouvelle|nouveau|nuova|nuovo|novo|nova|diferente|distint[ao]|"
+    r"differente|diversa|diverso))\b", re.I)
 
 
 # "Send my refund to my new card": refunds only ever go back where the money came from.

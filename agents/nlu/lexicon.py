@@ -10,6 +10,8 @@ a German and Dutch correction, "top" a Dutch yes, "fora" a Portuguese "except"),
 never change how an English message is read. A message too short to tell its language by
 ("sí", "nee", "oui merci") is read with the words of all six that are not English words.
 The lists are read once per process, from the package's own files: nothing is fetched.
+The words of each language's natively written training messages (``native_words``) tell a
+message in that language from keyboard mash, as the encoder's vocabulary does for English.
 """
 
 from __future__ import annotations
@@ -229,6 +231,23 @@ def values_in(text: str, kind: str) -> list[tuple[str, int, int]]:
         if not kept or f[1] >= kept[-1][2]:
             kept.append(f)
     return kept
+
+
+@cache
+def native_words(language: str) -> frozenset[str]:
+    """The words native speakers wrote in a language's training messages (the six's for "",
+    none for English): a message in that language is made of words, not keyboard mash."""
+    if language == "en":
+        return frozenset()
+    words: set[str] = set()
+    for lang in [language] if language in LANGUAGES else LANGUAGES:
+        for line in (DATA / f"train.{lang}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                words.update(_WORDS.findall(fold(json.loads(line)["text"])))
+    return frozenset(words)
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
 def tokens(concept: str) -> frozenset[str]:
