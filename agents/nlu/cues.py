@@ -503,11 +503,14 @@ POINTS_FOREIGN = re.compile(r"(puntos|punkte|points?|punti|pontos|punten|fidelid
 _CARD_WORDS = (r"(?:tarjeta|cuenta|karte|konto|carte|compte|carta|conto|cart[ãa]o|conta|kaart|"
                r"rekening)")
 REFUND_ELSEWHERE_FOREIGN = re.compile(
-    r"\b(?:a|en|auf|sur|sulla|su|alla|para|pra|pro|no|na|op|naar)\s+(?:la |el |mi |meine?n? |"
+    r"\b(?:a|en|auf|sur|sulla|sul|su|alla|para|pra|pro|no|na|op|naar)\s+(?:la |el |mi |meine?n? |"
     r"die |ma |mon |la mia |il mio |o meu |a minha |meu |minha |mijn |de |mia |il |o |a )?"
-    r"(?:(?:nueva|nuevo|neue\w*|nouvelle|nuova|novo|nova|nieuwe)\b(?:\s+" + _CARD_WORDS +
-    r")?|(?:otra|andere\w*|autre|altra|outro|outra)\s+" + _CARD_WORDS + r"|" + _CARD_WORDS +
-    r"\s+(?:nueva|nuova|nouvelle|novo|nova|nuovo|nuevo|diferente|diversa|differente))", re.I)
+    r"(?:(?:nueva|nuevo|neue\w*|nouvelle|nouveau|nuova|nuovo|novo|nova|nieuwe)\b(?:\s+" +
+    _CARD_WORDS + r")?|(?:otra|andere\w*|autre|altra|outro|outra)\s+" + _CARD_WORDS + r"|" +
+    _CARD_WORDS +
+    # The adjective after the card: "sulla carta nuova", "pro meu cartão novo".
+    r"\s+(?:nueva|nuevo|nouvelle|nouveau|nuova|nuovo|novo|nova|diferente|distint[ao]|"
+    r"differente|diversa|diverso))\b", re.I)
 
 
 # "Send my refund to my new card": refunds only ever go back where the money came from.

@@ -10,6 +10,8 @@ a German and Dutch correction, "top" a Dutch yes, "fora" a Portuguese "except"),
 never change how an English message is read. A message too short to tell its language by
 ("sí", "nee", "oui merci") is read with the words of all six that are not English words.
 The lists are read once per process, from the package's own files: nothing is fetched.
+The words of each language's natively written training messages (``vocabulary``) tell a
+message in that language from keyboard mash, as the encoder's vocabulary does for English.
 """
 
 from __future__ import annotations

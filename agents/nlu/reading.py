@@ -194,7 +194,8 @@ SHOP_WORDS: list[tuple[str, re.Pattern[str]]] = [
         r"delivered|delivered but|(hasn'?t|has not|haven'?t|didn'?t|did not) (come|arrived?|"
         r"turned up|showed up|got it|received it)|still not (here|arrived))\b", re.I)),
     ("exchange_request", re.compile(r"\b(exchange|swap)\b", re.I)),
-    ("return_request", re.compile(r"\b(return (it|them|my|the)|send (it|them) back)\b", re.I)),
+    ("return_request", re.compile(
+        r"\b(return (it|them|my|the|both|all|these|those)|send (it|them) back)\b", re.I)),
     ("order_status", re.compile(
         r"\b(where('?s| is| are| r)|wheres|tracking|track|arriv\w*|deliver\w*|dispatch\w*|"
         r"shipped|stuck|held|on (its|it'?s) way|parcel|package|get here|be here|"
@@ -218,15 +219,15 @@ ADDRESS_CUE = re.compile(
     r"post (it |them )?to|redirect|new (place|flat|house|home)|(street|st|road|rd|lane|avenue|"
     r"ave|close|drive|way|court|crescent|gardens|terrace|square)\b)", re.I)
 
-_REFUND_WORD_FOREIGN = re.compile(r"\b(reembols\w*|dinero|erstatt\w*|geld|rembours\w*|"
-                                  r"argent|rimbors\w*|soldi|dinheiro|estorno|terugbetal\w*)",
+_REFUND_WORD_FOREIGN = re.compile(r"\b(reembols\w*|dinero|erstatt?\w*|geld|rembours\w*|"
+                                  r"argent|rimbor[sz]\w*|soldi|dinheiro|estorno|terugbetal\w*)",
                                   re.I)
 # The same cues in the six other languages.
 PAYMENT_CUE_FOREIGN = re.compile(
     r"\b(tarjeta|pag\w*|cobr\w*|cargo\w*|factura\w*|rechaz\w*|karte|zahl\w*|bezahl\w*|"
     r"abgebucht|abgelehnt|rechnung|kasse|carte|paiement|pay\w*|d[ée]bit\w*|factur\w*|refus\w*|"
     r"carta|pagament\w*|addebit\w*|fattura|rifiutat\w*|cart[ãa]o|recusad\w*|fatura|kaart|"
-    r"betal\w*|afgeschreven|factuur|geweigerd|paypal|klarna)", re.I)
+    r"betaa?l\w*|afreken\w*|afgeschreven|factuur|geweigerd|paypal|klarna)", re.I)
 BACK_IN_STOCK_CUE_FOREIGN = re.compile(
     r"\b(avis\w*|vuelva|de nuevo|otra vez|stock|disponible\w*|bescheid|wieder|verf[üu]gbar|"
     r"benachrichtig\w*|pr[ée]ven\w*|revien\w*|de nouveau|dispo\w*|avvis\w*|torn\w*|"
@@ -353,12 +354,13 @@ SHOP_WORDS_FOREIGN: list[tuple[str, re.Pattern[str]]] = [(intent, re.compile(wor
      r"dov'?[èe].{0,15}rimborso|cad[êe].{0,15}reembolso|reembolso.{0,20}ainda|waar blijft.{0,15}"
      r"terugbetaling"),
     ("delivery_problem",
-     r"\b(rot[oa]s?|dañad\w*|equivocad\w*|no (me )?ha llegado|no lleg[oó]|entregad\w* pero|"
-     r"kaputt|besch[äa]digt|eingerissen|das falsche|nicht angekommen|zugestellt.{0,20}aber|"
-     r"cass[ée]\w*|ab[îi]m[ée]\w*|d[ée]chir[ée]\w*|mauvais article|pas re[çc]u|livr[ée]\w* mais|"
-     r"rott[oaie]|danneggiat\w*|sbagliat\w*|non (è )?arrivat\w*|consegnat\w* ma|quebrad\w*|"
-     r"rasgad\w*|errad\w*|n[ãa]o chegou|entregue mas|kapot|beschadigd|verkeerd\w*|"
-     r"niet aangekomen|bezorgd maar)"),
+     r"\b(rot[oa]s?|dañad\w*|equivocad\w*|no (me )?ha llegado|no lleg[oó]|"
+     r"entregad\w*.{0,30}\bpero\b|kaputt|besch[äa]digt|eingerissen|das falsche|"
+     r"nicht angekommen|zugestellt.{0,20}aber|cass[ée]\w*|ab[îi]m[ée]\w*|d[ée]chir[ée]\w*|"
+     r"mauvais article|pas re[çc]u|livr[ée]\w*.{0,30}\bmais\b|rott[oaie]|danneggiat\w*|"
+     r"sbagliat\w*|non (è )?arrivat\w*|consegnat\w*.{0,30}\bma\b|quebrad\w*|rasgad\w*|"
+     r"errad\w*|n[ãa]o chegou|entregue.{0,30}\bmas\b|kapot|beschadigd|verkeerd\w*|"
+     r"niet aangekomen|bezorgd.{0,30}\bmaar\b)"),
     ("exchange_request",
      r"\b(cambiar\w*|umtausch\w*|tausch\w*|[ée]chang\w*|cambiare|cambiarl[oaie]|"
      r"sostitu\w*|trocar|troc[aá]-l[oa]|ruilen|omruilen|omwissel\w*|inruil\w*)"),
@@ -428,18 +430,20 @@ def _lexicon() -> frozenset[str]:
     return frozenset(w for w in words if w.isalpha() and len(w) > 2)
 
 
-def makes_sense(words: list[str], language: str = "") -> bool:
+def makes_sense(words: list[str], language: str = "en") -> bool:
     """Whether most of a message's content words are words at all ("the weather in
-    London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing); in a message told to
-    be in one of the six other languages, that language's words count as words too."""
+    London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing): English ones, or ones
+    of the message's `language` (any of the six other languages' when "", too short to
+    tell)."""
     if not words:
         return False
     english = _lexicon()
     if not english:
         return True
-    native = language in lexicon.LANGUAGES
+    others = ([language] if language in lexicon.LANGUAGES
+              else list(lexicon.LANGUAGES) if not language else [])
     known = [w for w in words if w.lower() in english or len(w) <= 2
-             or (native and lexicon.is_word_of(w, language))]
+             or any(lexicon.is_word_of(w, other) for other in others)]
     return len(known) * 2 >= len(words)
 
 

@@ -46,19 +46,18 @@ _CREDIT_FOREIGN = re.compile(
     r"vale[- ]compras?|vale[- ]presente|tegoed\w*|cadeaubon|waardebon)\b", re.I)
 _REFUND_FOREIGN = re.compile(
     r"\b(reembols\w*|reembolo|(?:el|mi|mein|das|mon|l'|i|o|meu|mijn|het) ?(?:dinero|geld|"
-    r"argent|soldi|dinheiro)|dinero|erstatt\w*|r[üu]ckerstatt\w*|geld|rembours\w*|argent|"
-    r"rimbors\w*|soldi|dinheiro|estorno|terugbetal\w*)\b", re.I)
+    r"argent|soldi|dinheiro)|dinero|erstatt?\w*|r[üu]ckerstatt?\w*|geld|rembours\w*|argent|"
+    r"rimbor[sz]\w*|soldi|dinheiro|estorno|terugbetal\w*)\b", re.I)
 # "crédito no", "keine Gutschrift", "pas d'avoir", "plutôt qu'un échange".
 _TURNED_DOWN_FOREIGN = re.compile(
-    r"\b(no|ni|sin|kein\w*|nicht|ohne|als (?=ein|die|das|den)|pas|non|sans|plut[oô]t|"
+    r"\b(no|ni|nada|sin|kein\w*|nicht|ohne|als (?=ein|die|das|den)|pas|non|sans|plut[oô]t|"
     r"que (?=un|una|el|la)|senza|n[ãa]o|nem|sem|niet|geen|zonder|dan (?=een|de|het)|antes que|"
     r"do que|piuttosto che|anzich[ée]|invece che|"
     r"en vez de|en lugar de|statt|au lieu d[e']|invece d[i']|em vez de|in plaats van)"
     r"\s*(?:[\w'’]+\s+){0,3}$", re.I)
-# A bare "no" after it ("crédito no"); in Portuguese "no" before a noun is "in the"
-# ("reembolso no cartão": the refund to the card).
-_REFUSED_AFTER = re.compile(
-    r"^\s*,?\s*(no(?=\s*(?:[,.;!?]|$))|nicht|non|pas|não|nao|niet|nein|nee)\b", re.I)
+# "reembolso no, ..." turns it down; "reembolso no cartão" is Portuguese for "on the card".
+_REFUSED_AFTER = re.compile(r"^\s*,?\s*(no(?=\s*(?:[,.;:!?]|$|quiero|gracias|grazie|voglio))|"
+                            r"nicht|non|pas|não|nao|niet|nein|nee)\b", re.I)
 
 RESOLUTIONS = (("exchange", WANTS_EXCHANGE), ("store_credit", WANTS_CREDIT),
                ("refund", WANTS_REFUND))
@@ -82,7 +81,7 @@ def wanted_resolution(text: str, default: str = "") -> str:
         turned_down = bool(TURNED_DOWN.search(before)) or (
             previous_refused and bool(LISTED_AFTER.search(text[previous_end:start]))) or (
             foreign and bool(_TURNED_DOWN_FOREIGN.search(before)
-                             or _REFUSED_AFTER.match(text[end:end + 8])))
+                             or _REFUSED_AFTER.match(text[end:end + 16])))
         if turned_down:
             refused.add(name)
         else:
@@ -172,9 +171,29 @@ ASKS_AFTER_REFUND = re.compile(
     r"how long|gone through|come through|processed)\b", re.I)
 
 
+# The same in the six other languages, typos of the verb included: the count after the verb
+# ("devolver 2", "retourner deux", "restituire 2 paia") or, in German and Dutch, before it
+# in the same clause ("2 von den Shorts zurückschicken", "2 van de shirts retourneren").
+_COUNT_FOREIGN = {"dos": 2, "deux": 2, "due": 2, "dois": 2, "duas": 2, "zwei": 2, "twee": 2,
+                  "tres": 3, "trois": 3, "tre": 3, "três": 3, "drei": 3, "drie": 3}
+_COUNT_WORD_FOREIGN = r"(\d{1,2}|" + "|".join(_COUNT_FOREIGN) + r")"
+QUANTITY_BACK_FOREIGN = re.compile(
+    r"\b(?:devol\w*|devuel\w*|devov\w*|retou\w*|renvo\w*|rendre|restitu\w*|rimand\w*|"
+    r"rispedi\w*|mandar de volta)\s+" + _COUNT_WORD_FOREIGN + r"\b(?!\s*(?:d[íi]as|jours|"
+    r"giorni|dias))|\b" + _COUNT_WORD_FOREIGN + r"\s+(?:von|van|st[üu]c?k\w*)\b[^,.;!?]{0,60}?"
+    r"\b(?:zur[üu]ck\w*|retou\w*|terug\w*)", re.I)
+
+
 def quantity_back(text: str) -> int:
     """How many of an item the shopper says they are sending back; 0 when they don't say."""
-    return _quantity_back(text)
+    count = _quantity_back(text)
+    if count or lexicon.language_in(text) == "en":
+        return count
+    m = QUANTITY_BACK_FOREIGN.search(text)
+    if m is None:
+        return 0
+    word = (m.group(1) or m.group(2)).lower()
+    return _COUNT_FOREIGN.get(word) or int(word)
 
 
 # The same in the six other languages: "por una L", "gegen L", "contre un L", "talla M",

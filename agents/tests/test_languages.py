@@ -191,6 +191,8 @@ def test_a_size_inside_a_sentence_is_an_entity(text, size):
     ("crédito para la tienda porfa", "store_credit"), ("als Gutschrift bitte", "store_credit"),
     ("en avoir svp", "store_credit"), ("preferisco un buono", "store_credit"),
     ("quero o reembolso", "refund"), ("liever een tegoedbon", "store_credit"),
+    ("reembolso no cartão, nada de crédito", "refund"), ("erstatung bitte", "refund"),
+    ("rimborzo sulla carta", "refund"), ("rimborso no grazie, meglio il cambio", "exchange"),
 ])
 def test_the_resolution_asked_for_and_the_ones_turned_down(text, resolution):
     assert wanted_resolution(text) == resolution
@@ -403,3 +405,38 @@ def test_where_a_thing_is_asks_about_an_order(text):
 ])
 def test_a_refund_asked_to_a_new_card_named_after_its_noun(text):
     assert cues.refund_elsewhere(text)
+
+
+@pytest.mark.parametrize("text", [
+    "me lo podéis mandar a la nueva?", "könnt ihr es auf meine neue Karte buchen?",
+    "vous pouvez le verser sur mon nouveau compte ?", "potete mandarlo sulla carta nuova?",
+    "dá pra mandar pro meu cartão novo?", "kan het op mijn nieuwe kaart?",
+])
+def test_a_refund_asked_to_go_to_a_new_card_in_each_language(text):
+    assert cues.refund_elsewhere(text)
+    r = reading(text, {"last_intent": "refund_status"})
+    assert (r.intent, r.confidence >= 0.7) == ("refund_status", True)
+
+
+@pytest.mark.parametrize("text", ["qué formas de pago aceptáis?",
+                                  "welche Zahlungsmöglichkeiten gibt es?",
+                                  "quais formas de pagamento vcs aceitam?",
+                                  "welke betaalmethodes accepteren jullie?"])
+def test_a_question_in_words_of_its_own_language_is_not_taken_for_nonsense(text):
+    r = reading(text)
+    assert r.intent == "payment_issue"
+    assert r.confidence >= 0.4
+
+
+@pytest.mark.parametrize("text", ["asdfgh jkl", "qwertz uiopü", "sdfkjh sdkfjh"])
+def test_keyboard_mash_is_still_nothing(text):
+    assert reading(text).confidence == 0.0
+
+
+@pytest.mark.parametrize("text", ["le suivi dit livré mercredi mais rien dans ma boîte",
+                                  "risulta consegnato ieri sera ma non ho niente",
+                                  "pone entregado el lunes pero aquí no hay nada"])
+def test_delivered_but_not_here_is_a_delivery_problem_in_the_shop_words(text):
+    from agents.nlu.reading import shop_words_intent
+
+    assert shop_words_intent(text) == "delivery_problem"

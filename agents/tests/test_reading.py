@@ -96,3 +96,10 @@ def test_several_requests_form_an_agenda_in_order():
 
 def test_one_request_has_no_agenda():
     assert reading("where is my order 1601?").agenda == ()
+
+
+def test_the_shop_words_of_a_return_of_both_items_count_when_the_classifier_is_unsure():
+    from agents.nlu.reading import shop_words_intent
+
+    assert shop_words_intent("can i return both?") == "return_request"
+    assert shop_words_intent("I'd like to return all of them") == "return_request"

@@ -31,6 +31,11 @@ def test_the_choice_is_the_option_named_and_not_turned_down(text: str, wanted: s
     ("can I return one of them?", 1),
     ("I'd like to return the shorts, bought them 3 days ago", 0),
     ("send them back", 0),
+    ("quiero devolver 2 de las camisetas y quedarme la otra", 2),
+    ("ich will zwei von den Socken zurückschicken", 2),
+    ("je voudrais retourner deux pulls sur trois", 2),
+    ("ik wil 2 van de glazen retourneren", 2),
+    ("tengo 30 días para devolverlo?", 0),
 ])
 def test_how_many_go_back_is_read_only_when_said(text: str, count: int) -> None:
     assert quantity_back(text) == count
