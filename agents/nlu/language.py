@@ -12,7 +12,7 @@ please", "auf Deutsch bitte"), which outranks any guess.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 DEFAULT = "en"
@@ -119,7 +119,11 @@ def language_of(text: str, known: str | None = None,
     return best
 
 
+@lru_cache(maxsize=256)
 def _scores(text: str) -> dict[str, float] | None:
+    """Each language's score for `text` (not to be changed: the same dict is handed to
+    every caller). A turn asks about one message several times (the customer's language,
+    the classifier's weights, the word lists); the detector reads it once."""
     # An email address or a link is no language's words ("maya@example.com").
     text = _NOT_WORDS.sub(" ", text)
     if len(text.strip()) < MIN_CHARS:
