@@ -68,7 +68,11 @@ class TurnContext:
     def order(self, number: str) -> Order | None:
         """An order by number (anyone's: callers check whose), read once this turn."""
         if number not in self._orders:
-            self._orders[number] = store.order_get(number)
+            # One of the shopper's recent orders, already read with its items this turn:
+            # only its shipments and scans are left to read.
+            recent = next((o for o in self._recent or () if o.number == number), None)
+            self._orders[number] = (store.order_with_tracking(recent, self.customer)
+                                    if recent is not None else store.order_get(number))
         return self._orders[number]
 
     def own_order(self, number: str) -> Order | None:

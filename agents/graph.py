@@ -1,7 +1,8 @@
 """The one file that wires the conversation graph, built from the intent registry.
 
-understand → (the verification gate, for a request that always needs an order) → the step
-that answers → the next request of the message, if any → end. Every hop is a LangGraph
+understand → (the verification gate, for a request that always needs an order, unless it
+would let the turn straight through: ``verify.passes``) → the step that answers → the next
+request of the message, if any → end. Every hop is a LangGraph
 ``Command``: a step either names where the turn goes (a hand-over, e.g. to the gate when it
 finds it needs the shopper's order) or returns its update and the routing table here
 decides. Steps never call each other.
@@ -33,8 +34,9 @@ def step_function(path: str) -> Step:
 
 
 def _gated(goto: str, update: dict[str, Any]) -> Command:
-    """A request that always needs the shopper's order passes the gate first."""
-    if goto in GATED:
+    """A request that always needs the shopper's order passes the gate first, unless the
+    gate has nothing to ask (a hop of the graph less for most turns)."""
+    if goto in GATED and not verify.passes(goto):
         return Command(goto=Node.VERIFY, update={**update, "route": goto})
     return Command(goto=goto, update=update)
 

@@ -10,6 +10,7 @@ from agents.nlu import cues
 from agents.nlu.reading import LOW_CONFIDENCE
 from agents.outreach_replies import outreach_answer
 from agents.state import TurnState
+from conversations import selectors as conversation_selectors
 from conversations import services
 from conversations.dialogue import pending_kind
 from conversations.models import Conversation, Message
@@ -44,8 +45,9 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
                           _conversation=conversation,
                           sender_id=state["sender_id"], client=state["client"])
     result: dict[str, Any] = build().invoke(state, context=context)
-    # The nodes' services may have verified it or handed it to a person meanwhile.
-    conversation.refresh_from_db()
+    # The nodes' services may have verified it or handed it to a person meanwhile; its
+    # customer (maybe another one now) comes with it, for the language replies are said in.
+    conversation_selectors.conversation_refresh(conversation)
     memory = dict(result.get("memory") or {})
     if result.get("confidence", 0) >= LOW_CONFIDENCE and pending_kind(memory) != "clarify":
         memory["clarify_attempts"] = 0
@@ -63,6 +65,7 @@ def bot_turn(conversation: Conversation, message: Message) -> list[Reply]:
     if (conversation.customer_id != customer.pk
             or customer.preferred_channel != message.channel):
         services.customer_remember(conversation.customer_id, channel=message.channel)
+        conversation.customer.preferred_channel = message.channel
     message.intent = result.get("first_intent") or result.get("intent", "")
     message.confidence = result.get("confidence")
     message.entities = result.get("entities") or {}

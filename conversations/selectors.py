@@ -23,6 +23,11 @@ def conversation_get(conversation_id: int) -> Conversation:
     return Conversation.objects.select_related("customer").get(pk=conversation_id)
 
 
+def conversation_refresh(conversation: Conversation) -> None:
+    """`conversation` as the store now holds it, its customer read with it (one query)."""
+    conversation.refresh_from_db(from_queryset=Conversation.objects.select_related("customer"))
+
+
 def identity_get(channel: str, external_id: str) -> ChannelIdentity | None:
     return ChannelIdentity.objects.filter(channel=channel, external_id=external_id).first()
 

@@ -431,12 +431,20 @@ def message_process(message_id: int) -> list[Message]:
             "customer").get(messages__pk=message_id)
         backlog = list(conversation.messages.filter(
             direction=Message.Direction.INBOUND, processed_at__isnull=True,
-            pk__lte=message_id).annotate(sender_identity=_SENDER_IDENTITY)
+            pk__lte=message_id).annotate(sender_identity=_SENDER_IDENTITY,
+                                         recent_inbound=_RECENT_INBOUND)
             .order_by("created_at", "pk"))
         sent: list[Message] = []
-        for inbound in backlog:
+        for i, inbound in enumerate(backlog):
             with overrides_read_once():
                 sent.extend(_answer(conversation, inbound))
+            if inbound.payload.get("throttled"):
+                # Throttled after the backlog was read: the later messages it precedes
+                # by less than a minute count it as their flood's first.
+                for later in backlog[i + 1:]:
+                    if (inbound.pk < later.pk
+                            and inbound.created_at >= later.created_at - _FLOOD_WINDOW):
+                        later.recent_inbound["throttled"] = True
         return sent
 
 
@@ -448,6 +456,20 @@ _SENDER_IDENTITY = RawSQL(
     "i.verified_in_conversation)::text FROM core_channelidentity i "
     "WHERE i.channel = conversations_message.channel "
     "AND i.external_id = conversations_message.payload->>'from')", [],
+    output_field=JSONField())
+
+
+_FLOOD_WINDOW = timedelta(minutes=1)
+# What flood control needs of each backlog message, read with the backlog: how many
+# inbound messages of its conversation came in the minute up to it (itself included), and
+# whether one before it was already throttled.
+_RECENT_INBOUND = RawSQL(
+    "(SELECT json_build_object('count', count(*), 'throttled', coalesce(bool_or("
+    "r.payload @> '{\"throttled\": true}') FILTER (WHERE r.id < conversations_message.id), "
+    "false))::text FROM conversations_message r "
+    "WHERE r.conversation_id = conversations_message.conversation_id "
+    "AND r.direction = 'in' AND r.id <= conversations_message.id "
+    "AND r.created_at >= conversations_message.created_at - interval '1 minute')", [],
     output_field=JSONField())
 
 
@@ -476,7 +498,7 @@ def _answer(conversation: Conversation, message: Message) -> list[Message]:
     changed = _sender_proof(conversation, sender, clock.now())
     if changed:
         conversation.save(update_fields=changed)
-    flooding = _flooding(conversation, message)
+    flooding = _flooding(message)
     if flooding is not None:
         message.payload = {**message.payload, "throttled": True}
         message.processed_at = clock.now()
@@ -510,16 +532,14 @@ def _waiting_for_person(conversation: Conversation) -> bool:
         sender=Message.Sender.AGENT, created_at__gte=waiting).exists()
 
 
-def _flooding(conversation: Conversation, message: Message) -> bool | None:
+def _flooding(message: Message) -> bool | None:
     """None when within the limit; True for the first message over it (which gets the
-    explanation), False for the ones after it."""
-    window = message.created_at - timedelta(minutes=1)
-    recent = list(conversation.messages.filter(
-        direction=Message.Direction.INBOUND, created_at__gte=window,
-        pk__lte=message.pk).order_by("pk").values_list("payload", flat=True))
-    if len(recent) <= settings.INBOUND_PER_MINUTE:
+    explanation), False for the ones after it (a backlog message, read with
+    ``_RECENT_INBOUND``)."""
+    recent = message.recent_inbound
+    if recent["count"] <= settings.INBOUND_PER_MINUTE:
         return None
-    return not any(p.get("throttled") for p in recent[:-1])
+    return not recent["throttled"]
 
 
 def message_send(conversation: Conversation, reply: Reply, *, to: str = "",

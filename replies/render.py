@@ -65,6 +65,17 @@ def overrides_read_once() -> Iterator[None]:
         _READ_ONCE.reset(token)
 
 
+def language_overrides(language: str) -> Overrides:
+    """The shop's overrides of `language`: read now, or once for the block in
+    ``overrides_read_once`` (the words of one message answered)."""
+    read = _READ_ONCE.get()
+    if read is None:
+        return reply_text_overrides(language)
+    if language not in read:
+        read[language] = reply_text_overrides(language)
+    return read[language]
+
+
 def text_for(key: str, language: str, overrides: Overrides | None = None) -> str:
     """The text the shop uses for `key` in `language`: its override, else the catalogue's.
 
@@ -72,11 +83,8 @@ def text_for(key: str, language: str, overrides: Overrides | None = None) -> str
     without it the shop's override of this one key is read now (or once for the block, in
     ``overrides_read_once``), so an edit takes effect from the next message on."""
     language = formatting.language_or_default(language)
-    read = _READ_ONCE.get()
-    if overrides is None and read is not None:
-        if language not in read:
-            read[language] = reply_text_overrides(language)
-        overrides = read[language]
+    if overrides is None and _READ_ONCE.get() is not None:
+        overrides = language_overrides(language)
     if overrides is None:
         override = reply_text_get(key, language)
     else:

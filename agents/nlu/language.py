@@ -12,7 +12,7 @@ please", "auf Deutsch bitte"), which outranks any guess.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from agents.nlu.addresses import US_ZIP, parse_address
@@ -142,7 +142,11 @@ def without_addresses(text: str) -> str:
     return _WITH_DIGITS.sub(" ", text)
 
 
+@lru_cache(maxsize=256)
 def _scores(text: str) -> dict[str, float] | None:
+    """Each language's score for `text` (not to be changed: the same dict is handed to
+    every caller). A turn asks about one message several times (the customer's language,
+    the classifier's weights, the word lists); the detector reads it once."""
     if len(text.strip()) < MIN_CHARS:
         return None
     scores = {str(c.language.iso_code_639_1.name).lower(): c.value

@@ -274,6 +274,7 @@ def values_in(text: str, kind: str) -> list[tuple[str, int, int]]:
     return kept
 
 
+@lru_cache(maxsize=len(CONCEPTS))
 def tokens(concept: str) -> frozenset[str]:
     """Every word of the concept's phrases, in all six languages ("por", "favor", "bitte")."""
     return frozenset(w for lang in LANGUAGES for p in words_of(lang).get(concept) or []  # type: ignore[attr-defined]

@@ -221,7 +221,7 @@ class IntentModel:
         if not texts:
             return np.zeros((0, len(self.classes)))
         normalised = [normalise(t) for t in texts]
-        p_tfidf = self.heads.tfidf_clf.predict_proba(_tfidf(self.heads.vectorizer, normalised))
+        p_tfidf = _tfidf_proba(self.heads.tfidf_clf, _tfidf(self.heads.vectorizer, normalised))
         unsure = np.flatnonzero(~tfidf_sure(p_tfidf)).tolist()
         p_emb = p_tfidf.copy()
         if not unsure:
@@ -244,9 +244,46 @@ def _tfidf(vectorizer: Any, texts: list[str]) -> Any:
     if views is None:
         return vectorizer.transform(texts)
     weights = vectorizer.transformer_weights or {}
-    return sparse.hstack([view.transform(texts) * weights.get(name, 1)
+    return sparse.hstack([_tfidf_view(view, texts) * weights.get(name, 1)
                           for name, view in views if view not in ("drop", "passthrough")
                           ]).tocsr()
+
+
+def _tfidf_view(view: Any, texts: list[str]) -> Any:
+    """``view.transform(texts)`` for a TfidfVectorizer, the same numbers, without the
+    checks scikit-learn runs on the counts it has just made itself (about 0.3 ms a view,
+    for arithmetic that takes microseconds): the counts, sublinear, weighed by idf, and
+    each row scaled to unit length, as ``TfidfTransformer.transform`` does them."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+    if (type(view) is not TfidfVectorizer or not view.use_idf or view.norm != "l2"
+            or view.dtype not in (np.float64, np.float32)):
+        return view.transform(texts)
+    x = CountVectorizer.transform(view, texts)
+    if view.sublinear_tf:
+        np.log(x.data, x.data)
+        x.data += 1.0
+    x.data *= view.idf_[x.indices]
+    inplace_csr_row_normalize_l2(x)
+    return x
+
+
+def _tfidf_proba(clf: Any, x: Any) -> np.ndarray:
+    """``clf.predict_proba(x)``, the same numbers, from the weights of the features the
+    messages have (a few dozen of ~92,000): scikit-learn's own path copies the whole
+    single-precision weight matrix to double precision on every call, a millisecond of
+    every turn."""
+    from scipy import sparse
+    from sklearn.utils.extmath import softmax
+
+    if len(clf.classes_) <= 2:
+        return clf.predict_proba(x)
+    features = np.unique(x.indices)
+    present = sparse.csr_matrix((x.data, np.searchsorted(features, x.indices), x.indptr),
+                                shape=(x.shape[0], features.size))
+    scores = present @ clf.coef_[:, features].T + clf.intercept_
+    return softmax(scores, copy=False)
 
 
 def tfidf_sure(p_tfidf: np.ndarray) -> np.ndarray:

@@ -17,8 +17,7 @@ from agents.tools.context import memory
 from conversations.dialogue import pending_of
 from core.formatting import language_or_default
 from replies.messages import MESSAGES
-from replies.render import catalogue_text, text_for
-from replies.selectors import reply_text_overrides
+from replies.render import catalogue_text, language_overrides, text_for
 
 
 def understand(state: TurnState) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def button_tapped(text: str, language: str) -> str:
     said = text.strip().casefold()
     if language == "en" or not said or len(said) > LONGEST_LABEL:
         return text
-    overrides = reply_text_overrides(language)
+    overrides = language_overrides(language)
     for key in BUTTON_KEYS:
         if text_for(key, language, overrides).strip().casefold() == said:
             return catalogue_text(key, "en")

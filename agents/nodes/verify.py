@@ -29,6 +29,13 @@ from agents.tools.identity import (
 from agents.tools.orders import code_needed
 
 
+def passes(route: str) -> bool:
+    """Whether the gate would send a request for `route` straight on, asking nothing: the
+    shopper is verified, and it is not an address change (which may need a one-time code
+    first, decided here)."""
+    return BY_NODE[Node(route)].intent != "change_address" and turn().verified
+
+
 def verify(state: TurnState) -> Command:
     ctx = turn()
     route = state.get("route") or ""
