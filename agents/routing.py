@@ -47,11 +47,16 @@ def _switches(state: TurnState) -> bool:
 def wants_person(state: TurnState) -> bool:
     """Asked for a person in words; the classifier alone is not enough, because short
     answers ("yes please") sit close to "get me someone" in its eyes."""
-    if _reading(state).asks_for_person:
+    reading = _reading(state)
+    if reading.asks_for_person:
         return True
+    # "M por favor" to "which size?" answers the question.
+    names_option = pending_kind(state.get("memory") or {}) == "item" and bool(
+        reading.variant.size or reading.variant.colour)
     return (state.get("intent") == "human_handoff"
             and state.get("confidence", 0) >= SWITCH_CONFIDENCE
-            and not state.get("answer") and not state.get("details_only"))
+            and not state.get("answer") and not state.get("details_only")
+            and not names_option)
 
 
 def route_after_understand(state: TurnState) -> str:

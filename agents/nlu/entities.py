@@ -361,10 +361,11 @@ _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS",
                "extra-small": "XS", "extra large": "XL", "extra-large": "XL"}
 
 
-# "en M", "in L", "une M", "maat S": a letter size after a word of the six languages.
+# "en M", "in L", "une M", "maat S", "no L" ("in the L" in Portuguese): a letter size
+# after a word of the six languages.
 _FOREIGN_SIZE_SINGLE = re.compile(
     r"(?:^|\b(?:en|in|em|op|una|un|uno|une|eine|einen|ein|du|le|la|el|een|um|uma|per|por|"
-    r"gegen|contre|auf|del|de)\s+)(S|M|L)(?=\s|$|[.,!?;)])")
+    r"gegen|contre|auf|del|de|no|na|num|numa|nel|nella|im|al|au)\s+)(S|M|L)(?=\s|$|[.,!?;)])")
 
 
 def _size(t: _Text) -> str | None:

@@ -68,7 +68,13 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "es": _words(
         "el la los las y es de no mi mis usted un una unos para con por cómo dónde cuándo "
         "gracias hola pedido todavía puedo quiero he ha tengo que del al se lo le muy "
-        "pero ya está están buenos buenas días mí su tienen algún alguna hay puede favor"
+        "pero ya está están buenos buenas días mí su tienen algún alguna hay puede favor "
+        # Words Portuguese writes otherwise ("quiero"/"quero", "talla"/"tamanho"), also
+        # typed without accents.
+        "también tambien talla tienda tarjeta quería queria devolución devolucion hoy "
+        "ayer ahora esto eso esa ese mucho hacer gustaría gustaria vale "
+        # A word English shares ("me"), and question words typed without accents.
+        "me te cuando donde estar haber"
     ),
     "it": _words(
         "il lo la gli le e è io non mio mia miei un una per con come dove quando grazie "
@@ -83,7 +89,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": _words(
         "o a os as e é eu não meu minha um uma para com por como onde quando obrigado "
         "obrigada olá encomenda pedido ainda posso quero tenho que do da dos das se "
-        "mas já está você bom dia sim pode favor"
+        "mas já está você bom dia sim pode favor "
+        # Words Spanish writes otherwise ("quero"/"quiero", "loja"/"tienda"), also typed
+        # without accents, and the usual abbreviations.
+        "na nas ao à até ficar também tambem tamanho loja cartão cartao queria isso essa "
+        "esse muito fazer agora ontem hoje não nao vocês voces pfv obg vc seu sua me"
     ),
 }
 
@@ -126,6 +136,7 @@ def language_of(text: str, known: str | None = None,
     return best
 
 
+@lru_cache(maxsize=256)
 def without_addresses(text: str) -> str:
     """`text` less what is written the same in every language: email addresses and links,
     a postal address ("4 Elm Close, Harrogate, HG1 2AB" inside a Spanish sentence: a

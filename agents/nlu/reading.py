@@ -433,17 +433,15 @@ def _lexicon() -> frozenset[str]:
 def makes_sense(words: list[str], language: str = "en") -> bool:
     """Whether most of a message's content words are words at all ("the weather in
     London" is off-topic; "asdfgh jkl" or "lorem ipsum" is nothing): English ones, or ones
-    of the message's `language` (any of the six other languages' when "", too short to
-    tell)."""
+    of the message's `language` when it is one of the six others."""
     if not words:
         return False
     english = _lexicon()
     if not english:
         return True
-    others = ([language] if language in lexicon.LANGUAGES
-              else list(lexicon.LANGUAGES) if not language else [])
+    native = language in lexicon.LANGUAGES
     known = [w for w in words if w.lower() in english or len(w) <= 2
-             or any(lexicon.is_word_of(w, other) for other in others)]
+             or (native and lexicon.is_word_of(w, language))]
     return len(known) * 2 >= len(words)
 
 

@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
     ("waterproof boots under 100", "en"),
     ("il tracking è fermo da 3 giorni, ordine 2290", "it"),
     ("My name is Maya Patel, postcode M1 1AE", "en"),
+    # Portuguese typed without accents reads much like Spanish; its own words tell it.
+    ("reembolso no cartao, nada de credito", "pt"),
+    ("me avisas cuando vuelva a estar?", "es"),
+    ("quiero cambiar la talla de la camiseta, me queda pequeña", "es"),
 ])
 def test_the_language_of_a_message_is_detected(text, language):
     assert language_of(text) == language

@@ -176,6 +176,7 @@ def test_a_native_colour_is_said_as_the_catalogues_spelling():
 @pytest.mark.parametrize(("text", "size"), [
     ("la verde, talla M", "M"), ("ist das Linen Shirt in M auf Lager?", "M"),
     ("la linen shirt est dispo en M ?", "M"), ("Größe 38 bitte", "38"),
+    ("e no L, tem também?", "L"), ("und im S?", "S"), ("e nella M?", "M"),
 ])
 def test_a_size_inside_a_sentence_is_an_entity(text, size):
     assert extract_entities(text)["size"] == size

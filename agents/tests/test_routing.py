@@ -44,6 +44,14 @@ VERIFY = {"kind": "verify", "intent": "order_status", "entities": {}, "text": "w
     (state("other", confidence=0.2, entities={"order_number": "1042"}), "order_status"),
     (state("other", confidence=0.2), "clarify"),
     (state("human_handoff", confidence=0.95), "human_request"),
+    # "M por favor" to "which size instead?": the size, not a person.
+    (state("human_handoff", confidence=0.8, variant=VariantTarget(size="M"),
+           pending={"kind": "item", "intent": "exchange_request", "names": ["grey"]}),
+     "exchange_request"),
+    (state("human_handoff", confidence=0.8, variant=VariantTarget(size="M"),
+           asks_for_person=True,
+           pending={"kind": "item", "intent": "exchange_request", "names": ["grey"]}),
+     "human_request"),
     (state("exchange_request", confidence=0.8), "exchange_request"),
     (state("no_such_intent", confidence=0.8), "other"),
 ])
