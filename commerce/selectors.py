@@ -8,8 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
-    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -206,23 +204,29 @@ def stem(word: str) -> str:
     return word
 
 
-_NAME_WORDS: tuple[float, tuple[int, int | None], frozenset[str]] = (0.0, (0, None), frozenset())
+# The catalogue's name words as last read, and when (monotonic seconds; 0: read again).
+_NAME_WORDS: tuple[float, frozenset[str]] = (0.0, frozenset())
 NAME_WORDS_FOR_S = 60.0
 
 
 def product_name_words() -> frozenset[str]:
     """Every word of the catalogue's product names, lower case: a product's name says
-    nothing of the language its shopper writes in. Read again at once when products were
-    added or removed, and at least once a minute (a renamed product)."""
+    nothing of the language its shopper writes in. Read again once a product is saved or
+    deleted in this process (product_names_forget), and at least once a minute for
+    changes made by another one."""
     global _NAME_WORDS
-    read_at, seen, words = _NAME_WORDS
-    catalogue = Product.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    now = (catalogue["n"], catalogue["last"])
-    if now != seen or time.monotonic() - read_at > NAME_WORDS_FOR_S:
+    read_at, words = _NAME_WORDS
+    if not read_at or time.monotonic() - read_at > NAME_WORDS_FOR_S:
         words = frozenset(w for name in Product.objects.values_list("name", flat=True)
                           for w in re.findall(r"[^\W\d_]+", name.lower()) if len(w) > 2)
-        _NAME_WORDS = (time.monotonic(), now, words)
+        _NAME_WORDS = (time.monotonic(), words)
     return words
+
+
+def product_names_forget(**_: object) -> None:
+    """A product was saved or deleted: its name words are read again when next asked."""
+    global _NAME_WORDS
+    _NAME_WORDS = (0.0, frozenset())
 
 
 def product_search(text: str, limit: int = 3) -> list[Product]:

@@ -63,10 +63,10 @@ def test_a_warm_wismo_turn_naming_the_order_makes_these_statements(maya_has_aske
         "SELECT commerce_orderitem",
         "SELECT commerce_shipment",
         "SELECT commerce_trackingevent",
-        "SELECT replies_replytext",  # the shop's wording, once for the message
         "SELECT commerce_shoppolicy",
         "SELECT conversations_conversation",  # as the turn left it, with its customer
         "UPDATE conversations_conversation",  # the bot's memory
+        "SELECT replies_replytext",  # the shop's wording, once for the message
         "INSERT conversations_message",  # the reply, queued
         "UPDATE conversations_conversation",
         "UPDATE conversations_message",  # the message, answered
