@@ -8,11 +8,5 @@ class CommerceConfig(AppConfig):
     verbose_name = "Store"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from commerce import selectors
-        from commerce.models import Product
-
-        for signal in (post_save, post_delete):
-            signal.connect(selectors.product_names_forget, sender=Product,
-                           dispatch_uid=f"product_names_forget_{signal is post_save}")
+        # Django's convention: receivers connect once the apps are loaded.
+        from commerce import receivers  # noqa: F401

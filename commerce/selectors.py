@@ -223,7 +223,7 @@ def product_name_words() -> frozenset[str]:
     return words
 
 
-def product_names_forget(**_: object) -> None:
+def product_names_forget() -> None:
     """A product was saved or deleted: its name words are read again when next asked."""
     global _NAME_WORDS
     _NAME_WORDS = (0.0, frozenset())

@@ -67,6 +67,8 @@ LAZY_ALLOWED = {
         "the tasks once a write commits",
     ("alerts/apps.py", "alerts.receivers"):
         "Django's convention: signal receivers connect when the app is ready",
+    ("commerce/apps.py", "commerce.receivers"):
+        "Django's convention: signal receivers connect when the app is ready",
     ("alerts/services.py", "alerts.tasks"):
         "Celery's service/task pair: the tasks run these services, and the services queue "
         "the tasks once a write commits",
