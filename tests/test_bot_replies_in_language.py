@@ -81,12 +81,12 @@ def test_a_spanish_shopper_returns_two_tees_and_is_told_the_refund_in_euros():
     say(LUCIA, "Sí, adelante")
 
     assert offer == (
-        "Puedo aceptar la devolución de 2 × Classic Tee (M, black) (pedido n.º 9107, dentro "
+        "Puedo aceptar la devolución de 2 × Classic Tee (M, negro) (pedido n.º 9107, dentro "
         "del plazo de 30 días). O puedo darte 24,00\u00a0€ de saldo en la tienda al instante, "
         "o reembolsarte 24,00\u00a0€ en tu método de pago original cuando nos llegue. "
         "¿Qué prefieres?")
     assert chosen == (
-        "Abriré una devolución de 2 × Classic Tee (M, black) del pedido n.º 9107 y te "
+        "Abriré una devolución de 2 × Classic Tee (M, negro) del pedido n.º 9107 y te "
         "enviaré una etiqueta de devolución prepagada. Te reembolsaremos 24,00\u00a0€ en tu "
         "método de pago original cuando nos llegue el paquete.\n\n¿Lo hago?")
     assert Return.objects.get(order__number="9107").resolution == "refund"
