@@ -222,3 +222,13 @@ def test_the_check_sees_an_upward_import(tmp_path: Path):
     found = [(i.module, i.lazy) for i in _imports(module, tmp_path)]
     assert found == [("agents.runner", False), ("conversations.models", False),
                      ("commerce.services", True)]
+
+
+def test_make_test_runs_every_apps_tests():
+    """pytest collects from `testpaths` only: an app's tests left out of it never run."""
+    import tomllib
+
+    paths = set(tomllib.loads((ROOT / "pyproject.toml").read_text())
+                ["tool"]["pytest"]["ini_options"]["testpaths"])
+    with_tests = {p.parent.parent.name for p in ROOT.glob("*/tests/test_*.py")}
+    assert with_tests - paths == set()

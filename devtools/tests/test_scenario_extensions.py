@@ -235,7 +235,7 @@ def test_a_restock_is_saved_the_way_the_admin_saves_it_and_what_the_bot_sends_is
     assert Variant.objects.get(sku="TEE-BLK-L").stock == 5
     [alert] = outcome.turns[1].replies
     assert alert.startswith("Buenas noticias, Maya: Classic Tee (L) vuelve a estar "
-                            "disponible, £25.00. Solo quedan 5 por ahora: ")
+                            "disponible, 25,00\xa0GBP. Solo quedan 5 por ahora: ")
     assert [(m["customer"], m["channel"], m["template"]) for m in outcome.sent] == [
         ("maya", "whatsapp", "back_in_stock")]
 
