@@ -10,8 +10,8 @@ from agents.nlu.words import words
 from agents.said import REMEDY_BUTTONS, said_now
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off
-from agents.tools.context import conversation, memory, reply
-from agents.tools.items import item_said, pick_items
+from agents.tools.context import conversation, memory, reply, variant_said
+from agents.tools.items import pick_items
 from agents.tools.orders import lost_event, order_for_turn, order_said, scan_said
 from commerce import policy as rules
 from commerce import selectors as store
@@ -88,14 +88,14 @@ def wrong_item(state: TurnState, order: Order, mem: dict[str, Any]) -> dict[str,
     in_stock = item.variant.stock >= item.quantity
     if not in_stock:
         summary = said_now(Say("bot.delivery.wrong_item_refund_summary",
-                               item=item_said(item),
+                               item=variant_said(item.variant),
                                amount=Money(item.unit_price * item.quantity,
                                             order.currency)))
         action = {"kind": "return", "order": order.number, "items": [item.pk],
                   "resolution": "refund", "reason": "wrong_item"}
     else:
         summary = said_now(Say("bot.delivery.wrong_item_exchange_summary",
-                               item=item_said(item)))
+                               item=variant_said(item.variant)))
         action = {"kind": "return", "order": order.number, "items": [item.pk],
                   "resolution": "exchange", "exchange": {str(item.pk): item.variant.sku},
                   "reason": "wrong_item"}

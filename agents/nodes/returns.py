@@ -28,8 +28,8 @@ from agents.nlu.returns import (
 from agents.nlu.words import said_words, says_value, words
 from agents.state import TurnState
 from agents.tools.actions import ask_confirmation, decide, hand_off, return_proposal
-from agents.tools.context import article, conversation, memory, reply
-from agents.tools.items import item_label, item_said, pick_items, pick_named
+from agents.tools.context import article, conversation, memory, reply, variant_said
+from agents.tools.items import item_label, pick_items, pick_named
 from agents.tools.orders import order_for_turn, order_said
 from commerce import policy as rules
 from commerce import selectors as store
@@ -201,7 +201,7 @@ def return_request(state: TurnState) -> dict[str, Any]:
         quantities[items[0].pk] = fewer  # "send 2 pairs back and keep one"
     value = sum((i.unit_price * quantities[i.pk] for i in items), Decimal("0"))
     money = Money(value, order.currency)
-    names = Lines([item_said(i, quantities[i.pk]) for i in items], sep=", ")
+    names = Lines([variant_said(i.variant, quantities[i.pk]) for i in items], sep=", ")
     action = {"kind": "return", "order": order.number, "items": [i.pk for i in items],
               "reason": reason, "quantities": {str(k): v for k, v in quantities.items()}}
     if decision.outcome == "proceed:keep_it":
@@ -380,7 +380,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         mem["product"] = item.variant.product_id  # for "tell me when it's back"
         product = item.variant.product.name
         head = (Say("bot.returns.out_of_stock", product=product, wanted=described)
-                if described else Say("bot.returns.which_instead", item=item_said(item)))
+                if described else Say("bot.returns.which_instead", item=variant_said(item.variant)))
         if alternatives:
             return {"memory": mem, "replies": [reply(
                 head, Say("bot.returns.in_stock_or_refund", alternatives=alt_text),
@@ -393,7 +393,7 @@ def exchange_request(state: TurnState) -> dict[str, Any]:
         return {"memory": mem, "replies": [reply(
             *parts, buttons=[Say("bot.returns.button_store_credit"),
                              Say("bot.returns.button_refund")])]}
-    summary = Say("bot.returns.confirm_swap", item=item_said(item), number=order.number,
+    summary = Say("bot.returns.confirm_swap", item=variant_said(item.variant), number=order.number,
                   product=target.product.name, wanted=described)
     return ask_confirmation(state, mem, summary, {
         "kind": "return", "order": order.number, "items": [item.pk], "resolution": "exchange",
@@ -428,7 +428,7 @@ def _targets(state: TurnState, items: list[OrderItem]) -> tuple[dict[int, Varian
                     (False, True): "bot.returns.missing_in_stock",
                     (False, False): "bot.returns.missing_none"}
                    [(bool(described), bool(alternatives.items))])
-            missing.append(Say(key, item=item_said(item), wanted=described,
+            missing.append(Say(key, item=variant_said(item.variant), wanted=described,
                                alternatives=alternatives))
         else:
             targets[item.pk] = target
@@ -473,7 +473,7 @@ def change_items(state: TurnState, order: Order, mem: dict[str, Any],
     if not decision.allowed:
         return _refuse_or_handoff(state, decision, order, mem, "an item change")
     difference = Decimal(decision.facts.get("difference", "0"))
-    lines = Lines([Say("bot.returns.change_line", item=item_said(i),
+    lines = Lines([Say("bot.returns.change_line", item=variant_said(i.variant),
                       wanted=Options(targets[i.pk].options)) for i in items], bullet="- ")
     money = Money(abs(difference), order.currency)
     price = (Say("bot.returns.price_same") if difference == 0 else
@@ -508,7 +508,7 @@ def _exchange_several(state: TurnState, order: Order, mem: dict[str, Any],
         mem["pending"] = AwaitItem(kind="item", intent="exchange_request")
         return {"memory": mem, "replies": [reply(
             Say("bot.returns.which_for_each", lines=Lines(missing, bullet="- ")))]}
-    lines = Lines([Say("bot.returns.swap_line", item=item_said(i),
+    lines = Lines([Say("bot.returns.swap_line", item=variant_said(i.variant),
                       wanted=Options(targets[i.pk].options)) for i in items], bullet="- ")
     return ask_confirmation(state, mem, Say("bot.returns.confirm_swaps", number=order.number,
                                             lines=lines), {
@@ -538,11 +538,11 @@ def _swap_and_return(state: TurnState, order: Order, mem: dict[str, Any],
             Say("bot.returns.which_for_each", lines=Lines(missing, bullet="- ")))]}
     value = sum((i.unit_price * i.quantity for i in back), Decimal("0"))
     money = Money(value, order.currency)
-    swaps = Lines([Say("bot.returns.swap_item_line", item=item_said(i),
+    swaps = Lines([Say("bot.returns.swap_item_line", item=variant_said(i.variant),
                       wanted=Options(targets[i.pk].options)) for i in swapped],
                   bullet="- ")
-    returns = Lines([Say("bot.returns.return_item_line", item=item_said(i)) for i in back],
-                    bullet="- ")
+    returns = Lines([Say("bot.returns.return_item_line", item=variant_said(i.variant))
+                     for i in back], bullet="- ")
     key = ("bot.returns.confirm_swap_and_credit" if wanted == "store_credit" else
            "bot.returns.confirm_swap_and_refund")
     reason = mem.get("reason") or "exchange"

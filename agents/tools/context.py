@@ -34,6 +34,8 @@ def memory(state: TurnState) -> dict[str, Any]:
     return dict(state.get("memory") or {})
 
 
-def variant_said(v: Variant) -> Options:
-    """A variant as a reply names it, its options in the shopper's language."""
-    return Options(v.options, name=v.product.name)
+def variant_said(v: Variant, count: int = 1) -> Options:
+    """A variant as a reply names it, its options in the shopper's language ("2 × Fell
+    Hoodie (S, gris)" for `count` 2)."""
+    name = v.product.name
+    return Options(v.options, name=f"{count} × {name}" if count > 1 else name)

@@ -9,21 +9,12 @@ from agents.nlu.cues import excluded_part, means_all, size_extreme
 from agents.nlu.words import is_choice_number, said_words, says_value, words
 from agents.state import TurnState
 from commerce.models import OrderItem, size_key
-from replies.render import Options
 
 
 def item_label(item: OrderItem) -> str:
     """The item as its button reads and as a tapped button is matched: "Fell Hoodie (S,
     grey)", the catalogue's words."""
-    opts = item.variant.option_label()
-    return f"{item.variant.product.name} ({opts})" if opts else item.variant.product.name
-
-
-def item_said(item: OrderItem, count: int = 1) -> Options:
-    """The item in a reply, its options in the shopper's language ("2 × Fell Hoodie (S,
-    gris)")."""
-    name = item.variant.product.name
-    return Options(item.variant.options, name=f"{count} × {name}" if count > 1 else name)
+    return str(item.variant)
 
 
 def pick_items(state: TurnState, items: list[OrderItem]) -> list[OrderItem]:
